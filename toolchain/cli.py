@@ -1,0 +1,157 @@
+"""Command line: ``check``, ``build``, ``rules``, ``validate``; the only module that prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from toolchain.errors import InputError, RenderError
+
+FAMILY_TITLES = {
+    "SRC": "File hygiene", "REF": "References", "ALIGN": "Alignment", "TERM": "Terminology",
+    "NUM": "Numbers", "META": "Metadata", "ZH": "Chinese typography", "EN": "English typography",
+    "SUP": "Suppressions",
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    main = argparse.ArgumentParser(prog="python -m toolchain", description="Check and render a bilingual review article.")
+    sub = main.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="check the manuscript and report diagnostics")
+    check.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    check.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], default="text")
+    check.add_argument("--select", help="comma-separated rule ids, names or families to run (overrides configuration)")
+    check.add_argument("--fix", action="store_true", help="apply safe typography fixes to the sources (keeps a .bak)")
+    build = sub.add_parser("build", help="render PDF, DOCX and JATS outputs")
+    build.add_argument("project", nargs="?", default=".")
+    build.add_argument("--to", default="", help="comma-separated formats: pdf,docx,jats (default: all)")
+    build.add_argument("--lang", default="", help="comma-separated languages: zh,en (default: both)")
+    build.add_argument("--out", help="output directory (default: PROJECT/build)")
+    build.add_argument("--jobs", type=int, default=0, help="outputs rendered in parallel (default: number of cores)")
+    verbosity = build.add_mutually_exclusive_group()
+    verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    verbosity.add_argument("--verbose", action="store_true", help="print the commands run")
+    rules = sub.add_parser("rules", help="list every rule")
+    rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    validate = sub.add_parser("validate", help="validate a JATS file against the JATS 1.3 DTD (and PMC Style Checker)")
+    validate.add_argument("file", help="the JATS XML file")
+    validate.add_argument("--dtd-dir", help="directory holding JATS-journalpublishing1-3-mathml3.dtd")
+    return main
+
+
+def split(value: str) -> tuple[str, ...]:
+    """Split a comma-separated option."""
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def command_rules(args: argparse.Namespace) -> int:
+    """Print the rule table."""
+    from toolchain.check import RULES
+
+    rows = sorted(RULES.values(), key=lambda r: r.id)
+    if args.format == "json":
+        print(json.dumps([{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary} for r in rows], ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        print(rules_markdown(rows))
+    else:
+        for r in rows:
+            print(f"{r.id:<9} {r.severity.value:<8} {r.name:<34} {r.summary}")
+    return 0
+
+
+def rules_markdown(rows: list) -> str:
+    """The README's rule table."""
+    lines = ["| id | name | severity | summary |", "| --- | --- | --- | --- |"]
+    lines += [f"| {r.id} | {r.name} | {r.severity.value} | {r.summary.replace('|', '/')} |" for r in rows]
+    return "\n".join(lines)
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Load, check and report."""
+    from dataclasses import replace
+
+    from toolchain.check import run_checks
+    from toolchain.config import load_settings
+    from toolchain.load import load_project
+    from toolchain.report import FORMATTERS
+
+    root = Path(args.project)
+    settings = load_settings(root)
+    if args.select:
+        from toolchain.check.registry import resolve
+
+        for code in split(args.select):
+            if not resolve(code):
+                raise InputError("--select", None, f"unknown rule {code!r}")
+        settings = replace(settings, select=split(args.select), ignore=())
+    project = load_project(root)
+    if args.fix:
+        from toolchain.check.fixes import apply_fixes
+
+        changed = apply_fixes(project, settings)
+        for path, count in changed.items():
+            print(f"fixed {count} place{'s' * (count != 1)} in {path} (backup: {path}.bak)", file=sys.stderr)
+        project = load_project(root)
+    result = run_checks(project, settings)
+    formatter = FORMATTERS[args.format]
+    output = formatter(result, project, color=args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    print(output)
+    return result.exit_code
+
+
+def command_build(args: argparse.Namespace) -> int:
+    """Check inputs load, then render the outputs."""
+    from toolchain.config import load_settings
+    from toolchain.load import load_project
+    from toolchain.render import build
+
+    root = Path(args.project)
+    settings = load_settings(root)
+    formats = split(args.to) or settings.formats
+    langs = split(args.lang) or settings.langs
+    for fmt in formats:
+        if fmt not in ("pdf", "docx", "jats"):
+            raise InputError("--to", None, f"unknown format {fmt!r} (choose from pdf, docx, jats)")
+    for lang in langs:
+        if lang not in ("zh", "en"):
+            raise InputError("--lang", None, f"unknown language {lang!r} (choose from zh, en)")
+    project = load_project(root)
+    out = Path(args.out) if args.out else root / "build"
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1)
+    return 0
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    """Validate a JATS file and print the findings."""
+    from toolchain.render.jats.validate import validate_file
+
+    report = validate_file(Path(args.file), Path(args.dtd_dir) if args.dtd_dir else None)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; map input errors to exit 2 without a traceback."""
+    args = parser().parse_args(argv)
+    commands = {"check": command_check, "build": command_build, "rules": command_rules, "validate": command_validate}
+    try:
+        return commands[args.command](args)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RenderError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

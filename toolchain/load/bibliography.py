@@ -1,0 +1,160 @@
+"""references.bib: entries with their fields, authors and line numbers (bibtexparser v2)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import bibtexparser
+from bibtexparser import model
+
+from toolchain.errors import InputError
+from toolchain.load.source import SourceFile
+
+# The documented extension: a Chinese-language entry carries its English version in
+# fields named like the original plus "-en" (title-en, author-en, journal-en, …).
+ENGLISH_SUFFIX = "-en"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """One author: family and given parts, or a literal organisation name."""
+
+    family: str
+    given: str = ""
+    literal: str = ""
+
+    @property
+    def is_others(self) -> bool:
+        """True for BibTeX's ``and others`` (the list was truncated at the source)."""
+        return self.literal == "others"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One bibliography entry."""
+
+    key: str
+    type: str  # lower-case entry type: article, book, online …
+    fields: dict[str, str]  # lower-case field names, values without outer braces
+    field_lines: dict[str, int]
+    line: int
+
+    @property
+    def langid(self) -> str:
+        """The entry's language: ``langid``/``language`` field, else guessed from the title."""
+        declared = (self.fields.get("langid") or self.fields.get("language") or "").lower()
+        if declared:
+            return "zh" if declared in ("chinese", "zh", "zh-cn", "zh-hans", "pinyin") else "en"
+        return "zh" if CJK.search(self.fields.get("title", "")) else "en"
+
+    def authors(self, field: str = "author") -> tuple[Name, ...]:
+        """Parse a name-list field into Names."""
+        return parse_names(self.fields.get(field, ""))
+
+    def english(self, field: str) -> str:
+        """The English version of a field of a Chinese work ('' when none is given)."""
+        return self.fields.get(field + ENGLISH_SUFFIX, "")
+
+    def line_of(self, field: str) -> int:
+        """The line of a field, or of the entry when it is absent."""
+        return self.field_lines.get(field, self.line)
+
+
+@dataclass(frozen=True, slots=True)
+class Bibliography:
+    """All entries of references.bib, in file order."""
+
+    path: str
+    entries: tuple[Entry, ...]
+
+    def get(self, key: str) -> Entry | None:
+        """The entry with this key."""
+        return self.by_key.get(key)
+
+    @property
+    def by_key(self) -> dict[str, Entry]:
+        """Entries by key."""
+        return {e.key: e for e in self.entries}
+
+
+def strip_braces(value: str) -> str:
+    """Remove protective braces: ``{{NCCN}}`` → ``NCCN``, ``{DNA} test`` → ``DNA test``."""
+    return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+
+
+def split_top_level(value: str, separator: str) -> list[str]:
+    """Split on a word separator (`and`) outside braces."""
+    parts, depth, start = [], 0, 0
+    pattern = re.compile(r"\s+" + separator + r"\s+", re.I)
+    i = 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0:
+            m = pattern.match(value, i)
+            if m:
+                parts.append(value[start:i])
+                start = i = m.end()
+                continue
+        i += 1
+    parts.append(value[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_names(value: str) -> tuple[Name, ...]:
+    """Parse ``Family, Given and …`` / ``Given Family`` / ``{Org}`` / Chinese ``张钰``."""
+    names = []
+    for raw in split_top_level(value, "and"):
+        if raw.lower() == "others":
+            names.append(Name("", "", "others"))
+        elif raw.startswith("{") and raw.endswith("}") and raw.count("{") == 1:
+            names.append(Name("", "", strip_braces(raw)))
+        elif "," in raw:
+            family, _, given = raw.partition(",")
+            names.append(Name(strip_braces(family), strip_braces(given)))
+        elif CJK.search(raw) and " " not in raw.strip():
+            text = strip_braces(raw)
+            family_length = 2 if len(text) >= 4 else 1  # two-character surnames head four-character names
+            names.append(Name(text[:family_length], text[family_length:]))
+        else:
+            words = strip_braces(raw).split()
+            names.append(Name(words[-1], " ".join(words[:-1])) if words else Name(raw))
+    return tuple(names)
+
+
+def parse_bibliography(source: SourceFile) -> Bibliography:
+    """Parse references.bib; a duplicate key or an unparsable entry is an InputError."""
+    try:
+        library = bibtexparser.parse_string(source.text)
+    except Exception as exc:  # the parser's own errors carry no stable type
+        raise InputError(source.path, None, f"cannot parse BibTeX: {exc}") from None
+    first_lines: dict[str, int] = {}
+    entries = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            first = first_lines.get(block.key, "?")
+            raise InputError(source.path, line, f"key {block.key!r} is defined twice (first at line {first}); Pandoc would silently keep only the last")
+        if isinstance(block, model.ParsingFailedBlock):
+            reason = str(block.error).splitlines()[0] if block.error else "syntax error"
+            raise InputError(source.path, line, f"cannot parse this BibTeX entry: {reason}")
+        if isinstance(block, model.Entry):
+            fields = {}
+            field_lines = {}
+            for field in block.fields:
+                name = field.key.lower()
+                value = field.value if isinstance(field.value, str) else str(field.value)
+                fields[name] = value.strip()
+                field_lines[name] = (field.start_line or block.start_line or 0) + 1
+            first_lines[block.key] = line
+            entries.append(Entry(block.key, block.entry_type.lower(), fields, field_lines, line))
+    stray = re.search(r"^\s*[^@%\s]", source.text, re.M) if not entries and source.text.strip() else None
+    if stray:
+        line = source.text.count("\n", 0, stray.start()) + 1
+        raise InputError(source.path, line, "no BibTeX entry found: this does not look like a .bib file")
+    return Bibliography(source.path, tuple(entries))

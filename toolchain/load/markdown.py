@@ -1,0 +1,299 @@
+"""zh.md / en.md: front matter and body blocks (headings, paragraphs) with source positions.
+
+Pandoc reports no source positions for Pandoc Markdown, so the blocks are found in the text
+itself; every block keeps its span so that rules can point at a line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from toolchain.errors import InputError
+from toolchain.load._yaml import Fields, key_line, parse_yaml
+from toolchain.load.source import Location, SourceFile, Span
+
+FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
+ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
+DIV_FENCE = re.compile(r"^\s*:::")
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+# Pandoc citation keys: start with a letter, digit or _, may hold internal punctuation.
+KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
+CITE_GROUP = re.compile(r"\[[^\[\]]*?@" + KEY + r"[^\[\]]*\]")
+CITE_IN_GROUP = re.compile(r"(?<![\w@])-?@(" + KEY + r")")
+CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
+TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One cited key: where it stands and the bracketed group it belongs to."""
+
+    key: str
+    span: Span  # the block or front-matter span holding it
+    start: int  # offset of '@' in span.text
+    end: int
+    group_start: int  # offset of '[' (or of '@' for an in-text citation)
+    group_end: int
+
+    @property
+    def location(self) -> Location:
+        """Location of the key."""
+        return self.span.location(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A body block: a heading, a paragraph-like block, or one the checker skips."""
+
+    kind: str  # heading | paragraph | list | table | figure | code | comment | div
+    span: Span
+    section: int  # index of the heading this block follows (0 before the first heading)
+    level: int = 0  # heading level
+    title: str = ""  # heading text without attributes
+    identifier: str = ""  # {#id} of a heading
+
+    @property
+    def text(self) -> str:
+        """The block's raw Markdown text."""
+        return self.span.text
+
+    @property
+    def is_unit(self) -> bool:
+        """Whether the block counts as a paragraph when aligning zh and en."""
+        return self.kind in ("paragraph", "list", "table", "figure")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One language of the manuscript: front matter fields and body blocks."""
+
+    source: SourceFile
+    lang: str  # "zh" or "en"
+    declared_lang: str
+    title: Span | None
+    abstract: tuple[Span, ...]  # one span per abstract paragraph
+    keywords: tuple[Span, ...]
+    front_lines: dict[str, int]  # front-matter key → line
+    blocks: tuple[Block, ...]
+    body_start: int  # offset in source where the body begins
+
+    @property
+    def path(self) -> str:
+        """The file's path relative to the project root."""
+        return self.source.path
+
+    @property
+    def headings(self) -> tuple[Block, ...]:
+        """Heading blocks in order."""
+        return tuple(b for b in self.blocks if b.kind == "heading")
+
+    def units(self, section: int) -> tuple[Block, ...]:
+        """Paragraph-like blocks of one section, in order."""
+        return tuple(b for b in self.blocks if b.section == section and b.is_unit)
+
+    @property
+    def text_spans(self) -> tuple[Span, ...]:
+        """Every span of prose: title, abstract, keywords, headings and paragraph blocks."""
+        spans = [self.title] if self.title else []
+        spans += [*self.abstract, *self.keywords]
+        spans += [b.span for b in self.blocks if b.kind == "heading" or b.is_unit]
+        return tuple(spans)
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Every citation in the abstract and body, in order."""
+        found: list[Citation] = []
+        for span in [*self.abstract, *(b.span for b in self.blocks if b.kind != "code")]:
+            found.extend(find_citations(span))
+        return tuple(found)
+
+    @property
+    def body_is_empty(self) -> bool:
+        """True when the body holds no heading and no paragraph."""
+        return not any(b.kind == "heading" or b.is_unit for b in self.blocks)
+
+
+def find_citations(span: Span) -> list[Citation]:
+    """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code."""
+    text = mask(span.text, COMMENT, re.compile(r"`[^`\n]*`"))
+    found: list[Citation] = []
+    taken: list[tuple[int, int]] = []
+    for group in CITE_GROUP.finditer(text):
+        if text.startswith("](", group.end()):  # a link's text, not a citation group
+            continue
+        taken.append(group.span())
+        for m in CITE_IN_GROUP.finditer(text, group.start(), group.end()):
+            found.append(Citation(m.group(1), span, m.start(1) - 1, m.end(1), group.start(), group.end()))
+    for m in CITE_BARE.finditer(text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if re.match(r"[\w.-]+\.[a-z]{2,}", text[m.start(1):]) and m.start() > 0 and text[m.start() - 1].isalnum():
+            continue  # an e-mail address
+        found.append(Citation(m.group(1), span, m.start(), m.end(1), m.start(), m.end(1)))
+    found.sort(key=lambda c: c.start)
+    return found
+
+
+def mask(text: str, *patterns: re.Pattern[str]) -> str:
+    """Replace every match of the patterns by spaces (newlines kept) so offsets stay valid."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
+
+
+def parse_document(source: SourceFile, lang: str) -> Document:
+    """Split a Markdown source into front matter and blocks."""
+    text = source.text
+    front_end, fields, front_lines = 0, None, {}
+    title: Span | None = None
+    abstract: tuple[Span, ...] = ()
+    keywords: tuple[Span, ...] = ()
+    declared = ""
+    match = re.match(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    if text.startswith("---") and not match:
+        raise InputError(source.path, 1, "front matter starts with '---' but is never closed")
+    if match:
+        front_end = match.end()
+        raw = match.group(1) or ""
+        data = parse_yaml(raw, source.path, first_line=2)
+        fields = Fields(data if data is not None else {}, source.path, "front matter", 2, 1)
+        for key in fields.node:
+            front_lines[str(key)] = key_line(fields.node, key, 2)
+        declared = fields.text("lang", required=False)
+        title_text = fields.text("title", required=False)
+        if title_text:
+            title = locate_value(source, title_text, front_lines["title"], front_end)
+        abstract_text = fields.text("abstract", required=False)
+        if abstract_text:
+            abstract = tuple(
+                locate_value(source, para, front_lines["abstract"], front_end)
+                for para in re.split(r"\n\s*\n", abstract_text)
+                if para.strip()
+            )
+        if "keywords" in fields.node:
+            keyword_items = fields.items("keywords")
+            keywords = tuple(
+                locate_value(source, str(item).strip(), line, front_end)
+                for item, line in keyword_items
+                if item is not None and not isinstance(item, (list, dict))
+            )
+            if len(keywords) != len(keyword_items):
+                raise InputError(source.path, front_lines["keywords"], "keywords must list text items")
+    blocks = tuple(split_blocks(source, front_end))
+    return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end)
+
+
+def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:
+    """Find a front-matter value's lines in the source, starting at its key's line."""
+    anchors: list[tuple[int, int]] = []
+    search_from = source.offset(line)
+    offset_in_value = 0
+    for piece in value.split("\n"):
+        found = source.text.find(piece.strip(), search_from, limit) if piece.strip() else -1
+        if found >= 0:
+            lead = len(piece) - len(piece.lstrip())
+            anchors.append((offset_in_value + lead, found))
+            search_from = found + len(piece.strip())
+        elif not anchors:
+            anchors.append((0, source.offset(line)))
+        offset_in_value += len(piece) + 1
+    return Span(value, source, tuple(anchors) or ((0, source.offset(line)),))
+
+
+def split_blocks(source: SourceFile, body_start: int):
+    """Yield the body's blocks: separated by blank lines; headings stand alone."""
+    text = source.text
+    lines = text[body_start:].split("\n")
+    offset = body_start
+    section = 0
+    current: list[tuple[int, str]] = []
+    fence = ""
+    in_comment = False
+
+    def flush():
+        nonlocal current
+        if current:
+            start = current[0][0]
+            end = current[-1][0] + len(current[-1][1])
+            yield classify(source, start, end, section)
+        current = []
+
+    for line in lines:
+        line_start = offset
+        offset += len(line) + 1
+        if fence:
+            current.append((line_start, line))
+            if line.strip().startswith(fence):
+                fence = ""
+                yield from flush()
+            continue
+        if in_comment:
+            current.append((line_start, line))
+            if "-->" in line:
+                in_comment = False
+            continue
+        fence_match = FENCE.match(line)
+        if fence_match:
+            yield from flush()
+            fence = fence_match.group(1)[0] * 3
+            current.append((line_start, line))
+            continue
+        if not line.strip():
+            yield from flush()
+            continue
+        heading = HEADING.match(line)
+        if heading and not current:
+            section += 1
+            yield make_heading(source, line_start, line, heading, section)
+            continue
+        if heading:
+            yield from flush()
+            section += 1
+            yield make_heading(source, line_start, line, heading, section)
+            continue
+        if DIV_FENCE.match(line):
+            yield from flush()
+            yield Block("div", Span.of(source, line_start, line_start + len(line)), section)
+            continue
+        current.append((line_start, line))
+        if line.count("<!--") > line.count("-->"):
+            in_comment = True
+    yield from flush()
+
+
+def make_heading(source: SourceFile, start: int, line: str, match: re.Match[str], section: int) -> Block:
+    """Build a heading block, separating its {#id .class} attributes from its title."""
+    title = match.group(2)
+    identifier = ""
+    attributes = ATTRIBUTES.search(title)
+    if attributes:
+        title = title[: attributes.start()]
+        id_match = re.search(r"#([\w:.-]+)", attributes.group(1))
+        identifier = id_match.group(1) if id_match else ""
+    span = Span.of(source, start, start + len(line))
+    return Block("heading", span, section, len(match.group(1)), title.strip(), identifier)
+
+
+def classify(source: SourceFile, start: int, end: int, section: int) -> Block:
+    """Decide what kind of block a run of non-blank lines is."""
+    span = Span.of(source, start, end)
+    body = span.text
+    stripped = COMMENT.sub("", body).strip()
+    lines = body.split("\n")
+    if FENCE.match(lines[0]):
+        kind = "code"
+    elif not stripped:
+        kind = "comment"
+    elif len(lines) > 1 and TABLE_RULE.match(lines[1]) and "|" in lines[0]:
+        kind = "table"
+    elif re.fullmatch(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", stripped):
+        kind = "figure"
+    elif re.match(r"\s{0,3}([-*+]|\d+[.)])\s", lines[0]):
+        kind = "list"
+    elif all(line.startswith("    ") or line.startswith("\t") for line in lines):
+        kind = "code"
+    else:
+        kind = "paragraph"
+    return Block(kind, span, section)
