@@ -91,8 +91,8 @@ def load_settings(root: Path) -> Settings:
                 if key not in declared:
                     raise InputError(CONFIG_FILE, line_of(raw, key), f"rule {rule_id} has no option {key!r} (options: {', '.join(declared) or 'none'})")
             options[rule_id] = dict(values)
-    formats = tuple(build.get("formats", Settings.formats))
-    langs = tuple(build.get("langs", Settings.langs))
+    formats = tuple(build.get("formats", ("pdf", "docx", "jats")))
+    langs = tuple(build.get("langs", ("zh", "en")))
     return Settings(
         select=codes("select") or ("ALL",),
         ignore=codes("ignore"),

@@ -72,6 +72,10 @@ def run_checks(project: Project, settings: Settings | None = None) -> CheckResul
         suppressions.extend(parse_suppressions(document.source))
     diagnostics: list[Diagnostic] = []
     crashed: list[str] = []
+    active_ids = {r.id for r in rules}
+    if "SUP001" in active_ids:  # an unused suppression can only be told if its rule runs
+        named = {rule_id for s in suppressions for rule_id in s.rule_ids}
+        rules = rules + [RULES[i] for i in RULES if i in named and i not in active_ids and settings.severity.get(i) != "off"]
     for rule in rules:
         if rule.family == "suppression_rules":
             continue
@@ -91,12 +95,14 @@ def run_checks(project: Project, settings: Settings | None = None) -> CheckResul
                 continue
             if any(s.covers(rule.id, finding.location.file, finding.location.line) and not s.used.add(rule.id) for s in suppressions):
                 continue
+            if rule.id not in active_ids:
+                continue
             diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
-    active_ids = {r.id for r in rules}
+    ran = {r.id for r in rules}
     for rule in rules:
-        if rule.family == "suppression_rules":
+        if rule.family == "suppression_rules" and rule.id in active_ids:
             severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-            for finding in rule.check(suppressions, active_ids):
+            for finding in rule.check(suppressions, ran):
                 diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
     unique = {(d.sort_key, d.severity): d for d in diagnostics}
     return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed))

@@ -49,10 +49,12 @@ def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
         zh_units, en_units = zh.units(section), en.units(section)
         if len(zh_units) != len(en_units):
             title = zh.headings[section - 1].title if section else "(before the first heading)"
-            anchor_zh = zh_units[-1].span.start if zh_units else heading_location(zh, section)
-            anchor_en = en_units[-1].span.start if en_units else heading_location(en, section)
-            yield Finding(anchor_en, f"section “{title}” has {len(zh_units)} paragraphs in zh.md but {len(en_units)} in en.md",
-                          related=(anchor_zh,))
+            longer, shorter = (zh_units, en_units) if len(zh_units) > len(en_units) else (en_units, zh_units)
+            other = en if longer is zh_units else zh
+            related = shorter[-1].span.start if shorter else heading_location(other, section)
+            yield Finding(longer[len(shorter)].span.start,
+                          f"section “{title}” has {len(zh_units)} paragraphs in zh.md but {len(en_units)} in en.md; "
+                          f"this is the first without a counterpart", related=(related,))
 
 
 @rule("ALIGN003", "section-id-mismatch")

@@ -1,0 +1,56 @@
+# Two commands on a fresh machine: `make pdf` (sets itself up, checks, writes build/zh.pdf and
+# build/en.pdf) and `make test`. Needs only python3 (3.11+), git and make; everything else
+# comes from PyPI into .venv. No system package is required (poppler-utils and LibreOffice,
+# when present, let a few tests look further; see README).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := build
+TOOL   := $(BIN)/python -m toolchain
+
+SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
+CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
+
+.PHONY: setup check pdf docx jats all test bench report submission clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+# The check gate: outputs are rebuilt only after the manuscript checks clean (no errors).
+$(OUT)/.checked: $(SOURCES) $(CODE) | $(STAMP)
+	@mkdir -p $(OUT)
+	$(TOOL) check .
+	@touch $@
+
+check: $(STAMP)
+	$(TOOL) check .
+
+pdf: $(OUT)/zh.pdf $(OUT)/en.pdf
+docx: $(OUT)/zh.docx $(OUT)/en.docx
+jats: $(OUT)/article.xml
+all: pdf docx jats
+
+$(OUT)/zh.pdf $(OUT)/en.pdf &: $(OUT)/.checked
+	$(TOOL) build . --to pdf --out $(OUT)
+
+$(OUT)/zh.docx $(OUT)/en.docx &: $(OUT)/.checked
+	$(TOOL) build . --to docx --out $(OUT)
+
+$(OUT)/article.xml: $(OUT)/.checked
+	$(TOOL) build . --to jats --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(OUT)
