@@ -13,7 +13,7 @@ TOOL   := $(BIN)/python -m toolchain
 SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
 CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
 
-.PHONY: setup check pdf docx jats all test bench report submission clean
+.PHONY: setup check pdf docx jats all test bench report submission clean readme
 
 setup: $(STAMP)
 
@@ -54,3 +54,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(OUT)
+
+readme: $(STAMP)
+	$(BIN)/python scripts/update_readme_rules.py
