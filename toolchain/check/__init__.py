@@ -8,8 +8,13 @@ from dataclasses import dataclass
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
     alignment,
     hygiene,
+    metadata,
+    numbers,
     references,
     suppression_rules,
+    terminology,
+    typography_en,
+    typography_zh,
 )
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
 from toolchain.check.registry import RULES, Rule, resolve

@@ -1,0 +1,74 @@
+"""Shared text helpers for the language rules: CJK classes and masking of non-prose spans.
+
+Masking replaces citations, comments, code, math, URLs, DOIs, link targets and attributes
+by spaces of the same length, so that offsets (and so line:column) stay valid while no
+text rule fires inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from toolchain.load.markdown import Document
+from toolchain.load.source import Span
+
+CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_CHAR}]")
+CJK_PUNCT = "，。、；：？！（）【】《》“”‘’～…—"
+
+NON_PROSE = [
+    re.compile(r"<!--.*?-->", re.S),                     # HTML comments (suppressions live here)
+    re.compile(r"```.*?```", re.S),                      # fenced code inside a block
+    re.compile(r"`[^`\n]+`"),                            # inline code
+    re.compile(r"\$\$.*?\$\$", re.S),                    # display math
+    re.compile(r"(?<![\\\w])\$[^$\n]+\$(?!\w)"),         # inline math
+    re.compile(r"\[[^\[\]]*@[\w][^\[\]]*\]"),            # citation groups [@a; @b, p. 3]
+    re.compile(r"(?<![\w@])@[\w][\w:.#$%&+?<>~/-]*"),    # in-text citations @key
+    re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),      # link targets ](url "title")
+    re.compile(r"<https?://[^>]+>"),                     # autolinks
+    re.compile(r"\bhttps?://[^\s<>（）\]]+"),              # bare URLs
+    re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s，。；）\]]+", re.I),  # DOIs
+    re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
+    re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
+]
+
+
+def mask_non_prose(text: str) -> str:
+    """Blank out every non-prose span, keeping length and newlines."""
+    return _mask(text)
+
+
+@cache
+def _mask(text: str) -> str:
+    for pattern in NON_PROSE:
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return text
+
+
+def prose_spans(document: Document) -> Iterator[tuple[Span, str]]:
+    """Every prose span of a document with its masked text."""
+    for span in document.text_spans:
+        yield span, mask_non_prose(span.text)
+
+
+def aligned_units(zh: Document, en: Document) -> Iterator[tuple[str, Span, Span]]:
+    """Pairs of aligned units: title, abstract paragraphs, keywords, headings, body paragraphs.
+
+    Yields (kind, zh span, en span); the kind is title | abstract | keyword | heading | paragraph.
+    """
+    if zh.title and en.title:
+        yield "title", zh.title, en.title
+    for a, b in zip(zh.abstract, en.abstract):
+        yield "abstract", a, b
+    if len(zh.keywords) == len(en.keywords):
+        for a, b in zip(zh.keywords, en.keywords):
+            yield "keyword", a, b
+    if en.body_is_empty:
+        return
+    for a, b in zip(zh.headings, en.headings):
+        yield "heading", a.span, b.span
+    for section in range(min(len(zh.headings), len(en.headings)) + 1):
+        for a, b in zip(zh.units(section), en.units(section)):
+            yield "paragraph", a.span, b.span

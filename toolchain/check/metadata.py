@@ -1,0 +1,1 @@
+"""Metadata: bilingual fields present, author names match their pinyin, ids resolve."""

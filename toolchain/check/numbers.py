@@ -1,0 +1,1 @@
+"""Numbers: the numbers of aligned zh/en units agree after normalisation."""

@@ -1,0 +1,1 @@
+"""Terminology: glossary terms aligned between zh and en, avoided variants, abbreviations."""

@@ -1,0 +1,1 @@
+"""English typography: no CJK punctuation, dashes in ranges, number–unit spacing, italics."""
