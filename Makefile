@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-OUT    := build
+OUT    ?= build
 TOOL   := $(BIN)/python -m toolchain
 
 SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
@@ -45,6 +45,12 @@ $(OUT)/zh.docx $(OUT)/en.docx &: $(OUT)/.checked
 
 $(OUT)/article.xml: $(OUT)/.checked
 	$(TOOL) build . --to jats --out $(OUT)
+
+# The editor's report, zh and en side by side with every finding in place. Not gated by the
+# check: the findings are what it shows.
+report: $(OUT)/report.html
+$(OUT)/report.html: $(SOURCES) $(CODE) $(wildcard toolchain/data/report/*) | $(STAMP)
+	$(TOOL) report . --out $@
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

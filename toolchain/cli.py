@@ -1,4 +1,4 @@
-"""Command line: ``check``, ``build``, ``rules``, ``validate``; the only module that prints or exits."""
+"""Command line: ``check``, ``build``, ``report``, ``rules``, ``validate``; the only module that prints or exits."""
 
 from __future__ import annotations
 
@@ -35,6 +35,9 @@ def parser() -> argparse.ArgumentParser:
     verbosity = build.add_mutually_exclusive_group()
     verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     verbosity.add_argument("--verbose", action="store_true", help="print the commands run")
+    report = sub.add_parser("report", help="write an HTML report: zh and en side by side with every finding in place")
+    report.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    report.add_argument("--out", help="the HTML file to write (default: PROJECT/build/report.html)")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     validate = sub.add_parser("validate", help="validate a JATS file against the JATS 1.3 DTD (and PMC Style Checker)")
@@ -130,6 +133,31 @@ def command_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    """Check the project and write the HTML report (findings do not make it fail)."""
+    import time
+
+    from toolchain.check import run_checks
+    from toolchain.config import load_settings
+    from toolchain.load import load_project
+    from toolchain.render import human_size
+    from toolchain.render.files import refuse_source_directories, write_atomically
+    from toolchain.report.html import render_report
+    from toolchain.report.text import summary
+
+    started = time.perf_counter()
+    root = Path(args.project)
+    settings = load_settings(root)
+    project = load_project(root)
+    result = run_checks(project, settings)
+    target = Path(args.out) if args.out else root / "build" / "report.html"
+    refuse_source_directories(project.root, target.parent)
+    page = render_report(project, result)
+    size = write_atomically(target.resolve(), lambda path: path.write_text(page, encoding="utf-8"))
+    print(f"  wrote {target}  ({human_size(size)}, {time.perf_counter() - started:.2f} s); {summary(result)}", file=sys.stderr)
+    return 2 if result.crashed else 0
+
+
 def command_validate(args: argparse.Namespace) -> int:
     """Validate a JATS file and print the findings."""
     from toolchain.render.jats.validate import validate_file
@@ -143,7 +171,8 @@ def command_validate(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; map input errors to exit 2 without a traceback."""
     args = parser().parse_args(argv)
-    commands = {"check": command_check, "build": command_build, "rules": command_rules, "validate": command_validate}
+    commands = {"check": command_check, "build": command_build, "report": command_report, "rules": command_rules,
+                "validate": command_validate}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -47,6 +47,15 @@ def _mask(text: str) -> str:
     return text
 
 
+def non_prose_ranges(text: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the spans mask_non_prose blanks out, in order."""
+    ranges: list[tuple[int, int]] = []
+    for pattern in NON_PROSE:
+        ranges.extend(m.span() for m in pattern.finditer(text))
+        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return sorted(ranges)
+
+
 def prose_spans(document: Document) -> Iterator[tuple[Span, str]]:
     """Every prose span of a document with its masked text."""
     for span in document.text_spans:

@@ -28,6 +28,7 @@ class Finding:
     message: str
     related: tuple[Location, ...] = ()
     suggestion: str | None = None
+    fix: tuple[int, int, str] | None = None  # (start, end, replacement): source offsets in location.file
 
 
 @dataclass(frozen=True, slots=True)

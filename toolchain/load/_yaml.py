@@ -2,28 +2,49 @@
 
 from __future__ import annotations
 
+import re
+import warnings
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from toolchain.errors import InputError
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that keeps dates as written: ``2024-13-45`` must not crash the loader."""
+
+
+# YAML 1.1 timestamps would become datetime objects, and an impossible date raises a bare
+# ValueError deep inside ruamel; metadata.py validates dates itself, with the key's line.
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+
+
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; duplicate keys are errors."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     try:
-        return yaml.load(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # ruamel warns on stderr (reused anchors): not our output
+            return yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + mark.line if mark is not None else first_line
         problem = (exc.problem or exc.context or "malformed YAML").strip()
+        # ruamel appends both values of a duplicate key, which can be whole mappings
+        problem = re.sub(r"^(found duplicate key \S+) with value .*", r"\1", problem, flags=re.S)
         raise InputError(path, line, f"malformed YAML: {problem}") from None
     except YAMLError as exc:
         raise InputError(path, first_line, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise InputError(path, first_line, "malformed YAML: nested too deeply") from None
+    except Exception as exc:  # ruamel's constructors fail on explicit tags (``!!int x``) with any type
+        raise InputError(path, first_line, f"malformed YAML: {type(exc).__name__}: {exc}") from None
 
 
 def key_line(node: Any, key: Any, first_line: int = 1) -> int:
@@ -46,18 +67,34 @@ def node_line(node: Any, first_line: int = 1) -> int:
     return first_line
 
 
+def describe(value: Any) -> str:
+    """Say what a YAML value is, for messages: ``a list``, ``text “a, b”``, ``nothing``."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    text = str(value)
+    return f"text “{text[:60]}{'…' if len(text) > 60 else ''}”"
+
+
 class Fields:
     """Typed access to a YAML mapping that raises InputError naming the key's path and line."""
 
-    def __init__(self, node: Any, path: str, where: str, first_line: int = 1, line: int | None = None) -> None:
-        """Wrap ``node`` found at dotted location ``where`` in ``path``."""
+    def __init__(self, node: Any, path: str, where: str, first_line: int = 1, line: int | None = None,
+                 label: str = "") -> None:
+        """Wrap ``node`` found at dotted location ``where`` in ``path`` (``label`` names a root node)."""
         self.path = path
         self.where = where
         self.first_line = first_line
         self.line = line if line is not None else node_line(node, first_line)
         if not isinstance(node, dict):
-            kind = type(node).__name__ if node is not None else "nothing"
-            raise InputError(path, self.line, f"{where or 'the document'} must be a mapping, found {kind}")
+            raise InputError(path, self.line, f"{where or label or 'the document'} must be a mapping, found {describe(node)}")
         self.node = node
 
     def _name(self, key: str) -> str:
@@ -79,7 +116,7 @@ class Fields:
                 raise InputError(self.path, self.line, f"{self._name(key)} is missing")
             return default
         if isinstance(value, (dict, list)):
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be text, found a {'mapping' if isinstance(value, dict) else 'list'}")
+            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be text, found {describe(value)}")
         return str(value).strip() if not isinstance(value, bool) else str(value).lower()
 
     def mapping(self, key: str, *, required: bool = True) -> Fields | None:
@@ -99,7 +136,9 @@ class Fields:
                 raise InputError(self.path, self.line, f"{self._name(key)} is missing")
             return []
         if not isinstance(value, list):
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be a list, found {type(value).__name__}")
+            parts = re.split(r"\s*[,，;；、]\s*", value.strip()) if isinstance(value, str) else []
+            hint = f" (write {key}: [{', '.join(p for p in parts if p)}])" if len(parts) > 1 else ""
+            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be a list, found {describe(value)}{hint}")
         return [(item, key_line(value, i, self.first_line)) for i, item in enumerate(value)]
 
     def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
@@ -107,6 +146,6 @@ class Fields:
         result = []
         for item, line in self.items(key, required=required):
             if isinstance(item, (dict, list)) or item is None:
-                raise InputError(self.path, line, f"{self._name(key)} must list text items")
+                raise InputError(self.path, line, f"{self._name(key)} must list text items, found {describe(item)}")
             result.append(str(item).strip())
         return tuple(result)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 
@@ -15,6 +16,10 @@ from toolchain.load.source import SourceFile
 # fields named like the original plus "-en" (title-en, author-en, journal-en, …).
 ENGLISH_SUFFIX = "-en"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+# bibtexparser logs each failed block to stderr; the loader reports it once, as an InputError.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,27 @@ def parse_names(value: str) -> tuple[Name, ...]:
     return tuple(names)
 
 
+def failure_reason(error: BaseException | None) -> str:
+    """One line saying why bibtexparser gave up on a block (its exceptions may have no text)."""
+    text = getattr(error, "abort_reason", None) or (str(error) if error else "")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    if not lines:
+        return "syntax error (check the braces and commas)"
+    reason = lines[0]
+    if reason.startswith("Unexpectedly reached end of file"):
+        reason += " (an unbalanced '{' or a missing closing brace?)"
+    return reason
+
+
+def stray_at(source: SourceFile, block: model.ImplicitComment) -> None:
+    """Refuse an '@' outside any entry: BibTeX skips it, but Pandoc's reader stops there."""
+    first = block.start_line or 0
+    for number, raw in enumerate(block.raw.split("\n"), first + 1):
+        text = raw.split("%", 1)[0]  # '%' starts a comment in Pandoc's reader
+        if "@" in text:
+            raise InputError(source.path, number, f"stray '@' outside an entry: “{raw.strip()[:60]}” (Pandoc cannot read this file)")
+
+
 def parse_bibliography(source: SourceFile) -> Bibliography:
     """Parse references.bib; a duplicate key or an unparsable entry is an InputError."""
     try:
@@ -141,8 +167,9 @@ def parse_bibliography(source: SourceFile) -> Bibliography:
             first = first_lines.get(block.key, "?")
             raise InputError(source.path, line, f"key {block.key!r} is defined twice (first at line {first}); Pandoc would silently keep only the last")
         if isinstance(block, model.ParsingFailedBlock):
-            reason = str(block.error).splitlines()[0] if block.error else "syntax error"
-            raise InputError(source.path, line, f"cannot parse this BibTeX entry: {reason}")
+            raise InputError(source.path, line, f"cannot parse this BibTeX entry: {failure_reason(block.error)}")
+        if isinstance(block, model.ImplicitComment):
+            stray_at(source, block)
         if isinstance(block, model.Entry):
             fields = {}
             field_lines = {}

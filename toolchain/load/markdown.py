@@ -158,7 +158,7 @@ def parse_document(source: SourceFile, lang: str) -> Document:
         front_end = match.end()
         raw = match.group(1) or ""
         data = parse_yaml(raw, source.path, first_line=2)
-        fields = Fields(data if data is not None else {}, source.path, "front matter", 2, 1)
+        fields = Fields(data if data is not None else {}, source.path, "", 2, 1, label="the front matter")
         for key in fields.node:
             front_lines[str(key)] = key_line(fields.node, key, 2)
         declared = fields.text("lang", required=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -96,6 +97,17 @@ def scalars(fields: Fields) -> dict[str, str]:
     return {str(k): fields.text(str(k)) for k, v in fields.node.items() if v is not None and not isinstance(v, (dict, list))}
 
 
+def is_date(value: str) -> bool:
+    """Whether ``value`` is a real calendar date written YYYY-MM-DD (2024-02-30 is not)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_metadata(source: SourceFile) -> Metadata:
     """Parse metadata.yaml into a Metadata object, checking types and cross references."""
     path = source.path
@@ -153,7 +165,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
     article_scalars = scalars(article)
     for key in ("received", "accepted", "published"):
         value = article_scalars.get(key)
-        if value and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if value and not is_date(value):
             raise InputError(path, article.line_of(key), f"article.{key} must be a date YYYY-MM-DD, found {value!r}")
     return Metadata(
         path,

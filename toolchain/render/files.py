@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from toolchain.errors import RenderError
+
+PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
 
 
 def safe_target(out: Path, name: str) -> Path:
@@ -21,7 +24,9 @@ def safe_target(out: Path, name: str) -> Path:
 def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
     """Let ``produce`` write a temporary file next to ``target``, then replace ``target``; return its size."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    # Hidden, and named after the writing process, so that a later build can tell a file left
+    # by a killed build (remove_stale_parts) from one another build is still writing.
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".part", dir=target.parent)
     os.close(handle)
     temporary_path = Path(temporary)
     try:
@@ -36,6 +41,32 @@ def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
         return size
     finally:
         temporary_path.unlink(missing_ok=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (signal 0 checks without signalling)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # someone else's process, or an id we cannot judge: leave its file alone
+    return True
+
+
+def remove_stale_parts(out: Path) -> list[Path]:
+    """Delete temporary ``.NAME.PID-XXXX.part`` files whose writer is gone (a killed build)."""
+    removed = []
+    for part in out.glob(".*.part"):
+        match = PART.fullmatch(part.name)
+        if match is None or int(match.group(1)) == os.getpid() or process_alive(int(match.group(1))):
+            continue
+        try:
+            part.unlink()
+        except OSError:
+            continue  # another build removed it first
+        removed.append(part)
+    return removed
 
 
 def refuse_source_directories(project_root: Path, out: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 from unicodedata import east_asian_width
 
@@ -12,6 +13,14 @@ from toolchain.load.source import Location, SourceFile
 
 COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 RESET, BOLD, DIM = "\033[0m", "\033[1m", "\033[2m"
+WINDOW = 100  # terminal cells of a long line shown around the marker (paragraphs are one line each)
+CONTEXT = 36  # cells kept before the marker when a line is cut
+ELLIPSIS = "…"
+# C0 controls (tab included) are drawn as Unicode control pictures (U+2400 + code), one cell
+# each: a raw ESC or CR would garble the terminal. Zero-width characters (what SRC003 finds)
+# are spelled out, or the marker would point at nothing.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
 
 
 def width(text: str) -> int:
@@ -19,17 +28,59 @@ def width(text: str) -> int:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def visible(text: str) -> str:
+    """Draw control characters as control pictures and spell out invisible ones as ``<U+200B>``."""
+    text = CONTROL.sub(lambda m: "\u2421" if m.group() == "\x7f" else chr(0x2400 + ord(m.group())), text)
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+
+
+def window(line: str, start: int, end: int) -> tuple[int, int]:
+    """The character range of a long line to show so that ``[start, end)`` is in view."""
+    if width(line) <= WINDOW:
+        return 0, len(line)
+    first = start
+    while first > 0 and width(line[first - 1 : start]) <= CONTEXT:
+        first -= 1
+    last = first
+    while last < len(line) and width(line[first : last + 1]) <= WINDOW:
+        last += 1
+    return first, last
+
+
 def excerpt(source: SourceFile | None, location: Location, marker: str = "^") -> list[str]:
-    """The source line of a location and a marker under its columns."""
+    """The source line of a location (cut around it when long) and a marker under its columns."""
     if source is None:
         return []
     line = source.line_text(location.line)
     if not line.strip():
         return []
-    end = location.end_column if location.end_line == location.line and location.end_column else location.column + 1
-    lead = width(line[: location.column - 1])
-    span = max(1, width(line[location.column - 1 : end - 1]))
-    return [f"    {location.line:>4} | {line}", f"         | {' ' * lead}{marker * span}"]
+    start = min(location.column - 1, len(line))
+    end = location.end_column - 1 if location.end_line == location.line and location.end_column else start + 1
+    end = max(start + 1, min(end, len(line)))
+    first, last = window(line, start, end)
+    cut = min(end, last)
+    before = (ELLIPSIS if first > 0 else "") + visible(line[first:start])
+    marked = visible(line[start:cut])
+    after = visible(line[cut:last]) + (ELLIPSIS if last < len(line) else "")
+    return [f"    {location.line:>4} | {before}{marked}{after}", f"         | {' ' * width(before)}{marker * max(1, width(marked))}"]
+
+
+def plural(count: int, word: str) -> str:
+    """``1 error``, ``2 errors``."""
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+def summary(result: CheckResult) -> str:
+    """The closing line: counts of errors, warnings (and notes) and files; crashed rules."""
+    if not result.diagnostics:
+        return "No problems found."
+    files = len({d.location.file for d in result.diagnostics})
+    notes = len(result.diagnostics) - result.errors - result.warnings
+    counts = [plural(result.errors, "error"), plural(result.warnings, "warning")] + ([plural(notes, "note")] if notes else [])
+    text = f"{', '.join(counts)} in {plural(files, 'file')}."
+    if result.crashed:
+        text += f" Incomplete: {', '.join(result.crashed)} crashed."
+    return text
 
 
 def format_text(result: CheckResult, project: Project | None = None, color: bool = False) -> str:
@@ -42,16 +93,13 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
         for d in group:
             loc = d.location
             out.append(f"{loc.file}:{loc.line}:{loc.column}: {paint(COLORS[d.severity], f'{d.rule} {d.severity.value}')} {d.message}")
-            out.extend(excerpt(sources.get(file), loc))
+            out.extend(paint(COLORS[d.severity], line) if line.lstrip(" |").startswith("^") else line
+                       for line in excerpt(sources.get(file), loc))
             for related in d.related:
                 out.append(paint(DIM, f"  --> {related.file}:{related.line}:{related.column}"))
                 out.extend(paint(DIM, line) for line in excerpt(sources.get(related.file), related, "-"))
             if d.suggestion:
                 out.append(f"    suggestion: {d.suggestion}")
         out.append("")
-    files = len({d.location.file for d in result.diagnostics})
-    summary = f"{result.errors} error{'s' * (result.errors != 1)}, {result.warnings} warning{'s' * (result.warnings != 1)} in {files} file{'s' * (files != 1)}."
-    if not result.diagnostics:
-        summary = "No problems found."
-    out.append(paint(BOLD, summary))
+    out.append(paint(BOLD, summary(result)))
     return "\n".join(out)

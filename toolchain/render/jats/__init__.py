@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolchain.load import Project
+from toolchain.render.citations import csl_items
 from toolchain.render.jats.assemble import assemble_article
-from toolchain.render.pandoc import ast_to
+from toolchain.render.jats.body import pandoc_parts
 
 
 def render_jats(project: Project, zh_ast: dict, en_ast: dict | None, target: Path, zh_items: list[dict]) -> None:
     """Write the bilingual JATS article to ``target``."""
-    zh_body = ast_to(zh_ast, "jats_publishing", ["--standalone"], "article.xml")
-    en_body = ast_to(en_ast, "jats_publishing", ["--standalone"], "article.xml") if en_ast is not None else None
-    target.write_bytes(assemble_article(project, zh_body, en_body, zh_items))
+    zh = pandoc_parts(zh_ast)
+    en = pandoc_parts(en_ast) if en_ast is not None else None
+    target.write_bytes(assemble_article(project, zh, en, zh_items, csl_items(project, "en")))

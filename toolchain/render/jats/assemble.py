@@ -1,26 +1,91 @@
-"""Assemble the JATS article from Pandoc's JATS output (first version: pandoc's document, 1.3 DOCTYPE)."""
+"""Assemble one JATS 1.3 article: our front, pandoc's zh body, ref-list, English sub-article."""
 
 from __future__ import annotations
+
+import copy
 
 from lxml import etree
 
 from toolchain.load import Project
+from toolchain.render.citations import SECTION_TITLE
+from toolchain.render.jats.body import Parts, label_floats, link_citations, math_ids, prefix_ids, type_links
+from toolchain.render.jats.front import front, front_stub
+from toolchain.render.jats.references import ref_list
+from toolchain.render.jats.xml import NSMAP, XML_LANG, el, indent, sub
 
 DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN" '
            '"JATS-journalpublishing1-3-mathml3.dtd">')
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SUB_ARTICLE_ID = "sa1"
+DEFAULT_ARTICLE_TYPE = "review-article"
 
 
-def parse(text: str) -> etree._Element:
-    """Parse pandoc's JATS without loading its DTD or touching the network."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, remove_blank_text=False)
-    return etree.fromstring(text.encode("utf-8"), parser)
+def tidy(article: etree._Element) -> None:
+    """Indent the parts we build (front, ref-list, front-stub); pandoc's bodies keep their layout."""
+    article.text = "\n"
+    for child in article:
+        child.tail = "\n"
+        if child.tag in ("front", "back"):
+            indent(child)
+        elif child.tag == "sub-article":
+            child.text = "\n"
+            for part in child:
+                part.tail = "\n"
+                if part.tag in ("front-stub", "back"):
+                    indent(part)
 
 
-def assemble_article(project: Project, zh_jats: str, en_jats: str | None, zh_items: list[dict]) -> bytes:
+def parts_of(parts: Parts) -> list[etree._Element]:
+    """The elements of one language that may hold citations."""
+    return [node for node in (parts.title, parts.abstract, parts.body, parts.footnotes) if node is not None]
+
+
+def sub_article(project: Project, en: Parts) -> etree._Element:
+    """<sub-article article-type="translation">: the English version, every id prefixed ``sa1-``."""
+    node = el("sub-article", {"article-type": "translation", XML_LANG: "en"})
+    node.append(front_stub(project.metadata, en))
+    body = copy.deepcopy(en.body)
+    taken: set[str] = set()
+    label_floats(body, "en", taken)
+    math_ids(body, taken)
+    node.append(body)
+    if en.footnotes is not None:
+        sub(node, "back").append(copy.deepcopy(en.footnotes))
+    prefix_ids(node, f"{SUB_ARTICLE_ID}-")  # both pandoc runs number sec/fn/table ids alike
+    node.set("id", SUB_ARTICLE_ID)
+    return node
+
+
+def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: list[dict], en_items: list[dict]) -> bytes:
     """The final article.xml bytes."""
-    article = parse(zh_jats)
+    known = {item.get("id") for item in zh_items}
+    cited = [key for key in zh.order if key in known]
+    labels = {key: number for number, key in enumerate(cited, 1)}
+    link_citations(parts_of(zh), zh.order, labels)
+    if en is not None:
+        link_citations(parts_of(en), en.order, labels)
+    md = project.metadata
+    article = etree.Element("article", nsmap=NSMAP)
+    article.set("article-type", md.article.get("type") or DEFAULT_ARTICLE_TYPE)
     article.set("dtd-version", "1.3")
     article.set(XML_LANG, "zh")
-    body = etree.tostring(article, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{body}\n'.encode()
+    en_title = project.en.title.text if project.en.title else ""
+    article.append(front(project, zh, en, en_title))
+    taken: set[str] = set()
+    label_floats(zh.body, "zh", taken)
+    math_ids(zh.body, taken)
+    article.append(zh.body)
+    back = el("back")
+    references = ref_list(cited, zh_items, en_items, project.bibliography.by_key, SECTION_TITLE["zh"])
+    if references is not None:
+        back.append(references)
+    if zh.footnotes is not None:
+        back.append(zh.footnotes)
+    if len(back):
+        article.append(back)
+    if en is not None and not project.en.body_is_empty:
+        article.append(sub_article(project, en))
+    type_links(article)
+    etree.cleanup_namespaces(article, top_nsmap=NSMAP, keep_ns_prefixes=list(NSMAP))
+    tidy(article)
+    text = etree.tostring(article, encoding="unicode", pretty_print=True)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{text}'.encode()

@@ -1,0 +1,118 @@
+"""Shared helpers of the typography rules: prose units, unit symbols, numeric ranges, fixes.
+
+A finding that has one safe correction carries ``fix`` = (start, end, replacement) in source
+offsets; ``check --fix`` (fixes.py) applies them. A fix is only attached when the span maps
+back onto the source verbatim, so that a fix never lands on the wrong characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toolchain.check._text import CJK_CHAR, mask_non_prose
+from toolchain.check.diagnostic import Finding
+from toolchain.load.markdown import Document
+from toolchain.load.source import Location, Span
+
+LETTER = "A-Za-z\u0370-\u03ff"  # Latin and Greek letters (α, β in gene and drug names)
+CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018\u2019\u201c\u201d\u2026\u2014]")
+
+# Unit symbols that follow a number with a space between (GB 3101-1993, 3.4; SI Brochure 5.4.3).
+UNITS = frozenset(
+    "mg kg μg µg ug ng pg mL ml μL µL dL nL mmol μmol µmol nmol pmol mol mEq cm mm μm µm nm km "
+    "Gy cGy mGy Bq kBq MBq min IU kIU mIU kU mU kDa Da bp kb Mb mmHg kPa Pa Hz kHz MHz kcal kJ mV mA".split()
+)
+# One-letter symbols are also letters of names and plurals (3D, 1990s), so they count only when
+# they stand alone: followed by "/" (mg/kg/d), a space, punctuation or the end of the text.
+SHORT_UNITS = frozenset("g L d h".split())
+ORDINALS = frozenset("st nd rd th".split())
+NUMBER_LETTERS = re.compile(f"(?<![{LETTER}0-9.])(\\d+(?:\\.\\d+)?)([{LETTER}µ]+)")
+SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
+RANGE = re.compile(
+    f"(?<![{LETTER}0-9.\\-‐-―−~～])(\\d+(?:\\.\\d+)?)([%‰]?)([ \\t]*([-~～—–－〜―‒−])[ \\t]*)(\\d+(?:\\.\\d+)?)(?![0-9])"
+)
+YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A numeric range written with some connector: ``200-400``, ``15%~30%``."""
+
+    start: int  # offset of the connector with its spaces
+    end: int
+    left: str
+    right: str
+    connector: str
+
+
+def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
+    """Title, abstract, keywords, headings and paragraph-like blocks with their masked text."""
+    spans = [document.title] if document.title else []
+    spans += [*document.abstract, *document.keywords]
+    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or b.kind != "table"))]
+    for span in spans:
+        yield span, mask_non_prose(span.text)
+
+
+def finding(span: Span, start: int, end: int, message: str, replacement: str | None = None,
+            related: tuple[Location, ...] = (), suggestion: str | None = None) -> Finding:
+    """A finding at span.text[start:end], with a fix when the text maps verbatim onto the source."""
+    fix = None
+    if replacement is not None:
+        src_start, src_end = span.source_offset(start), span.source_offset(end)
+        lo, hi = max(start - 1, 0), min(end + 1, len(span.text))
+        source = span.source.text
+        # compare one character of context on each side too, so that an insertion is anchored
+        if source[src_start - (start - lo):src_end + (hi - end)] == span.text[lo:hi]:
+            fix = (src_start, src_end, replacement)
+    return Finding(span.location(start, end), message, related, suggestion, fix)
+
+
+def excerpt(text: str, start: int, end: int, width: int = 6) -> str:
+    """The offending text with a few characters of context, on one line."""
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right < 0 else right
+    return text[max(left, start - width):min(right, end + width)].strip()
+
+
+def unit_after(masked: str, match: re.Match[str]) -> str | None:
+    """The unit symbol glued to a number (``400mg`` → ``mg``), or None when the letters are a name."""
+    letters = match.group(2)
+    if letters in UNITS:
+        return letters
+    after = masked[match.end():match.end() + 1]
+    if letters in SHORT_UNITS and (not after or after == "/" or after.isspace() or (not after.isalnum() and not CJK_OR_PUNCT.match(after))
+                                   or after in "，。；：、）"):
+        return letters
+    return None
+
+
+def missing_unit_spaces(masked: str) -> Iterator[tuple[int, str, str]]:
+    """Offsets where a space is missing between a number and its unit: (offset, number, unit)."""
+    for match in NUMBER_LETTERS.finditer(masked):
+        unit = unit_after(masked, match)
+        if unit:
+            yield match.end(1), match.group(1), unit
+
+
+def spaces_before_signs(masked: str) -> Iterator[re.Match[str]]:
+    """Spaces written between a number and %, ‰ or an angle's ° (which take none)."""
+    yield from SPACE_BEFORE_SIGN.finditer(masked)
+
+
+def numeric_ranges(masked: str, *, skip_years: bool) -> Iterator[Range]:
+    """Ranges between two numbers, except dates (2024-03-20) and, if asked, year spans."""
+    for match in RANGE.finditer(masked):
+        left, right = match.group(1), match.group(5)
+        tail = masked[match.end():match.end() + 8]
+        letters = re.match(f"[{LETTER}]+", tail)
+        if letters and letters.group(0) not in UNITS | SHORT_UNITS | ORDINALS:
+            continue  # 2021-2021YFC…, 1-2b: part of an identifier
+        if re.match(r"[-/.]\d", tail) or (len(left) == 4 and match.group(4) == "-" and len(right) <= 2 and tail[:1] in "-/"):
+            continue  # a date (2024-03-20) or a dotted/slashed identifier
+        if skip_years and YEAR.fullmatch(left) and YEAR.fullmatch(right):
+            continue
+        yield Range(match.start(3), match.end(3), left, right, match.group(4))

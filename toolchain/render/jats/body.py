@@ -1,0 +1,187 @@
+"""Pandoc's JATS for one language, post-processed: every cited work linked, labels, ids.
+
+Pandoc's ``jats_publishing`` writer (3.9) leaves gaps (docs: guide/jats.md §6, items 15–18):
+a collapsed numeric range ``[12–16]`` links only its two ends; ``表 1``/``图 1`` stay in the
+caption text; the id of a table sits on ``<table>``, not ``<table-wrap>``; internal links get
+no ``@ref-type``; and the two languages' runs produce the same ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from toolchain.render.ast import divs
+from toolchain.render.jats.xml import MML, parse
+from toolchain.render.manuscript import LABELS
+from toolchain.render.pandoc import ast_to
+
+DASHES = {"–", "-", "—", "‒", "～", "~"}
+# xref/@ref-type by the element the link points at (JATS Tag Library, ref-type values).
+REF_TYPES = {"sec": "sec", "table-wrap": "table", "fig": "fig", "fn": "fn", "disp-formula": "disp-formula",
+             "ref": "bibr", "boxed-text": "boxed-text", "app": "app", "list-item": "list", "supplementary-material": "supplementary-material"}
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """The pieces of one language pandoc wrote: title, abstract, keywords, body, footnotes, citation order."""
+
+    title: etree._Element | None
+    abstract: etree._Element | None
+    keywords: tuple[etree._Element, ...]
+    body: etree._Element
+    footnotes: etree._Element | None
+    order: tuple[str, ...]  # cited keys in the order this language numbers them
+
+
+def citation_order(ast: dict) -> tuple[str, ...]:
+    """Cited keys in citeproc's numbering order: the ``ref-KEY`` entries of the refs div."""
+    return tuple(div["c"][0][0].removeprefix("ref-") for div in divs(ast.get("blocks", []), "csl-entry"))
+
+
+def pandoc_parts(ast: dict) -> Parts:
+    """Run pandoc's JATS writer once on a language and cut its output into Parts."""
+    meta = {key: ast["meta"][key] for key in ("title", "abstract") if key in ast["meta"]}
+    if "keywords" in ast["meta"]:
+        meta["tags"] = ast["meta"]["keywords"]  # pandoc's JATS template reads keywords from `tags`
+    document = {**ast, "meta": meta}
+    root = parse(ast_to(document, "jats_publishing", ["--standalone", "--wrap=none"], "article.xml"))
+    front = root.find("front/article-meta")
+    title = front.find("title-group/article-title") if front is not None else None
+    abstract = front.find("abstract") if front is not None else None
+    keywords = tuple(front.iterfind("kwd-group/kwd")) if front is not None else ()
+    body = root.find("body")
+    if body is None:
+        body = etree.Element("body")
+    return Parts(title, abstract, keywords, body, root.find("back/fn-group"), citation_order(ast))
+
+
+def compress(numbers: list[int], dash: str) -> str:
+    """``[1, 2, 3]`` → ``1–3``; a broken run is listed with commas."""
+    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}{dash}{numbers[-1]}"
+    return ",".join(str(n) for n in numbers)
+
+
+def link_citations(roots: Iterable[etree._Element], order: tuple[str, ...], labels: dict[str, int]) -> None:
+    """Point every citation xref at ``R{n}``; a range ``a–b`` becomes one xref to every work in it.
+
+    ``order`` is this language's numbering, ``labels`` the ref-list's: the English sub-article
+    links the parent's references even if its own citeproc run numbered them differently.
+    """
+    position = {key: i for i, key in enumerate(order)}
+    key = lambda node: node.get("rid", "").removeprefix("ref-")  # noqa: E731
+    for root in roots:
+        for xref in list(root.iter("xref")):
+            if xref.get("ref-type") != "bibr" or xref.getparent() is None or key(xref) not in labels:
+                continue
+            keys, text, dash = [key(xref)], xref.text or "", "–"
+            after = xref.getnext()
+            if (after is not None and after.tag == "xref" and after.get("ref-type") == "bibr"
+                    and (xref.tail or "").strip() in DASHES and key(after) in position and keys[0] in position):
+                dash = (xref.tail or "").strip()
+                keys = list(order[position[keys[0]] : position[key(after)] + 1])
+                text = f"{text}{dash}{after.text or ''}"
+                xref.tail = after.tail
+                xref.getparent().remove(after)
+            numbers = [labels[k] for k in keys if k in labels]
+            xref.set("rid", " ".join(f"R{n}" for n in numbers))
+            if numbers != [position.get(k, -2) + 1 for k in keys]:
+                text = compress(numbers, dash)
+            xref.text = text
+            xref.attrib.pop("alt", None)
+
+
+def caption_label(node: etree._Element, words: tuple[str, ...]) -> None:
+    """Move a leading ``表 1``/``Figure 1`` from the caption's first paragraph into <label>."""
+    caption = node.find("caption")
+    first = caption.find("p") if caption is not None else None
+    if first is None:
+        first = caption.find("title") if caption is not None else None
+    if first is None or not first.text:
+        return
+    pattern = rf"^\s*((?:{'|'.join(re.escape(w) for w in words)})\s*[0-9]+[A-Za-z]?)[\s.:：。]*"
+    match = re.match(pattern, first.text)
+    if not match:
+        return
+    label = etree.Element("label")
+    label.text = match.group(1)
+    node.insert(list(node).index(caption), label)
+    first.text = first.text[match.end():]
+    if not first.text and len(first) == 0:
+        caption.remove(first)
+    if len(caption) == 0 and not (caption.text or "").strip():
+        node.remove(caption)
+
+
+def label_floats(root: etree._Element, lang: str, taken: set[str]) -> None:
+    """Labels and ids for every <table-wrap> and <fig>; every <sec> gets an id too."""
+    words = {"table-wrap": (LABELS[lang]["table"],), "fig": (LABELS[lang]["figure"], "Fig.", "Fig")}
+    prefixes = {"table-wrap": "tbl", "fig": "fig", "sec": "sec"}
+    counters = dict.fromkeys(prefixes, 0)
+    for node in root.iter("table-wrap", "fig", "sec"):
+        tag = node.tag
+        if tag == "table-wrap":
+            table = node.find("table")
+            if table is not None and table.get("id") and not node.get("id"):
+                node.set("id", table.attrib.pop("id"))
+        if tag in words:
+            caption_label(node, words[tag])
+        if not node.get("id"):
+            counters[tag] += 1
+            while f"{prefixes[tag]}{counters[tag]}" in taken:
+                counters[tag] += 1
+            node.set("id", f"{prefixes[tag]}{counters[tag]}")
+        taken.add(node.get("id"))
+
+
+def math_ids(root: etree._Element, taken: set[str]) -> None:
+    """Keep MathML only and give it an id (PMC: <tex-math> must be a whole LaTeX document; ids required)."""
+    for alternatives in list(root.iter("alternatives")):
+        tex = alternatives.find("tex-math")
+        if tex is not None and alternatives.find(f"{{{MML}}}math") is not None:
+            alternatives.remove(tex)
+        if len(alternatives) == 1:  # a lone child needs no <alternatives>
+            parent, child = alternatives.getparent(), alternatives[0]
+            child.tail = alternatives.tail
+            parent.replace(alternatives, child)
+    number = 0
+    for math in root.iter(f"{{{MML}}}math"):
+        if not math.get("id"):
+            number += 1
+            while f"m{number}" in taken:
+                number += 1
+            math.set("id", f"m{number}")
+        taken.add(math.get("id"))
+
+
+def prefix_ids(root: etree._Element, prefix: str) -> None:
+    """Prefix every id under ``root`` and every non-citation rid pointing at one of them."""
+    ids = {node.get("id") for node in root.iter() if node.get("id")}
+    for node in root.iter():
+        if node.get("id"):
+            node.set("id", prefix + node.get("id"))
+    for node in root.iter():
+        if node.get("rid") and node.get("ref-type") != "bibr":
+            node.set("rid", " ".join(prefix + t if t in ids else t for t in node.get("rid").split()))
+
+
+def type_links(root: etree._Element) -> None:
+    """Give internal links (pandoc's xref without @ref-type) the type of their target."""
+    targets = {node.get("id"): node.tag for node in root.iter() if node.get("id")}
+    for xref in root.iter("xref"):
+        if not xref.get("ref-type"):
+            target = targets.get((xref.get("rid") or "").split(" ")[0], "")
+            xref.set("ref-type", REF_TYPES.get(target, "other"))
+
+
+def fn_back(footnotes: etree._Element | None) -> etree._Element | None:
+    """A <back> holding only the footnotes (for the sub-article)."""
+    if footnotes is None:
+        return None
+    back = etree.Element("back")
+    back.append(footnotes)
+    return back

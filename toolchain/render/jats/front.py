@@ -1,0 +1,339 @@
+"""<front>: journal-meta and article-meta from metadata.yaml and both languages' front matter.
+
+Markup per guide/jats.md §4–5 (JATS 1.3, PMC Style Checker 5.31, JATS4R): bilingual titles as
+trans-title-group, names as name-alternatives, affiliations as aff-alternatives, one
+award-group per grant number, no empty placeholder elements (pandoc's template writes them).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import etree
+
+from toolchain.load import Project
+from toolchain.load.metadata import Affiliation, Author, Metadata
+from toolchain.render.jats.body import Parts
+from toolchain.render.jats.names import split_han, split_romanized
+from toolchain.render.jats.xml import ALI, XLINK, XML_LANG, el, sub
+from toolchain.render.manuscript import LABELS
+
+# Country names as written in metadata.yaml → ISO 3166-1 alpha-2 (JATS4R wants @country).
+COUNTRIES = {
+    "中国": "CN", "china": "CN", "people's republic of china": "CN", "p. r. china": "CN", "pr china": "CN",
+    "美国": "US", "usa": "US", "united states": "US", "united states of america": "US",
+    "英国": "GB", "uk": "GB", "united kingdom": "GB", "日本": "JP", "japan": "JP", "德国": "DE", "germany": "DE",
+    "法国": "FR", "france": "FR", "加拿大": "CA", "canada": "CA", "澳大利亚": "AU", "australia": "AU",
+    "韩国": "KR", "korea": "KR", "south korea": "KR", "republic of korea": "KR", "新加坡": "SG", "singapore": "SG",
+    "意大利": "IT", "italy": "IT", "荷兰": "NL", "netherlands": "NL", "瑞士": "CH", "switzerland": "CH",
+}
+# Column heading (栏目) for an article type when metadata gives no article.heading.
+HEADINGS = {
+    "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
+    "case-report": ("病例报告", "Case Report"), "editorial": ("述评", "Editorial"), "letter": ("读者来信", "Letter"),
+    "brief-report": ("短篇论著", "Brief Report"), "systematic-review": ("系统评价", "Systematic Review"),
+}
+# A zh affiliation "<institution><department>": the institution ends with one of these words.
+ZH_INSTITUTION = re.compile(r"^(.*(?:大学|学院|医院|研究院|研究所|研究中心|中心|公司))(.+?(?:科|系|室|部|组|所|中心|病区))$")
+EN_DEPARTMENT = re.compile(r"^(?:Department|Dept\.?|Division|Section|Unit|Laboratory|Lab|School|Faculty|Institute)\b", re.I)
+
+
+def bilingual_title(group_tag: str, tag: str, zh: etree._Element | str, en: etree._Element | str | None) -> etree._Element:
+    """<title-group>/<journal-title-group> with the English <trans-title-group>."""
+    group = el(group_tag)
+    group.append(inline_copy(tag, zh))
+    if en is not None and (not isinstance(en, str) or en):
+        trans = sub(group, "trans-title-group", {XML_LANG: "en"})
+        trans.append(inline_copy("trans-title", en))
+    return group
+
+
+def inline_copy(tag: str, source: etree._Element | str) -> etree._Element:
+    """A new element ``tag`` holding the text and inline children of ``source`` (or plain text)."""
+    if isinstance(source, str):
+        return el(tag, text=source)
+    node = copy.deepcopy(source)
+    node.tag = tag
+    node.attrib.clear()
+    return node
+
+
+def journal_meta(md: Metadata) -> etree._Element:
+    """<journal-meta>: journal-id (required by the DTD), titles, ISSN, publisher."""
+    j = md.journal
+    meta = el("journal-meta")
+    journal_ids = [(kind, j[key]) for key, kind in (("nlm-ta", "nlm-ta"), ("id", "publisher-id"), ("publisher-id", "publisher-id")) if j.get(key)]
+    if not any(kind == "publisher-id" for kind, _ in journal_ids) and (j.get("issn") or j.get("eissn")):
+        journal_ids.append(("publisher-id", j.get("issn") or j.get("eissn")))  # the DTD requires one journal-id
+    for kind, value in journal_ids:
+        sub(meta, "journal-id", {"journal-id-type": kind}, text=value)
+    meta.append(bilingual_title("journal-title-group", "journal-title", md.journal_title.zh, md.journal_title.en or None))
+    if j.get("issn"):
+        sub(meta, "issn", {"pub-type": "ppub", "publication-format": "print"}, text=j["issn"])
+    if j.get("eissn"):
+        sub(meta, "issn", {"pub-type": "epub", "publication-format": "electronic"}, text=j["eissn"])
+    publisher = sub(meta, "publisher")
+    sub(publisher, "publisher-name", text=j.get("publisher") or f"{md.journal_title.zh}编辑部")
+    return meta
+
+
+def affiliation_parts(text: str, lang: str) -> tuple[str, str]:
+    """(department, institution) of an affiliation line; department '' when it cannot be told."""
+    if lang == "zh":
+        match = ZH_INSTITUTION.match(text)
+        return (match.group(2), match.group(1)) if match else ("", text)
+    head, _, rest = text.partition(",")
+    if rest.strip() and EN_DEPARTMENT.match(head.strip()):
+        return head.strip(), rest.strip()
+    return "", text
+
+
+def aff(affiliation: Affiliation, number: int, lang: str) -> etree._Element:
+    """One <aff xml:lang> with label, institution-wrap, city, postal code and country."""
+    node = el("aff", {XML_LANG: lang})
+    sub(node, "label", text=str(number))
+    wrap = sub(node, "institution-wrap")
+    department, institution = affiliation_parts(affiliation.name.get(lang), lang)
+    if department:
+        sub(wrap, "institution", {"content-type": "dept"}, text=department)
+    sub(wrap, "institution", text=institution)
+    if affiliation.city and affiliation.city.get(lang):
+        sub(node, "city", text=affiliation.city.get(lang))
+    if affiliation.postcode:
+        sub(node, "postal-code", text=affiliation.postcode)
+    if affiliation.country and affiliation.country.get(lang):
+        code = COUNTRIES.get(affiliation.country.zh.lower()) or COUNTRIES.get(affiliation.country.en.lower())
+        sub(node, "country", {"country": code} if code else {}, text=affiliation.country.get(lang))
+    return node
+
+
+def contrib(md: Metadata, author: Author, corresp_id: str | None) -> etree._Element:
+    """<contrib>: ORCID, Han + pinyin names, affiliation and corresp xrefs, biographies."""
+    node = el("contrib", {"contrib-type": "author", "corresp": "yes" if corresp_id else None})
+    if author.orcid:
+        orcid = author.orcid if author.orcid.startswith("http") else f"https://orcid.org/{author.orcid}"
+        sub(node, "contrib-id", {"contrib-id-type": "orcid"}, text=orcid)  # PMC wants the URL form
+    names = sub(node, "name-alternatives")
+    romanized = split_romanized(author.name.en)
+    han = split_han(author.name.zh, romanized.surname)
+    for name, style, lang in ((han, "eastern", "zh"), (romanized, "western", "en")):
+        if name.surname:
+            element = sub(names, "name", {"name-style": style, XML_LANG: lang})
+            sub(element, "surname", text=name.surname)
+            if name.given:
+                sub(element, "given-names", text=name.given)
+    order = [a.id for a in md.affiliations]
+    for ident in author.affiliations:
+        number = order.index(ident) + 1
+        xref = sub(node, "xref", {"ref-type": "aff", "rid": f"aff{number}"})
+        sub(xref, "sup", text=str(number))
+    if corresp_id:
+        sub(node, "xref", {"ref-type": "corresp", "rid": corresp_id}, text="*")
+    for lang in ("zh", "en"):
+        if author.bio and author.bio.get(lang):
+            bio = sub(node, "bio", {XML_LANG: lang})
+            sub(bio, "title", text=LABELS[lang]["bio"])
+            sub(bio, "p", text=author.bio.get(lang))
+    return node
+
+
+def contrib_group(md: Metadata, corresp_ids: dict[int, str]) -> etree._Element:
+    """<contrib-group> with the authors and one <aff-alternatives> per affiliation."""
+    group = el("contrib-group")
+    for index, author in enumerate(md.authors):
+        group.append(contrib(md, author, corresp_ids.get(index)))
+    for number, affiliation in enumerate(md.affiliations, 1):
+        alternatives = sub(group, "aff-alternatives", {"id": f"aff{number}"})
+        for lang in ("zh", "en"):
+            if affiliation.name.get(lang):
+                alternatives.append(aff(affiliation, number, lang))
+    return group
+
+
+def author_notes(md: Metadata, corresp_ids: dict[int, str]) -> etree._Element | None:
+    """<author-notes>: corresponding authors with e-mail, bilingual COI statements."""
+    notes = el("author-notes")
+    for index, ident in corresp_ids.items():
+        author = md.authors[index]
+        corresp = sub(notes, "corresp", {"id": ident})
+        sub(corresp, "label", text="*")
+        corresp[-1].tail = f"{LABELS['zh']['corresp']}：{author.name.zh}" + ("，E-mail：" if author.email else "")
+        if author.email:
+            sub(corresp, "email", text=author.email)
+    if md.conflict_of_interest:
+        for lang in ("zh", "en"):
+            if md.conflict_of_interest.get(lang):
+                fn = sub(notes, "fn", {"fn-type": "coi-statement", XML_LANG: "en" if lang == "en" else None})
+                sub(fn, "p", text=md.conflict_of_interest.get(lang))
+    return notes if len(notes) else None
+
+
+def date(tag: str, iso: str, attrs: dict[str, str]) -> etree._Element:
+    """A <date>/<pub-date> from YYYY[-MM[-DD]] with day, month, year children (JATS order)."""
+    node = el(tag, {**attrs, "iso-8601-date": iso})
+    year, month, day = ([*iso.split("-"), None, None])[:3]
+    if day:
+        sub(node, "day", text=day)
+    if month:
+        sub(node, "month", text=month)
+    sub(node, "year", text=year)
+    return node
+
+
+def issue_fields(meta: etree._Element, md: Metadata) -> None:
+    """pub-date (print; electronic when article.published), volume, issue, pages, history."""
+    j, a = md.journal, md.article
+    if j.get("year"):
+        month = f"-{int(j['month']):02d}" if str(j.get("month", "")).isdigit() else ""
+        meta.append(date("pub-date", f"{j['year']}{month}", {"publication-format": "print", "date-type": "pub"}))
+    if a.get("published"):
+        meta.append(date("pub-date", a["published"], {"publication-format": "electronic", "date-type": "pub"}))
+    for key in ("volume", "issue", "fpage", "lpage"):
+        if j.get(key):
+            sub(meta, key, text=j[key])
+    dated = [(kind, a[key]) for key, kind in (("received", "received"), ("revised", "rev-recd"), ("accepted", "accepted")) if a.get(key)]
+    if dated:
+        history = sub(meta, "history")
+        for kind, value in dated:
+            history.append(date("date", value, {"date-type": kind}))
+
+
+def permissions(md: Metadata) -> etree._Element | None:
+    """<permissions> only when metadata gives a copyright holder or a license."""
+    fields = {**md.journal, **md.article}
+    holder, license_url = fields.get("copyright"), fields.get("license")
+    if not holder and not license_url:
+        return None
+    node = el("permissions")
+    year = fields.get("copyright-year") or md.journal.get("year", "")
+    if holder:
+        sub(node, "copyright-statement", text=f"© {year} {holder}".replace("  ", " "))
+        if year:
+            sub(node, "copyright-year", text=year)
+        sub(node, "copyright-holder", text=holder)
+    if license_url:
+        license_node = sub(node, "license", {f"{{{XLINK}}}href": license_url} if license_url.startswith("http") else {})
+        sub(license_node, f"{{{ALI}}}license_ref", text=license_url)
+        if fields.get("license-text"):
+            sub(license_node, "license-p", text=fields["license-text"])
+    return node
+
+
+def abstract(tag: str, source: etree._Element | None, attrs: dict[str, str], title: str | None) -> etree._Element | None:
+    """<abstract>/<trans-abstract> holding pandoc's paragraphs."""
+    if source is None or not len(source):
+        return None
+    node = el(tag, attrs)
+    if title:
+        sub(node, "title", text=title)
+    node.extend(copy.deepcopy(child) for child in source)
+    return node
+
+
+def kwd_group(keywords: tuple[etree._Element, ...], lang: str, with_lang: bool) -> etree._Element | None:
+    """One <kwd-group kwd-group-type="author"> (xml:lang only where it differs from the article's)."""
+    if not keywords:
+        return None
+    group = el("kwd-group", {"kwd-group-type": "author", XML_LANG: lang if with_lang else None})
+    sub(group, "title", text=LABELS[lang]["keywords"])
+    group.extend(copy.deepcopy(k) for k in keywords)
+    return group
+
+
+def funding_group(md: Metadata) -> etree._Element | None:
+    """One <award-group> per grant number; a funding statement per language."""
+    if not md.funding:
+        return None
+    group = el("funding-group")
+    number = 0
+    for funding in md.funding:
+        for award in funding.awards or ("",):
+            number += 1
+            award_group = sub(group, "award-group", {"id": f"fund{number}"})
+            wrap = sub(sub(award_group, "funding-source"), "institution-wrap")
+            for lang in ("zh", "en"):
+                if funding.name.get(lang):
+                    sub(wrap, "institution", {XML_LANG: lang}, text=funding.name.get(lang))
+            if award:
+                sub(award_group, "award-id", text=award)
+    zh = "；".join(f"{f.name.zh}（No.{'，'.join(f.awards)}）" if f.awards else f.name.zh for f in md.funding)
+    sub(group, "funding-statement", text=f"{LABELS['zh']['funding']}：{zh}")
+    if all(f.name.en for f in md.funding):
+        en = "; ".join(f"{f.name.en} (No. {', '.join(f.awards)})" if f.awards else f.name.en for f in md.funding)
+        sub(group, "funding-statement", {XML_LANG: "en"}, text=f"{LABELS['en']['funding']}: {en}")
+    return group
+
+
+def custom_meta(md: Metadata) -> etree._Element | None:
+    """中图分类号 and 文献标志码 as custom-meta (no public JATS convention: project decision)."""
+    group = el("custom-meta-group")
+    for key in ("clc", "document-code"):
+        if md.article.get(key):
+            meta = sub(group, "custom-meta", {"specific-use": key})
+            sub(meta, "meta-name", text=LABELS["zh"][key])
+            sub(meta, "meta-value", text=md.article[key])
+    return group if len(group) else None
+
+
+def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
+    """<article-categories>: the column heading (栏目) and, in the parent, the CLC code.
+
+    PMC requires the element and a ``heading`` subj-group in it: without ``article.heading`` the
+    column is named after the article type (a review is a 综述).
+    """
+    heading = md.heading.get(lang) if md.heading else ""
+    article_type = md.article.get("type") or "review-article"
+    heading = heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type))))[lang]
+    node = el("article-categories")
+    subject = sub(node, "subj-group", {"subj-group-type": "heading"})
+    sub(subject, "subject", text=heading)
+    if with_clc and md.article.get("clc"):
+        subject = sub(node, "subj-group", {"subj-group-type": "clc", "vocab": "CLC"})
+        sub(subject, "subject", text=md.article["clc"])
+    return node
+
+
+def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree._Element:
+    """The parent article's <front>."""
+    md = project.metadata
+    node = el("front")
+    node.append(journal_meta(md))
+    meta = sub(node, "article-meta")
+    if md.article.get("doi"):
+        sub(meta, "article-id", {"pub-id-type": "doi"}, text=md.article["doi"])
+    meta.append(categories(md, "zh", True))
+    zh_title = zh.title if zh.title is not None else project.zh.title.text if project.zh.title else ""
+    en_source = en.title if en is not None and en.title is not None else en_title
+    meta.append(bilingual_title("title-group", "article-title", zh_title, en_source))
+    corresp_ids = {i: f"cor{n}" for n, i in enumerate((i for i, a in enumerate(md.authors) if a.corresponding), 1)}
+    meta.append(contrib_group(md, corresp_ids))
+    notes = author_notes(md, corresp_ids)
+    if notes is not None:
+        meta.append(notes)
+    issue_fields(meta, md)
+    for child in (
+        permissions(md),
+        abstract("abstract", zh.abstract, {}, None),
+        abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]),
+        kwd_group(zh.keywords, "zh", False),
+        kwd_group(en.keywords if en else (), "en", True),
+        funding_group(md),
+        custom_meta(md),
+    ):
+        if child is not None:
+            meta.append(child)
+    return node
+
+
+def front_stub(md: Metadata, en: Parts) -> etree._Element:
+    """The English sub-article's <front-stub>: heading, title, abstract, keywords."""
+    stub = el("front-stub")
+    stub.append(categories(md, "en", False))
+    if en.title is not None:
+        group = sub(stub, "title-group")
+        group.append(inline_copy("article-title", en.title))
+    for child in (abstract("abstract", en.abstract, {}, None), kwd_group(en.keywords, "en", False)):
+        if child is not None:
+            stub.append(child)
+    return stub

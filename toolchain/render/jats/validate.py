@@ -1,0 +1,186 @@
+"""Validate a JATS file: the JATS 1.3 DTD (lxml, offline) and PMC's Style Checker (XSLT 1.0).
+
+The DTD is looked up, never downloaded: ``--dtd-dir``, then ``../shared/jats/dtd/1.3``
+beside the current directory or the repository, then the npm package ``@jats4r/dtds`` in a
+``node_modules`` found upward from the current directory or in the user cache.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from toolchain.errors import InputError
+
+DRIVER = "JATS-journalpublishing1-3-mathml3.dtd"
+PUBLIC_IDS = {
+    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN": DRIVER,
+    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN": "JATS-journalpublishing1-3.dtd",
+}
+REPOSITORY = Path(__file__).resolve().parents[3]
+SHARED = Path("..") / "shared" / "jats"
+NPM_PACKAGE = Path("node_modules") / "@jats4r" / "dtds" / "schema" / "1.3"
+STYLECHECKER = Path("pmc-stylechecker") / "5.31" / "nlm-stylechecker.xsl"
+NPM_HINT = "npm install @jats4r/dtds"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: which checker, its severity, where (line or element) and what."""
+
+    checker: str  # "xml", "DTD" or "PMC"
+    severity: str  # "error" or "warning"
+    line: int | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of validating one file."""
+
+    path: Path
+    problems: tuple[Problem, ...]
+    checks: tuple[str, ...]  # what ran, e.g. "DTD 1.3 (…/dtd/1.3)"
+    skipped: tuple[str, ...] = field(default=())
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        """Problems of severity error."""
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems of severity warning."""
+        return tuple(p for p in self.problems if p.severity == "warning")
+
+    @property
+    def ok(self) -> bool:
+        """True when no checker found an error."""
+        return not self.errors
+
+    def count(self, checker: str, severity: str) -> int:
+        """How many problems one checker found at one severity."""
+        return sum(1 for p in self.problems if p.checker == checker and p.severity == severity)
+
+    def lines(self) -> list[str]:
+        """Human-readable lines: one per problem, then one summary line per checker."""
+        out = [f"{self.path}:{p.line or 0}: {p.severity}: [{p.checker}] {p.message}" for p in self.problems]
+        for check in self.checks:
+            name = check.split(" ")[0]
+            out.append(f"{check}: {self.count(name, 'error')} errors, {self.count(name, 'warning')} warnings")
+        out.extend(f"skipped: {reason}" for reason in self.skipped)
+        out.append(f"{self.path}: {'valid' if self.ok else 'INVALID'}")
+        return out
+
+
+def shared_dirs() -> list[Path]:
+    """``../shared/jats`` beside the current directory and beside the repository."""
+    return [base / SHARED for base in (Path.cwd(), REPOSITORY)]
+
+
+def cache_dir() -> Path:
+    """The user cache where ``npm install --prefix`` may have put the DTD package."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "toolchain" / "jats"
+
+
+def find_dtd_dir(explicit: Path | None = None) -> Path | None:
+    """The directory holding the 1.3 driver DTD, or None (search order in the module docstring)."""
+    candidates = [explicit] if explicit else []
+    candidates += [shared / "dtd" / "1.3" for shared in shared_dirs()]
+    candidates += [folder / NPM_PACKAGE for folder in (Path.cwd(), *Path.cwd().parents)]
+    candidates.append(cache_dir() / NPM_PACKAGE)
+    for candidate in candidates:
+        if (candidate / DRIVER).is_file():
+            return candidate.resolve()
+    return None
+
+
+def find_stylechecker() -> Path | None:
+    """PMC Style Checker 5.31 from ``../shared/jats``, when present."""
+    for shared in shared_dirs():
+        if (shared / STYLECHECKER).is_file():
+            return (shared / STYLECHECKER).resolve()
+    return None
+
+
+def missing_dtd_message(explicit: Path | None) -> str:
+    """Why no DTD was found and how to get one (never downloaded silently)."""
+    if explicit:
+        return f"{explicit} holds no {DRIVER}"
+    message = f"JATS 1.3 DTD not found: {SHARED.as_posix()} is absent and @jats4r/dtds is not installed"
+    if shutil.which("npm"):
+        return f"{message}; install it with: {NPM_HINT}"
+    return f"{message}; pass --dtd-dir DIR, or install Node.js and run: {NPM_HINT}"
+
+
+class LocalDTD(etree.Resolver):
+    """Resolve the JATS DOCTYPE (public id or file name) to the local DTD directory."""
+
+    def __init__(self, directory: Path) -> None:
+        """Remember where the DTD files are."""
+        super().__init__()
+        self.directory = directory
+
+    def resolve(self, system_url: str, public_id: str, context: object) -> object:
+        """Map a known public id or a file name of the DTD directory to the local file."""
+        name = PUBLIC_IDS.get(public_id or "") or Path(system_url or "").name
+        local = self.directory / name
+        return self.resolve_filename(str(local), context) if name and local.is_file() else None
+
+
+def parse_with_dtd(path: Path, directory: Path) -> etree._ElementTree:
+    """Parse with the DTD loaded (ID attributes typed, for the Style Checker's id())."""
+    parser = etree.XMLParser(load_dtd=True, no_network=True, resolve_entities=False, huge_tree=False)
+    parser.resolvers.add(LocalDTD(directory))
+    return etree.parse(str(path), parser)
+
+
+def dtd_problems(tree: etree._ElementTree, directory: Path) -> list[Problem]:
+    """Validate against the 1.3 driver DTD, whatever DOCTYPE the file declares."""
+    dtd = etree.DTD(str(directory / DRIVER))
+    if dtd.validate(tree):
+        return []
+    return [Problem("DTD", "error", e.line or None, e.message) for e in dtd.error_log.filter_from_errors()]
+
+
+def pmc_problems(tree: etree._ElementTree, stylesheet: Path) -> list[Problem]:
+    """Run PMC's Style Checker; its <error>/<warning> elements become Problems."""
+    transform = etree.XSLT(etree.parse(str(stylesheet)))
+    result = transform(tree)
+    problems = []
+    for node in result.getroot().iter("error", "warning"):
+        parent = node.getparent()
+        where = parent.tag if parent is not None else ""
+        ident = parent.get("id") if parent is not None else None
+        message = " ".join("".join(node.itertext()).split())
+        problems.append(Problem("PMC", node.tag, None, f"{message} (in <{where}{f' id={ident!r}' if ident else ''}>)"))
+    return problems
+
+
+def validate_file(path: Path, dtd_dir: Path | None = None) -> Report:
+    """Validate ``path``; raise InputError when the file or the DTD cannot be found."""
+    if not path.is_file():
+        raise InputError(str(path), None, "no such file")
+    directory = find_dtd_dir(dtd_dir)
+    if directory is None:
+        raise InputError(str(dtd_dir or "JATS DTD"), None, missing_dtd_message(dtd_dir))
+    try:
+        tree = parse_with_dtd(path, directory)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        return Report(path, (Problem("xml", "error", line, f"not well-formed: {exc.msg}"),), ("xml",))
+    checks = [f"DTD 1.3 ({directory})"]
+    skipped = []
+    pmc: list[Problem] = []
+    stylechecker = find_stylechecker()
+    if stylechecker is not None:
+        # before the DTD check: lxml's DTD.validate() leaves the ID table unusable for XSLT id()
+        checks.append(f"PMC Style Checker 5.31 ({stylechecker.parent})")
+        pmc = pmc_problems(tree, stylechecker)
+    else:
+        skipped.append(f"PMC Style Checker: {SHARED.as_posix()}/{STYLECHECKER.as_posix()} not found")
+    return Report(path, tuple(dtd_problems(tree, directory) + pmc), tuple(checks), tuple(skipped))

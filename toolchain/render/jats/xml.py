@@ -1,0 +1,58 @@
+"""XML helpers shared by the JATS modules: namespaces, element builders, safe parsing."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+XLINK = "http://www.w3.org/1999/xlink"
+MML = "http://www.w3.org/1998/Math/MathML"
+ALI = "http://www.niso.org/schemas/ali/1.0/"
+NSMAP = {"xlink": XLINK, "mml": MML, "ali": ALI}
+
+
+def el(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
+    """A new element with attributes and text."""
+    node = etree.Element(tag, {k: v for k, v in (attrs or {}).items() if v is not None})
+    if text is not None:
+        node.text = text
+    return node
+
+
+def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
+    """A new child element of ``parent`` with attributes and text."""
+    node = el(tag, attrs, text)
+    parent.append(node)
+    return node
+
+
+def parse(text: str) -> etree._Element:
+    """Parse XML (pandoc's output) without loading a DTD, resolving entities or using the network."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    return etree.fromstring(text.encode("utf-8"), parser)
+
+
+def text_para(parent: etree._Element, text: str) -> etree._Element:
+    """Append ``<p>text</p>``."""
+    return sub(parent, "p", text=text)
+
+
+# Elements whose content is text (mixed content): whitespace added inside them would be printed.
+MIXED = frozenset({
+    "p", "title", "article-title", "trans-title", "journal-title", "kwd", "xref", "corresp", "sup", "sub",
+    "italic", "bold", "label", "subject", "institution", "source", "chapter-title", "collab", "surname",
+    "given-names", "meta-name", "meta-value", "funding-statement", "publisher-name", "email", "ext-link",
+})
+
+
+def indent(node: etree._Element, level: int = 0) -> None:
+    """Indent element-only content two spaces a level; never touch mixed content."""
+    children = list(node)
+    if (not children or node.tag in MIXED or (node.text or "").strip()
+            or any((child.tail or "").strip() for child in children)):
+        return
+    node.text = "\n" + "  " * (level + 1)
+    for child in children:
+        indent(child, level + 1)
+        child.tail = "\n" + "  " * (level + 1)
+    children[-1].tail = "\n" + "  " * level
