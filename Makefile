@@ -46,6 +46,12 @@ $(OUT)/zh.docx $(OUT)/en.docx &: $(OUT)/.checked
 $(OUT)/article.xml: $(OUT)/.checked
 	$(TOOL) build . --to jats --out $(OUT)
 
+# The submission package: the five outputs and the figures with their SHA-256 (submission.zip),
+# and the same files as a NISO MECA package (meca.zip, manifest.xml at its root).
+submission: $(OUT)/submission.zip
+$(OUT)/submission.zip $(OUT)/meca.zip &: $(OUT)/zh.pdf $(OUT)/en.pdf $(OUT)/zh.docx $(OUT)/en.docx $(OUT)/article.xml $(wildcard manuscript/figures/*)
+	$(TOOL) submission . --out $(OUT)
+
 # The editor's report, zh and en side by side with every finding in place. Not gated by the
 # check: the findings are what it shows.
 report: $(OUT)/report.html

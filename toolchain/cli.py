@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--out", help="the HTML file to write (default: PROJECT/build/report.html)")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    submission = sub.add_parser("submission", help="package the built outputs: build/submission.zip and a MECA build/meca.zip")
+    submission.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    submission.add_argument("--out", help="directory holding the outputs, where the packages are written (default: PROJECT/build)")
     validate = sub.add_parser("validate", help="validate a JATS file against the JATS 1.3 DTD (and PMC Style Checker)")
     validate.add_argument("file", help="the JATS XML file")
     validate.add_argument("--dtd-dir", help="directory holding JATS-journalpublishing1-3-mathml3.dtd")
@@ -158,6 +161,17 @@ def command_report(args: argparse.Namespace) -> int:
     return 2 if result.crashed else 0
 
 
+def command_submission(args: argparse.Namespace) -> int:
+    """Package the five outputs and the figures with their SHA-256 (submission.zip, meca.zip)."""
+    from toolchain.render import human_size
+    from toolchain.render.submission import build_submission
+
+    root = Path(args.project)
+    for path in build_submission(root, Path(args.out) if args.out else root / "build"):
+        print(f"  wrote {path}  ({human_size(path.stat().st_size)})", file=sys.stderr)
+    return 0
+
+
 def command_validate(args: argparse.Namespace) -> int:
     """Validate a JATS file and print the findings."""
     from toolchain.render.jats.validate import validate_file
@@ -172,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; map input errors to exit 2 without a traceback."""
     args = parser().parse_args(argv)
     commands = {"check": command_check, "build": command_build, "report": command_report, "rules": command_rules,
-                "validate": command_validate}
+                "validate": command_validate, "submission": command_submission}
     try:
         return commands[args.command](args)
     except InputError as exc:

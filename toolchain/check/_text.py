@@ -28,8 +28,10 @@ NON_PROSE = [
     re.compile(r"(?<![\w@])@[\w][\w:.#$%&+?<>~/-]*"),    # in-text citations @key
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),      # link targets ](url "title")
     re.compile(r"<https?://[^>]+>"),                     # autolinks
-    re.compile(r"\bhttps?://[^\s<>（）\]]+"),              # bare URLs
-    re.compile(r"\b(?:doi:\s*)?10\.\d{4,9}/[^\s，。；）\]]+", re.I),  # DOIs
+    # bare URLs and DOIs; in Chinese text nothing but CJK separates them from the next word,
+    # and Python's \b sees no boundary between 与 and https, hence the explicit classes
+    re.compile(r"(?<![A-Za-z0-9])https?://[^\s<>（）\]\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"),
+    re.compile(r"(?<![A-Za-z0-9])(?:doi:\s*)?10\.\d{4,9}/[^\s<>\]\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", re.I),
     re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
     re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
 ]

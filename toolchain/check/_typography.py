@@ -10,24 +10,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
-from toolchain.check._text import CJK_CHAR, mask_non_prose
+from toolchain.check._text import CJK_CHAR, non_prose_ranges
 from toolchain.check.diagnostic import Finding
 from toolchain.load.markdown import Document
 from toolchain.load.source import Location, Span
 
+HIDDEN = "\x00"  # stands for a masked character in prose_units' text
 LETTER = "A-Za-z\u0370-\u03ff"  # Latin and Greek letters (α, β in gene and drug names)
 CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018\u2019\u201c\u201d\u2026\u2014]")
 
 # Unit symbols that follow a number with a space between (GB 3101-1993, 3.4; SI Brochure 5.4.3).
-UNITS = frozenset(
-    "mg kg μg µg ug ng pg mL ml μL µL dL nL mmol μmol µmol nmol pmol mol mEq cm mm μm µm nm km "
-    "Gy cGy mGy Bq kBq MBq min IU kIU mIU kU mU kDa Da bp kb Mb mmHg kPa Pa Hz kHz MHz kcal kJ mV mA".split()
-)
-# One-letter symbols are also letters of names and plurals (3D, 1990s), so they count only when
-# they stand alone: followed by "/" (mg/kg/d), a space, punctuation or the end of the text.
-SHORT_UNITS = frozenset("g L d h".split())
-ORDINALS = frozenset("st nd rd th".split())
+UNITS = frozenset({
+    "mg", "kg", "μg", "µg", "ug", "ng", "pg", "mL", "ml", "μL", "µL", "dL", "nL",
+    "mmol", "μmol", "µmol", "nmol", "pmol", "mol", "mEq", "cm", "mm", "μm", "µm", "nm", "km",
+    "Gy", "cGy", "mGy", "Bq", "kBq", "MBq", "min", "IU", "kIU", "mIU", "kU", "mU", "kDa", "Da",
+    "bp", "kb", "Mb", "mmHg", "kPa", "Pa", "Hz", "kHz", "MHz", "kcal", "kJ", "mV", "mA",
+})
+# One-letter symbols are also letters of names and plurals (3D, 1990s, 2L = second line), so
+# only g, d and h count, and only when they stand alone: followed by "/" (mg/kg/d), a space,
+# punctuation or the end of the text.
+SHORT_UNITS = frozenset({"g", "d", "h"})
+ORDINALS = frozenset({"st", "nd", "rd", "th"})
 NUMBER_LETTERS = re.compile(f"(?<![{LETTER}0-9.])(\\d+(?:\\.\\d+)?)([{LETTER}µ]+)")
 SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
 RANGE = re.compile(
@@ -53,13 +58,39 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     spans += [*document.abstract, *document.keywords]
     spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or b.kind != "table"))]
     for span in spans:
-        yield span, mask_non_prose(span.text)
+        yield span, opaque(span.text)
+
+
+@cache
+def opaque(text: str) -> str:
+    """The text with citations, comments, code, URLs … turned into NUL characters (newlines kept).
+
+    Unlike blanking with spaces, no pattern can then take a hidden span for the spaces around a
+    mark: ``0.01~https://…~[@k]400`` is no range, ``AML[@k] 患者`` no CJK–Latin space.
+    """
+    pieces, last = [], 0
+    for start, end in non_prose_ranges(text):
+        start = max(start, last)
+        if end <= start:
+            continue
+        pieces += [text[last:start], re.sub(r"[^\n]", HIDDEN, text[start:end])]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def finding(span: Span, start: int, end: int, message: str, replacement: str | None = None,
-            related: tuple[Location, ...] = (), suggestion: str | None = None) -> Finding:
-    """A finding at span.text[start:end], with a fix when the text maps verbatim onto the source."""
-    fix = None
+            related: tuple[Location, ...] = (), suggestion: str | None = None,
+            fix_span: tuple[int, int] | None = None) -> Finding:
+    """A finding at span.text[start:end], with a fix when the text maps verbatim onto the source.
+
+    The fix replaces ``fix_span`` (default: the located text) by ``replacement``.
+    """
+    fix, located = None, (start, end)
+    if replacement is not None:
+        start, end = fix_span or (start, end)
+        if any(s - 1 <= end and start <= e for s, e in fragile(span.text)):
+            replacement = None  # the edit would move where a bare @key or URL ends
     if replacement is not None:
         src_start, src_end = span.source_offset(start), span.source_offset(end)
         lo, hi = max(start - 1, 0), min(end + 1, len(span.text))
@@ -67,14 +98,24 @@ def finding(span: Span, start: int, end: int, message: str, replacement: str | N
         # compare one character of context on each side too, so that an insertion is anchored
         if source[src_start - (start - lo):src_end + (hi - end)] == span.text[lo:hi]:
             fix = (src_start, src_end, replacement)
-    return Finding(span.location(start, end), message, related, suggestion, fix)
+    return Finding(span.location(*located), message, related, suggestion, fix)
+
+
+@cache
+def fragile(text: str) -> tuple[tuple[int, int], ...]:
+    """Hidden spans whose end depends on the next character: bare @key citations, URLs, DOIs.
+
+    Pandoc lets a key hold inner punctuation (``@a.b``) and a URL runs to the next space, so an
+    edit next to one can change what it cites or links; such findings are reported, not fixed.
+    """
+    return tuple((s, e) for s, e in non_prose_ranges(text) if re.match(r"@|https?:|10\.|doi:", text[s:e], re.IGNORECASE))
 
 
 def excerpt(text: str, start: int, end: int, width: int = 6) -> str:
     """The offending text with a few characters of context, on one line."""
-    left = text.rfind("\n", 0, start) + 1
-    right = text.find("\n", end)
-    right = len(text) if right < 0 else right
+    left = text.rfind("\n", max(0, start - width), start) + 1  # windows: lines may be megabytes long
+    right = text.find("\n", end, end + width)
+    right = min(len(text), end + width) if right < 0 else right
     return text[max(left, start - width):min(right, end + width)].strip()
 
 
@@ -84,8 +125,7 @@ def unit_after(masked: str, match: re.Match[str]) -> str | None:
     if letters in UNITS:
         return letters
     after = masked[match.end():match.end() + 1]
-    if letters in SHORT_UNITS and (not after or after == "/" or after.isspace() or (not after.isalnum() and not CJK_OR_PUNCT.match(after))
-                                   or after in "，。；：、）"):
+    if letters in SHORT_UNITS and (not after or after.isspace() or after in "/,.;:)]，。；：、）"):
         return letters
     return None
 
@@ -111,8 +151,12 @@ def numeric_ranges(masked: str, *, skip_years: bool) -> Iterator[Range]:
         letters = re.match(f"[{LETTER}]+", tail)
         if letters and letters.group(0) not in UNITS | SHORT_UNITS | ORDINALS:
             continue  # 2021-2021YFC…, 1-2b: part of an identifier
-        if re.match(r"[-/.]\d", tail) or (len(left) == 4 and match.group(4) == "-" and len(right) <= 2 and tail[:1] in "-/"):
+        if re.match(r"[-/.]\d", tail):
             continue  # a date (2024-03-20) or a dotted/slashed identifier
+        if YEAR.fullmatch(left) and match.group(4) == "-" and re.fullmatch(r"0[1-9]|1[0-2]", right):
+            continue  # a month (2024-03, GB/T 7408)
         if skip_years and YEAR.fullmatch(left) and YEAR.fullmatch(right):
             continue
+        if re.search(r"(?:ISSN|ISBN)[\s:：]*$", masked[max(0, match.start() - 12):match.start()]):
+            continue  # ISSN 1004-2806
         yield Range(match.start(3), match.end(3), left, right, match.group(4))

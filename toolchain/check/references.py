@@ -1,13 +1,31 @@
-"""References: every citation resolves and every entry is cited."""
+"""References: citations resolve, entries are complete and unique, names and numbers match the works."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+from toolchain.check import _references_names as names
+from toolchain.check._references_bib import WorkIdentity, field_location, literal_et_al, work_identity
+from toolchain.check._references_data import identifier_rules, reference_table
+from toolchain.check._references_format import format_references
+from toolchain.check._references_render import rendering_gaps
+from toolchain.check._references_text import citation_gaps, first_citation_order, hand_numbers
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
+from toolchain.load.bibliography import CJK, Entry
 from toolchain.load.source import Location
+
+NAME_FIELDS = ("author", "editor", "author-en", "editor-en")
+# Fields the English output prints from the "-en" version of a Chinese work (README extension).
+TRANSLATED_FIELDS = ("author", "title", "journal", "journaltitle", "booktitle", "publisher", "school", "institution")
+
+
+def entry_location(project: Project, key: str) -> Location:
+    """The line of an entry's ``@type{key,`` in references.bib."""
+    entry = project.bibliography.by_key[key]
+    return Location(project.bibliography.path, entry.line, 1)
 
 
 @rule("REF001", "unresolved-citation")
@@ -38,3 +56,212 @@ def unused_entry(project: Project) -> Iterator[Finding]:
     for entry in project.bibliography.entries:
         if entry.key not in cited:
             yield Finding(Location(path, entry.line, 1), f"entry “{entry.key}” is cited in neither zh.md nor en.md")
+
+
+@rule("REF003", "duplicate-work")
+def duplicate_work(project: Project) -> Iterator[Finding]:
+    """Two entries describe the same work (same DOI, PMID, or author, year and title).
+
+    Why: the list then numbers one work twice (the seed review's [13] and [21]); GB/T 7714
+    lists each work once. Titles compare case-, accent-, brace- and punctuation-insensitively.
+    Example: ``xuan2019`` and ``xuan2019b`` both “Sorafenib Therapy Is Associated with …”, 2019.
+    """
+    seen: list[tuple[Entry, WorkIdentity]] = []
+    formatted: dict[str, str] | None = None
+    for entry in project.bibliography.entries:
+        identity = work_identity(entry)
+        for first, first_identity in seen:
+            reason = identity.same_work(first_identity)
+            if reason:
+                if formatted is None:
+                    try:
+                        formatted = format_references(project, "zh")
+                    except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
+                        formatted = {}
+                text = formatted.get(entry.key, "")
+                yield Finding(entry_location(project, entry.key),
+                              f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {reason}; "
+                              f"keep one key and cite it everywhere" + (f" — “{text}”" if text else ""),
+                              related=(entry_location(project, first.key),), suggestion=first.key)
+                break
+        seen.append((entry, identity))
+
+
+@rule("REF004", "missing-required-field")
+def missing_required_field(project: Project) -> Iterator[Finding]:
+    """An entry lacks an element GB/T 7714-2015 requires for its document type.
+
+    Why: the standard fixes the elements of each type (journal article: author, title,
+    journal, year, volume or issue, pages); the table is toolchain/data/gbt7714-required.yaml.
+    Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages.
+    """
+    table = reference_table()
+    for entry in project.bibliography.entries:
+        kind = table.for_entry(entry.type, entry.fields.get("type", ""))
+        for requirement in kind.require:
+            if not requirement.satisfied(entry.fields):
+                yield Finding(entry_location(project, entry.key),
+                              f"“{entry.key}” (@{entry.type}) has no {requirement.describe()}, "
+                              f"required by GB/T 7714-2015 for type [{kind.code}] ({kind.name})")
+
+
+@rule("REF005", "literal-et-al")
+def literal_et_al_in_names(project: Project) -> Iterator[Finding]:
+    """A name list ends with a typed “et al.” or “等” instead of ``and others``.
+
+    Why: BibTeX reads “et al.” as a person's name; ``and others`` lets the style print
+    “et al.” or “等” in each reference's own language (GB/T 7714-2015, 8.1.2).
+    Example: ``author = {Xuan, L. and Wang, Y. and Huang, F. et al.}``.
+    """
+    for entry in project.bibliography.entries:
+        for field in NAME_FIELDS:
+            typed = literal_et_al(entry.fields.get(field, ""))
+            if typed:
+                yield Finding(field_location(project, entry, field, typed),
+                              f"“{entry.key}”: {field} ends with the text “{typed}”; end the list with “and others”",
+                              suggestion="and others")
+
+
+@rule("REF006", "malformed-identifier")
+def malformed_identifier(project: Project) -> Iterator[Finding]:
+    """A DOI, PMID, ISSN, ISBN, URL, year or date field is malformed.
+
+    Why: resolvers and indexers need the bare identifier (``10.1182/…``, not ``https://doi.org/…``);
+    the patterns are toolchain/data/bib-identifiers.yaml (ISSN and ISBN check digits included).
+    Example: ``doi = {https://doi.org/10.1182/blood.2022016867}``, ``year = {20222}``.
+    """
+    rows = identifier_rules()
+    for entry in project.bibliography.entries:
+        for field in dict.fromkeys(row.field for row in rows):
+            value = entry.fields.get(field, "").strip("{} ")
+            if not value:
+                continue
+            failing = next((row for row in rows if row.field == field and row.fails(value)), None)
+            if failing is not None:
+                fixed = failing.forbid.sub("", value) if failing.forbid is not None else None
+                yield Finding(field_location(project, entry, field, value), f"“{entry.key}”: {field} “{value}”: {failing.message}",
+                              suggestion=fixed)
+
+
+@rule("REF007", "citations-differ-between-languages")
+def citations_differ_between_languages(project: Project) -> Iterator[Finding]:
+    """Aligned zh and en paragraphs cite different works.
+
+    Why: a translation cites what the original cites; a key on one side only is a lost or
+    misplaced citation. Example: zh ``……长期获益[@xuan2020; @xuan2023]`` but en ``… [@xuan2020]``.
+    """
+    for gap in citation_gaps(project):
+        lang = "en" if gap.other_lang == "zh" else "zh"
+        yield Finding(gap.citation.location,
+                      f"“@{gap.citation.key}” is cited in this {lang} paragraph but not in the aligned "
+                      f"{gap.other_lang} paragraph ({gap.other.start})", related=(gap.other.start,))
+
+
+@rule("REF008", "missing-english-version", Severity.WARNING, **{"require-english": True})
+def missing_english_version(project: Project, options: dict[str, Any]) -> Iterator[Finding]:
+    """A Chinese-language entry has no English version (``title-en``, ``author-en`` …).
+
+    Why: journals print Chinese references with their English version, and the English
+    outputs need it (README, "English version of a Chinese reference"); option
+    ``require-english = false`` turns the rule off for journals that do not.
+    Example: ``@article{zhangyu2016, langid = {chinese}, title = {索拉非尼……}}`` without ``title-en``.
+    """
+    if not options.get("require-english", True):
+        return
+    for entry in project.bibliography.entries:
+        if entry.langid != "zh":
+            continue
+        lacking = [f"{field}-en" for field in TRANSLATED_FIELDS
+                   if CJK.search(entry.fields.get(field, "")) and not entry.english(field)]
+        if lacking:
+            yield Finding(entry_location(project, entry.key),
+                          f"Chinese-language entry “{entry.key}” has no {', '.join(lacking)}: the English "
+                          f"reference list would print it in Chinese")
+
+
+@rule("REF009", "author-name-mismatch")
+def author_name_mismatch(project: Project) -> Iterator[Finding]:
+    """A name before a citation (“Ravandi 等[@k]”) is not the cited work's first author.
+
+    Why: “X et al.” attributes the cited work to X's group. With several keys in the group,
+    X must be the first author of each work (a name before a range of works by different
+    first authors misattributes some of them); “Liu and Wang” must be the first two authors.
+    Names compare accent- and case-insensitively; a Chinese work matches by its Chinese name
+    or by the pinyin family name of ``author-en``.
+    Example: en ``Ravandi et al. [@borthakur2011]`` (first author Borthakur).
+    """
+    for document in project.documents:
+        for named in names.named_citations(project, document):
+            for entry in named.entries:
+                if named.pair:
+                    verdicts = [names.matches_author(named.names[p], entry, p) for p in (0, 1)]
+                    fine = all(verdicts)
+                else:
+                    verdicts = [names.matches_author(written, entry) for written in named.names]
+                    fine = any(verdicts)
+                if fine or None in verdicts:
+                    continue  # None: the work has no personal author to compare (an organisation)
+                positions = (0, 1) if named.pair else (0,)
+                actual = " and ".join(filter(None, (names.display_name(entry, p, document.lang) for p in positions)))
+                shown = (" and " if named.pair else " / ").join(named.names)
+                role = "first two authors" if named.pair else "first author"
+                yield Finding(named.span.location(named.start, named.end),
+                              f"“{shown}” does not name the {role} of “@{entry.key}” ({actual or 'unknown'})",
+                              related=(entry_location(project, entry.key),), suggestion=actual or None)
+
+
+@rule("REF010", "trial-name-mismatch")
+def trial_name_mismatch(project: Project) -> Iterator[Finding]:
+    """A trial name before a citation (“SORMAIN 研究[@k]”) is not in the cited work.
+
+    Why: a trial name next to the wrong key sends the reader to another trial. The name must
+    occur in the title, ``shorttitle``, ``shortname``, ``note`` or ``keywords`` of at least one
+    cited work (case- and hyphen-insensitive); glossary abbreviations (FLT3, AML) are no trials.
+    Example: zh ``SORMAIN研究[@xuan2020]`` (the title names no SORMAIN); add ``keywords = {RATIFY}``
+    to an entry whose title does not carry its trial's name.
+    """
+    for document in project.documents:
+        for token, span, start, entries in names.trial_names(project, document):
+            if not any(names.mentions(entry, token) for entry in entries):
+                keys = "; ".join(f"@{e.key}" for e in entries)
+                yield Finding(span.location(start, start + len(token)),
+                              f"“{token}” stands before [{keys}], but no cited work names it in its title, "
+                              f"shorttitle, note or keywords", related=(entry_location(project, entries[0].key),))
+
+
+@rule("REF011", "incomplete-rendering", Severity.WARNING)
+def incomplete_rendering(project: Project) -> Iterator[Finding]:
+    """A rendered reference lacks an element its style prints, or shows a gap.
+
+    Why: citeproc leaves the gap visible (“[J]. , 2022”, “Blood, , 140”) or drops a date or a
+    journal the reader needs; the rendering is citeproc-py's, in the project's CSL style.
+    Example: ``@article{…}`` without ``journal``: “…[J]. 2022, 140(12):1345-1377.”
+    """
+    for gap in rendering_gaps(project):
+        what = []
+        if gap.missing:
+            what.append(f"the style prints {' and '.join(gap.missing)} for this type, which the entry lacks")
+        if gap.hole:
+            what.append(f"the rendering shows a gap or doubled punctuation (“{gap.hole}”)")
+        yield Finding(entry_location(project, gap.key), f"“{gap.key}” in the {gap.lang} reference list: "
+                      f"{'; '.join(what)} — “{gap.text}”")
+
+
+@rule("REF012", "hand-typed-citation-number")
+def hand_typed_citation_number(project: Project) -> Iterator[Finding]:
+    """A citation number is typed by hand (“[12-16]”, “^[5]^”) instead of a key.
+
+    Why: hand numbers do not follow the list when it changes and are not links; the keys
+    suggested are the works that number in first-citation order, as the numeric style numbers.
+    Example: zh ``维持治疗可降低复发[12-16]。`` → ``[@chen2014; @xuan2019; …]``.
+    """
+    for document in project.documents:
+        order = first_citation_order(document)
+        for found in hand_numbers(document):
+            keys = [order[n - 1] if 0 < n <= len(order) else None for n in found.numbers]
+            known = [f"@{k}" for k in keys if k]
+            hint = f"; by first-citation order these are [{'; '.join(known)}]" if known else ""
+            if None in keys:
+                hint += f" ({len(keys) - len(known)} number(s) beyond the {len(order)} works cited)"
+            yield Finding(found.location, f"hand-typed citation “{found.text}”: cite with Pandoc keys{hint}",
+                          suggestion=f"[{'; '.join(known)}]" if known and None not in keys else None)

@@ -1,1 +1,209 @@
-"""Terminology: glossary terms aligned between zh and en, avoided variants, abbreviations."""
+"""Terminology: glossary terms aligned between zh and en, avoided and mixed variants, unknown terms.
+
+How forms are found in text (boundaries, case, plurals, jieba for short Chinese forms, the
+longest of overlapping occurrences) is described in ``_segment``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from toolchain.check._segment import Occurrence, matcher, segmenter
+from toolchain.check._text import CJK, aligned_units, mask_non_prose
+from toolchain.check.diagnostic import Finding, Severity
+from toolchain.check.registry import rule
+from toolchain.load import Project
+from toolchain.load.glossary import Term
+from toolchain.load.markdown import Document
+from toolchain.load.source import Span
+
+
+def prose(document: Document) -> Iterator[tuple[Span, str]]:
+    """Title, abstract, keywords, headings and paragraphs, each with its masked text."""
+    for span in document.text_spans:
+        yield span, mask_non_prose(span.text)
+
+
+def describe(term: Term, lang: str) -> str:
+    """A term's preferred form in ``lang`` and its abbreviation, quoted."""
+    return f"“{term.preferred(lang)}”" + (f" or “{term.abbr}”" if term.abbr else "")
+
+
+@rule("TERM001", "unaligned-term")
+def unaligned_term(project: Project) -> Iterator[Finding]:
+    """A glossary term on one side has no counterpart in the aligned other-side unit.
+
+    Why: the two versions must say the same thing; a term present on one side only is a
+    mistranslation, an omission, or a form the glossary does not list yet. Units: the title, the
+    abstract, each keyword pair, each heading pair and each pair of aligned paragraphs. Any
+    accepted or avoided form or the shared abbreviation answers, also inside a longer term.
+    Example: zh.md ``……联合维奈克拉……`` while the aligned en.md paragraph never names venetoclax.
+    """
+    found = matcher(project.glossary)
+    terms = project.glossary.terms
+    for kind, zh_span, en_span in aligned_units(project.zh, project.en):
+        sides = {lang: (span, found.find(mask_non_prose(span.text))) for lang, span in (("zh", zh_span), ("en", en_span))}
+        for lang, other in (("zh", "en"), ("en", "zh")):
+            span, occurrences = sides[lang]
+            other_span, other_occurrences = sides[other]
+            present = {o.form.term for o in other_occurrences}
+            reported: set[int] = set()
+            for occurrence in occurrences:
+                term = occurrence.form.term
+                if not occurrence.top or term in present or term in reported:
+                    continue
+                reported.add(term)
+                written = span.text[occurrence.start:occurrence.end]
+                where = other_span.start
+                yield Finding(span.location(occurrence.start, occurrence.end),
+                              f"“{written}” has no counterpart in the aligned {kind} of {where.file}:{where.line} "
+                              f"(expected {describe(terms[term], other)})",
+                              related=(where,), suggestion=terms[term].preferred(other))
+
+
+@rule("TERM002", "avoided-term-variant")
+def avoided_term_variant(project: Project) -> Iterator[Finding]:
+    """A term is written in a form the glossary lists under ``avoid``.
+
+    Why: journals require one name per concept; the glossary names the preferred one.
+    Example (glossary: zh 急性髓系白血病, avoid 急性髓细胞白血病):
+        zh.md ``急性髓细胞白血病（AML）是……`` → TERM002, suggest 急性髓系白血病
+    """
+    found = matcher(project.glossary)
+    for document in project.documents:
+        for span, text in prose(document):
+            for occurrence in found.find(text):
+                form = occurrence.form
+                if occurrence.top and form.kind == "avoid":
+                    preferred = project.glossary.terms[form.term].preferred(form.lang)
+                    yield Finding(span.location(occurrence.start, occurrence.end),
+                                  f"“{span.text[occurrence.start:occurrence.end]}” is listed under avoid; write “{preferred}”",
+                                  suggestion=preferred)
+
+
+@rule("TERM003", "mixed-term-variants", Severity.WARNING)
+def mixed_term_variants(project: Project) -> Iterator[Finding]:
+    """One concept is written in two accepted forms within one language.
+
+    Why: a reader takes two names for two things. A form that extends another (总生存 and
+    总生存率) is a different word, not a second name, and a gloss in parentheses right after
+    the term (不适合强化疗（unfit）) is not a second use.
+    Example: en.md uses “maintenance therapy” and, later, “maintenance treatment”.
+    """
+    found = matcher(project.glossary)
+    terms = project.glossary.terms
+    for document in project.documents:
+        first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
+        for span, text in prose(document):
+            occurrences = found.find(text)
+            for occurrence in occurrences:
+                form = occurrence.form
+                if not occurrence.top or form.lang != document.lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
+                    continue
+                first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
+        for term, used in first.items():
+            if len(used) < 2:
+                continue
+            preferred = terms[term].preferred(document.lang)
+            anchor_key = preferred.casefold() if preferred.casefold() in used else next(iter(used))
+            anchor_span, anchor = used[anchor_key]
+            for key, (span, occurrence) in used.items():
+                if key in anchor_key or anchor_key in key:
+                    continue
+                yield Finding(span.location(occurrence.start, occurrence.end),
+                              f"“{span.text[occurrence.start:occurrence.end]}” and “{anchor_span.text[anchor.start:anchor.end]}” "
+                              f"(line {anchor_span.location(anchor.start).line}) name one concept; the glossary prefers “{preferred}”",
+                              related=(anchor_span.location(anchor.start, anchor.end),), suggestion=preferred)
+
+
+def is_gloss(text: str, occurrence: Occurrence, occurrences: tuple[Occurrence, ...]) -> bool:
+    """Whether an occurrence sits in parentheses right after an occurrence of the same term."""
+    since = max(0, occurrence.start - 200)  # a gloss is short; an unbounded look-back is quadratic in a long paragraph
+    opening = max(text.rfind("（", since, occurrence.start), text.rfind("(", since, occurrence.start))
+    if opening < 0 or any(c in text[opening:occurrence.start] for c in "）)"):
+        return False
+    return any(o.end == opening and o.form.term == occurrence.form.term for o in occurrences)
+
+
+# Stems of international nonproprietary names (WHO INN stems) as Chinese and English write them.
+DRUG_SUFFIXES_ZH = ("替尼", "非尼", "尼布", "单抗", "克拉", "胞苷", "他滨", "拉滨", "屈滨", "比星", "霉素",
+                    "司他", "诺他", "妥林", "度胺", "替康", "他赛", "康唑", "芬净", "沙星")
+DRUG_SUFFIXES_EN = ("tinib", "fenib", "rafenib", "ciclib", "parib", "lisib", "clax", "citabine", "tabine", "rubicin",
+                    "mycin", "mab", "nostat", "staurin", "domide", "zomib", "tecan", "taxel", "conazole", "fungin", "floxacin")
+DRUG_ZH = re.compile("|".join(DRUG_SUFFIXES_ZH))
+DRUG_EN = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{3,}(?:" + "|".join(DRUG_SUFFIXES_EN) + r")(?![A-Za-z0-9])")
+GENE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*(?![A-Za-z0-9])")
+NAME_TAGS = {"nr", "nrt", "nrfg", "ns"}  # jieba tags of transliterated names: 法拉 (ns), 克拉 (nrt)
+FUNCTION_CHARS = set("的地得之与和及或并而以用在于对为是由等经予如将把被给从向使其该后前中")
+
+
+@rule("TERM004", "unknown-term", Severity.WARNING)
+def unknown_term(project: Project) -> Iterator[Finding]:
+    """A word that looks like a drug name or a gene symbol has no glossary entry.
+
+    Why: every drug and gene needs one agreed name in both languages before the glossary
+    rules can keep them consistent. Looks like: Chinese words ending in a drug-name stem
+    (…替尼, …单抗, …他滨), English ones (…tinib, …mab), capitals with digits (NPM1, IDH1).
+    Reported once per word and document, at its first occurrence.
+    Example: zh.md ``……联合奥雷巴替尼……`` with no glossary entry → suggest {zh: 奥雷巴替尼, en: ?}.
+    """
+    found = matcher(project.glossary)
+    known = {f.text.casefold() for f in found.forms}
+    for document in project.documents:
+        seen: set[str] = set()
+        for span, text in prose(document):
+            occurrences = found.find(text)
+            covered = bytearray(len(text))
+            for o in occurrences:
+                covered[o.start:o.end] = b"\x01" * (o.end - o.start)
+            for start, end, kind in candidates(text, found.user_words, covered):
+                word = text[start:end]
+                if word.casefold() in known or word in seen:
+                    continue
+                seen.add(word)
+                entry = f"{{zh: {word}, en: {word}}}" if kind == "gene symbol" else (
+                    f"{{zh: {word}, en: ?}}" if document.lang == "zh" else f"{{zh: ?, en: {word}}}")
+                yield Finding(span.location(start, end), f"“{word}” looks like a {kind} but has no glossary entry; add {entry}",
+                              suggestion=entry)
+
+
+def candidates(text: str, user_words: tuple[str, ...], covered: bytearray) -> Iterator[tuple[int, int, str]]:
+    """Drug-like and gene-like words of a masked text not inside a glossary occurrence."""
+    hits = []
+    for m in GENE_LIKE.finditer(text):
+        if 3 <= len(m.group()) <= 8 and not any(covered[m.start():m.end()]):
+            hits.append((m.start(), m.end(), "gene symbol"))
+    for m in DRUG_EN.finditer(text):
+        if not any(covered[m.start():m.end()]):
+            hits.append((m.start(), m.end(), "drug name"))
+    for m in DRUG_ZH.finditer(text):
+        if any(covered[m.start():m.end()]) or DRUG_ZH.match(text, m.end()):  # 克拉霉素: the later stem takes it
+            continue
+        start = drug_word_start(text, m.start(), m.end(), user_words)
+        if start is not None:
+            hits.append((start, m.end(), "drug name"))
+    return iter(sorted(hits))
+
+
+def drug_word_start(text: str, start: int, end: int, user_words: tuple[str, ...]) -> int | None:
+    """Where the drug name ending in the stem text[start:end] begins, or None if it is no word.
+
+    jieba cuts an unknown transliteration into pieces (奥雷巴/替尼, 地西/他/滨); the name takes in,
+    leftwards, the pieces that are no ordinary word: unknown to the dictionary, single
+    characters other than function words, or transliterated names.
+    """
+    cut = segmenter(user_words)
+    words = cut.words(text, start)
+    if end not in {e for _, e in words}:
+        return None  # the stem is part of a longer word: 公司他们
+    first = next(s for s, e in words if s <= start < e)
+    for s, e in reversed([w for w in words if w[1] <= first]):
+        piece = text[s:e]
+        if e != first or not CJK.match(piece) or end - s > 8:
+            break
+        single = len(piece) == 1 and piece not in FUNCTION_CHARS
+        if not (single or (not cut.known(piece)) or cut.tag(piece) in NAME_TAGS):
+            break
+        first = s
+    return first if end - first > end - start else None

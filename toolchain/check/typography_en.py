@@ -1,1 +1,131 @@
-"""English typography: no CJK punctuation, dashes in ranges, number–unit spacing, italics."""
+"""English typography in en.md's prose: punctuation, ranges, units, statistics, spaces, quotes."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Iterator
+
+from toolchain.check._text import non_prose_ranges
+from toolchain.check._typography import excerpt, finding, numeric_ranges, prose_units
+from toolchain.check.diagnostic import Finding, Severity
+from toolchain.check.registry import rule
+from toolchain.check.typography_zh import number_unit_findings
+from toolchain.load import Project
+
+# Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
+# a space is added after it only where a word follows. Book-title and corner brackets have no
+# single English counterpart (italics or quotes), so they are reported without a fix.
+CJK_TO_ASCII = {"，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(", "）": ")",
+                "【": "[", "】": "]", "～": "~", "\u3000": " "}
+SPACE_AFTER = frozenset("，。、；：？！）】")
+CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』０-９Ａ-Ｚａ-ｚ]")
+
+
+@rule("EN001", "cjk-punctuation-in-english")
+def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
+    """English text holds full-width (Chinese) punctuation, letters or digits.
+
+    Why: a Chinese input method leaves ，（）： behind; in English they print too wide.
+    Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``.
+    """
+    for span, masked in prose_units(project.en):
+        for m in CJK_PUNCTUATION.finditer(masked):
+            ch, i = m.group(), m.start()
+            if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
+                continue  # a range: EN002 reports it
+            ascii_ = CJK_TO_ASCII.get(ch) or (chr(ord(ch) - 0xFEE0) if ch.isalnum() else None)
+            context = excerpt(span.text, i, i + 1)
+            if ascii_ is None:
+                yield finding(span, i, i + 1, f"Chinese punctuation “{ch}” in English text “{context}”")
+                continue
+            nxt = masked[i + 1:i + 2]
+            if ch in SPACE_AFTER and nxt and not nxt.isspace() and nxt not in ".,;:)]”’":
+                ascii_ += " "
+            if ch in "（【" and i and masked[i - 1].isalnum():
+                ascii_ = " " + ascii_
+            shown = ascii_.strip() or "a space"
+            yield finding(span, i, i + 1, f"full-width “{ch}” in English text “{context}”; write “{shown}”", ascii_, suggestion=shown)
+
+
+@rule("EN002", "en-range-connector")
+def en_range_connector(project: Project) -> Iterator[Finding]:
+    """A numeric range in English text is joined by a hyphen or ~, not an en dash.
+
+    Why: ranges take an en dash (Chicago 6.78; AMA 8.3.2); a hyphen reads as a minus or a compound.
+    Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
+    """
+    for span, masked in prose_units(project.en):
+        for found in numeric_ranges(masked, skip_years=False):
+            if found.connector == "–":
+                continue
+            text = span.text[found.start:found.end]
+            yield finding(span, found.start, found.end,
+                          f"range “{found.left}{text}{found.right}” uses “{found.connector}”; write “{found.left}–{found.right}”",
+                          "–", suggestion="–")
+
+
+@rule("EN003", "en-number-unit-spacing")
+def en_number_unit_spacing(project: Project) -> Iterator[Finding]:
+    """A number and its unit symbol are not separated by a space (or % is).
+
+    Why: SI and AMA style put a space between a value and its unit, none before %.
+    Example: en ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
+    """
+    yield from number_unit_findings(project.en)
+
+
+@rule("EN004", "statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
+def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
+    """A statistic symbol (P, HR, OR, n …) stands before its value without italics.
+
+    Why: statistic symbols are set in italics (ISO 80000-2; house style ``*P*``, ``*HR*``).
+    Example: en ``(HR 0.24, P = 0.023)`` → ``(*HR* 0.24, *P* = 0.023)``. CI is an abbreviation, not a symbol.
+    """
+    symbols = [str(s) for s in options.get("symbols", ())]
+    if not symbols:
+        return
+    names = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
+    # ratio of two letters or more (HR 0.24) — directly by its value
+    bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
+    for span, masked in prose_units(project.en):
+        for m in bare.finditer(masked):
+            symbol, rest = m.group(1), masked[m.end():m.end() + 12]
+            if not (re.match(r"\s*(?:[=<>≤≥]|value\b)", rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
+                continue
+            yield finding(span, m.start(), m.end(), f"statistic “{symbol}” in “{excerpt(span.text, m.start(), m.end())}” is not italic; "
+                          f"write “*{symbol}*”", suggestion=f"*{symbol}*")
+
+
+@rule("EN005", "double-space")
+def double_space(project: Project) -> Iterator[Finding]:
+    """Two or more spaces stand between words of English text.
+
+    Why: typed double spaces survive into DOCX and JATS; one space separates words and sentences.
+    Example: en ``relapse.  The`` → ``relapse. The``.
+    """
+    for span, masked in prose_units(project.en, tables=False):
+        hidden = non_prose_ranges(span.text)
+        starts = [s for s, _ in hidden]
+        reach = list(itertools.accumulate((e for _, e in hidden), max))  # furthest end so far
+        for m in re.finditer(r"(?<=\S) {2,}(?=\S)", span.text):
+            index = bisect.bisect_right(starts, m.start()) - 1
+            if index >= 0 and m.end() <= reach[index]:
+                continue  # inside a comment, code span or citation
+            yield finding(span, m.start(), m.end(), f"{len(m.group())} spaces in “{excerpt(span.text, m.start(), m.end())}”; write one", " ")
+
+
+@rule("EN006", "straight-quotes", Severity.WARNING)
+def straight_quotes(project: Project) -> Iterator[Finding]:
+    """English prose uses straight double quotes " instead of curly “ ”.
+
+    Why: the article uses curly quotes; mixing both looks careless in print.
+    Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
+    """
+    for span, masked in prose_units(project.en):
+        for count, m in enumerate(re.finditer('"', masked)):
+            curly = "“" if count % 2 == 0 else "”"
+            yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
+                          suggestion=curly)

@@ -38,6 +38,9 @@ def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
         problem = (exc.problem or exc.context or "malformed YAML").strip()
         # ruamel appends both values of a duplicate key, which can be whole mappings
         problem = re.sub(r"^(found duplicate key \S+) with value .*", r"\1", problem, flags=re.S)
+        if exc.problem and exc.context and exc.context_mark is not None and exc.context_mark.line != (mark.line if mark else -1):
+            # the mistake is often where the construct began: an unclosed quote or bracket
+            problem += f" ({exc.context.strip()} that starts at line {first_line + exc.context_mark.line})"
         raise InputError(path, line, f"malformed YAML: {problem}") from None
     except YAMLError as exc:
         raise InputError(path, first_line, f"malformed YAML: {exc}") from None

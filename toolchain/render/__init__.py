@@ -12,7 +12,8 @@ from toolchain.config import Settings
 from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
-from toolchain.render.files import refuse_source_directories, remove_stale_parts, safe_target, write_atomically
+from toolchain.render.files import (check_figures, refuse_source_directories, remove_stale_parts, safe_target,
+                                    write_atomically)
 from toolchain.render.jats import render_jats
 from toolchain.render.manuscript import add_translation, prepare_ast
 from toolchain.render.pdf import render_pdf
@@ -33,6 +34,7 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
           progress: Callable[[str], None] = lambda message: None, verbose: bool = False, jobs: int = 2) -> list[Path]:
     """Render the requested outputs into ``out``; raise RenderError naming every failed output."""
     refuse_source_directories(project.root, out)
+    check_figures(project)  # a missing figure stops the build before any output is replaced
     out.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(out)  # left by a build killed mid-write
     started = time.perf_counter()

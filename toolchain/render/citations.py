@@ -154,12 +154,12 @@ def replace_term(node: dict, old: str, new: str) -> None:
         last_seq, last_index = matched[-1]
         remainder = last_seq[last_index]["c"][len(words[-1]):]
         text = new + remainder[1:] if new.endswith(".") and remainder.startswith(".") else new + remainder
-        following = leaves[start + len(matched)] if start + len(matched) < len(leaves) else None
-        next_str = following[0][following[1]] if following and following[0][following[1]]["t"] == "Str" else None
+        rest = [seq[i] for seq, i in leaves[start + len(matched):] if not (seq[i]["t"] == "Str" and not seq[i]["c"])]
+        next_str = rest[0] if rest and rest[0]["t"] == "Str" else None  # citeproc leaves empty Str where it ate a period
         if new.endswith(".") and not remainder and next_str is not None and next_str["c"].startswith("."):
             next_str["c"] = next_str["c"][1:]
         elif old.endswith(".") and not new.endswith(".") and not remainder \
-                and not (next_str is not None and next_str["c"][:1] in ".,;:"):
+                and not (next_str is not None and next_str["c"][0] in ".,;:"):
             text += "."
         for seq, index in sorted(matched[1:], key=lambda leaf: leaf[1], reverse=True):
             del seq[index]

@@ -8,9 +8,15 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from toolchain.errors import RenderError
+from toolchain.errors import InputError, RenderError
+from toolchain.load import Project
+from toolchain.load.markdown import COMMENT, mask
 
 PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
+# ![caption](target "title"): the caption may hold one level of brackets (a citation, a link).
+IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)")
+INLINE_CODE = re.compile(r"`[^`\n]*`")
+FIGURES = "figures"
 
 
 def safe_target(out: Path, name: str) -> Path:
@@ -76,3 +82,30 @@ def refuse_source_directories(project_root: Path, out: Path) -> None:
         directory = (project_root / protected).resolve()
         if resolved == directory or directory in resolved.parents:
             raise RenderError(str(out), f"refusing to write outputs into {protected}/ (sources are never modified)")
+
+
+def check_figures(project: Project) -> None:
+    """Every image of zh.md and en.md is a file in manuscript/figures/; otherwise no output is begun.
+
+    The PDF sees only that directory and pandoc's sandbox reads nothing, so a figure elsewhere,
+    a URL or a missing file would fail one output after the others were written, or drop the
+    image from the DOCX in silence. The message names the Markdown line.
+    """
+    manuscript = (project.root / "manuscript").resolve()
+    figures = manuscript / FIGURES
+    for document in project.documents:
+        for block in document.blocks:
+            if block.kind == "code":
+                continue
+            for match in IMAGE.finditer(mask(block.text, COMMENT, INLINE_CODE)):
+                target = match.group(1)
+                line = block.span.location(match.start(1)).line
+                if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target):
+                    raise InputError(document.path, line, f"figure “{target}” is not a file: the build fetches nothing; "
+                                     f"save the image in manuscript/{FIGURES}/")
+                path = (manuscript / target).resolve()
+                if figures not in path.parents:
+                    raise InputError(document.path, line, f"figure “{target}” is outside manuscript/{FIGURES}/, "
+                                     "the only place the build reads images from")
+                if not path.is_file():
+                    raise InputError(document.path, line, f"figure “{target}” not found (no file manuscript/{target})")

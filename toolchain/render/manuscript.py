@@ -7,8 +7,8 @@ from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.load.metadata import Metadata
-from toolchain.render.ast import meta_text
+from toolchain.load.metadata import Affiliation, Metadata
+from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
 from toolchain.render.pandoc import markdown_to_ast
 
@@ -20,6 +20,7 @@ LABELS = {
            "corresp": "Corresponding author", "funding": "Funding", "bio": "Biography", "received": "Received", "cite": "Cite this article",
            "figure": "Figure", "table": "Table", "coi": "Conflict of interest"},
 }
+COLON = {"zh": "：", "en": ": "}
 
 
 def author_marks(metadata: Metadata, author_index: int) -> str:
@@ -38,31 +39,93 @@ def display_name(name: str, lang: str) -> str:
 
 
 def cite_as(metadata: Metadata, title: str, lang: str) -> str:
-    """The how-to-cite line (引用本文) built from metadata."""
+    """The how-to-cite line (引用本文) built from metadata, in the journal's reference form."""
     j = metadata.journal
     names = [display_name(a.name.get(lang), lang) for a in metadata.authors]
     if lang == "en":
         names = [n.title() if n.isupper() else n for n in names]
     shown = ", ".join(names[:3]) + ((", 等" if lang == "zh" else ", et al") if len(names) > 3 else "")
     pages = f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")
-    return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}): {pages}."
+    # The journal prints no space between the colon and the pages: 37(5):306-311.
+    return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}):{pages}."
+
+
+def labelled(labels: dict[str, str], key: str, text: str, lang: str) -> dict:
+    """A note as a MetaMap of ``label``, ``punct`` (full-width colon in Chinese) and ``text``."""
+    return {"t": "MetaMap", "c": {"label": meta_text(labels[key] if key else ""), "punct": meta_text(COLON[lang] if key else ""),
+                                  "text": meta_text(text)}}
+
+
+def note_line(note: dict) -> str:
+    """A structured note as one line of text: “基金项目：…”."""
+    return "".join(text_of(note["c"][part]) for part in ("label", "punct", "text"))
+
+
+def journal_issue(journal: dict[str, str], lang: str) -> str:
+    """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”."""
+    if lang == "zh":
+        return f"{journal.get('year', '')}年第{journal.get('volume', '')}卷第{journal.get('issue', '')}期"
+    return f"{journal.get('year', '')}, Vol. {journal.get('volume', '')}, No. {journal.get('issue', '')}"
+
+
+def affiliation_text(affiliation: Affiliation, lang: str) -> str:
+    """Name, city, postcode and country of an affiliation, joined as the language does."""
+    parts = [affiliation.name.get(lang)]
+    if affiliation.city:
+        parts.append(affiliation.city.get(lang))
+    if affiliation.postcode:
+        parts.append(affiliation.postcode)
+    if affiliation.country:
+        parts.append(affiliation.country.get(lang))
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def first_page_notes(md: Metadata, lang: str) -> list[dict]:
+    """Footnotes of the first page (funding, affiliations, corresponding author, conflict of interest)."""
+    labels = LABELS[lang]
+    notes = []
+    if md.funding:
+        awards = lambda f: ("，" if lang == "zh" else ", ").join(f.awards)  # noqa: E731
+        text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
+            else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
+        notes.append(labelled(labels, "funding", text, lang))
+        notes[-1]["c"]["mark"] = meta_text("*")  # the funding note answers the star after the title
+    for i, aff in enumerate(md.affiliations, 1):
+        if len(md.affiliations) > 1 or lang == "zh":
+            notes.append(labelled(labels, "", f"{i}{aff.name.get(lang)}" if lang == "zh" else f"{i} {aff.name.en}", lang))
+    for author in md.authors:
+        if author.corresponding:
+            name = display_name(author.name.get(lang), lang)
+            notes.append(labelled(labels, "corresp", f"{name}，E-mail：{author.email}" if lang == "zh" else f"{name}, E-mail: {author.email}", lang))
+    if md.conflict_of_interest:
+        notes.append(labelled(labels, "coi", md.conflict_of_interest.get(lang), lang))
+    return notes
 
 
 def metadata_fields(project: Project, lang: str, title: str) -> dict:
-    """Template variables from metadata.yaml, as Pandoc metadata values."""
+    """Template variables from metadata.yaml, as Pandoc metadata values.
+
+    ``notes`` (plain lines, biographies included) is read by other writers; the PDF and DOCX use
+    the structured ``footnotes`` (label, punct, text) and ``bios`` instead.
+    """
     md = project.metadata
     labels = LABELS[lang]
+    other = "en" if lang == "zh" else "zh"
     j = md.journal
     fields: dict = {
         "journal-title": meta_text(md.journal_title.get(lang)),
-        "journal-issue": meta_text(
-            f"{j.get('year', '')}年第{j.get('volume', '')}卷第{j.get('issue', '')}期" if lang == "zh"
-            else f"{j.get('year', '')}, Vol. {j.get('volume', '')}, No. {j.get('issue', '')}"
-        ),
+        "journal-issue": meta_text(journal_issue(j, lang)),
+        "journal-title-other": meta_text(md.journal_title.get(other)),
+        "journal-issue-other": meta_text(journal_issue(j, other)),
         "page-range": meta_text(f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")),
-        "cite-as": meta_text(f"{labels['cite']}: {cite_as(md, title, lang)}"),
+        "cite-as": meta_text(f"{labels['cite']}{COLON[lang]}{cite_as(md, title, lang)}"),
+        "cite-as-text": meta_text(cite_as(md, title, lang)),
         "labels": {"t": "MetaMap", "c": {k: meta_text(v) for k, v in labels.items()}},
     }
+    if str(j.get("fpage", "")).isdigit():
+        fields["fpage"] = meta_text(str(j["fpage"]))
+    if j.get("issn"):
+        fields["issn"] = meta_text(str(j["issn"]))
     for key in ("doi", "clc", "document-code"):
         if md.article.get(key):
             fields[key] = meta_text(md.article[key])
@@ -71,40 +134,28 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     fields["authors"] = {"t": "MetaList", "c": [
         {"t": "MetaMap", "c": {
             "name": meta_text(display_name(a.name.get(lang), lang)),
-            "marks": meta_text(author_marks(md, i) + ("*" if a.corresponding else "")),
+            "marks": meta_text(author_marks(md, i)),  # as printed: the 通信作者 note names the corresponding author
         }} for i, a in enumerate(md.authors)
     ]}
-    affiliations = []
-    for i, aff in enumerate(md.affiliations, 1):
-        parts = [aff.name.get(lang)]
-        if aff.city:
-            parts.append(aff.city.get(lang))
-        if aff.postcode:
-            parts.append(aff.postcode)
-        if aff.country:
-            parts.append(aff.country.get(lang))
-        affiliations.append({"t": "MetaMap", "c": {"mark": meta_text(str(i)), "text": meta_text(("，" if lang == "zh" else ", ").join(parts))}})
-    fields["affiliations"] = {"t": "MetaList", "c": affiliations}
-    notes = []
-    if md.funding:
-        awards = lambda f: ("，" if lang == "zh" else ", ").join(f.awards)  # noqa: E731
-        text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
-            else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
-        notes.append(f"{labels['funding']}：{text}" if lang == "zh" else f"{labels['funding']}: {text}")
-    for i, aff in enumerate(md.affiliations, 1):
-        if len(md.affiliations) > 1 or lang == "zh":
-            notes.append(f"{i}{aff.name.get(lang)}" if lang == "zh" else f"{i} {aff.name.en}")
+    fields["affiliations"] = {"t": "MetaList", "c": [
+        {"t": "MetaMap", "c": {"mark": meta_text(str(i)), "text": meta_text(affiliation_text(aff, lang))}}
+        for i, aff in enumerate(md.affiliations, 1)
+    ]}
+    footnotes = first_page_notes(md, lang)
+    bios = [labelled(labels, "bio", a.bio.get(lang), lang) for a in md.authors if a.bio and a.bio.get(lang)]
+    fields["footnotes"] = {"t": "MetaList", "c": footnotes}
+    fields["bios"] = {"t": "MetaList", "c": bios}
+    lines = [note_line(n) for n in footnotes]
+    before_coi = len(lines) - 1 if md.conflict_of_interest else len(lines)
+    lines[before_coi:before_coi] = [note_line(b) for b in bios]  # the order other writers expect
+    fields["notes"] = {"t": "MetaList", "c": [meta_text(line) for line in lines]}
     for author in md.authors:
         if author.corresponding:
             name = display_name(author.name.get(lang), lang)
-            notes.append(f"{labels['corresp']}：{name}，E-mail：{author.email}" if lang == "zh" else f"{labels['corresp']}: {name}, E-mail: {author.email}")
-    for author in md.authors:
-        if author.bio and author.bio.get(lang):
-            notes.append(f"{labels['bio']}：{author.bio.get(lang)}" if lang == "zh" else f"{labels['bio']}: {author.bio.get(lang)}")
-    if md.conflict_of_interest:
-        coi = md.conflict_of_interest.get(lang)
-        notes.append(f"{labels['coi']}：{coi}" if lang == "zh" else f"{labels['coi']}: {coi}")
-    fields["notes"] = {"t": "MetaList", "c": [meta_text(n) for n in notes]}
+            fields["corresp-line"] = meta_text(f"{labels['corresp']}{COLON[lang]}{name}" + (f"{'，' if lang == 'zh' else ', '}E-mail{COLON[lang]}{author.email}" if author.email else ""))
+            break
+    if md.funding:
+        fields["title-mark"] = meta_text("*")
     if md.article.get("received"):
         fields["received"] = meta_text(md.article["received"])
     return fields
@@ -132,7 +183,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
 def add_translation(ast: dict, other: dict) -> None:
     """Copy the other language's title, abstract, keywords and names into ``trans-*`` fields."""
     meta = other["meta"]
-    for key in ("title", "abstract", "keywords", "authors", "affiliations"):
+    for key in ("title", "abstract", "keywords", "authors", "affiliations", "corresp-line"):
         if key in meta:
             ast["meta"][f"trans-{key}"] = meta[key]
     if "labels" in meta:

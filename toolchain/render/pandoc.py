@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import copy
 import json
+import mimetypes
+import re
 import subprocess
+import threading
 from functools import cache
 from pathlib import Path
+from urllib.parse import unquote
 
 import pypandoc
 
@@ -37,6 +43,10 @@ def run_pandoc(args: list[str], stdin: str, output: str, cwd: Path | None = None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
         raise RenderError(output, f"pandoc failed: {message}")
+    # pandoc only warns when a resource cannot be read and leaves it out of the output
+    missing = re.search(r"Could not fetch resource ([^:\n]+)", done.stderr.decode("utf-8", "replace"))
+    if missing:
+        raise RenderError(output, f"pandoc could not read {missing.group(1).strip()} (only manuscript/figures/ is read)")
     return done.stdout.decode("utf-8")
 
 
@@ -51,17 +61,66 @@ def ast_to(ast: dict, to: str, extra: list[str], output: str, cwd: Path | None =
 
 
 def ast_to_file(ast: dict, to: str, extra: list[str], target: Path, output: str, cwd: Path | None = None) -> None:
-    """Write a JSON AST to a binary format (docx) at ``target``."""
+    """Write a JSON AST to a binary format (docx) at ``target``; images under ``cwd/figures`` are embedded."""
+    if cwd is not None:
+        ast = embed_images(ast, cwd / "figures")
     run_pandoc(["-f", "json", "-t", to, "-o", str(target), *extra], json.dumps(ast, ensure_ascii=False), output, cwd)
 
 
+def embed_images(ast: dict, figures: Path) -> dict:
+    """A copy of ``ast`` whose images inside ``figures`` are ``data:`` URIs.
+
+    --sandbox lets pandoc read no file but those on its command line, so a DOCX would lose
+    every figure (pandoc only warns "Could not fetch resource"); our code reads the figures
+    instead, and only from the figures directory.
+    """
+    if '"Image"' not in json.dumps(ast):
+        return ast
+    ast = copy.deepcopy(ast)
+    allowed = figures.resolve()
+
+    def visit(node: object) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            if node.get("t") == "Image":
+                target = node["c"][2]
+                path = (figures.parent / unquote(target[0])).resolve()
+                if allowed in path.parents and path.is_file():
+                    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                    target[0] = f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+            visit(node.get("c"))
+
+    visit(ast["blocks"])
+    return ast
+
+
+# The build asks for the same conversion from several threads at once (zh and en are prepared
+# in parallel); functools.cache alone would let both miss and run pandoc twice, so one lock
+# makes the second caller wait for the first one's result.
+_ONCE = threading.Lock()
+
+
 def bibtex_to_csl(bibtex: str, output: str) -> list[dict]:
-    """Convert BibTeX/BibLaTeX text to CSL JSON items with pandoc's reader."""
-    return json.loads(run_pandoc(["-f", "biblatex", "-t", "csljson"], bibtex, output))
+    """Convert BibTeX/BibLaTeX text to CSL JSON items with pandoc's reader (once per text)."""
+    with _ONCE:
+        return json.loads(_csl_json(bibtex, output))  # a fresh copy: callers edit the items
+
+
+@cache
+def _csl_json(bibtex: str, output: str) -> str:
+    return run_pandoc(["-f", "biblatex", "-t", "csljson"], bibtex, output)
 
 
 def default_data_file(name: str) -> bytes:
-    """One of pandoc's default data files (e.g. reference.docx)."""
+    """One of pandoc's default data files (e.g. reference.docx), read once per process."""
+    with _ONCE:
+        return _data_file(name)
+
+
+@cache
+def _data_file(name: str) -> bytes:
     done = subprocess.run([pandoc_binary(), "--print-default-data-file", name], capture_output=True, check=False)
     if done.returncode != 0:
         raise RenderError(name, done.stderr.decode("utf-8", "replace"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import os
 import shutil
 import subprocess
@@ -15,6 +15,7 @@ import typst
 
 from toolchain.errors import RenderError
 from toolchain.load import Project
+from toolchain.render.ast import divs, text_of
 from toolchain.render.pandoc import ast_to
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
@@ -22,6 +23,11 @@ TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
 SYSTEM_CJK = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 LATIN = "Libertinus Serif"
 BUNDLED_CJK = "Noto Sans CJK SC"
+# Per language: paragraph indent (two characters in Chinese, GB/T 15834 practice), line spacing.
+LAYOUT = {
+    "zh": {"indent": "2em", "leading": "0.62em", "keyword-sep": "；"},
+    "en": {"indent": "1.2em", "leading": "0.45em", "keyword-sep": "; "},
+}
 
 
 @cache
@@ -43,20 +49,81 @@ def system_cjk_fonts() -> tuple[str, ...]:
     return tuple(f for f in SYSTEM_CJK if f in families)
 
 
-def template_variables(lang: str) -> list[str]:
+def reference_label_width(ast: dict) -> str:
+    """Width of the box holding “[12]” in the reference list: the longest label, in em."""
+    labels = [text_of(span["c"][1]).strip() for span in spans(ast, "csl-left-margin")]
+    longest = max((len(label) for label in labels), default=3)
+    return f"{0.52 * longest + 0.5:.2f}em"
+
+
+def spans(ast: dict, cls: str) -> list[dict]:
+    """Every Span with class ``cls`` in the reference list."""
+    found: list[dict] = []
+    for div in divs(ast["blocks"], "csl-entry"):
+        for block in div["c"][1]:
+            found += [i for i in block.get("c", []) if isinstance(i, dict) and i.get("t") == "Span" and cls in i["c"][0][1]]
+    return found
+
+
+def template_variables(lang: str, ast: dict) -> list[str]:
     """Pandoc ``-V`` variables that the template reads."""
     fonts = [LATIN, *system_cjk_fonts(), BUNDLED_CJK]
     variables = [f"fonts={f}" for f in fonts]
-    if lang == "zh":
-        variables += ["zh=true", "lang-code=zh", "region=cn", "indent=2em", "keyword-sep=；"]
-    else:
-        variables += ["lang-code=en", "indent=1.2em", "keyword-sep=; "]
+    variables += [f"{key}={value}" for key, value in LAYOUT[lang].items()]
+    variables += [f"ref-indent={reference_label_width(ast)}", f"cjk-font={fonts[1]}"]
+    variables += ["zh=true", "lang-code=zh", "region=cn"] if lang == "zh" else ["lang-code=en"]
     return [arg for v in variables for arg in ("-V", v)]
+
+
+def typeset_references(ast: dict) -> dict:
+    """A copy of ``ast`` whose references call the template's ``refentry(label, body)``.
+
+    Citeproc splits an entry into a ``csl-left-margin`` span (“[1] ”) and the rest (the style's
+    ``second-field-align``); the typst writer flattens spans, so the split is carried over as raw
+    typst. The AST is shared with the other writers, hence the copy.
+    """
+    ast = copy.deepcopy(ast)
+    for div in divs(ast["blocks"], "csl-entry"):
+        for block in div["c"][1]:
+            content = block.get("c")
+            if block.get("t") not in ("Para", "Plain") or not content:
+                continue
+            content = unlink_titles(content)
+            block["c"] = content
+            first = content[0]
+            if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
+                label = [i for i in first["c"][1] if i.get("t") != "Space"]
+                block["c"] = [raw("#refentry["), *label, raw("]["), *content[1:], raw("]")]
+    return ast
+
+
+def unlink_titles(content: list) -> list:
+    """Inlines without the links citeproc puts on titles (to the DOI); a printed URL stays a link.
+
+    Typst does not justify lines inside a link, which left the title lines of such references ragged.
+    """
+    result = []
+    for node in content:
+        if not isinstance(node, dict):
+            result.append(node)
+        elif node.get("t") == "Link" and text_of(node["c"][1]).strip() != node["c"][2][0]:
+            result += unlink_titles(node["c"][1])
+        elif node.get("t") == "Span":
+            result.append({"t": "Span", "c": [node["c"][0], unlink_titles(node["c"][1])]})
+        else:
+            result.append(node)
+    return result
+
+
+def raw(code: str) -> dict:
+    """A raw typst inline."""
+    return {"t": "RawInline", "c": ["typst", code]}
 
 
 def typst_source(ast: dict, lang: str) -> str:
     """The typst document for one language."""
-    return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang)], f"{lang}.pdf")
+    ast = typeset_references(ast)
+    return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang, ast)], f"{lang}.pdf")
 
 
 def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
@@ -67,14 +134,9 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main.write_text(source, encoding="utf-8")
         figures = project.root / "manuscript" / "figures"
         if figures.is_dir():
-            os.symlink(figures, Path(work) / "figures")
+            os.symlink(figures.resolve(), Path(work) / "figures")
         try:
             pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
         except Exception as exc:  # typst reports source errors as a generic exception
             raise RenderError(f"{lang}.pdf", f"typst failed: {exc}") from None
     target.write_bytes(pdf)
-
-
-def debug_dump(ast: dict) -> str:
-    """The AST as JSON, for --verbose diagnostics."""
-    return json.dumps(ast, ensure_ascii=False)[:2000]

@@ -92,7 +92,7 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
         out.append(paint(BOLD, file))
         for d in group:
             loc = d.location
-            out.append(f"{loc.file}:{loc.line}:{loc.column}: {paint(COLORS[d.severity], f'{d.rule} {d.severity.value}')} {d.message}")
+            out.append(f"{loc.file}:{loc.line}:{loc.column}: {paint(COLORS[d.severity], f'{d.rule} {d.severity.value}')} {visible(d.message)}")
             out.extend(paint(COLORS[d.severity], line) if line.lstrip(" |").startswith("^") else line
                        for line in excerpt(sources.get(file), loc))
             for related in d.related:

@@ -87,5 +87,5 @@ def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: li
     type_links(article)
     etree.cleanup_namespaces(article, top_nsmap=NSMAP, keep_ns_prefixes=list(NSMAP))
     tidy(article)
-    text = etree.tostring(article, encoding="unicode", pretty_print=True)
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{text}'.encode()
+    text = etree.tostring(article, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{text}\n'.encode()

@@ -73,7 +73,11 @@ def link_citations(roots: Iterable[etree._Element], order: tuple[str, ...], labe
     links the parent's references even if its own citeproc run numbered them differently.
     """
     position = {key: i for i, key in enumerate(order)}
-    key = lambda node: node.get("rid", "").removeprefix("ref-")  # noqa: E731
+
+    def key(node: etree._Element) -> str:
+        """The citation key of a pandoc citation xref (``rid="ref-KEY"``)."""
+        return node.get("rid", "").removeprefix("ref-")
+
     for root in roots:
         for xref in list(root.iter("xref")):
             if xref.get("ref-type") != "bibr" or xref.getparent() is None or key(xref) not in labels:
@@ -89,7 +93,8 @@ def link_citations(roots: Iterable[etree._Element], order: tuple[str, ...], labe
                 xref.getparent().remove(after)
             numbers = [labels[k] for k in keys if k in labels]
             xref.set("rid", " ".join(f"R{n}" for n in numbers))
-            if numbers != [position.get(k, -2) + 1 for k in keys]:
+            numeric = re.fullmatch(r"\d+(?:\D\d+)?", text.strip()) is not None  # not an author-date style
+            if numeric and numbers != [position.get(k, -2) + 1 for k in keys]:
                 text = compress(numbers, dash)
             xref.text = text
             xref.attrib.pop("alt", None)

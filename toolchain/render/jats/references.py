@@ -16,7 +16,7 @@ from lxml import etree
 
 from toolchain.load.bibliography import Entry
 from toolchain.render.jats.names import given_initials, is_han, split_han
-from toolchain.render.jats.xml import XML_LANG, el, sub
+from toolchain.render.jats.xml import XLINK, XML_LANG, el, sub
 
 # CSL item type → JATS @publication-type (JATS4R general-citations; Tag Library list).
 PUBLICATION_TYPES = {
@@ -49,10 +49,15 @@ def publication_type(item: dict, entry: Entry | None) -> str:
     return PUBLICATION_TYPES.get(item.get("type", ""), "other")
 
 
-def person_group(names: list[dict], role: str) -> etree._Element:
-    """<person-group>: <name> (Han names eastern), <collab> for organisations, <etal/> for "others"."""
+def person_group(names: list[dict], role: str, romanized: list[dict] | None = None) -> etree._Element:
+    """<person-group>: <name> (Han names eastern), <collab> for organisations, <etal/> for "others".
+
+    ``romanized`` is the same list in the English version, when known: its surnames tell how a
+    Han name splits (欧阳 + 晓明 vs 东 + 方明).
+    """
     group = el("person-group", {"person-group-type": role})
-    for name in names:
+    hints = [n.get("family", "") for n in romanized] if romanized and len(romanized) == len(names) else [""] * len(names)
+    for name, hint in zip(names, hints, strict=True):
         literal = name.get("literal", "").strip()
         if literal.lower() == "others":
             sub(group, "etal")
@@ -62,7 +67,7 @@ def person_group(names: list[dict], role: str) -> etree._Element:
             family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
             given = " ".join(p for p in (name.get("given", ""), name.get("dropping-particle", "")) if p)
             if is_han(family + given):
-                split = split_han(family + given) if not given else None
+                split = split_han(family + given, hint) if not given else None
                 family, given = (split.surname, split.given) if split else (family, given)
                 node = sub(group, "name", {"name-style": "eastern"})
             else:
@@ -94,13 +99,13 @@ def date_parts(value: dict | None) -> list[int]:
     return [int(p) for p in parts[0] if str(p).lstrip("-").isdigit()]
 
 
-def element_citation(item: dict, entry: Entry | None, lang: str) -> etree._Element:
-    """One <element-citation> in ``lang`` from a CSL item."""
+def element_citation(item: dict, entry: Entry | None, lang: str, english: dict | None = None) -> etree._Element:
+    """One <element-citation> in ``lang`` from a CSL item (``english``: its English version)."""
     kind = publication_type(item, entry)
     citation = el("element-citation", {"publication-type": kind, XML_LANG: lang})
     for variable, role in ROLES:
         if item.get(variable):
-            citation.append(person_group(item[variable], role))
+            citation.append(person_group(item[variable], role, (english or {}).get(variable)))
     title, container = item.get("title", ""), item.get("container-title", "")
     if container:
         if title:
@@ -123,7 +128,9 @@ def element_citation(item: dict, entry: Entry | None, lang: str) -> etree._Eleme
     if item.get("ISBN"):
         sub(citation, "isbn", text=item["ISBN"])
     if item.get("URL"):
-        sub(citation, "ext-link", {"ext-link-type": "uri", "{http://www.w3.org/1999/xlink}href": item["URL"]}, text=item["URL"])
+        # the printed URL is no description of the link: JATS4R (accessibility) wants @xlink:title
+        sub(citation, "ext-link", {"ext-link-type": "uri", f"{{{XLINK}}}href": item["URL"], f"{{{XLINK}}}title": title or container or None},
+            text=item["URL"])
     accessed = date_parts(item.get("accessed"))
     if accessed:
         iso = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(accessed))
@@ -138,7 +145,7 @@ def reference(number: int, zh_item: dict, en_item: dict | None, entry: Entry | N
     lang = entry.langid if entry is not None else "en"
     if lang == "zh" and en_item is not None and entry is not None and entry.english("title"):
         alternatives = sub(ref, "citation-alternatives")
-        alternatives.append(element_citation(zh_item, entry, "zh"))
+        alternatives.append(element_citation(zh_item, entry, "zh", en_item))
         alternatives.append(element_citation(en_item, entry, "en"))
     else:
         ref.append(element_citation(zh_item, entry, lang))

@@ -1,4 +1,5 @@
-"""Validate a JATS file: the JATS 1.3 DTD (lxml, offline) and PMC's Style Checker (XSLT 1.0).
+"""Validate a JATS file: the JATS 1.3 DTD (lxml, offline), PMC's Style Checker (XSLT 1.0) and,
+advisory only, the JATS4R schematrons (when ``saxonche`` is installed).
 
 The DTD is looked up, never downloaded: ``--dtd-dir``, then ``../shared/jats/dtd/1.3``
 beside the current directory or the repository, then the npm package ``@jats4r/dtds`` in a
@@ -15,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.errors import InputError
+from toolchain.render.jats import schematron
 
 DRIVER = "JATS-journalpublishing1-3-mathml3.dtd"
 PUBLIC_IDS = {
@@ -26,13 +28,14 @@ SHARED = Path("..") / "shared" / "jats"
 NPM_PACKAGE = Path("node_modules") / "@jats4r" / "dtds" / "schema" / "1.3"
 STYLECHECKER = Path("pmc-stylechecker") / "5.31" / "nlm-stylechecker.xsl"
 NPM_HINT = "npm install @jats4r/dtds"
+ADVISORY = frozenset({"JATS4R"})  # reported, never a reason to call a file invalid
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One finding: which checker, its severity, where (line or element) and what."""
 
-    checker: str  # "xml", "DTD" or "PMC"
+    checker: str  # "xml", "DTD", "PMC" or "JATS4R"
     severity: str  # "error" or "warning"
     line: int | None
     message: str
@@ -49,13 +52,13 @@ class Report:
 
     @property
     def errors(self) -> tuple[Problem, ...]:
-        """Problems of severity error."""
-        return tuple(p for p in self.problems if p.severity == "error")
+        """Errors of the DTD, the Style Checker or the XML parser."""
+        return tuple(p for p in self.problems if p.severity == "error" and p.checker not in ADVISORY)
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        """Problems of severity warning."""
-        return tuple(p for p in self.problems if p.severity == "warning")
+        """Warnings, and every advisory (JATS4R) finding."""
+        return tuple(p for p in self.problems if p.severity == "warning" or p.checker in ADVISORY)
 
     @property
     def ok(self) -> bool:
@@ -68,7 +71,8 @@ class Report:
 
     def lines(self) -> list[str]:
         """Human-readable lines: one per problem, then one summary line per checker."""
-        out = [f"{self.path}:{p.line or 0}: {p.severity}: [{p.checker}] {p.message}" for p in self.problems]
+        out = [f"{self.path}:{p.line or 0}: {'note' if p.checker in ADVISORY else p.severity}: "
+               f"[{p.checker}{' ' + p.severity if p.checker in ADVISORY else ''}] {p.message}" for p in self.problems]
         for check in self.checks:
             name = check.split(" ")[0]
             out.append(f"{check}: {self.count(name, 'error')} errors, {self.count(name, 'warning')} warnings")
@@ -89,8 +93,9 @@ def cache_dir() -> Path:
 
 def find_dtd_dir(explicit: Path | None = None) -> Path | None:
     """The directory holding the 1.3 driver DTD, or None (search order in the module docstring)."""
-    candidates = [explicit] if explicit else []
-    candidates += [shared / "dtd" / "1.3" for shared in shared_dirs()]
+    if explicit:  # a directory the user named is the only one tried
+        return explicit.resolve() if (explicit / DRIVER).is_file() else None
+    candidates = [shared / "dtd" / "1.3" for shared in shared_dirs()]
     candidates += [folder / NPM_PACKAGE for folder in (Path.cwd(), *Path.cwd().parents)]
     candidates.append(cache_dir() / NPM_PACKAGE)
     for candidate in candidates:
@@ -99,12 +104,9 @@ def find_dtd_dir(explicit: Path | None = None) -> Path | None:
     return None
 
 
-def find_stylechecker() -> Path | None:
-    """PMC Style Checker 5.31 from ``../shared/jats``, when present."""
-    for shared in shared_dirs():
-        if (shared / STYLECHECKER).is_file():
-            return (shared / STYLECHECKER).resolve()
-    return None
+def find_shared() -> Path | None:
+    """``../shared/jats`` (Style Checker, schematrons), when present."""
+    return next((shared.resolve() for shared in shared_dirs() if (shared / STYLECHECKER).is_file()), None)
 
 
 def missing_dtd_message(explicit: Path | None) -> str:
@@ -142,15 +144,21 @@ def parse_with_dtd(path: Path, directory: Path) -> etree._ElementTree:
 def dtd_problems(tree: etree._ElementTree, directory: Path) -> list[Problem]:
     """Validate against the 1.3 driver DTD, whatever DOCTYPE the file declares."""
     dtd = etree.DTD(str(directory / DRIVER))
-    if dtd.validate(tree):
-        return []
-    return [Problem("DTD", "error", e.line or None, e.message) for e in dtd.error_log.filter_from_errors()]
+    root = tree.getroot()
+    # DTD.validate() accepts any declared element as the root; the DOCTYPE names <article>
+    problems = [] if root.tag == "article" else [Problem("DTD", "error", root.sourceline, f"the root element is <{root.tag}>, not <article>")]
+    if not dtd.validate(tree):
+        problems += [Problem("DTD", "error", e.line or None, e.message) for e in dtd.error_log.filter_from_errors()]
+    return problems
 
 
 def pmc_problems(tree: etree._ElementTree, stylesheet: Path) -> list[Problem]:
     """Run PMC's Style Checker; its <error>/<warning> elements become Problems."""
     transform = etree.XSLT(etree.parse(str(stylesheet)))
-    result = transform(tree)
+    try:
+        result = transform(tree)
+    except etree.XSLTApplyError as exc:  # a document far from JATS can stop the stylesheet
+        return [Problem("PMC", "error", None, f"the Style Checker stopped: {exc}")]
     problems = []
     for node in result.getroot().iter("error", "warning"):
         parent = node.getparent()
@@ -176,11 +184,23 @@ def validate_file(path: Path, dtd_dir: Path | None = None) -> Report:
     checks = [f"DTD 1.3 ({directory})"]
     skipped = []
     pmc: list[Problem] = []
-    stylechecker = find_stylechecker()
-    if stylechecker is not None:
+    shared = find_shared()
+    if shared is not None:
         # before the DTD check: lxml's DTD.validate() leaves the ID table unusable for XSLT id()
-        checks.append(f"PMC Style Checker 5.31 ({stylechecker.parent})")
-        pmc = pmc_problems(tree, stylechecker)
+        checks.append(f"PMC Style Checker 5.31 ({shared / STYLECHECKER.parent})")
+        pmc = pmc_problems(tree, shared / STYLECHECKER)
     else:
         skipped.append(f"PMC Style Checker: {SHARED.as_posix()}/{STYLECHECKER.as_posix()} not found")
-    return Report(path, tuple(dtd_problems(tree, directory) + pmc), tuple(checks), tuple(skipped))
+    problems = dtd_problems(tree, directory) + pmc
+    reason = schematron.available(shared) if shared is not None else "JATS4R: ../shared/jats not found"
+    if reason is None:
+        try:
+            found = schematron.findings(path, shared)
+        except schematron.SchematronError as exc:  # advisory: a Saxon failure only skips it
+            skipped.append(f"JATS4R: Saxon failed: {exc}")
+        else:
+            checks.append(f"JATS4R 1.0 schematrons, advisory ({shared / schematron.SCHEMA.parent})")
+            problems += [Problem("JATS4R", role, None, f"{message} (at {where})") for role, where, message in found]
+    else:
+        skipped.append(reason)
+    return Report(path, tuple(problems), tuple(checks), tuple(skipped))

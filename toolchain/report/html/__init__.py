@@ -13,8 +13,7 @@ from toolchain import __version__
 from toolchain.check import CheckResult
 from toolchain.load import Project
 from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks, term_matcher
-from toolchain.report.html.page import (LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour,
-                                        toolbar)
+from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
 from toolchain.report.html.references import Reference, build_references
 from toolchain.report.html.rows import Cell, Locator, Row, build_rows
 from toolchain.report.text import summary
@@ -129,7 +128,7 @@ def render_report(project: Project, result: CheckResult) -> str:
         elif loc.file == project.bibliography.path and bib_entry_at(project, loc.line):
             ref_cards.setdefault(bib_entry_at(project, loc.line), []).append(card(item))
         else:
-            elsewhere.append(card(item))
+            elsewhere.append(card(item, next((s for s in project.sources if s.path == loc.file), None)))
     page = Page(project, references, diagnostic_marks(placed))
     body = "".join(page.row_html(row, row_cards) for row in rows)
     colours = "".join(f".t{n}{{background:{term_colour(n)}}}" for n in sorted({*page.term_counts["zh"], *page.term_counts["en"]}))

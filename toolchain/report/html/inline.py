@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from toolchain.check._text import mask_non_prose
 from toolchain.load.glossary import Glossary
@@ -28,7 +29,7 @@ FORMATS = [
     ("strong", re.compile(r"(\*\*)([^\s*](?:.*?[^\s*])?)(\*\*)")),
     ("em", re.compile(r"(?<![*\w])(\*)([^\s*](?:[^*\n]*?[^\s*])?)(\*)(?!\*)")),
     ("code", re.compile(r"(`)([^`\n]+)(`)")),
-    ("comment", re.compile(r"()(<!--.*?-->)()", re.S)),
+    ("comment", re.compile(r"()(<!--.*?-->)()", re.DOTALL)),
     ("attr", re.compile(r"()(\{[#.][^{}]*\})()")),
 ]
 LATIN = re.compile(r"[A-Za-z0-9]")
@@ -141,7 +142,7 @@ def render_marks(text: str, marks: list[Mark], hidden: list[tuple[int, int]] = (
     ordered = sorted(marks, key=lambda m: (order[m.layer], m.start, -m.end))
     anchored: set[str] = set()
     out = []
-    for a, b in zip(points, points[1:]):
+    for a, b in pairwise(points):
         if any(start <= a and b <= end for start, end in hidden):
             continue
         piece = html.escape(visible(text[a:b]), quote=False)

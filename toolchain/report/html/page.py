@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from toolchain.check.diagnostic import Diagnostic
 from toolchain.check.registry import RULES
 from toolchain.load.glossary import Glossary
+from toolchain.load.source import Location, SourceFile
+from toolchain.report.html.inline import Mark, render_marks
 from toolchain.report.html.references import Reference
 from toolchain.report.html.rows import Place
 
@@ -42,8 +44,8 @@ def term_colour(number: int) -> str:
     Reds are skipped: red belongs to errors.
     """
     hue = (200 + number * 137.508) % 360
-    if hue >= 340 or hue < 20:
-        hue = (hue + 40) % 360
+    if hue >= 325 or hue < 25:
+        hue = (hue + 50) % 360
     return f"hsl({hue:.0f} 72% 87%)"
 
 
@@ -59,8 +61,19 @@ def target(place: Place | None, mark_id: str) -> str:
     return f"#{mark_id}" if place.start is not None else f"#{place.row}"
 
 
-def card(item: Placed) -> str:
-    """A finding card: severity, rule, message, where, the related places, the suggestion."""
+def excerpt(source: SourceFile | None, location: Location, severity: str) -> str:
+    """The source line of a finding outside the aligned text, its columns underlined."""
+    if source is None or not source.line_text(location.line).strip():
+        return ""
+    line = source.line_text(location.line)
+    start = min(location.column - 1, len(line))
+    end = location.end_column - 1 if location.end_line == location.line and location.end_column else start + 1
+    mark = Mark(start, max(start + 1, min(end, len(line))), "diag", f"dm sev-{severity}")
+    return f'<pre class="excerpt"><span class="ln">{location.line}</span>{render_marks(line, [mark])}</pre>'
+
+
+def card(item: Placed, source: SourceFile | None = None) -> str:
+    """A finding card: severity, rule, message, where, the related places, the suggestion (and the line)."""
     d = item.diagnostic
     rule = RULES.get(d.rule)
     summary = f"{d.name}: {rule.summary}" if rule else d.name
@@ -73,7 +86,7 @@ def card(item: Placed) -> str:
         label = f"↔ {escape(short(related.file))}:{related.line}:{related.column}"
         link = target(place, f"m{item.number}r{i}")
         parts.append(f'<a class="related" href="{link}">{label}</a>' if link else f'<span class="related">{label}</span>')
-    body = f'<div class="msg">{escape(d.message)}</div>'
+    body = f'<div class="msg">{escape(d.message)}</div>' + excerpt(source, loc, d.severity.value)
     if d.suggestion:
         body += f'<div class="suggestion">Suggestion: {escape(d.suggestion)}</div>'
     return (f'<div class="finding sev-{d.severity.value}" id="d{item.number}" data-sev="{d.severity.value}" '
@@ -123,8 +136,11 @@ def reference_list(references: tuple[Reference, ...], cited_at: dict[str, dict[s
     for ref in references:
         cells = []
         for lang in ("zh", "en"):
-            places = cited_at.get(lang, {}).get(ref.key, [])
-            links = " ".join(f'<a href="#{anchor}">{escape(label)}</a>' for anchor, label in places)
+            places: dict[str, list[str]] = {}
+            for anchor, label in cited_at.get(lang, {}).get(ref.key, []):
+                places.setdefault(label, []).append(anchor)
+            links = " ".join(f'<a href="#{anchors[0]}">{escape(label)}</a>' + (f"<small>×{len(anchors)}</small>" if len(anchors) > 1 else "")
+                             for label, anchors in places.items())
             number = ref.number[lang]
             text = escape(ref.text[lang]) if ref.entry else '<span class="missing">no entry in the bibliography</span>'
             cited = f'<div class="cited">cited at {links}</div>' if links else '<div class="cited none">not cited</div>'

@@ -8,6 +8,7 @@ volume(issue): pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ TYPE_CODES = {"article": "J", "book": "M", "incollection": "M", "inbook": "M", "
               "techreport": "R", "online": "EB/OL", "misc": "Z"}
 ET_AL = {"zh": "等", "en": "et al"}
 MAX_AUTHORS = 3  # GB/T 7714-2015 §8.1.2: the first three, then 等 / et al
+NUMBER = re.compile(r"^\[\d+\]\s*")  # a numeric style's own "[3] ": the report prints the number itself
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,16 +86,16 @@ def shared_texts(project: Project, lang: str) -> dict[str, str] | None:
         return None
     answer = _shared_formatter(project, lang)
     if isinstance(answer, dict):
-        return {str(k): str(v) for k, v in answer.items()}
+        return {str(k): NUMBER.sub("", str(v)) for k, v in answer.items()}
     texts = {}
     for item in answer or ():
         if isinstance(item, (tuple, list)) and len(item) == 2:
-            texts[str(item[0])] = str(item[1])
+            texts[str(item[0])] = NUMBER.sub("", str(item[1]))
         elif hasattr(item, "key"):
             value = next((getattr(item, a) for a in ("text", "plain", "formatted") if hasattr(item, a)), None)
             if value is None:
                 return None
-            texts[str(item.key)] = str(value)
+            texts[str(item.key)] = NUMBER.sub("", str(value))
         else:
             return None
     return texts

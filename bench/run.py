@@ -1,0 +1,230 @@
+"""``make bench``: build and check timings, the pandoc+typst floor, scaling and peak memory.
+
+Prints a table with each target next to its measurement and writes bench/results.json.
+Nothing in the repository changes: outputs go to temporary directories (``make all OUT=…``),
+jieba's cache to a temporary XDG_CACHE_HOME.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import multiply  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SIZES = (1, 4, 16, 64)
+RUNS = {0: 3, 1: 5, 4: 3, 16: 3, 64: 2}  # repetitions per synthetic size (the largest is slow)
+TARGETS = {"make_all_ratio": 1.5, "noop_seconds": 0.2, "check_seconds": 0.5, "slope": 1.15, "peak_mb": 300}
+# The child that times a check in process, after its imports, so that the scaling fit sees the
+# work that grows with the manuscript and not the interpreter's start-up.
+CHECK_CHILD = """
+import contextlib, io, json, sys, time
+begun = time.perf_counter()
+from toolchain.cli import main
+imported = time.perf_counter()
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(["check", sys.argv[1]])
+done = time.perf_counter()
+with open(sys.argv[2], "w") as report:
+    json.dump({"exit": code, "import": imported - begun, "work": done - imported}, report)
+"""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One child process: wall time, peak resident memory, exit code."""
+
+    seconds: float
+    peak_mb: float
+    exit: int
+
+
+def measure(command: list[str], env: dict[str, str] | None = None, cwd: Path = REPO) -> Sample:
+    """Run a command and time it; wait4 gives this child's own peak RSS (ru_maxrss, kB on Linux)."""
+    begun = time.perf_counter()
+    child = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - begun
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return Sample(elapsed, usage.ru_maxrss / 1024, child.returncode)
+
+
+def median(samples: list[Sample]) -> float:
+    """Median wall time."""
+    return statistics.median(s.seconds for s in samples)
+
+
+def environment(cache: Path) -> dict[str, str]:
+    """The children's environment: a private jieba cache, no colour."""
+    return {**os.environ, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1"}
+
+
+def make_all(work: Path, env: dict[str, str], runs: int = 5) -> dict:
+    """``make all`` into an empty OUT (cold), then again with nothing changed (no-op)."""
+    # -o: never rerun `pip install` for the setup stamp, whatever its age.
+    make = ["make", "-s", "-o", ".venv/.installed", "all"]
+    cold, warm = [], []
+    for run in range(runs):
+        out = work / f"make-{run}"
+        cold.append(measure([*make, f"OUT={out}"], env))
+        warm.append(measure([*make, f"OUT={out}"], env))
+    return {"cold": median(cold), "noop": median(warm), "exit": max(s.exit for s in cold + warm)}
+
+
+def builds(work: Path, env: dict[str, str], runs: int = 3) -> dict:
+    """``python -m toolchain build`` cold, with outputs in parallel (--jobs N) and serially."""
+    jobs = os.cpu_count() or 1
+    result = {}
+    for label, count in (("parallel", jobs), ("serial", 1)):
+        samples = [measure([PYTHON, "-m", "toolchain", "build", ".", "--out", str(work / f"{label}-{i}"),
+                            "--jobs", str(count), "--quiet"], env) for i in range(runs)]
+        result[label] = {"jobs": count, "seconds": median(samples), "exit": max(s.exit for s in samples)}
+    return result
+
+
+def floor(work: Path, env: dict[str, str], runs: int = 3) -> dict:
+    """Time spent in pandoc processes and typst compilations during a serial build (bench/floor.py)."""
+    reports = []
+    for run in range(runs):
+        done = subprocess.run([PYTHON, str(REPO / "bench" / "floor.py"), ".", str(work / f"floor-{run}")],
+                              cwd=REPO, env=env, capture_output=True, text=True, check=False)
+        try:
+            reports.append(json.loads(done.stdout))
+        except json.JSONDecodeError:
+            return {"seconds": math.nan, "pandoc": math.nan, "typst": math.nan, "imports": math.nan, "exit": done.returncode,
+                    "calls": {}, "error": done.stderr.strip().splitlines()[-1:]}
+    best = sorted(reports, key=lambda r: r["pandoc_seconds"] + r["typst_seconds"])[len(reports) // 2]
+    kinds: dict[str, int] = {}
+    for call in best["calls"]:
+        kinds[f"{call['tool']} {call['what']}"] = kinds.get(f"{call['tool']} {call['what']}", 0) + 1
+    return {"seconds": best["pandoc_seconds"] + best["typst_seconds"], "pandoc": best["pandoc_seconds"],
+            "typst": best["typst_seconds"], "imports": best["import_seconds"], "exit": best["exit"], "calls": kinds}
+
+
+def check_article(work: Path, warm_cache: Path, runs: int = 5) -> dict:
+    """``check`` on the article with an empty jieba cache (cold) and a filled one (warm)."""
+    cold = [measure([PYTHON, "-m", "toolchain", "check", "."], environment(work / f"cache-cold-{i}")) for i in range(runs)]
+    warm = [measure([PYTHON, "-m", "toolchain", "check", "."], environment(warm_cache)) for i in range(runs)]
+    return {"cold": median(cold), "warm": median(warm), "exit": max(s.exit for s in warm)}
+
+
+def slope(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of log(y) against log(x)."""
+    xs = [math.log(x) for x, _ in points]
+    ys = [math.log(max(y, 1e-6)) for _, y in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def scaling(work: Path, env: dict[str, str]) -> dict:
+    """``check`` on the article's body repeated 0×, 1×, 4×, 16×, 64×: time, in-process work, peak RSS."""
+    rows = {}
+    for times in (0, *SIZES):
+        project = multiply(REPO, work / f"x{times}", times)
+        samples, works = [], []
+        for run in range(RUNS[times]):
+            report = work / f"x{times}-{run}.json"
+            samples.append(measure([PYTHON, "-c", CHECK_CHILD, str(project), str(report)], env))
+            works.append(json.loads(report.read_text())["work"] if report.is_file() else math.nan)  # nan: it crashed
+        size = sum((project / "manuscript" / f"{lang}.md").stat().st_size for lang in ("zh", "en"))
+        rows[times] = {"bytes": size, "seconds": median(samples), "work": statistics.median(works),
+                       "peak_mb": max(s.peak_mb for s in samples), "exit": samples[0].exit}
+    base = rows[0]["work"]
+    grown = [(t, rows[t]["work"] - base) for t in SIZES if rows[t]["work"] > base]
+    return {"sizes": rows, "slope_wall": slope([(t, rows[t]["seconds"]) for t in SIZES]),
+            "slope_work": slope(grown) if len(grown) >= 2 else float("nan")}
+
+
+def versions() -> dict:
+    """Machine and tool versions, for reading the numbers later."""
+    import pypandoc
+    import typst
+
+    return {"python": platform.python_version(), "platform": platform.platform(), "cores": os.cpu_count(),
+            "pandoc": pypandoc.get_pandoc_version(), "typst": getattr(typst, "__version__", "?")}
+
+
+def finite(value: object) -> object:
+    """The results with NaN (a failed measurement) as null, so that results.json is strict JSON."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
+
+
+def verdict(ok: bool) -> str:
+    """Mark a target met or missed."""
+    return "ok" if ok else "MISSED"
+
+
+def table(results: dict) -> str:
+    """The printed summary: measurement, target, verdict."""
+    f, m, c, s, b = results["floor"], results["make_all"], results["check"], results["scaling"], results["build"]
+    ratio = m["cold"] / f["seconds"] if f["seconds"] else float("nan")
+    build_ratio = b["serial"]["seconds"] / f["seconds"] if f["seconds"] else float("nan")
+    peak = s["sizes"][64]["peak_mb"]
+    lines = [
+        f"{'measurement':<44} {'value':>10}  {'target':<14} verdict",
+        f"{'floor: pandoc + typst alone (serial)':<44} {f['seconds']:>9.2f}s  {'':<14}",
+        f"{'  of which pandoc / typst':<44} {f['pandoc']:>4.2f}/{f['typst']:.2f}s",
+        f"{'make all, cold (no OUT)':<44} {m['cold']:>9.2f}s  {'':<14}",
+        f"{'make all / floor':<44} {ratio:>9.2f}×  {'<= 1.5x':<14} {verdict(ratio <= TARGETS['make_all_ratio'] and m['exit'] == 0)}"
+        + ("" if m["exit"] == 0 else "  (make all failed: the check gate found errors)"),
+        f"{'make all, nothing changed':<44} {m['noop']:>9.2f}s  {'<= 0.2 s':<14} {verdict(m['noop'] <= TARGETS['noop_seconds'])}",
+        f"{'build, outputs in parallel (--jobs ' + str(b['parallel']['jobs']) + ')':<44} {b['parallel']['seconds']:>9.2f}s",
+        f"{'build, serial (--jobs 1)':<44} {b['serial']['seconds']:>9.2f}s",
+        f"{'build serial / floor':<44} {build_ratio:>9.2f}×",
+        f"{'check article, cold jieba cache':<44} {c['cold']:>9.2f}s",
+        f"{'check article, warm':<44} {c['warm']:>9.2f}s  {'<= 0.5 s':<14} {verdict(c['warm'] <= TARGETS['check_seconds'])}",
+    ]
+    for times in SIZES:
+        row = s["sizes"][times]
+        label = f"check {times:>2}× body ({row['bytes'] / 1e6:.2f} MB), peak {row['peak_mb']:.0f} MB"
+        lines.append(f"{label:<44} {row['seconds']:>9.2f}s")
+    lines += [
+        f"{'check scaling slope (work above 0×)':<44} {s['slope_work']:>9.2f}   {'~1.0 (linear)':<14} {verdict(s['slope_work'] <= TARGETS['slope'])}",
+        f"{'check scaling slope (wall clock)':<44} {s['slope_wall']:>9.2f}",
+        f"{'peak memory, check 64×':<44} {peak:>8.0f}MB  {'<= 300 MB':<14} {verdict(peak <= TARGETS['peak_mb'])}",
+        "external calls per build: " + ", ".join(f"{k} ×{v}" for k, v in sorted(f["calls"].items())),
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run every benchmark, print the table, write bench/results.json."""
+    begun = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="toolchain-bench-") as temporary:
+        work = Path(temporary)
+        cache = work / "cache"
+        env = environment(cache)
+        subprocess.run([PYTHON, "-m", "toolchain", "check", "."], cwd=REPO, env=env, capture_output=True, check=False)
+        results = {"versions": versions(), "targets": TARGETS}
+        results["floor"] = floor(work, env)
+        results["build"] = builds(work, env)
+        results["make_all"] = make_all(work, env)
+        results["check"] = check_article(work, cache)
+        results["scaling"] = scaling(work, env)
+    results["bench_seconds"] = time.perf_counter() - begun
+    print(table(results))
+    print(f"(bench took {results['bench_seconds']:.0f} s; numbers in bench/results.json)")
+    (REPO / "bench" / "results.json").write_text(json.dumps(finite(results), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

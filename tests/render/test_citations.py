@@ -1,0 +1,139 @@
+"""Citation styles: the GB/T 7714-2015 numeric CSL and our journal's bib/journal.csl, each
+reference in its own language ("et al." for English works, "等" for Chinese ones) in both outputs."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from toolchain.config import Settings
+from toolchain.errors import InputError
+from toolchain.load import load_project
+from toolchain.render.ast import divs, inlines, text_of
+from toolchain.render.citations import DEFAULT_STYLE, replace_term, style_path
+from toolchain.render.manuscript import prepare_ast
+
+REPO = Path(__file__).resolve().parents[2]
+GBT = DEFAULT_STYLE
+JOURNAL = "bib/journal.csl"
+
+# Two Chinese works: one with its English version (author-en/title-en/journal-en), one without.
+# The second is a fictitious entry made for this test.
+CHINESE_ENTRIES = """
+@article{zhangyu2016,
+  author     = {张钰 and 宣丽 and 范志平 and others},
+  title      = {索拉非尼作为挽救性治疗在难治复发性FLT3突变阳性急性髓系白血病中的临床应用研究},
+  journal    = {中华血液学杂志},
+  year       = {2016},
+  volume     = {37},
+  number     = {4},
+  pages      = {292--296},
+  langid     = {chinese},
+  author-en  = {Zhang, Y. and Xuan, L. and Fan, Z. P. and others},
+  title-en   = {Clinical application of sorafenib as salvage therapy in relapsed/refractory {FLT3} mutation-positive acute myeloid leukemia},
+  journal-en = {Chinese Journal of Hematology},
+}
+
+@article{wang2022,
+  author   = {王明 and 李华 and 陈刚 and others},
+  title    = {索拉非尼维持治疗的回顾性分析},
+  journal  = {临床血液学杂志},
+  year     = {2022},
+  volume   = {35},
+  number   = {2},
+  pages    = {101--105},
+  langid   = {chinese},
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def mixed_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base project with two Chinese works cited next to its two English ones."""
+    root = tmp_path_factory.mktemp("citations") / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    shutil.copy(REPO / "bib" / "journal.csl", root / "bib" / "journal.csl")
+    bib = root / "bib" / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8") + CHINESE_ENTRIES, encoding="utf-8")
+    for name, sentence in (("zh.md", "国内研究也报道了相似结果[@zhangyu2016; @wang2022]。"),
+                           ("en.md", "Chinese studies reported similar results [@zhangyu2016; @wang2022].")):
+        path = root / "manuscript" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n" + sentence + "\n", encoding="utf-8")
+    return root
+
+
+def references(root: Path, csl: str, lang: str, tmp_path: Path) -> dict[str, str]:
+    """The rendered reference list of ``lang``: citation key → text."""
+    project = load_project(root)
+    ast, _ = prepare_ast(project, replace(Settings(), csl=csl), lang, tmp_path)
+    return {div["c"][0][0].removeprefix("ref-"): text_of(div["c"][1]) for div in divs(ast["blocks"], "csl-entry")}
+
+
+@pytest.mark.parametrize("csl", [GBT, JOURNAL])
+def test_zh_list_gives_each_reference_its_own_et_al(mixed_project: Path, csl: str, tmp_path: Path) -> None:
+    refs = references(mixed_project, csl, "zh", tmp_path)
+    assert "et al. Diagnosis" in refs["dohner2022"] and "等" not in refs["dohner2022"]
+    assert "范志平, 等. 索拉非尼" in refs["zhangyu2016"] and "et al" not in refs["zhangyu2016"]
+    assert "陈刚, 等. 索拉非尼" in refs["wang2022"]
+    assert not any("et al.." in text for text in refs.values())
+
+
+@pytest.mark.parametrize("csl", [GBT, JOURNAL])
+def test_en_list_shows_translated_chinese_works_and_keeps_untranslated_ones_chinese(mixed_project: Path, csl: str, tmp_path: Path) -> None:
+    refs = references(mixed_project, csl, "en", tmp_path)
+    assert "et al. Diagnosis" in refs["dohner2022"]
+    translated = refs["zhangyu2016"]
+    assert "Clinical application of sorafenib" in translated and "Chinese Journal of Hematology" in translated
+    assert "et al." in translated and translated.endswith("(in Chinese)")
+    untranslated = refs["wang2022"]
+    assert "陈刚, 等. 索拉非尼维持治疗的回顾性分析" in untranslated and "(in Chinese)" not in untranslated
+
+
+def test_journal_style_prints_the_published_form(mixed_project: Path, tmp_path: Path) -> None:
+    refs = references(mixed_project, JOURNAL, "en", tmp_path)
+    assert refs["dohner2022"].split("] ", 1)[1] == (
+        "Döhner H, Wei AH, Appelbaum FR, et al. Diagnosis and management of AML in adults: 2022 recommendations"
+        " from an international expert panel on behalf of the ELN[J]. Blood, 2022, 140(12):1345-1377."
+    )
+    assert refs["zhangyu2016"].endswith("[J]. Chinese Journal of Hematology, 2016, 37(4):292-296. (in Chinese)")
+
+
+def test_gbt_style_capitalises_family_names_and_prints_the_doi(mixed_project: Path, tmp_path: Path) -> None:
+    refs = references(mixed_project, GBT, "zh", tmp_path)
+    assert refs["dohner2022"].split("] ", 1)[1].startswith("DÖHNER H, WEI A H, APPELBAUM F R, et al. Diagnosis")
+    assert "DOI:10.1182/blood.2022016867" in refs["dohner2022"]
+
+
+def test_style_path_resolves_a_project_file_a_style_name_and_rejects_unknown_styles(mixed_project: Path) -> None:
+    project = load_project(mixed_project)
+    local = style_path(project, replace(Settings(), csl=JOURNAL))
+    assert local.is_absolute() and local == (mixed_project / JOURNAL).resolve()
+    assert style_path(project, replace(Settings(), csl=GBT)).name == f"{GBT}.csl"
+    with pytest.raises(InputError, match="no-such-style"):
+        style_path(project, replace(Settings(), csl="no-such-style"))
+
+
+def test_our_repository_selects_the_journal_style() -> None:
+    from toolchain.config import load_settings
+
+    assert style_path(load_project(REPO), load_settings(REPO)).name == "journal.csl"
+
+
+def paragraph(text: str) -> dict:
+    """A csl-entry-like Div holding one paragraph of plain text."""
+    return {"t": "Div", "c": [["ref-x", ["csl-entry"], []], [{"t": "Para", "c": inlines(text)}]]}
+
+
+@pytest.mark.parametrize(("before", "old", "new", "after"), [
+    ("Döhner H, Wei AH, 等. Title[J].", "等", "et al.", "Döhner H, Wei AH, et al. Title[J]."),  # no "et al.."
+    ("张钰, 宣丽, et al. 标题[J].", "et al.", "等", "张钰, 宣丽, 等. 标题[J]."),  # the merged period comes back
+    ("张钰, 宣丽, et al.. 标题[J].", "et al.", "等", "张钰, 宣丽, 等. 标题[J]."),
+    ("Title about 等离子体[J].", "等", "et al.", "Title about 等离子体[J]."),  # a word merely starting with 等
+])
+def test_replace_term_keeps_one_period(before: str, old: str, new: str, after: str) -> None:
+    node = paragraph(before)
+    replace_term(node, old, new)
+    assert text_of(node["c"][1]) == after

@@ -1,0 +1,183 @@
+"""zh.pdf and en.pdf: text, numbering, reference list, fonts, metadata, figures and tables."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from toolchain.load import load_project
+from toolchain.render.pdf import render_pdf, typeset_references
+from toolchain.render.manuscript import prepare_ast
+from toolchain.config import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, as pypdf extracts it."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def zh_text(built_article: Path) -> str:
+    """Text of our article's zh.pdf."""
+    return pdf_text(built_article / "zh.pdf")
+
+
+@pytest.fixture(scope="module")
+def en_text(built_article: Path) -> str:
+    """Text of our article's en.pdf."""
+    return pdf_text(built_article / "en.pdf")
+
+
+def test_zh_pdf_has_the_first_page_blocks(zh_text: str) -> None:
+    for expected in ("索拉非尼在急性髓系白血病中的应用", "［摘要］", "［关键词］", "［中图分类号］", "［文献标志码］",
+                     "10.13201/j.issn.1004-2806.2024.05.005", "临床血液学杂志", "Therapeutic application of sorafenib",
+                     "Abstract", "Key words", "通信作者", "基金项目", "收稿日期", "引用本文", "专家简介"):
+        assert expected in zh_text, expected
+
+
+def test_zh_pdf_numbers_sections_and_localises_the_reference_heading(zh_text: str) -> None:
+    lines = [line.strip() for line in zh_text.splitlines()]
+    assert any(re.fullmatch(r"1 ?引言", line) for line in lines)
+    assert any(re.match(r"2\.1 ?索拉非尼联合强化疗", line) for line in lines)
+    assert "参考文献" in lines and "References" not in lines
+
+
+def test_zh_reference_list_mixes_chinese_and_english_et_al(zh_text: str) -> None:
+    references = zh_text[zh_text.rindex("参考文献"):]
+    assert re.search(r"张钰, 宣丽, 范志平, 等\.", references)
+    assert re.search(r"Döhner H, Wei AH, Appelbaum FR, et al\. Diagnosis", references)
+    assert "et al.." not in references and "FR, 等" not in references
+
+
+def test_en_pdf_has_english_labels_and_chinese_works_in_english(en_text: str) -> None:
+    for expected in ("Therapeutic application of sorafenib in acute myeloid leukemia", "Abstract", "Key words",
+                     "CLC number", "Document code", "Cite this article", "References", "(in Chinese)"):
+        assert expected in en_text, expected
+    references = en_text[en_text.rindex("References"):]
+    assert "Chinese Journal of Hematology" in references and "中华血液学杂志" not in references
+    assert "1 Introduction" in en_text.replace("\n", " ")
+
+
+def test_reference_labels_sit_at_the_column_edge_without_first_line_indent(built_article: Path) -> None:
+    """Labels “[n]” start at the column's left edge; body paragraphs are indented two characters."""
+    reader = PdfReader(built_article / "zh.pdf")
+    page = next(p for p in reader.pages if "参考文献" in p.extract_text())
+    chunks: list[tuple[float, str]] = []
+    page.extract_text(visitor_text=lambda text, cm, tm, font, size: chunks.append((tm[4] * cm[0] + cm[4], text)))
+    labels = [x for x, text in chunks if re.match(r"\[\d+\]", text.strip())]
+    assert len(labels) >= 5
+    middle = float(page.mediabox.width) / 2
+    edges = {side: min(x for x, text in chunks if text.strip() and (x < middle) == (side == "left")) for side in ("left", "right")}
+    for x in labels:
+        edge = edges["left" if x < middle else "right"]
+        assert abs(x - edge) < 1.0, f"label at {x:.1f}, column edge at {edge:.1f}"
+
+
+def fonts(reader: PdfReader) -> dict[str, dict]:
+    """Every font dictionary used on the pages, by base font name."""
+    found: dict[str, dict] = {}
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            found[str(font["/BaseFont"])] = font
+    return found
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_every_font_is_embedded(built_article: Path, name: str) -> None:
+    used = fonts(PdfReader(built_article / name))
+    assert used
+    for base, font in used.items():
+        descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"]
+        assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), base
+
+
+def test_cjk_bold_is_a_real_font_instance(built_article: Path) -> None:
+    """Headings and body use two instances of the CJK font (typst instances the variable font; no fake bold)."""
+    cjk = [base for base in fonts(PdfReader(built_article / "zh.pdf")) if "CJK" in base]
+    assert len(cjk) >= 2
+
+
+@pytest.mark.parametrize(("name", "title", "author", "lang"), [
+    ("zh.pdf", "索拉非尼在急性髓系白血病中的应用", "张钰", "zh"),
+    ("en.pdf", "Therapeutic application of sorafenib in acute myeloid leukemia", "ZHANG Yu", "en"),
+])
+def test_pdf_metadata(built_article: Path, name: str, title: str, author: str, lang: str) -> None:
+    reader = PdfReader(built_article / name)
+    assert reader.metadata.title == title
+    assert author in reader.metadata.author
+    assert str(reader.trailer["/Root"]["/Lang"]).startswith(lang)
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.5)  # A4
+
+
+def test_base_project_builds(built_base: Path) -> None:
+    text = pdf_text(built_base / "zh.pdf")
+    assert "索拉非尼治疗急性髓系白血病" in text and "1 引言" in text.replace("\n", " ")
+    assert "Sorafenib for acute myeloid leukemia" in pdf_text(built_base / "en.pdf")
+
+
+def tiny_png(width: int, height: int) -> bytes:
+    """A grey-gradient RGB PNG, written by hand (no imaging library needed)."""
+    rows = b"".join(b"\x00" + bytes(x * 255 // width for x in range(width) for _ in range(3)) for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+FIGURE_AND_TABLE = {
+    "zh": ("索拉非尼的作用靶点", "索拉非尼维持治疗的随机对照研究", "研究 | 例数"),
+    "en": ("Targets of sorafenib", "Randomized trials of sorafenib maintenance", "Trial | Patients"),
+}
+
+
+def add_figure_and_table(root: Path) -> None:
+    """Give a project copy one figure and one table in each language."""
+    (root / "manuscript" / "figures").mkdir(exist_ok=True)
+    (root / "manuscript" / "figures" / "targets.png").write_bytes(tiny_png(120, 60))
+    for lang, (figure, table, header) in FIGURE_AND_TABLE.items():
+        path = root / "manuscript" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n![{figure}](figures/targets.png){{#fig-targets width=60%}}\n\n"
+                        f": {table} {{#tbl-trials}}\n\n| {header} |\n|---|---:|\n| SORMAIN | 83 |\n", encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def with_figure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the base project with a figure and a table."""
+    root = tmp_path_factory.mktemp("figure") / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    add_figure_and_table(root)
+    return root
+
+
+@pytest.mark.parametrize(("lang", "figure_label", "table_label"), [("zh", "图1", "表1"), ("en", "Figure 1", "Table 1")])
+def test_figures_and_tables_are_typeset_with_localised_captions(with_figure: Path, tmp_path: Path, lang: str,
+                                                                figure_label: str, table_label: str) -> None:
+    project = load_project(with_figure)
+    ast, _ = prepare_ast(project, Settings(), lang, tmp_path)
+    target = tmp_path / f"{lang}.pdf"
+    render_pdf(project, ast, lang, target)
+    reader = PdfReader(target)
+    text = pdf_text(target)
+    figure, table, _ = FIGURE_AND_TABLE[lang]
+    assert f"{figure_label}" in text and figure in text
+    assert f"{table_label}" in text and table in text and "SORMAIN" in text
+    assert sum(len(page.images) for page in reader.pages) == 1
+
+
+def test_typeset_references_leaves_the_shared_ast_alone(tmp_path: Path) -> None:
+    project = load_project(REPO / "tests" / "rules" / "base_project")
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    before = repr(ast)
+    changed = typeset_references(ast)
+    assert repr(ast) == before and "#refentry[" in repr(changed)

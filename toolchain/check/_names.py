@@ -1,0 +1,103 @@
+"""Chinese personal names in pinyin (GB/T 28039-2011): surname readings as data, the rest by pypinyin.
+
+A surname is read as a surname (单 Shan, 曾 Zeng, 解 Xie), not as the character's commonest
+reading; compound surnames (欧阳, 尉迟) come first. Given-name characters accept every reading
+pypinyin knows, since a polyphonic character's reading in a name is the bearer's choice.
+ü (吕, 女) is accepted as YU, V, U or Ü: GB/T 28039-2011, 5.5 writes it YU where ü cannot be
+typed (passports: LYU), while LV and LU are widespread in indexes; the suggestion uses YU.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pypinyin import Style, pinyin
+
+from toolchain.check._text import CJK
+
+COMPOUND_SURNAMES = {
+    "欧阳": "ouyang", "司马": "sima", "诸葛": "zhuge", "上官": "shangguan", "东方": "dongfang", "皇甫": "huangfu",
+    "令狐": "linghu", "澹台": "tantai", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun", "夏侯": "xiahou",
+    "公孙": "gongsun", "慕容": "murong", "宇文": "yuwen", "司徒": "situ", "司空": "sikong", "端木": "duanmu",
+    "独孤": "dugu", "南宫": "nangong", "呼延": "huyan", "轩辕": "xuanyuan", "闻人": "wenren", "西门": "ximen",
+    "百里": "baili", "东郭": "dongguo", "公羊": "gongyang", "钟离": "zhongli", "宗政": "zongzheng", "濮阳": "puyang",
+    "淳于": "chunyu", "单于": "chanyu", "太叔": "taishu", "申屠": "shentu", "赫连": "helian", "拓跋": "tuoba",
+    "第五": "diwu", "公冶": "gongye", "仲孙": "zhongsun", "叔孙": "shusun", "乐正": "yuezheng", "左丘": "zuoqiu",
+    "谷梁": "guliang", "羊舌": "yangshe", "微生": "weisheng", "梁丘": "liangqiu", "公西": "gongxi", "巫马": "wuma",
+    "鲜于": "xianyu", "闾丘": "lvqiu", "亓官": "qiguan", "司寇": "sikou", "颛孙": "zhuansun", "漆雕": "qidiao",
+    "段干": "duangan", "公良": "gongliang", "夹谷": "jiagu", "宰父": "zaifu",
+}
+# Polyphonic characters read in a particular way as surnames; first reading = the suggestion.
+SURNAME_READINGS = {
+    "单": ("shan",), "曾": ("zeng",), "区": ("ou",), "仇": ("qiu",), "解": ("xie",), "查": ("zha",), "盖": ("ge", "gai"),
+    "朴": ("piao",), "乐": ("yue", "le"), "尉": ("yu", "wei"), "召": ("shao",), "缪": ("miao",), "翟": ("zhai", "di"),
+    "覃": ("qin", "tan"), "秘": ("bi",), "繁": ("po",), "种": ("chong",), "员": ("yun",), "句": ("gou",), "牟": ("mou", "mu"),
+    "长": ("chang",), "重": ("chong",), "宿": ("su",), "折": ("she",), "那": ("na",), "华": ("hua",), "任": ("ren",),
+    "沈": ("shen",), "柏": ("bai",), "万": ("wan",), "石": ("shi",), "车": ("che",), "纪": ("ji",), "隗": ("wei",),
+    "冼": ("xian",), "相": ("xiang",), "阚": ("kan",), "眭": ("sui",), "粘": ("nian",), "藏": ("zang",), "贲": ("ben",),
+    "郇": ("xun",), "逄": ("pang",), "薄": ("bo",), "祭": ("zhai",), "费": ("fei",), "角": ("jue",), "哈": ("ha",),
+    "燕": ("yan",), "朝": ("chao",), "强": ("qiang",), "行": ("xing",), "卜": ("bu",), "曲": ("qu",), "都": ("du",),
+    "过": ("guo",), "应": ("ying",), "严": ("yan",), "俞": ("yu",), "蔺": ("lin",), "奇": ("qi",), "阿": ("a",),
+}
+UMLAUT_FORMS = ("yu", "v", "u", "ü")  # how ü may be written; the first is suggested
+MAX_READINGS = 512
+
+
+@dataclass(frozen=True, slots=True)
+class Romanisation:
+    """Accepted pinyin spellings (lower case, one word each) of a name's family and given parts."""
+
+    surname: str  # the Chinese characters of the surname
+    given_name: str
+    family: tuple[str, ...]
+    given: tuple[str, ...]
+
+    @property
+    def suggestion(self) -> str:
+        """The expected English form: FAMILY Given."""
+        return f"{self.family[0].upper()} {self.given[0].capitalize()}".strip()
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """Split a Chinese name into surname and given name (compound surnames first)."""
+    if len(name) > 2 and name[:2] in COMPOUND_SURNAMES:
+        return name[:2], name[2:]
+    return name[:1], name[1:]
+
+
+def spellings(syllable: str) -> tuple[str, ...]:
+    """A syllable with every accepted way of writing ü (pypinyin writes it v)."""
+    if "v" not in syllable:
+        return (syllable,)
+    return tuple(syllable.replace("v", form) for form in UMLAUT_FORMS)
+
+
+@cache
+def readings(characters: str) -> tuple[str, ...]:
+    """Every pinyin reading of a run of characters, joined, the commonest first."""
+    options = [tuple(dict.fromkeys(s for r in item for s in spellings(r))) for item in pinyin(characters, style=Style.NORMAL, heteronym=True)]
+    return tuple(itertools.islice(("".join(p) for p in itertools.product(*options)), MAX_READINGS))
+
+
+def romanise(name: str) -> Romanisation | None:
+    """The accepted spellings of a Chinese name, or None when it is not written in Chinese characters."""
+    name = name.strip()
+    if not name or not all(CJK.match(c) for c in name) or len(name) > 6:
+        return None  # a name in Latin letters, or with the middle dot of a transliterated name
+    surname, given = split_name(name)
+    if surname in COMPOUND_SURNAMES:
+        family = (COMPOUND_SURNAMES[surname],)
+    elif surname in SURNAME_READINGS:
+        family = SURNAME_READINGS[surname]
+    else:
+        family = (pinyin(surname, style=Style.NORMAL)[0][0],)  # not a polyphonic surname: its commonest reading
+    family = tuple(dict.fromkeys(s for f in family for s in spellings(f)))
+    return Romanisation(surname, given, family, readings(given) if given else ("",))
+
+
+def normalise(text: str) -> str:
+    """Lower case, without spaces, hyphens and apostrophes (Xi'an = Xian for comparison)."""
+    return re.sub(r"[\s\-'’]", "", text).lower()

@@ -1,0 +1,119 @@
+"""Bibliography helpers for the REF rules: normalised identity of a work, field positions, authors."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from toolchain.load import Project
+from toolchain.load.bibliography import Entry, Name, strip_braces
+from toolchain.load.source import Location, SourceFile
+
+# LaTeX accent commands as BibTeX writes them: {\"o}, \'{e}, \v c, {\ss}; the letter is kept.
+LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?\s*([A-Za-z])\s*\}?")
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+RESOLVER = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+ET_AL_TEXT = re.compile(r"(?:,?\s*\bet\.?\s*al\b\.?|[,，、]?\s*等\s*\.?)\s*$", re.IGNORECASE)
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents (Döhner → dohner, Arbolí → arboli); LaTeX accents too."""
+    text = LATEX_COMMAND.sub("", LATEX_ACCENT.sub(r"\1", text))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_text(text: str) -> str:
+    """Folded text with braces removed, punctuation turned into space and spaces collapsed."""
+    folded = fold(strip_braces(text))
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in folded)
+    return " ".join(cleaned.split())
+
+
+def normalize_doi(value: str) -> str:
+    """A DOI without resolver prefix, lower-cased (DOIs are case-insensitive)."""
+    return RESOLVER.sub("", strip_braces(value)).strip().rstrip(".").lower()
+
+
+def normalize_pmid(value: str) -> str:
+    """A PMID's digits (a ``PMID:`` prefix is dropped)."""
+    return re.sub(r"\D", "", value)
+
+
+def entry_year(entry: Entry) -> str:
+    """The four-digit year of ``year`` or of biblatex ``date`` ('' when none)."""
+    match = re.search(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
+    return match.group(0) if match else ""
+
+
+def first_author(entry: Entry) -> Name | None:
+    """The first name of the author field (editor when there is no author)."""
+    names = entry.authors("author") or entry.authors("editor")
+    return names[0] if names and not names[0].is_others else None
+
+
+def author_identity(name: Name | None) -> str:
+    """A first author reduced to what identifies a work: folded family name or organisation."""
+    if name is None:
+        return ""
+    return normalize_text(name.family or name.literal).replace(" ", "")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkIdentity:
+    """What makes two entries the same work."""
+
+    doi: str
+    pmid: str
+    author: str
+    year: str
+    title: str
+
+    def same_work(self, other: WorkIdentity) -> str:
+        """The reason two entries are one work ('' when they are not).
+
+        Identifiers decide when both sides have one; a missing DOI on one side falls back
+        to first author + year + title, so that it cannot hide a duplicate.
+        """
+        if self.doi and other.doi:
+            return "the same DOI" if self.doi == other.doi else ""
+        if self.pmid and other.pmid:
+            return "the same PMID" if self.pmid == other.pmid else ""
+        if self.title and self.title == other.title and self.author == other.author and self.year == other.year:
+            return "the same first author, year and title"
+        return ""
+
+
+def work_identity(entry: Entry) -> WorkIdentity:
+    """The normalised identity of an entry."""
+    return WorkIdentity(
+        normalize_doi(entry.fields.get("doi", "")),
+        normalize_pmid(entry.fields.get("pmid", "")),
+        author_identity(first_author(entry)),
+        entry_year(entry),
+        normalize_text(entry.fields.get("title", "")),
+    )
+
+
+def bib_source(project: Project) -> SourceFile:
+    """The references.bib source file."""
+    return next(s for s in project.sources if s.path == project.bibliography.path)
+
+
+def field_location(project: Project, entry: Entry, field: str, needle: str = "") -> Location:
+    """Where a field (or ``needle`` inside it) stands in references.bib; the entry line if absent."""
+    source = bib_source(project)
+    line = entry.line_of(field)
+    text = source.line_text(line)
+    if needle and needle in text:
+        column = text.index(needle) + 1
+        return Location(source.path, line, column, line, column + len(needle))
+    match = re.match(r"\s*", text)
+    return Location(source.path, line, (match.end() if match else 0) + 1)
+
+
+def literal_et_al(value: str) -> str:
+    """The literal "et al." / "等" ending a name list ('' when the list ends properly)."""
+    match = ET_AL_TEXT.search(strip_braces(value))
+    return match.group(0).strip(" ,，、") if match and match.group(0).strip(" ,，、.") else ""

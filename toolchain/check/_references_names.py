@@ -1,0 +1,239 @@
+"""Names standing before a citation: authors ("Ravandi 等[@k]") and trials ("SORMAIN 研究[@k]").
+
+Only text *immediately* before a bracketed citation group is read (spaces, a closing bracket
+and a generic word such as 研究/trial may stand between): that is where an author or a trial
+is named as the source of the cited work.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from functools import cache
+
+from toolchain.check._references_bib import fold
+from toolchain.check._text import mask_non_prose
+from toolchain.load import Project
+from toolchain.load.bibliography import CJK, Entry, Name, parse_names
+from toolchain.load.markdown import Citation, Document
+from toolchain.load.source import Span
+
+LETTERS = "A-Za-z\u00c0-\u024f"
+PARTICLE = r"(?:(?:van|von|de|der|den|del|della|di|da|dos|du|la|le|ter|ten)\s+){0,2}"
+LATIN_NAME = rf"(?<![{LETTERS}\d/\-.])(?P<name>{PARTICLE}[A-Z\u00c0-\u00de][{LETTERS}'’\-]*)"
+# "X et al." / "X and colleagues" always name an author; "X 等" may also mean "X and others"
+# (FLAG、CAG方案等), so it counts as a name only when the bibliography knows the name.
+ET_AL_FORMS = (
+    (re.compile(LATIN_NAME + r"\s+[*_]?et\s+al\.?[*_]?[,，]?\s*$"), True),
+    (re.compile(LATIN_NAME + r"\s+and\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-?workers|associates|team)\s*$"), True),
+    (re.compile(LATIN_NAME + r"\s*(?:等人|等|团队)\s*$"), False),
+)
+CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
+TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
+                         + LATIN_NAME.replace("name", "second") + r"\s*$")
+TRIAL_TAIL = re.compile(r"(?:\s|[)）]|研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)+$")
+TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
+MUTATION = re.compile(r"^[A-Z]\d+[A-Z]?$")  # amino-acid substitutions (F691L, D835Y) name no trial
+TRIAL_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "note", "keywords")
+
+
+@dataclass(frozen=True, slots=True)
+class NamedCitation:
+    """Names written before one citation group, with the group's entries."""
+
+    names: tuple[str, ...]
+    pair: bool  # "Liu and Wang": the first two authors are named
+    span: Span
+    start: int  # offset of the first name in span.text
+    end: int
+    entries: tuple[Entry, ...]
+
+
+def citation_groups(document: Document, project: Project) -> Iterator[tuple[Span, int, tuple[Entry, ...]]]:
+    """Bracketed citation groups: (span, offset of '[', entries cited that exist)."""
+    groups: dict[tuple[int, int], list[Citation]] = {}
+    spans: dict[int, Span] = {}
+    for citation in document.citations:
+        if citation.group_start == citation.start:  # an in-text @key names nobody
+            continue
+        groups.setdefault((id(citation.span), citation.group_start), []).append(citation)
+        spans[id(citation.span)] = citation.span
+    by_key = project.bibliography.by_key
+    for (span_id, start), citations in groups.items():
+        entries = tuple(by_key[c.key] for c in citations if c.key in by_key)
+        if entries:
+            yield spans[span_id], start, entries
+
+
+def skip_forms(project: Project) -> frozenset[str]:
+    """Glossary forms (terms, variants, abbreviations), folded: these are not names or trials."""
+    forms = set()
+    for term in project.glossary.terms:
+        for lang in ("zh", "en"):
+            forms.update(term.accepted(lang))
+            forms.update(term.avoid.get(lang, ()))
+    return frozenset(squeeze(f) for f in forms if f)
+
+
+def squeeze(text: str) -> str:
+    """Folded text without spaces, hyphens and apostrophes (for name and trial comparison)."""
+    return re.sub(r"[\s\-'’.]", "", fold(text))
+
+
+def bib_names(project: Project) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every family name in the bibliography (Latin, folded) and every Chinese full name."""
+    latin, chinese = set(), set()
+    for entry in project.bibliography.entries:
+        for name in (*entry.authors(), *entry.authors("editor"), *parse_names(entry.english("author"))):
+            if CJK.search(name.family):
+                chinese.add(name.family + name.given)
+            elif name.family:
+                latin.add(squeeze(name.family))
+    return frozenset(latin), tuple(sorted(chinese, key=len, reverse=True))
+
+
+def named_citations(project: Project, document: Document) -> Iterator[NamedCitation]:
+    """Author names written immediately before citation groups."""
+    skip = skip_forms(project)
+    latin, chinese = bib_names(project)
+    cjk_form = re.compile("(?P<name>" + "|".join(map(re.escape, chinese)) + r")\s*(?:等人|等|团队)\s*$") if chinese else None
+    for span, start, entries in citation_groups(document, project):
+        before = mask_non_prose(span.text)[:start]
+        pair = TWO_AUTHORS.search(before)
+        if pair and not ({squeeze(pair["first"]), squeeze(pair["second"])} & skip) \
+                and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
+            yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
+            continue
+        found = names_before(before, entries, skip, latin, cjk_form)
+        if found:
+            yield NamedCitation(tuple(n for n, _, _ in found), False, span, found[0][1], found[-1][2], entries)
+
+
+def names_before(before: str, entries: tuple[Entry, ...], skip: frozenset[str], latin: frozenset[str],
+                 cjk_form: re.Pattern[str] | None) -> list[tuple[str, int, int]]:
+    """``X et al.`` names ending ``before``, several when joined ("X et al. and Y et al.")."""
+    found: list[tuple[str, int, int]] = []
+    text = before
+    while True:
+        match = None
+        for pattern, certain in ET_AL_FORMS:
+            m = pattern.search(text)
+            if m and squeeze(m["name"]) not in skip and (certain or squeeze(m["name"]) in latin or close_to(m["name"], entries)):
+                match = m
+                break
+        if match is None and cjk_form is not None:
+            match = cjk_form.search(text)
+        if match is None:
+            return found
+        found.insert(0, (match["name"], match.start("name"), match.end("name")))
+        connector = CONNECTOR.search(text[: match.start("name")])
+        if connector is None:
+            return found
+        text = text[: connector.start()]
+
+
+def close_to(name: str, entries: tuple[Entry, ...]) -> bool:
+    """Whether a name is a near miss of a cited work's first author (a misspelt name is a name)."""
+    for entry in entries:
+        for candidate in first_authors(entry) or ():
+            if not CJK.search(candidate.family) and SequenceMatcher(None, squeeze(name), squeeze(candidate.family)).ratio() >= 0.75:
+                return True
+    return False
+
+
+def first_authors(entry: Entry, position: int = 0) -> list[Name] | None:
+    """The author at ``position`` in the original and the English version (None: list truncated there)."""
+    result = []
+    for names in (entry.authors() or entry.authors("editor"), parse_names(entry.english("author"))):
+        if len(names) > position:
+            if names[position].is_others:
+                return None
+            result.append(names[position])
+    return result
+
+
+@cache
+def pinyin_readings(han: str) -> frozenset[str]:
+    """Every pinyin reading of a Chinese family name (单 → dan, shan, chan); pypinyin loads lazily."""
+    from pypinyin import Style, pinyin
+
+    readings = [""]
+    for options in pinyin(han, style=Style.NORMAL, heteronym=True):
+        readings = [r + o for r in readings for o in options]
+    return frozenset(readings)
+
+
+def name_matches(written: str, author: Name) -> bool:
+    """Whether a written name designates this author (family name; accent- and case-insensitive)."""
+    if author.literal:
+        return squeeze(written) in squeeze(author.literal)
+    written_cjk, author_cjk = bool(CJK.search(written)), bool(CJK.search(author.family))
+    if written_cjk and author_cjk:
+        return written in (author.family + author.given, author.family)
+    if written_cjk:  # 宣丽 written for a work listed as "Xuan, L."
+        family = parse_names(written)[0].family
+        return squeeze(author.family) in pinyin_readings(family)
+    if author_cjk:  # "Zhang" written for a work listed as 张钰 without an English version
+        return squeeze(written) in pinyin_readings(author.family)
+    if squeeze(written) == squeeze(author.family):
+        return True
+    # "Heuvel et al." for "van den Heuvel": the particles may be dropped in running text.
+    return bool(author.family.split()) and squeeze(written.split()[-1]) == squeeze(author.family.split()[-1])
+
+
+def matches_author(written: str, entry: Entry, position: int = 0) -> bool | None:
+    """Whether ``written`` names the entry's author at ``position`` (None: no personal name to compare)."""
+    authors = first_authors(entry, position)
+    if authors is None:
+        return None
+    if not authors:
+        return False if position else None
+    return any(name_matches(written, author) for author in authors)
+
+
+def display_name(entry: Entry, position: int, lang: str) -> str:
+    """The author as a ``lang`` text would name them: 张钰 in zh, Zhang in en ('' when unknown)."""
+    original = entry.authors() or entry.authors("editor")
+    english = parse_names(entry.english("author"))
+    for names in ((original, english) if lang == "zh" else (english, original)):
+        if len(names) > position and not names[position].is_others:
+            name = names[position]
+            return name.literal or (name.family + name.given if CJK.search(name.family) else name.family)
+    return ""
+
+
+def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Span, int, tuple[Entry, ...]]]:
+    """Trial or group names (SORMAIN, QuANTUM-R, AAML1031) immediately before citation groups."""
+    skip = skip_forms(project)
+    for span, start, entries in citation_groups(document, project):
+        before = mask_non_prose(span.text)[:start]
+        tail = TRIAL_TAIL.search(before)
+        head = before[: tail.start()] if tail else before
+        match = TRIAL_TOKEN.search(head)
+        if match is None:
+            continue
+        token = match["name"]
+        uppercase = sum(ch.isupper() for ch in token)
+        if uppercase < 2 or MUTATION.match(token) or squeeze(token) in skip:
+            continue
+        if all(squeeze(part) in skip for part in token.split("-")):
+            continue  # FLT3-ITD: a compound of glossary abbreviations
+        yield token, span, match.start("name"), entries
+
+
+def mentions(entry: Entry, token: str) -> bool:
+    """Whether a trial name occurs as whole words in the entry's title/shorttitle/note/keywords."""
+    wanted = re.sub(r"[^0-9a-z]", "", fold(token))
+    for field in TRIAL_FIELDS:
+        words = [w for w in re.split(r"[^0-9a-z]+", fold(entry.fields.get(field, ""))) if w]
+        for i in range(len(words)):
+            joined = ""
+            for word in words[i:]:
+                joined += word
+                if joined == wanted:
+                    return True
+                if len(joined) >= len(wanted):
+                    break
+    return False

@@ -1,0 +1,89 @@
+"""Citations in the running text: hand-typed numbers and the works each aligned paragraph cites."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toolchain.check._text import aligned_units, mask_non_prose
+from toolchain.load import Project
+from toolchain.load.markdown import Citation, Document, find_citations
+from toolchain.load.source import Location, Span
+
+NUMBER = r"\d{1,3}"
+ITEM = rf"{NUMBER}(?:\s*[-–—~～]\s*{NUMBER})?"
+# [12-16], [2,7], [3], ^[5]^, <sup>[1]</sup> (the tags are masked as non-prose); numbers only,
+# so t(8;21), [95% CI …], [^1] footnotes and [text](url) links never match.
+HAND_NUMBERED = re.compile(rf"\^?(?<!\!)\[\s*(?P<items>{ITEM}(?:\s*[,，、;；]\s*{ITEM})*)\s*\]\^?")
+
+
+@dataclass(frozen=True, slots=True)
+class HandNumber:
+    """A hand-typed numeric citation and the citation numbers it stands for."""
+
+    text: str
+    numbers: tuple[int, ...]
+    location: Location
+
+
+def expand(items: str) -> tuple[int, ...]:
+    """``12-16, 20`` → (12, 13, 14, 15, 16, 20); a reversed or huge range stays as its ends."""
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,，、;；]\s*", items.strip()):
+        ends = [int(n) for n in re.findall(r"\d+", part)]
+        if len(ends) == 2 and ends[0] <= ends[1] and ends[1] - ends[0] <= 100:
+            numbers.extend(range(ends[0], ends[1] + 1))
+        else:
+            numbers.extend(ends)
+    return tuple(numbers)
+
+
+def hand_numbers(document: Document) -> Iterator[HandNumber]:
+    """Bracketed citation numbers typed into prose instead of Pandoc keys."""
+    for span in document.text_spans:
+        raw = span.text
+        masked = mask_non_prose(raw)
+        for match in HAND_NUMBERED.finditer(masked):
+            end = match.end()
+            following = raw[end:end + 1]
+            close = raw.rfind("]", match.start(), end) + 1
+            # [12](url) links, [12]{.span} spans, [12][ref] reference links, [12]: definitions.
+            if raw[close:close + 1] in ("(", "{", "[", ":") or following in ("(", "{"):
+                continue
+            start = match.start()
+            yield HandNumber(raw[start:end], expand(match["items"]), span.location(start, end))
+
+
+def first_citation_order(document: Document) -> list[str]:
+    """Keys numbered as a numeric style numbers them: by first citation in the document."""
+    return list(dict.fromkeys(c.key for c in document.citations))
+
+
+@dataclass(frozen=True, slots=True)
+class CitationGap:
+    """A key cited in one language's unit but not in the aligned unit of the other."""
+
+    citation: Citation
+    other: Span
+    other_lang: str
+
+
+def citation_gaps(project: Project) -> Iterator[CitationGap]:
+    """Keys cited on one side of an aligned zh/en unit pair but not on the other."""
+    zh, en = project.zh, project.en
+    unequal = {s for s in range(len(zh.headings) + 1) if len(zh.units(s)) != len(en.units(s))}
+    section_of = {id(b.span): b.section for b in zh.blocks}
+    for kind, zh_span, en_span in aligned_units(zh, en):
+        if kind in ("title", "keyword", "heading"):
+            continue
+        if kind == "paragraph" and section_of.get(id(zh_span)) in unequal:
+            continue  # the paragraphs are misaligned (ALIGN002 says so): comparing would cascade
+        zh_cites, en_cites = find_citations(zh_span), find_citations(en_span)
+        zh_keys, en_keys = {c.key for c in zh_cites}, {c.key for c in en_cites}
+        for citations, other_keys, other, lang in ((zh_cites, en_keys, en_span, "en"), (en_cites, zh_keys, zh_span, "zh")):
+            reported = set()
+            for citation in citations:
+                if citation.key not in other_keys and citation.key not in reported:
+                    reported.add(citation.key)
+                    yield CitationGap(citation, other, lang)

@@ -1,0 +1,252 @@
+"""Abbreviations: defined at first use in each abstract and body, once, as the glossary says.
+
+An abbreviation is the ``abbr`` of a glossary term, found as the matcher finds forms (see
+``_segment``): as written, on non-alphanumeric boundaries, so CR is not used in CRi while
+FLT3-ITD and CBF-AML use both of their parts (a reader must know each). Definitions:
+    zh  急性髓系白血病（acute myeloid leukemia，AML）  — or ``,`` / ``, `` in the parentheses
+    zh  急性髓系白血病（AML）
+    en  acute myeloid leukemia (AML)
+    zh/en  FLAG方案（氟达拉滨+阿糖胞苷+…）, the FLAG regimen (fludarabine + cytarabine + …)
+The last, reversed form counts only when the parenthesis resembles one of the term's forms
+(similarity ≥ 0.6), so that ``CR（13例）`` or ``OS (HR 0.24)`` is no definition. A term may run on
+past the parenthesis: 自然杀伤（natural killer，NK）细胞, natural killer (NK) cells. Each of the zh
+abstract, zh body, en abstract and en body is a unit of its own; headings, the title and the
+keywords are not prose for these rules (a heading may use an abbreviation the body defines).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toolchain.check._segment import matcher
+from toolchain.check._text import mask_non_prose
+from toolchain.check.diagnostic import Finding, Severity
+from toolchain.check.registry import rule
+from toolchain.load import Project
+from toolchain.load.glossary import Term
+from toolchain.load.source import Location, Span
+
+NO_DEFINITION_NEEDED = ("DNA", "RNA", "mRNA", "PCR", "HIV", "WHO", "FDA", "CT", "MRI")
+FORWARD_ZH = re.compile(r"（([^（）]*?)\s*[，,]\s*$")
+ZH_NAME_END = re.compile(r"[^，。；：、（）《》“”\s]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """An abbreviation in a unit; ``problem`` is set when it defines it wrongly."""
+
+    span: Span
+    start: int
+    end: int
+    defines: bool
+    problem: str = ""
+    problem_at: int = 0  # offset in span.text the problem points at
+    named: bool = False  # a reversed definition: the abbreviation is the name, explained after it
+
+    @property
+    def location(self) -> Location:
+        """Where the abbreviation stands."""
+        return self.span.location(self.start, self.end)
+
+
+def units(project: Project) -> Iterator[tuple[str, list[Span]]]:
+    """The four units (zh abstract, zh body, en abstract, en body) and their spans in order."""
+    for document in project.documents:
+        name = "Chinese" if document.lang == "zh" else "English"
+        yield f"{name} abstract", list(document.abstract)
+        yield f"{name} body", [b.span for b in document.blocks if b.is_unit]
+
+
+_LAST: list = [None, []]  # the last project read and its mentions: the four rules share them
+
+
+def mentions(project: Project) -> list[tuple[str, Term, list[Mention]]]:
+    """Every abbreviation used in each unit with its mentions, in order."""
+    if _LAST[0] is not project:
+        _LAST[:] = [project, list(read_mentions(project))]
+    return _LAST[1]
+
+
+def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]:
+    """Find the abbreviations of each unit and read each mention."""
+    found = matcher(project.glossary)
+    for unit, spans in units(project):
+        lang = "zh" if unit.startswith("Chinese") else "en"
+        by_term: dict[int, list[Mention]] = {}
+        for span in spans:
+            text = mask_non_prose(span.text)
+            for o in found.find(text):
+                if o.form.kind == "abbr":
+                    term = project.glossary.terms[o.form.term]
+                    by_term.setdefault(o.form.term, []).append(read_mention(span, text, o.start, o.end, term, lang))
+        for index, items in by_term.items():
+            yield unit, project.glossary.terms[index], items
+
+
+def read_mention(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
+    """Decide whether an abbreviation at text[start:end] defines it, and whether correctly."""
+    before, after = text[:start], text[end:]
+    if lang == "zh" and after.startswith("）"):
+        forward = FORWARD_ZH.search(before)
+        if forward or before.endswith("（"):
+            opening = forward.start() if forward else start - 1
+            runs_on = zh_name_runs_on(text[:opening], after[1:], term)
+            if runs_on is None:
+                name = ZH_NAME_END.search(text[:opening])
+                at = name.start() if name else opening
+                return Mention(span, start, end, True, f"“{text[at:opening]}” is not the glossary's Chinese name “{term.zh}”", at)
+            if forward and not en_expansion_ok(forward.group(1), term, prefix=runs_on):
+                return Mention(span, start, end, True, f"“{forward.group(1)}” does not expand {term.abbr} as the glossary's “{term.en}”",
+                               forward.start(1))
+            return Mention(span, start, end, True)
+    if lang == "en" and before.endswith("(") and after.startswith(")"):
+        if not en_name_ok(before[:-1], after[1:], term):
+            words = before[:-1].split()[-len(term.en.split()):]
+            at = before.rfind(words[0], 0, start - 1) if words else start
+            return Mention(span, start, end, True, f"“{' '.join(words)}” does not expand {term.abbr} as the glossary's “{term.en}”", at)
+        return Mention(span, start, end, True)
+    return reversed_definition(span, text, start, end, term, lang)
+
+
+def reversed_definition(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
+    """``FLAG方案（…）`` or ``FLAG regimen (…)``: a definition if the parenthesis resembles the term."""
+    forms = [term.preferred(lang), *term.variants.get(lang, ()), *term.avoid.get(lang, ())]
+    tails = sorted({f[len(term.abbr):] for f in forms if f.startswith(term.abbr)} | {""}, key=len, reverse=True)
+    tail = next(t for t in tails if text.startswith(t, end))
+    match = re.match(r"\s*[（(]([^（）()]+)[）)]", text[end + len(tail):])
+    if not match or term.abbr in match.group(1):
+        return Mention(span, start, end, False)
+    given = normalised(match.group(1), lang)
+    similarity = max(difflib.SequenceMatcher(None, given, normalised(f, lang)).ratio() for f in forms)
+    if similarity < 0.6:
+        return Mention(span, start, end, False)
+    if similarity == 1:
+        return Mention(span, start, end, True, named=True)
+    return Mention(span, start, end, True, f"“{match.group(1)}” does not expand {term.abbr} as the glossary's “{term.preferred(lang)}”",
+                   end + len(tail) + match.start(1), named=True)
+
+
+def normalised(text: str, lang: str) -> str:
+    """Compare expansions loosely: case, hyphens, quotes, ``+``/``,``/and, plural -s."""
+    if lang == "zh":
+        return re.sub(r"[\s“”‘’\"']", "", text).casefold().replace("＋", "+")
+    return " ".join(words(text))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words without list connectives, plural -s dropped."""
+    found = re.findall(r"[a-z0-9]+", text.casefold().replace("'s", "").replace("’s", ""))
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in found if w not in ("and", "plus")]
+
+
+def zh_name_runs_on(before: str, after: str, term: Term) -> bool | None:
+    """Whether a Chinese form ends ``before`` (False) or runs on into ``after`` (True); None: neither."""
+    for form in (term.zh, *term.variants.get("zh", ()), *term.avoid.get("zh", ())):
+        name, head, tail = normalised(form, "zh"), normalised(before[-len(form) - 8:], "zh"), normalised(after[:len(form) + 8], "zh")
+        for split in range(len(name), 0, -1):
+            if head.endswith(name[:split]) and tail.startswith(name[split:]):
+                return split < len(name)
+    return None
+
+
+def en_forms(term: Term) -> list[list[str]]:
+    """The English forms (preferred, variants, avoided) as word lists."""
+    return [words(f) for f in (term.en, *term.variants.get("en", ()), *term.avoid.get("en", ()))]
+
+
+def en_expansion_ok(expansion: str, term: Term, prefix: bool) -> bool:
+    """Whether an expansion is an English form (or, when the term runs on, a leading part of one)."""
+    given = words(expansion)
+    return any(given == f or (prefix and given and f[:len(given)] == given) for f in en_forms(term))
+
+
+def en_name_ok(before: str, after: str, term: Term) -> bool:
+    """Whether an English form ends ``before``, possibly running on into ``after``."""
+    head, tail = words(before[-300:]), words(after[:100])
+    for form in en_forms(term):
+        for k in range(len(form), 0, -1):
+            if head[len(head) - k:] == form[:k] and tail[:len(form) - k] == form[k:]:
+                return True
+    return False
+
+
+def suggestion(term: Term, unit: str) -> str:
+    """The definition to write."""
+    return f"{term.zh}（{term.en}，{term.abbr}）" if unit.startswith("Chinese") else f"{term.en} ({term.abbr})"
+
+
+@rule("ABBR001", "abbreviation-undefined", **{"no-definition-needed": NO_DEFINITION_NEEDED})
+def abbreviation_undefined(project: Project, options: dict) -> Iterator[Finding]:
+    """An abbreviation is used before its definition, or never defined, in a unit.
+
+    Why: a reader must meet the full term first, in the abstract and again in the body
+    (each is read on its own), in each language. Option ``no-definition-needed`` lists
+    abbreviations every reader knows (DNA, FDA, …).
+    Example: en.md body ``the ALLG cooperative group`` with no ``Australasian Leukaemia and
+    Lymphoma Group (ALLG)`` before it.
+    """
+    exempt = set(options["no-definition-needed"])
+    for unit, term, items in mentions(project):
+        if term.abbr in exempt:
+            continue
+        first_definition = next((m for m in items if m.defines), None)
+        first_use = next((m for m in items if not m.defines), None)
+        if first_use is None or (first_definition and items.index(first_definition) < items.index(first_use)):
+            continue
+        if first_definition:
+            where = first_definition.location
+            message = f"“{term.abbr}” is used before its definition (line {where.line}) in the {unit}"
+            related: tuple[Location, ...] = (where,)
+        else:
+            message, related = f"“{term.abbr}” is used but never defined in the {unit}", ()
+        yield Finding(first_use.location, message, related, suggestion(term, unit))
+
+
+@rule("ABBR002", "abbreviation-redefined", Severity.WARNING)
+def abbreviation_redefined(project: Project) -> Iterator[Finding]:
+    """An abbreviation is defined more than once in one unit.
+
+    Why: once defined, an abbreviation is simply used; a second definition suggests the text
+    was assembled from pieces. Example: zh.md body defines AML in the introduction and again
+    in a later section.
+    """
+    for unit, term, items in mentions(project):
+        definitions = [m for m in items if m.defines]
+        for again in definitions[1:]:
+            first = definitions[0].location
+            yield Finding(again.location, f"“{term.abbr}” is defined again in the {unit} (first at line {first.line})", (first,))
+
+
+@rule("ABBR003", "abbreviation-expansion-mismatch")
+def abbreviation_expansion_mismatch(project: Project) -> Iterator[Finding]:
+    """An abbreviation's definition does not give the glossary's term.
+
+    Why: the expansion is the glossary's to decide; another wording (or a wrong expansion)
+    splits one concept into two. Accepted variants count, and so do case, hyphens and plurals.
+    Example: zh.md ``美国国家综合癌症网络（National Comprehensive Cancer Network，NCCN）``
+    when the glossary's Chinese name is 美国国立综合癌症网络.
+    """
+    for unit, term, items in mentions(project):
+        for m in items:
+            if m.problem:
+                where = m.span.location(min(m.problem_at, m.start), max(m.problem_at, m.start))  # name … abbreviation
+                yield Finding(where, f"{m.problem} in this definition of “{term.abbr}”",
+                              suggestion=suggestion(term, unit))
+
+
+@rule("ABBR004", "abbreviation-unused", Severity.INFO)
+def abbreviation_unused(project: Project) -> Iterator[Finding]:
+    """An abbreviation is defined but not used again in its unit.
+
+    Why: an abbreviation earns its place by saving repetitions; one used once only makes the
+    reader remember it for nothing. Write the full term (the English name may stay in the
+    parentheses of a Chinese text). A name explained after it (FLAG方案（…）) is no such burden.
+    Example: ``欧洲白血病网（European LeukemiaNet，ELN）`` and no further “ELN”.
+    """
+    for unit, term, items in mentions(project):
+        first = next((i for i, m in enumerate(items) if m.defines), None)
+        if first is not None and not items[first].named and not any(not m.defines for m in items[first + 1:]):
+            yield Finding(items[first].location, f"“{term.abbr}” is defined but not used again in the {unit}")

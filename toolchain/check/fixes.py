@@ -1,0 +1,140 @@
+"""``check --fix``: apply the edits of findings that have one safe correction.
+
+Only zh.md and en.md are ever rewritten. Edits come from the active rules (so --select and
+ignore apply), minus findings silenced by suppression comments or per-file ignores. Text in
+citations, comments, code, math and URLs is masked before any rule looks at it, so no edit
+lands there. Overlapping edits are deferred to the next pass; passes repeat in memory until
+nothing changes, so that a second ``--fix`` finds nothing to do. Fixed text must parse to the
+same structure (blocks, headings, citations, front-matter keys); an edit that would change it
+is dropped. Files are written through a temporary file and ``os.replace``, after copying the
+original to ``<file>.bak``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from toolchain.check import active_rules, ignored_for_file, run_rule
+from toolchain.check.suppressions import parse_suppressions
+from toolchain.config import Settings
+from toolchain.errors import InputError
+from toolchain.load import Project
+from toolchain.load.markdown import Document, parse_document
+from toolchain.load.source import SourceFile
+
+MAX_PASSES = 5
+Edit = tuple[int, int, str]
+
+
+def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]:
+    """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
+    documents = {d.path: d for d in project.documents}
+    suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
+    edits: dict[str, list[Edit]] = {path: [] for path in documents}
+    for rule in active_rules(settings):
+        if rule.family == "suppression_rules":
+            continue
+        for finding in run_rule(rule, project, settings):
+            where = finding.location
+            if finding.fix is None or where.file not in documents or ignored_for_file(rule.id, where.file, settings):
+                continue
+            if any(s.covers(rule.id, where.file, where.line) for s in suppressions):
+                continue
+            edits[where.file].append(finding.fix)
+    return edits
+
+
+def apply_edits(text: str, edits: list[Edit]) -> tuple[str, list[Edit]]:
+    """Apply non-overlapping edits (the first of overlapping ones wins); return text and edits made."""
+    chosen: list[Edit] = []
+    for edit in sorted(set(edits), key=lambda e: (e[0], e[1])):
+        start, end, _ = edit
+        if chosen and (start < chosen[-1][1] or (start == end == chosen[-1][0] == chosen[-1][1])):
+            continue  # overlaps the previous edit: leave it for the next pass
+        if text[start:end] == edit[2]:
+            continue
+        chosen.append(edit)
+    for start, end, replacement in reversed(chosen):
+        text = text[:start] + replacement + text[end:]
+    return text, chosen
+
+
+def structure(document: Document) -> tuple:
+    """What a fix must not change: block kinds, heading levels and ids, citations, front-matter keys."""
+    return (
+        tuple(b.kind for b in document.blocks),
+        tuple((b.level, b.identifier) for b in document.headings),
+        tuple(c.key for c in document.citations),
+        tuple(document.front_lines),
+        len(document.abstract),
+        len(document.keywords),
+    )
+
+
+def reparse(document: Document, text: str) -> Document | None:
+    """Parse fixed text as the same document; None if it parses differently or not at all."""
+    source = SourceFile.from_text(document.path, text, had_bom=document.source.had_bom, had_crlf=document.source.had_crlf)
+    try:
+        fixed = parse_document(source, document.lang)
+    except InputError:
+        return None
+    return fixed if structure(fixed) == structure(document) else None
+
+
+def fix_document(document: Document, edits: list[Edit]) -> tuple[Document, int]:
+    """Apply a pass of edits; if together they change the structure, keep each edit that alone does not."""
+    text, chosen = apply_edits(document.source.text, edits)
+    if not chosen:
+        return document, 0
+    fixed = reparse(document, text)
+    if fixed is not None:
+        return fixed, len(chosen)
+    count = 0
+    for start, end, replacement in reversed(chosen):  # from the end: earlier offsets stay valid
+        candidate = reparse(document, document.source.text[:start] + replacement + document.source.text[end:])
+        if candidate is not None:
+            document, count = candidate, count + 1
+    return document, count
+
+
+def apply_fixes(project: Project, settings: Settings) -> dict[str, int]:
+    """Fix zh.md and en.md in place; return the number of edits made per changed file."""
+    counts: dict[str, int] = {}
+    originals = {d.path: d for d in project.documents}
+    current = project
+    for _ in range(MAX_PASSES):
+        changed = False
+        for path, edits in collect_edits(current, settings).items():
+            document = current.zh if current.zh.path == path else current.en
+            fixed, count = fix_document(document, edits)
+            if not count:
+                continue
+            current = replace(current, **{document.lang: fixed})
+            counts[path] = counts.get(path, 0) + count
+            changed = True
+        if not changed:
+            break
+    for path in counts:
+        document = current.zh if current.zh.path == path else current.en
+        write(project.root / path, document.source, originals[path].source)
+    return counts
+
+
+def write(target: Path, fixed: SourceFile, original: SourceFile) -> None:
+    """Keep ``<file>.bak``, then replace the file atomically, with its BOM and line endings."""
+    text = fixed.text.replace("\n", "\r\n") if original.had_crlf else fixed.text
+    data = ("\ufeff" if original.had_bom else "").encode("utf-8") + text.encode("utf-8")
+    shutil.copy2(target, target.with_name(target.name + ".bak"))
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

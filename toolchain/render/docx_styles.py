@@ -1,0 +1,184 @@
+"""The journal's Word styles, written into Pandoc's reference.docx (styles.xml and the page setup).
+
+Fonts: Times New Roman for Latin text, SimSun (宋体) as ``w:eastAsia`` for the text, SimHei
+(黑体) for titles and headings, KaiTi (楷体) for the Chinese author and affiliation lines, as
+Chinese medical journals set them. Sizes follow the Chinese type scale (五号 10.5 pt text,
+四号 14 pt first-level headings). Child elements are kept in the order of the OOXML schema
+(ECMA-376 CT_PPrBase, CT_RPr), since Word refuses misordered style properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+LATIN, SONG, HEI, KAI = "Times New Roman", "SimSun", "SimHei", "KaiTi"
+PAGE = {"w": "11906", "h": "16838"}  # A4 in twentieths of a point
+MARGINS = {"top": "1440", "right": "1800", "bottom": "1440", "left": "1800", "header": "851", "footer": "992", "gutter": "0"}
+TEXT_WIDTH = int(PAGE["w"]) - int(MARGINS["left"]) - int(MARGINS["right"])
+STYLE_ORDER = ("name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority", "semiHidden",
+               "unhideWhenUsed", "qFormat", "locked", "personal", "rsid", "pPr", "rPr", "tblPr", "trPr", "tcPr", "tblStylePr")
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+             "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+             "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+             "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr")
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss",
+             "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs",
+             "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A paragraph style: sizes in points, spacing in twentieths of a point, line in 240ths."""
+
+    id: str
+    name: str
+    based: str = "Normal"
+    size: float | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+    east: str | None = None
+    align: str | None = None
+    before: int | None = None
+    after: int | None = None
+    line: int | None = None
+    first_line_chars: int | None = None  # hundredths of a character (200 = two characters)
+    first_line: int | None = None
+    left: int | None = None
+    right: int | None = None
+    hanging: int | None = None
+    border: str | None = None  # "top" or "bottom"
+    tab_right: int | None = None
+    tab_left: int | None = None  # headings: the text after “2.1<tab>” starts here
+
+
+def styles_for(lang: str) -> list[Style]:
+    """Every style the journal sets, for ``lang`` (indents and the author font differ)."""
+    zh = lang == "zh"
+    kai = KAI if zh else None
+    return [
+        Style("BodyText", "Body Text", before=0, after=0, align="both",
+              first_line_chars=200 if zh else None, first_line=420 if zh else 360),
+        Style("FirstParagraph", "First Paragraph", based="BodyText", first_line=420 if zh else 0, first_line_chars=200 if zh else 0),
+        Style("Title", "Title", size=18, bold=True, east=HEI, align="center", before=240, after=160, line=240),
+        Style("Author", "Author", based="Title", size=12, bold=False, east=kai, before=0, after=60),
+        Style("Affiliation", "Affiliation", size=9, east=kai, align="center", before=0, after=120, line=240),
+        Style("Abstract", "Abstract", size=9, align="both", before=60, after=60, line=300, left=420, right=420),
+        Style("Keywords", "Keywords", size=9, align="left", before=0, after=60, line=300, left=420, right=420),
+        Style("JournalHeader", "Journal Header", size=9, after=120, line=240, border="bottom", tab_right=TEXT_WIDTH),
+        Style("ColumnHeading", "Column Heading", size=10.5, bold=True, east=HEI, after=60),
+        Style("TranslatedTitle", "Translated Title", size=14, bold=True, east=HEI, align="center", before=360, after=120, line=240),
+        Style("FirstPageNote", "First Page Note", size=8, before=0, after=0, line=240, border="top"),
+        Style("Heading1", "heading 1", size=14, bold=True, east=HEI, before=240, after=120, line=360, tab_left=480),
+        Style("Heading2", "heading 2", size=12, bold=True, east=HEI, before=180, after=60, line=360, tab_left=600),
+        Style("Heading3", "heading 3", size=10.5, bold=True, east=HEI, before=120, after=60, line=360, tab_left=720),
+        Style("Bibliography", "Bibliography", size=9, align="both", line=300, left=567, hanging=567),
+        Style("Caption", "Caption", size=9, italic=False, align="center", before=60, after=120),
+        Style("ImageCaption", "Image Caption", based="Caption", size=9, align="center"),
+        Style("TableCaption", "Table Caption", based="Caption", size=9, align="center"),
+    ]
+
+
+def q(name: str) -> str:
+    """Qualified WordprocessingML name."""
+    return f"{{{W}}}{name}"
+
+
+def put(parent: etree._Element, name: str, order: tuple[str, ...], **attributes: str) -> etree._Element:
+    """Replace the child ``name`` of ``parent`` by one with ``attributes``, in schema order."""
+    for old in parent.findall(q(name)):
+        parent.remove(old)
+    element = etree.SubElement(parent, q(name), {q(k): v for k, v in attributes.items()})
+    rank = {tag: i for i, tag in enumerate(order)}
+    children = sorted(parent, key=lambda c: rank.get(etree.QName(c).localname, len(order)))
+    parent[:] = children
+    return element
+
+
+def child(parent: etree._Element, name: str, order: tuple[str, ...]) -> etree._Element:
+    """The child ``name`` of ``parent``, created in schema order if missing."""
+    found = parent.find(q(name))
+    return found if found is not None else put(parent, name, order)
+
+
+def set_fonts(run: etree._Element, east: str) -> None:
+    """Latin and East Asian fonts of a run-properties element, without theme fonts overriding them."""
+    put(run, "rFonts", RPR_ORDER, ascii=LATIN, hAnsi=LATIN, cs=LATIN, eastAsia=east)
+
+
+def apply(styles: etree._Element, spec: Style) -> None:
+    """Create or update one paragraph style."""
+    style = next((s for s in styles.iter(q("style")) if s.get(q("styleId")) == spec.id), None)
+    if style is None:
+        style = etree.SubElement(styles, q("style"), {q("type"): "paragraph", q("customStyle"): "1", q("styleId"): spec.id})
+        put(style, "name", STYLE_ORDER, val=spec.name)
+        put(style, "qFormat", STYLE_ORDER)
+    put(style, "basedOn", STYLE_ORDER, val=spec.based)
+    ppr, rpr = child(style, "pPr", STYLE_ORDER), child(style, "rPr", STYLE_ORDER)
+    if spec.border:
+        borders = put(ppr, "pBdr", PPR_ORDER)
+        etree.SubElement(borders, q(spec.border), {q("val"): "single", q("sz"): "6", q("space"): "4", q("color"): "000000"})
+    if spec.tab_right or spec.tab_left:
+        tabs = put(ppr, "tabs", PPR_ORDER)
+        kind, position = ("right", spec.tab_right) if spec.tab_right else ("left", spec.tab_left)
+        etree.SubElement(tabs, q("tab"), {q("val"): kind, q("pos"): str(position)})
+    spacing = {k: str(v) for k, v in (("before", spec.before), ("after", spec.after), ("line", spec.line)) if v is not None}
+    if spacing:
+        put(ppr, "spacing", PPR_ORDER, **spacing, **({"lineRule": "auto"} if spec.line else {}))
+    indent = {k: str(v) for k, v in (("firstLineChars", spec.first_line_chars), ("firstLine", spec.first_line), ("left", spec.left),
+                                      ("right", spec.right), ("hanging", spec.hanging)) if v is not None}
+    if indent:
+        put(ppr, "ind", PPR_ORDER, **indent)
+    if spec.align:
+        put(ppr, "jc", PPR_ORDER, val=spec.align)
+    set_fonts(rpr, spec.east or SONG)
+    for name, value in (("b", spec.bold), ("i", spec.italic)):
+        if value is not None:
+            put(rpr, name, RPR_ORDER, val="1" if value else "0")
+            put(rpr, f"{name}Cs", RPR_ORDER, val="1" if value else "0")
+    put(rpr, "color", RPR_ORDER, val="000000")
+    if spec.size:
+        put(rpr, "sz", RPR_ORDER, val=str(round(spec.size * 2)))
+        put(rpr, "szCs", RPR_ORDER, val=str(round(spec.size * 2)))
+
+
+def restyle_styles(data: bytes, lang: str) -> bytes:
+    """styles.xml: document defaults (fonts, size, language, 1.5 line spacing) and the journal's styles."""
+    styles = etree.fromstring(data)
+    defaults = styles.find(q("docDefaults"))
+    run = defaults.find(f"{q('rPrDefault')}/{q('rPr')}")
+    set_fonts(run, SONG)
+    put(run, "sz", RPR_ORDER, val="21")
+    put(run, "szCs", RPR_ORDER, val="21")
+    # w:val is the language of Latin-script runs, w:eastAsia that of CJK runs (ECMA-376 17.3.2.20): a
+    # Chinese document is val="en-US" eastAsia="zh-CN"; val="zh-CN" makes Word and LibreOffice break English words.
+    put(run, "lang", RPR_ORDER, val="en-US", eastAsia="zh-CN", bidi="ar-SA")
+    paragraph = child(child(defaults, "pPrDefault", ("rPrDefault", "pPrDefault")), "pPr", ())
+    put(paragraph, "spacing", PPR_ORDER, after="0", line="360", lineRule="auto")
+    for spec in styles_for(lang):
+        apply(styles, spec)
+    for style in styles.iter(q("style")):  # character styles: black links, headings' linked styles in SimHei
+        if style.get(q("type")) == "character" and style.find(q("rPr")) is not None:
+            rpr = style.find(q("rPr"))
+            if rpr.find(q("rFonts")) is not None:
+                set_fonts(rpr, HEI if "Heading" in style.get(q("styleId"), "") or "Title" in style.get(q("styleId"), "") else SONG)
+            if rpr.find(q("color")) is not None:
+                put(rpr, "color", RPR_ORDER, val="000000")
+    return etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def restyle_document(data: bytes) -> bytes:
+    """document.xml of the reference: its section gives Pandoc's output an A4 page."""
+    document = etree.fromstring(data)
+    section = document.find(f"{q('body')}/{q('sectPr')}")
+    order = ("footnotePr", "endnotePr", "type", "pgSz", "pgMar")
+    put(section, "pgSz", order, **PAGE)
+    put(section, "pgMar", order, **MARGINS)
+    return etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def restyle(filename: str, data: bytes, lang: str) -> bytes:
+    """The restyled content of one part of the reference document."""
+    return restyle_styles(data, lang) if filename == "word/styles.xml" else restyle_document(data)
