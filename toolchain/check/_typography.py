@@ -38,6 +38,7 @@ SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
 RANGE = re.compile(
     f"(?<![{LETTER}0-9.\\-‐-―−~～])(\\d+(?:\\.\\d+)?)([%‰]?)([ \\t]*([-~～—–－〜―‒−])[ \\t]*)(\\d+(?:\\.\\d+)?)(?![0-9])"
 )
+LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\(?(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{1,5}|#|@\w*)[.)])(?=[ \t])", re.MULTILINE)
 YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 
 
@@ -76,7 +77,8 @@ def opaque(text: str) -> str:
         pieces += [text[last:start], re.sub(r"[^\n]", HIDDEN, text[start:end])]
         last = end
     pieces.append(text[last:])
-    return "".join(pieces)
+    # list markers (1. 1) (a) - *) are syntax too: “1. 首先” has no half-width period to fix
+    return LIST_MARKER.sub(lambda m: HIDDEN * len(m.group()), "".join(pieces))
 
 
 def finding(span: Span, start: int, end: int, message: str, replacement: str | None = None,

@@ -123,7 +123,7 @@ def is_gloss(text: str, occurrence: Occurrence, occurrences: tuple[Occurrence, .
     opening = max(text.rfind("（", since, occurrence.start), text.rfind("(", since, occurrence.start))
     if opening < 0 or any(c in text[opening:occurrence.start] for c in "）)"):
         return False
-    return any(o.end == opening and o.form.term == occurrence.form.term for o in occurrences)
+    return any(o.end <= opening and not text[o.end:opening].strip() and o.form.term == occurrence.form.term for o in occurrences)
 
 
 # Stems of international nonproprietary names (WHO INN stems) as Chinese and English write them.
