@@ -37,14 +37,10 @@ docx: $(OUT)/zh.docx $(OUT)/en.docx
 jats: $(OUT)/article.xml
 all: pdf docx jats
 
-$(OUT)/zh.pdf $(OUT)/en.pdf &: $(OUT)/.checked
-	$(TOOL) build . --to pdf --out $(OUT)
-
-$(OUT)/zh.docx $(OUT)/en.docx &: $(OUT)/.checked
-	$(TOOL) build . --to docx --out $(OUT)
-
-$(OUT)/article.xml: $(OUT)/.checked
-	$(TOOL) build . --to jats --out $(OUT)
+# One build writes all five outputs: it pays start-up, citeproc and pandoc's reference.docx
+# once and renders in parallel; three builds (one per format) took 1.7 times as long (make bench).
+$(OUT)/zh.pdf $(OUT)/en.pdf $(OUT)/zh.docx $(OUT)/en.docx $(OUT)/article.xml &: $(OUT)/.checked
+	$(TOOL) build . --out $(OUT)
 
 # The submission package: the five outputs and the figures with their SHA-256 (submission.zip),
 # and the same files as a NISO MECA package (meca.zip, manifest.xml at its root).

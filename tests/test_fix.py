@@ -160,3 +160,11 @@ def test_edits_that_change_the_structure_are_dropped(base_copy: Path) -> None:
     assert count == 0 and fixed is document
     fixed, count = fix_document(document, [(comma, comma + 1, "\n\n"), (period - 1, period, "x")])
     assert count == 1 and fixed.source.text == text[:period - 1] + "x" + text[period:]
+
+
+def test_unknown_spacing_option_exits_2(base_copy: Path, capsys) -> None:
+    """cjk-latin-spacing = "spaces" is a configuration error (exit 2), for check as for --fix."""
+    (base_copy / "pyproject.toml").write_text('[tool.toolchain.check.rules.ZH002]\ncjk-latin-spacing = "spaces"\n', encoding="utf-8")
+    for extra in ([], ["--fix"]):
+        assert main(["check", str(base_copy), *extra]) == 2
+        assert "cjk-latin-spacing must be one of none, space, infer, found 'spaces'" in capsys.readouterr().err

@@ -21,6 +21,7 @@ from toolchain.check.diagnostic import Diagnostic, Finding, Severity
 from toolchain.check.registry import RULES, Rule, resolve
 from toolchain.check.suppressions import Suppression, parse_suppressions
 from toolchain.config import Settings
+from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.source import Location
 
@@ -87,6 +88,8 @@ def run_checks(project: Project, settings: Settings | None = None) -> CheckResul
             continue
         try:
             findings = run_rule(rule, project, settings)
+        except InputError:  # a bad option value (pyproject.toml): the run cannot be done as asked
+            raise
         except Exception as exc:  # a crashing rule must not take the run down
             crashed.append(rule.id)
             where = traceback.extract_tb(exc.__traceback__)[-1]

@@ -3,7 +3,7 @@
 A surname is read as a surname (单 Shan, 曾 Zeng, 解 Xie), not as the character's commonest
 reading; compound surnames (欧阳, 尉迟) come first. Given-name characters accept every reading
 pypinyin knows, since a polyphonic character's reading in a name is the bearer's choice.
-ü (吕, 女) is accepted as YU, V, U or Ü: GB/T 28039-2011, 5.5 writes it YU where ü cannot be
+ü (吕, 女) is accepted as YU, V, U or Ü: GB/T 28039-2011 allows YU where ü cannot be
 typed (passports: LYU), while LV and LU are widespread in indexes; the suggestion uses YU.
 """
 

@@ -21,7 +21,7 @@ HIDDEN = "\x00"  # stands for a masked character in prose_units' text
 LETTER = "A-Za-z\u0370-\u03ff"  # Latin and Greek letters (α, β in gene and drug names)
 CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018\u2019\u201c\u201d\u2026\u2014]")
 
-# Unit symbols that follow a number with a space between (GB 3101-1993, 3.4; SI Brochure 5.4.3).
+# Unit symbols that follow a number with a space between (GB 3101-1993; SI Brochure, 9th ed., 5.4.3).
 UNITS = frozenset({
     "mg", "kg", "μg", "µg", "ug", "ng", "pg", "mL", "ml", "μL", "µL", "dL", "nL",
     "mmol", "μmol", "µmol", "nmol", "pmol", "mol", "mEq", "cm", "mm", "μm", "µm", "nm", "km",
@@ -162,3 +162,15 @@ def numeric_ranges(masked: str, *, skip_years: bool) -> Iterator[Range]:
         if re.search(r"(?:ISSN|ISBN)[\s:：]*$", masked[max(0, match.start() - 12):match.start()]):
             continue  # ISSN 1004-2806
         yield Range(match.start(3), match.end(3), left, right, match.group(4))
+
+
+def number_unit_findings(document: Document) -> Iterator[Finding]:
+    """ZH004/EN003 findings of one document."""
+    for span, masked in prose_units(document):
+        for offset, number, unit in missing_unit_spaces(masked):
+            yield finding(span, offset, offset, f"no space between the number and its unit in “{number}{unit}”; write “{number} {unit}”",
+                          " ", suggestion=f"{number} {unit}")
+        for m in spaces_before_signs(masked):
+            sign = masked[m.end()]
+            yield finding(span, m.start(), m.end(), f"space before “{sign}” in “{excerpt(span.text, m.start(), m.end())}”; "
+                          f"write the number and “{sign}” together", "")

@@ -99,8 +99,7 @@ def bilingual_field_language(project: Project) -> Iterator[Finding]:
     """
     meta = project.metadata
     for name, value in bilingual_fields(meta):
-        found = CJK.search(value.en)
-        if found:
+        if CJK.search(value.en):
             yield Finding(at(meta, value.en_line or value.line), f"{name}.en “{value.en[:40]}” contains Chinese characters")
         if value.zh.strip() and not CJK.search(value.zh) and not (name.startswith("authors[") and name.endswith(".name")):
             yield Finding(at(meta, value.zh_line or value.line), f"{name}.zh “{value.zh[:40]}” contains no Chinese")

@@ -35,7 +35,7 @@ EN_NUMBER = re.compile(r"\b(" + "|".join(EN_WORDS) + r")\b", re.IGNORECASE)
 GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
 DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+")
 NAMES = [
-    re.compile(r"\bt\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),          # t(8;21)(q22;q22)
+    re.compile(r"(?<![A-Za-z0-9])t\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
     re.compile(r"(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),              # 7+3 regimens
     re.compile(r"\^[^\^\s]{1,12}\^"),                              # superscripts ^+^
     re.compile(f"(?<=[{LETTER}])~[^~\\s]{{1,12}}~"),               # subscripts CO~2~

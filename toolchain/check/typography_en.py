@@ -8,10 +8,9 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._text import non_prose_ranges
-from toolchain.check._typography import excerpt, finding, numeric_ranges, prose_units
+from toolchain.check._typography import excerpt, finding, number_unit_findings, numeric_ranges, prose_units
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
-from toolchain.check.typography_zh import number_unit_findings
 from toolchain.load import Project
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;

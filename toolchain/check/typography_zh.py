@@ -13,10 +13,9 @@ from toolchain.check._typography import (
     UNITS,
     excerpt,
     finding,
-    missing_unit_spaces,
+    number_unit_findings,
     numeric_ranges,
     prose_units,
-    spaces_before_signs,
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
@@ -28,6 +27,7 @@ FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "
 LATIN_LETTER = re.compile(f"[{LETTER}]")
 SPACING_MODES = ("none", "space", "infer")
 FULL_WIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
 def side(masked: str, index: int, step: int) -> str:
@@ -114,6 +114,17 @@ def half_width_marks(masked: str) -> Iterator[int]:
             yield close
 
 
+def gloss_commas(masked: str) -> Iterator[int]:
+    """The comma before the abbreviation in a Chinese gloss: 急性髓系白血病（acute myeloid leukemia, AML）.
+
+    The parentheses belong to the Chinese sentence, so the comma does too (the article's own style).
+    """
+    for m in GLOSS.finditer(masked):
+        open_ = m.start()
+        if masked[open_] == "（" or chinese_parens(masked, open_, m.end() - 1):
+            yield m.start(1)
+
+
 def widened(text: str, index: int) -> tuple[int, int]:
     """The mark at ``index`` with the spaces around it (full-width marks carry their own space)."""
     start, end = index, index + 1
@@ -124,15 +135,24 @@ def widened(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
-@rule("ZH001", "half-width-punctuation")
-def half_width_punctuation(project: Project) -> Iterator[Finding]:
+@rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
+def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
-    Why: Chinese text takes full-width punctuation (GB/T 15834-2011, 3 and 5.1).
+    Why: Chinese text takes the full-width forms of the marks (GB/T 15834-2011, 4.1–4.9).
+    The comma before the abbreviation in a gloss, ``（acute myeloid leukemia, AML）``, is
+    written either way by journals: option ``gloss-comma`` = ``any`` (default) accepts both,
+    ``full-width`` requires ``，``.
     Example: zh ``索拉非尼400 mg,2次/d`` → ``索拉非尼400 mg，2次/d``.
     """
+    policy = options["gloss-comma"]
+    if policy not in ("any", "full-width"):
+        raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
     for span, masked in prose_units(project.zh):
-        for i in sorted(set(half_width_marks(masked))):
+        marks = set(half_width_marks(masked))
+        if policy == "full-width":
+            marks.update(gloss_commas(masked))
+        for i in sorted(marks):
             ch, full = masked[i], FULL_WIDTH[masked[i]]
             start, end = widened(span.text, i)
             spaces = " without the spaces around it" if (start, end) != (i, i + 1) else ""
@@ -230,23 +250,11 @@ def zh_number_unit_spacing(project: Project) -> Iterator[Finding]:
     yield from number_unit_findings(project.zh)
 
 
-def number_unit_findings(document) -> Iterator[Finding]:
-    """ZH004/EN003 findings of one document."""
-    for span, masked in prose_units(document):
-        for offset, number, unit in missing_unit_spaces(masked):
-            yield finding(span, offset, offset, f"no space between the number and its unit in “{number}{unit}”; write “{number} {unit}”",
-                          " ", suggestion=f"{number} {unit}")
-        for m in spaces_before_signs(masked):
-            sign = masked[m.end()]
-            yield finding(span, m.start(), m.end(), f"space before “{sign}” in “{excerpt(span.text, m.start(), m.end())}”; "
-                          f"write the number and “{sign}” together", "")
-
-
 @rule("ZH005", "full-width-alphanumeric")
 def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
     """Chinese text uses full-width Latin letters or digits.
 
-    Why: letters and digits are always half-width (GB/T 15835-2011, 4.1).
+    Why: letters and digits are always half-width (GB/T 15835-2011).
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
     """
     for span, masked in prose_units(project.zh):
@@ -259,7 +267,7 @@ def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
 def zh_straight_quotes(project: Project) -> Iterator[Finding]:
     """Chinese text uses straight quotes " or ' instead of “ ” and ‘ ’.
 
-    Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.1).
+    Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.8).
     Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``.
     """
     for span, masked in prose_units(project.zh):
