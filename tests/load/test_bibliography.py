@@ -63,6 +63,14 @@ def test_names() -> None:
     (BIB + "\n@ article{loose,\n}\n", 20, "stray '@' outside an entry"),
     (BIB + "\ncontact: someone@example.org\n", 20, "stray '@' outside an entry"),
     ("this is a list of references, not BibTeX\n", 1, "no BibTeX entry found"),
+    # read by bibtexparser, refused by pandoc: the loader refuses them first, on the right line
+    (BIB + "\n@article{}\n", 20, "entry has no key"),
+    (BIB + "\n@article{two words,\n  title = {x},\n}\n", 20, "key “two words” contains a space"),
+    (BIB + "\n@article{nocomma}\n", 20, "a comma must follow the key “nocomma”"),
+    (BIB + "\n@article(paren2020,\n  title = {x},\n)\n", 20, "enclosed in parentheses"),
+    (BIB + "\n@{notype,\n  title = {x},\n}\n", 20, "entry has no type"),
+    (BIB + "\n@article{lost2021,\n  title = {Sorafenib in AML}\n  year = {2021},\n}\n", 22,
+     "“year = {2021}” follows the value of title in “lost2021”: a comma is missing before it"),
 ])
 def test_errors_name_the_line(text: str, line: int, message: str) -> None:
     """Unparsable, duplicate and stray input is one InputError on the right line."""
@@ -74,8 +82,11 @@ def test_errors_name_the_line(text: str, line: int, message: str) -> None:
 
 def test_what_pandoc_accepts_is_accepted(capfd: pytest.CaptureFixture[str]) -> None:
     """Comments (even with '@' after %), @comment, an empty file; bibtexparser's log stays silent."""
-    bib = parse("% mail: someone@example.org\n@comment{anything}\n" + BIB)
-    assert len(bib.entries) == 2
+    bib = parse("% mail: someone@example.org\n@comment{anything}\n" + BIB
+                + "@misc{concat, title = {{DNA} methylation} # { in AML}, note = lancet}\n")
+    assert len(bib.entries) == 3
+    assert bib.get("xuan2020").fields["journal"] == "Lancet Oncol"  # @string macro resolved
+    assert bib.get("concat") is not None  # a "#" concatenation is no missing comma
     assert parse("").entries == ()
     with pytest.raises(InputError):
         parse(BIB + "\n@article{b, title={{{y}\n")

@@ -19,6 +19,7 @@ from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, parse_names
 from toolchain.load.markdown import Citation, Document
 from toolchain.load.source import Span
+from toolchain.names import readings
 
 LETTERS = "A-Za-z\u00c0-\u024f"
 PARTICLE = r"(?:(?:van|von|de|der|den|del|della|di|da|dos|du|la|le|ter|ten)\s+){0,2}"
@@ -156,13 +157,8 @@ def first_authors(entry: Entry, position: int = 0) -> list[Name] | None:
 
 @cache
 def pinyin_readings(han: str) -> frozenset[str]:
-    """Every pinyin reading of a Chinese family name (单 → dan, shan, chan); pypinyin loads lazily."""
-    from pypinyin import Style, pinyin
-
-    readings = [""]
-    for options in pinyin(han, style=Style.NORMAL, heteronym=True):
-        readings = [r + o for r in readings for o in options]
-    return frozenset(readings)
+    """Every pinyin reading of a Chinese family name (单 → dan, shan, chan)."""
+    return frozenset(readings(han))
 
 
 def name_matches(written: str, author: Name) -> bool:

@@ -7,7 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from toolchain.check._names import normalise, romanise
+from toolchain.names import normalise, romanise
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares.parsestack import default_parse_stack
 
 from toolchain.errors import InputError
+from toolchain.names import split_name
+from toolchain.load._bibtex_syntax import check_entry
 from toolchain.load.source import SourceFile
 
 # The documented extension: a Chinese-language entry carries its English version in
@@ -123,9 +126,7 @@ def parse_names(value: str) -> tuple[Name, ...]:
             family, _, given = raw.partition(",")
             names.append(Name(strip_braces(family), strip_braces(given)))
         elif CJK.search(raw) and " " not in raw.strip():
-            text = strip_braces(raw)
-            family_length = 2 if len(text) >= 4 else 1  # two-character surnames head four-character names
-            names.append(Name(text[:family_length], text[family_length:]))
+            names.append(Name(*split_name(strip_braces(raw))))
         else:
             words = strip_braces(raw).split()
             names.append(Name(words[-1], " ".join(words[:-1])) if words else Name(raw))
@@ -156,9 +157,14 @@ def stray_at(source: SourceFile, block: model.ImplicitComment) -> None:
 def parse_bibliography(source: SourceFile) -> Bibliography:
     """Parse references.bib; a duplicate key or an unparsable entry is an InputError."""
     try:
-        library = bibtexparser.parse_string(source.text)
+        library = bibtexparser.parse_string(source.text, parse_stack=[])  # raw values, for check_entry
     except Exception as exc:  # the parser's own errors carry no stable type
         raise InputError(source.path, None, f"cannot parse BibTeX: {exc}") from None
+    for block in library.blocks:
+        if isinstance(block, model.Entry):
+            check_entry(source.path, block)
+    for middleware in default_parse_stack(allow_inplace_modification=True):  # @string macros, outer braces
+        library = middleware.transform(library=library)
     first_lines: dict[str, int] = {}
     entries = []
     for block in library.blocks:

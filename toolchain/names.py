@@ -1,4 +1,4 @@
-"""Chinese personal names in pinyin (GB/T 28039-2011): surname readings as data, the rest by pypinyin.
+"""Chinese personal names in pinyin (GB/T 28039-2011): surname readings as data, the rest by pypinyin's dictionary.
 
 A surname is read as a surname (单 Shan, 曾 Zeng, 解 Xie), not as the character's commonest
 reading; compound surnames (欧阳, 尉迟) come first. Given-name characters accept every reading
@@ -9,15 +9,16 @@ typed (passports: LYU), while LV and LU are widespread in indexes; the suggestio
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from pypinyin import Style, pinyin
 
-from toolchain.check._text import CJK
-
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 COMPOUND_SURNAMES = {
     "欧阳": "ouyang", "司马": "sima", "诸葛": "zhuge", "上官": "shangguan", "东方": "dongfang", "皇甫": "huangfu",
     "令狐": "linghu", "澹台": "tantai", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun", "夏侯": "xiahou",
@@ -76,9 +77,35 @@ def spellings(syllable: str) -> tuple[str, ...]:
 
 
 @cache
+def pinyin_dictionary() -> dict[int, str]:
+    """pypinyin's single-character dictionary, read without importing the package.
+
+    Importing ``pypinyin`` loads its phrase dictionary too (about 0.2 s); names need only
+    the readings of single characters.
+    """
+    spec = importlib.util.find_spec("pypinyin")
+    if spec is None or spec.origin is None:
+        return {}
+    module_spec = importlib.util.spec_from_file_location("_pypinyin_dict", Path(spec.origin).parent / "pinyin_dict.py")
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    return module.pinyin_dict
+
+
+@cache
+def character_readings(character: str) -> tuple[str, ...]:
+    """A character's readings without tones, the commonest first; ü written v as pypinyin does."""
+    readings_ = []
+    for reading in pinyin_dictionary().get(ord(character), character).split(","):
+        plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
+        readings_.append("".join(c for c in plain if not unicodedata.combining(c)))
+    return tuple(dict.fromkeys(readings_))
+
+
+@cache
 def readings(characters: str) -> tuple[str, ...]:
     """Every pinyin reading of a run of characters, joined, the commonest first."""
-    options = [tuple(dict.fromkeys(s for r in item for s in spellings(r))) for item in pinyin(characters, style=Style.NORMAL, heteronym=True)]
+    options = [tuple(dict.fromkeys(s for r in character_readings(c) for s in spellings(r))) for c in characters]
     return tuple(itertools.islice(("".join(p) for p in itertools.product(*options)), MAX_READINGS))
 
 
@@ -93,7 +120,7 @@ def romanise(name: str) -> Romanisation | None:
     elif surname in SURNAME_READINGS:
         family = SURNAME_READINGS[surname]
     else:
-        family = (pinyin(surname, style=Style.NORMAL)[0][0],)  # not a polyphonic surname: its commonest reading
+        family = (character_readings(surname)[0],)  # not a polyphonic surname: its commonest reading
     family = tuple(dict.fromkeys(s for f in family for s in spellings(f)))
     return Romanisation(surname, given, family, readings(given) if given else ("",))
 
