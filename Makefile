@@ -13,7 +13,7 @@ TOOL   := $(BIN)/python -m toolchain
 SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
 CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
 
-.PHONY: setup check pdf docx jats all test bench report submission clean readme
+.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps
 
 setup: $(STAMP)
 
@@ -65,3 +65,12 @@ clean:
 
 readme: $(STAMP)
 	$(BIN)/python scripts/update_readme_rules.py
+
+# Optional system packages: with them a few more tests run (without them those tests are skipped
+# and say why). poppler-utils: pdftotext/pdffonts on the PDFs; chromium: the HTML report in a
+# real browser; libreoffice-writer-nogui: the DOCX files open and convert without repair.
+SYSTEM_PACKAGES := poppler-utils chromium libreoffice-writer-nogui
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "optional, for more tests: sudo apt-get install $(SYSTEM_PACKAGES)"; fi

@@ -49,6 +49,7 @@ class TimedTypst:
             return self._timed(real, "compile")
         if name == "Compiler":
             def compiler(*args: Any, **kwargs: Any) -> Any:
+                """A Compiler whose construction and compile calls are timed."""
                 instance = self._timed(real, "Compiler()")(*args, **kwargs)
                 return SimpleNamespace(compile=self._timed(instance.compile, "Compiler.compile"))
             return compiler
@@ -58,7 +59,9 @@ class TimedTypst:
 
     @staticmethod
     def _timed(function: Any, what: str) -> Any:
+        """``function``, recording its duration in CALLS under ``what``."""
         def call(*args: Any, **kwargs: Any) -> Any:
+            """The call, timed."""
             begun = time.perf_counter()
             try:
                 return function(*args, **kwargs)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import multiply  # noqa: E402
+from synthetic import multiply
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -147,6 +147,15 @@ def scaling(work: Path, env: dict[str, str]) -> dict:
             "slope_work": slope(grown) if len(grown) >= 2 else float("nan")}
 
 
+def font_discovery() -> dict:
+    """What typst pays to index the bundled CJK font, in a fresh process (once per compile today)."""
+    probe = ("import time, manimgx_fonts_cjk, pathlib, typst; begun = time.perf_counter(); "
+             "typst.Fonts(font_paths=[str(pathlib.Path(manimgx_fonts_cjk.__file__).parent)]); "
+             "print(time.perf_counter() - begun)")
+    seconds = [float(subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
+    return {"seconds": statistics.median(seconds)}
+
+
 def versions() -> dict:
     """Machine and tool versions, for reading the numbers later."""
     import pypandoc
@@ -200,6 +209,7 @@ def table(results: dict) -> str:
         f"{'check scaling slope (work above 0×)':<44} {s['slope_work']:>9.2f}   {'~1.0 (linear)':<14} {verdict(s['slope_work'] <= TARGETS['slope'])}",
         f"{'check scaling slope (wall clock)':<44} {s['slope_wall']:>9.2f}",
         f"{'peak memory, check 64×':<44} {peak:>8.0f}MB  {'<= 300 MB':<14} {verdict(peak <= TARGETS['peak_mb'])}",
+        f"{'typst font discovery (per compile call)':<44} {results['fonts']['seconds']:>9.3f}s",
         "external calls per build: " + ", ".join(f"{k} ×{v}" for k, v in sorted(f["calls"].items())),
     ]
     return "\n".join(lines)
@@ -219,6 +229,7 @@ def main() -> int:
         results["make_all"] = make_all(work, env)
         results["check"] = check_article(work, cache)
         results["scaling"] = scaling(work, env)
+        results["fonts"] = font_discovery()
     results["bench_seconds"] = time.perf_counter() - begun
     print(table(results))
     print(f"(bench took {results['bench_seconds']:.0f} s; numbers in bench/results.json)")

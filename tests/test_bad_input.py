@@ -29,6 +29,7 @@ def edit(relative: str, change: Callable[[str], str | bytes]) -> Callable[[Path]
     """A project edit: replace one file's text by ``change(text)`` (bytes are written as they are)."""
 
     def apply(root: Path) -> None:
+        """Rewrite the file in the project at ``root``."""
         path = root / relative
         new = change(path.read_text(encoding="utf-8"))
         path.write_bytes(new if isinstance(new, bytes) else new.encode("utf-8"))
@@ -40,6 +41,7 @@ def replace(relative: str, old: str, new: str) -> Callable[[Path], None]:
     """A project edit: replace ``old`` (which must occur) by ``new`` in one file."""
 
     def change(text: str) -> str:
+        """The text with the replacement made."""
         assert old in text, f"{relative} no longer contains {old!r}: update the case"
         return text.replace(old, new, 1)
 
@@ -84,7 +86,8 @@ CASES = [
     Case("bom", edit("manuscript/zh.md", lambda t: b"\xef\xbb\xbf" + t.encode()), 0, "manuscript/zh.md:1:1: SRC001"),
     Case("crlf", edit("manuscript/en.md", lambda t: t.replace("\n", "\r\n")), 0, "manuscript/en.md:1:1: SRC002"),
     Case("front-matter-malformed", replace("manuscript/zh.md", "title: 索拉", "title: [索拉"), 2,
-         f"{ZH}:{line(ZH, 'abstract:')}: malformed YAML: found character '|'"),
+         f"{ZH}:{line(ZH, 'abstract:')}: malformed YAML: did not find expected ',' or ']' "
+         f"(while parsing a flow sequence that starts at line {line(ZH, 'title:')})"),
     Case("yaml-tab-indent", replace(META, "  volume: 37", "\tvolume: 37"), 2,
          f"{META}:{line(META, 'volume:')}: malformed YAML: found character '\\t' that cannot start any token"),
     Case("front-matter-unclosed", edit("manuscript/en.md", lambda t: t.replace("\n---\n", "\n\n", 1)), 2,

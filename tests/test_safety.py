@@ -230,6 +230,7 @@ def test_failed_render_leaves_target_and_no_temporary(tmp_path: Path) -> None:
     target.write_bytes(b"old")
 
     def produce(path: Path) -> None:
+        """Write half a PDF, then fail."""
         path.write_bytes(b"%PDF-half")
         raise RuntimeError("renderer died")
 
@@ -246,6 +247,7 @@ def test_crashing_rule_is_a_diagnostic(project: Path, monkeypatch: pytest.Monkey
     """A rule that raises is reported by id with exit 2, and every other rule still runs."""
 
     def explode(project: object) -> list[Finding]:
+        """Crash, as a buggy rule would."""
         raise ZeroDivisionError("deliberate")
 
     crash = registry.Rule("TEST999", "deliberate-crash", "test", Severity.ERROR, "Crashes on purpose.", explode)
@@ -296,9 +298,11 @@ def test_killed_build_leaves_old_or_whole_outputs(project: Path, tmp_path: Path)
     append(project, "en", "\nMost adverse events of sorafenib were grade 1–2.\n")
     moments = random.Random(20240320)
     for _ in range(5):
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # its own process group, killed whole: an orphaned pandoc could otherwise finish writing a
+        # temporary file after the next build has swept them (harmless, but not deterministic)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(moments.uniform(0.4, 1.4))  # a whole build of the base project takes about 1.3 s
-        child.send_signal(signal.SIGKILL)
+        os.killpg(child.pid, signal.SIGKILL)
         child.wait()
         for path in out.iterdir():
             if path.name.startswith("."):

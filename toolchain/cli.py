@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from toolchain.errors import InputError, RenderError
@@ -198,3 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("TOOLCHAIN_DEBUG"):
+            raise
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"error: internal error in {Path(where.filename).name}:{where.lineno}: {type(exc).__name__}: {exc} "
+              "(please report it; set TOOLCHAIN_DEBUG=1 for the traceback)", file=sys.stderr)
+        return 2

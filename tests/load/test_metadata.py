@@ -65,7 +65,10 @@ def test_base_metadata_is_typed_with_lines() -> None:
      "funding[0].awards must list text items, found a mapping"),
     (METADATA + "journal: {}\n", METADATA.count("\n") + 1, "malformed YAML: found duplicate key \"journal\""),
     (METADATA.replace("  volume: 37", "\tvolume: 37"), line_of("  volume:"), "malformed YAML: found character '\\t'"),
-    (METADATA.replace("  issue: 5", "  issue: !!int five"), 1, "malformed YAML: ValueError"),
+    (METADATA.replace("  issue: 5", "  issue: !!int five"), line_of("  issue:"), "malformed YAML: “five” is not a valid !!int"),
+    (METADATA.replace("  issue: 5", "  issue: 5\x07"), line_of("  issue:"), "character #x0007 is not allowed in YAML"),
+    (METADATA + "base: &b {zh: 甲}\nalias: [*b, *b]\nloop: &l [*l]\n", METADATA.count("\n") + 3,
+     "an alias refers to the collection that contains it"),
     (METADATA.replace("authors:\n", "authors: []\nx:\n", 1), line_of("authors:"), "authors is empty"),
     (METADATA + "affiliations:\n", None, "duplicate key"),
 ])
@@ -84,9 +87,16 @@ def test_affiliation_defined_twice_names_both_lines() -> None:
     assert f"is defined twice (first at line {line_of('  - id: nfh')})" in caught.message
 
 
-def test_yaml_warnings_stay_off_stderr(capfd: pytest.CaptureFixture[str]) -> None:
-    """A reused anchor (ruamel warns) prints nothing: the CLI's stderr carries only our message."""
-    parse(METADATA + "x: &a 1\ny: &a 2\n")
+def test_yaml_is_typed_as_yaml_1_2(capfd: pytest.CaptureFixture[str]) -> None:
+    """``no`` and dates stay text, numbers become text through Fields, merges work; nothing on stderr."""
+    from toolchain.load._yaml import parse_yaml
+
+    data = parse_yaml("a: no\nb: 2024-03-20\nc: 37\nd: ~\ne: true\nbase: &b {zh: 甲, en: A}\nf:\n  <<: *b\n  en: B\n", PATH)
+    assert (data["a"], data["b"], data["c"], data["d"], data["e"]) == ("no", "2024-03-20", 37, None, True)
+    assert data["f"] == {"zh": "甲", "en": "B"} and data["f"].lc.key("en") == (8, 2)
+    with pytest.raises(InputError) as caught:
+        parse(METADATA + "x: &a 1\ny: &a 2\n")
+    assert caught.value.line == METADATA.count("\n") + 2 and "duplicate anchor" in caught.value.message
     assert capfd.readouterr().err == ""
 
 
@@ -99,3 +109,18 @@ def test_glossary_term_needs_both_languages() -> None:
     with pytest.raises(InputError, match="unknown language 'fr'"):
         parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", "terms:\n  - zh: 甲\n    en: a\n    avoid: {fr: [b]}\n"))
     assert parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", "")).terms == ()
+
+
+def test_pure_python_parser_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where libyaml is missing, PyYAML's own parser gives the same values, lines and errors."""
+    import yaml
+
+    from toolchain.load import _yaml
+
+    fast = parse(METADATA)
+    monkeypatch.setattr(_yaml, "LOADER", yaml.BaseLoader)
+    slow = parse(METADATA)
+    assert slow == fast
+    assert [a.line for a in slow.authors] == [a.line for a in fast.authors] and slow.lines == fast.lines
+    caught = error(METADATA.replace("  issue: 5", "  issue: 5\x07"))
+    assert caught.line == line_of("  issue:")

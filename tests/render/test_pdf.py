@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from toolchain.load import load_project
-from toolchain.render.pdf import render_pdf, typeset_references
-from toolchain.render.manuscript import prepare_ast
 from toolchain.config import Settings
+from toolchain.load import load_project
+from toolchain.render.manuscript import prepare_ast
+from toolchain.render.pdf import render_pdf, typeset_references
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -170,8 +170,9 @@ def test_figures_and_tables_are_typeset_with_localised_captions(with_figure: Pat
     reader = PdfReader(target)
     text = pdf_text(target)
     figure, table, _ = FIGURE_AND_TABLE[lang]
-    assert f"{figure_label}" in text and figure in text
-    assert f"{table_label}" in text and table in text and "SORMAIN" in text
+    compact = re.sub(r"(?<=[图表]) (?=\d)", "", text)  # pypdf puts a space where the font changes
+    assert figure_label in compact and figure in text
+    assert table_label in compact and table in text and "SORMAIN" in text
     assert sum(len(page.images) for page in reader.pages) == 1
 
 
@@ -180,4 +181,4 @@ def test_typeset_references_leaves_the_shared_ast_alone(tmp_path: Path) -> None:
     ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
     before = repr(ast)
     changed = typeset_references(ast)
-    assert repr(ast) == before and "#refentry[" in repr(changed)
+    assert repr(ast) == before and "#refentry(lang: " in repr(changed)

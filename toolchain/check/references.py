@@ -13,6 +13,7 @@ from toolchain.check._references_render import rendering_gaps
 from toolchain.check._references_text import citation_gaps, first_citation_order, hand_numbers
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
+from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry
 from toolchain.load.source import Location
@@ -237,7 +238,12 @@ def incomplete_rendering(project: Project) -> Iterator[Finding]:
     journal the reader needs; the rendering is citeproc-py's, in the project's CSL style.
     Example: ``@article{…}`` without ``journal``: “…[J]. 2022, 140(12):1345-1377.”
     """
-    for gap in rendering_gaps(project):
+    try:
+        gaps = list(rendering_gaps(project))
+    except RenderError as exc:  # pandoc could not read the bibliography: say so, run the other rules
+        yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
+        return
+    for gap in gaps:
         what = []
         if gap.missing:
             what.append(f"the style prints {' and '.join(gap.missing)} for this type, which the entry lacks")

@@ -1,61 +1,58 @@
-"""YAML with line marks (ruamel.yaml), errors turned into InputError with the file's line."""
+"""YAML with line marks, errors turned into InputError with the file's line.
+
+Parsing is libyaml's (PyYAML's C composer, or its pure-Python one where the C library is
+missing); typing the values is ours, in _yaml_values (YAML 1.2, no object construction).
+"""
 
 from __future__ import annotations
 
 import re
-import warnings
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+import yaml
 
 from toolchain.errors import InputError
+from toolchain.load._yaml_values import Builder, LineList, LineMap
 
-
-class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that keeps dates as written: ``2024-13-45`` must not crash the loader."""
-
-
-# YAML 1.1 timestamps would become datetime objects, and an impossible date raises a bare
-# ValueError deep inside ruamel; metadata.py validates dates itself, with the key's line.
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_str)
+LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # Base: no YAML 1.1 typing, no constructors
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:
     """Parse YAML text that starts at ``first_line`` of ``path``; duplicate keys are errors."""
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Constructor = _Constructor
-    yaml.allow_duplicate_keys = False
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # ruamel warns on stderr (reused anchors): not our output
-            return yaml.load(text)
-    except MarkedYAMLError as exc:
+        node = yaml.compose(text, Loader=LOADER)
+        return None if node is None else Builder(path, first_line).value(node)
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else first_line
+        # libyaml may put the end-of-stream mark one line past the last one
+        line = first_line + min(mark.line, text.count("\n")) if mark is not None else first_line
         problem = (exc.problem or exc.context or "malformed YAML").strip()
-        # ruamel appends both values of a duplicate key, which can be whole mappings
-        problem = re.sub(r"^(found duplicate key \S+) with value .*", r"\1", problem, flags=re.S)
+        if problem == "found character that cannot start any token" and exc.problem_mark is not None:
+            lines = text.split("\n")  # libyaml does not say which character: a tab, mostly
+            row = lines[exc.problem_mark.line] if exc.problem_mark.line < len(lines) else ""
+            found = row[exc.problem_mark.column:exc.problem_mark.column + 1]
+            problem = f"found character {found!r} that cannot start any token" if found else problem
         if exc.problem and exc.context and exc.context_mark is not None and exc.context_mark.line != (mark.line if mark else -1):
             # the mistake is often where the construct began: an unclosed quote or bracket
             problem += f" ({exc.context.strip()} that starts at line {first_line + exc.context_mark.line})"
         raise InputError(path, line, f"malformed YAML: {problem}") from None
-    except YAMLError as exc:
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a C0 control
+        # libyaml counts the position in UTF-8 bytes, the Python reader in characters
+        before = text.encode("utf-8")[: exc.position] if LOADER is not yaml.BaseLoader else text[: exc.position].encode("utf-8")
+        line = first_line + before.count(b"\n")
+        raise InputError(path, line, f"malformed YAML: character #x{exc.character:04x} is not allowed in YAML") from None
+    except yaml.YAMLError as exc:
         raise InputError(path, first_line, f"malformed YAML: {exc}") from None
     except RecursionError:
         raise InputError(path, first_line, "malformed YAML: nested too deeply") from None
-    except Exception as exc:  # ruamel's constructors fail on explicit tags (``!!int x``) with any type
-        raise InputError(path, first_line, f"malformed YAML: {type(exc).__name__}: {exc}") from None
 
 
 def key_line(node: Any, key: Any, first_line: int = 1) -> int:
     """Return the file line of ``key`` in a mapping, or of an index in a sequence."""
     try:
-        if isinstance(node, CommentedMap):
+        if isinstance(node, LineMap):
             return first_line + node.lc.key(key)[0]
-        if isinstance(node, CommentedSeq):
+        if isinstance(node, LineList):
             return first_line + node.lc.item(key)[0]
     except (KeyError, IndexError, TypeError, AttributeError):
         pass
@@ -101,6 +98,7 @@ class Fields:
         self.node = node
 
     def _name(self, key: str) -> str:
+        """The dotted name of a key, for messages: ``authors[0].name``."""
         return f"{self.where}.{key}" if self.where else key
 
     def line_of(self, key: str) -> int:

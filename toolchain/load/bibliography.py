@@ -11,9 +11,9 @@ from bibtexparser import model
 from bibtexparser.middlewares.parsestack import default_parse_stack
 
 from toolchain.errors import InputError
-from toolchain.names import split_name
 from toolchain.load._bibtex_syntax import check_entry
 from toolchain.load.source import SourceFile
+from toolchain.names import split_name
 
 # The documented extension: a Chinese-language entry carries its English version in
 # fields named like the original plus "-en" (title-en, author-en, journal-en, …).

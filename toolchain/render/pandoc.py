@@ -80,6 +80,7 @@ def embed_images(ast: dict, figures: Path) -> dict:
     allowed = figures.resolve()
 
     def visit(node: object) -> None:
+        """Replace the targets of the images under ``node``."""
         if isinstance(node, list):
             for item in node:
                 visit(item)
@@ -110,6 +111,7 @@ def bibtex_to_csl(bibtex: str, output: str) -> list[dict]:
 
 @cache
 def _csl_json(bibtex: str, output: str) -> str:
+    """pandoc's CSL JSON for a bibliography text (cached)."""
     return run_pandoc(["-f", "biblatex", "-t", "csljson"], bibtex, output)
 
 
@@ -121,6 +123,7 @@ def default_data_file(name: str) -> bytes:
 
 @cache
 def _data_file(name: str) -> bytes:
+    """pandoc's default data file ``name`` (cached)."""
     done = subprocess.run([pandoc_binary(), "--print-default-data-file", name], capture_output=True, check=False)
     if done.returncode != 0:
         raise RenderError(name, done.stderr.decode("utf-8", "replace"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -19,6 +20,7 @@ from toolchain.render.ast import divs, text_of
 from toolchain.render.pandoc import ast_to
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Preferred CJK serif families when fontconfig knows them; the PyPI Noto Sans CJK is the fallback.
 SYSTEM_CJK = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 LATIN = "Libertinus Serif"
@@ -42,7 +44,7 @@ def system_cjk_fonts() -> tuple[str, ...]:
     if not shutil.which("fc-list"):
         return ()
     try:
-        listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, timeout=20).stdout
+        listed = subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True, timeout=20).stdout
     except (OSError, subprocess.SubprocessError):
         return ()
     families = {f.strip() for line in listed.splitlines() for f in line.split(",")}
@@ -93,7 +95,9 @@ def typeset_references(ast: dict) -> dict:
             first = content[0]
             if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
                 label = [i for i in first["c"][1] if i.get("t") != "Space"]
-                block["c"] = [raw("#refentry["), *label, raw("]["), *content[1:], raw("]")]
+                # A reference in English is set as English even in zh.pdf: hyphenation lets its lines justify.
+                lang = "zh" if CJK.search(text_of(content)) else "en"
+                block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content[1:], raw("]")]
     return ast
 
 
@@ -137,6 +141,6 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
             os.symlink(figures.resolve(), Path(work) / "figures")
         try:
             pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
-        except Exception as exc:  # typst reports source errors as a generic exception
+        except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
             raise RenderError(f"{lang}.pdf", f"typst failed: {exc}") from None
     target.write_bytes(pdf)

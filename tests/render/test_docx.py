@@ -1,0 +1,135 @@
+"""zh.docx and en.docx: the journal's styles and East Asian fonts, front matter, numbered
+headings, body paragraphs, core properties; LibreOffice opens them when it is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+from pypdf import PdfReader
+
+from toolchain.config import Settings
+from toolchain.load import load_project
+from toolchain.render.docx import render_docx
+from toolchain.render.manuscript import prepare_ast
+
+from .test_pdf import FIGURE_AND_TABLE, add_figure_and_table
+
+REPO = Path(__file__).resolve().parents[2]
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def styles_xml(path: Path) -> etree._Element:
+    """word/styles.xml of a docx."""
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read("word/styles.xml"))
+
+
+def east_asian_font(style) -> str | None:
+    """The ``w:eastAsia`` font a python-docx style sets itself."""
+    fonts = style.element.find(f"{W}rPr/{W}rFonts")
+    return None if fonts is None else fonts.get(qn("w:eastAsia"))
+
+
+@pytest.mark.parametrize("name", ["zh.docx", "en.docx"])
+def test_styles_set_chinese_fonts(built_article: Path, name: str) -> None:
+    defaults = styles_xml(built_article / name).find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+    fonts = defaults.find(f"{W}rFonts")
+    assert fonts.get(f"{W}eastAsia") == "SimSun" and fonts.get(f"{W}ascii") == "Times New Roman"
+    assert not any("Theme" in attribute for attribute in fonts.attrib)  # theme fonts would override ours
+    assert defaults.find(f"{W}lang").get(f"{W}eastAsia") == "zh-CN"
+    document = docx.Document(built_article / name)
+    for style in ("Title", "Heading 1", "Heading 2"):
+        assert east_asian_font(document.styles[style]) == "SimHei", style
+    assert east_asian_font(document.styles["Body Text"]) == "SimSun"
+    assert document.styles["Heading 1"].font.bold
+    assert document.sections[0].page_width.mm == pytest.approx(210, abs=0.5)  # A4
+
+
+def paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(style name, text) of every paragraph."""
+    return [(p.style.name, p.text) for p in docx.Document(path).paragraphs]
+
+
+def test_zh_docx_front_matter_headings_and_body(built_article: Path) -> None:
+    found = paragraphs(built_article / "zh.docx")
+    styles = [style for style, _ in found]
+    text = "\n".join(t for _, t in found)
+    assert ("Title", "索拉非尼在急性髓系白血病中的应用*") in found
+    assert ("Author", "张钰1\u2003姚足容1\u2003余国攀1") in found
+    for expected in ("［摘要］", "［关键词］", "［中图分类号］", "DOI: 10.13201/j.issn.1004-2806.2024.05.005",
+                     "Therapeutic application of sorafenib in acute myeloid leukemia", "Key words", "通信作者", "引用本文"):
+        assert expected in text, expected
+    assert styles.index("Title") < styles.index("Translated Title") < styles.index("Heading 1")
+    headings = [t for s, t in found if s.startswith("Heading")]
+    assert headings[0] == "1\t引言" and "2.1\t索拉非尼联合强化疗治疗初诊FLT3-ITD+ AML" in headings
+    assert "参考文献" in headings  # unnumbered
+    body = [t for s, t in found if s in ("First Paragraph", "Body Text")]
+    assert len(body) >= 25
+    assert body[0].startswith("急性髓系白血病（acute myeloid leukemia，AML）是一组高度异质性的血液系统恶性肿瘤")
+    references = [t for s, t in found if s == "Bibliography"]
+    assert len(references) == 50 and any("范志平, 等." in t for t in references)
+    assert not any("et al.." in t for t in references)
+
+
+def test_en_docx_front_matter_and_references(built_article: Path) -> None:
+    found = paragraphs(built_article / "en.docx")
+    text = "\n".join(t for _, t in found)
+    assert ("Title", "Therapeutic application of sorafenib in acute myeloid leukemia*") in found
+    for expected in ("Abstract", "Key words", "CLC number: R733.71", "Corresponding author: ZHANG Yu", "Cite this article"):
+        assert expected in text, expected
+    assert next(t for s, t in found if s == "Heading 1") == "1\tIntroduction"
+    assert sum(1 for s, t in found if s == "Bibliography" and t.endswith("(in Chinese)")) >= 2
+
+
+@pytest.mark.parametrize(("name", "title", "language"), [
+    ("zh.docx", "索拉非尼在急性髓系白血病中的应用", "zh-CN"),
+    ("en.docx", "Therapeutic application of sorafenib in acute myeloid leukemia", "en"),
+])
+def test_core_properties_and_fixed_timestamps(built_article: Path, name: str, title: str, language: str) -> None:
+    properties = docx.Document(built_article / name).core_properties
+    assert properties.title == title and properties.language == language
+    assert properties.author.count(";") == 2
+    with zipfile.ZipFile(built_article / name) as package:
+        assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert "docProps/custom.xml" not in package.namelist() or b"bios" not in package.read("docProps/custom.xml")
+
+
+def test_figure_and_table_captions_are_numbered_in_the_document_language(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    add_figure_and_table(root)
+    project = load_project(root)
+    for lang, (figure, table, _) in FIGURE_AND_TABLE.items():
+        ast, _ = prepare_ast(project, Settings(), lang, tmp_path)
+        target = tmp_path / f"{lang}.docx"
+        render_docx(project, ast, lang, target, tmp_path)
+        with zipfile.ZipFile(target) as package:
+            xml = package.read("word/document.xml").decode("utf-8")
+            assert any(name.startswith("word/media/") for name in package.namelist())
+        plain = re.sub(r"<[^>]+>", "", xml)
+        plain = plain.replace("\u00a0", " ")
+        expected = (f"图1\u3000{figure}", "表1\u3000") if lang == "zh" else (f"Figure 1\u2003{figure}", "Table 1\u2003")
+        assert expected[0] in plain and expected[1] + table in plain
+        assert 'w:instr="SEQ Figure' in xml  # Word renumbers the captions itself
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_both_documents(built_article: Path, tmp_path: Path) -> None:
+    for name in ("zh.docx", "en.docx"):
+        shutil.copy(built_article / name, tmp_path / name)
+    done = subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                           "--outdir", str(tmp_path), str(tmp_path / "zh.docx"), str(tmp_path / "en.docx")],
+                          capture_output=True, text=True, timeout=240, check=False)
+    assert done.returncode == 0, done.stderr
+    for lang, words in (("zh", "Therapeutic application of sorafenib"), ("en", "Therapeutic application of sorafenib")):
+        reader = PdfReader(tmp_path / f"{lang}.pdf")
+        assert len(reader.pages) >= 4
+        assert words in reader.pages[0].extract_text()
