@@ -13,7 +13,7 @@ TOOL   := $(BIN)/python -m toolchain
 SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
 CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
 
-.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps
+.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps jats-dtds
 
 setup: $(STAMP)
 
@@ -54,7 +54,17 @@ report: $(OUT)/report.html
 $(OUT)/report.html: $(SOURCES) $(CODE) $(wildcard toolchain/data/report/*) | $(STAMP)
 	$(TOOL) report . --out $@
 
-test: $(STAMP)
+# JATS DTDs for the validation tests: ../shared/jats when it is there, else the npm package
+# @jats4r/dtds in the user cache (needs npm; without it those tests are skipped and say why).
+JATS_CACHE := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/toolchain/jats
+jats-dtds:
+	@if [ ! -d ../shared/jats ] && [ ! -d "$(JATS_CACHE)/node_modules/@jats4r/dtds" ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm install --silent --no-audit --no-fund --prefix "$(JATS_CACHE)" @jats4r/dtds \
+	      || echo "could not install @jats4r/dtds: the JATS DTD validation tests will be skipped"; \
+	  else echo "npm not found: the JATS DTD validation tests will be skipped"; fi; fi
+
+test: $(STAMP) jats-dtds
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

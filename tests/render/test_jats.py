@@ -15,11 +15,10 @@ from toolchain.config import load_settings
 from toolchain.load import load_project
 from toolchain.render import build
 from toolchain.render.jats.names import given_initials, split_han, split_romanized
-from toolchain.render.jats.validate import NPM_PACKAGE, validate_file
+from toolchain.render.jats.validate import NPM_PACKAGE, find_dtd_dir, validate_file
 
 REPO = Path(__file__).resolve().parents[2]
 BASE_PROJECT = REPO / "tests" / "rules" / "base_project"
-SHARED_JATS = REPO.parent / "shared" / "jats"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 MML = "{http://www.w3.org/1998/Math/MathML}"
 SKIP_REASON = "JATS DTDs not found: ../shared/jats absent and @jats4r/dtds not installed (npm install @jats4r/dtds)"
@@ -119,19 +118,9 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001
                     "0000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
-def find_dtd_dir() -> Path | None:
-    """../shared/jats/dtd/1.3 beside the repository, else @jats4r/dtds in a node_modules above it."""
-    if (SHARED_JATS / "dtd" / "1.3").is_dir():
-        return SHARED_JATS / "dtd" / "1.3"
-    for folder in (REPO, *REPO.parents):
-        if (folder / NPM_PACKAGE).is_dir():
-            return folder / NPM_PACKAGE
-    return None
-
-
 def require_dtd() -> Path:
     """The DTD directory, or skip the test saying how to get one."""
-    directory = find_dtd_dir()
+    directory = find_dtd_dir()  # the product's own search: ../shared/jats, node_modules, the user cache
     if directory is None:
         print(SKIP_REASON)
         pytest.skip(SKIP_REASON)
