@@ -174,3 +174,15 @@ def number_unit_findings(document: Document) -> Iterator[Finding]:
             sign = masked[m.end()]
             yield finding(span, m.start(), m.end(), f"space before “{sign}” in “{excerpt(span.text, m.start(), m.end())}”; "
                           f"write the number and “{sign}” together", "")
+
+
+def range_connector_findings(document: Document, connector: str, *, skip_years: bool) -> Iterator[Finding]:
+    """Numeric ranges whose connector is not ``connector`` (～ in Chinese, – in English)."""
+    for span, masked in prose_units(document):
+        for found in numeric_ranges(masked, skip_years=skip_years):
+            if found.connector == connector:
+                continue
+            text = span.text[found.start:found.end]
+            yield finding(span, found.start, found.end,
+                          f"range “{found.left}{text}{found.right}” uses “{found.connector}”; write “{found.left}{connector}{found.right}”",
+                          connector, suggestion=connector)

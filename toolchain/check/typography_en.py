@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._text import non_prose_ranges
-from toolchain.check._typography import excerpt, finding, number_unit_findings, numeric_ranges, prose_units
+from toolchain.check._typography import excerpt, finding, number_unit_findings, prose_units, range_connector_findings
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
@@ -55,14 +55,7 @@ def en_range_connector(project: Project) -> Iterator[Finding]:
     Why: ranges take an en dash (Chicago 6.78; AMA 8.3.2); a hyphen reads as a minus or a compound.
     Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
     """
-    for span, masked in prose_units(project.en):
-        for found in numeric_ranges(masked, skip_years=False):
-            if found.connector == "–":
-                continue
-            text = span.text[found.start:found.end]
-            yield finding(span, found.start, found.end,
-                          f"range “{found.left}{text}{found.right}” uses “{found.connector}”; write “{found.left}–{found.right}”",
-                          "–", suggestion="–")
+    yield from range_connector_findings(project.en, "–", skip_years=False)
 
 
 @rule("EN003", "en-number-unit-spacing")

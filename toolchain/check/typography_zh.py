@@ -14,8 +14,8 @@ from toolchain.check._typography import (
     excerpt,
     finding,
     number_unit_findings,
-    numeric_ranges,
     prose_units,
+    range_connector_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
@@ -230,14 +230,7 @@ def zh_range_connector(project: Project) -> Iterator[Finding]:
     Why: Chinese text joins the ends of a numeric range with ～ (GB/T 15834-2011, 4.13).
     Example: zh ``200-400 mg`` or ``200~400 mg`` → ``200～400 mg``; identifiers (FLT3-ITD) are left alone.
     """
-    for span, masked in prose_units(project.zh):
-        for found in numeric_ranges(masked, skip_years=True):
-            if found.connector == "～":
-                continue
-            text = span.text[found.start:found.end]
-            yield finding(span, found.start, found.end,
-                          f"range “{found.left}{text}{found.right}” uses “{found.connector}”; write “{found.left}～{found.right}”",
-                          "～", suggestion="～")
+    yield from range_connector_findings(project.zh, "～", skip_years=True)
 
 
 @rule("ZH004", "zh-number-unit-spacing")
