@@ -72,8 +72,11 @@ def command_rules(args: argparse.Namespace) -> int:
 
 def rules_markdown(rows: list) -> str:
     """The README's rule table."""
-    lines = ["| id | name | severity | summary |", "| --- | --- | --- | --- |"]
-    lines += [f"| {r.id} | {r.name} | {r.severity.value} | {r.summary.replace('|', '/')} |" for r in rows]
+    def options(rule) -> str:
+        return "<br>".join(f"`{key} = {json.dumps(value, ensure_ascii=False)}`" for key, value in rule.options.items())
+
+    lines = ["| id | name | severity | summary | options (default) |", "| --- | --- | --- | --- | --- |"]
+    lines += [f"| {r.id} | {r.name} | {r.severity.value} | {r.summary.replace('|', '/')} | {options(r)} |" for r in rows]
     return "\n".join(lines)
 
 
