@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from toolchain.check import _segment
-from toolchain.check._segment import USER_WORD_FREQ, Dictionary, Matcher, _jieba, read_dictionary, segmenter
+from toolchain.check._glossary_forms import Matcher
+from toolchain.check._segment import USER_WORD_FREQ, Dictionary, _jieba, read_dictionary, segmenter
 from toolchain.load.glossary import Term
 
 PARAGRAPH = (

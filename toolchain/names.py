@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 COMPOUND_SURNAMES = {
     "欧阳": "ouyang", "司马": "sima", "诸葛": "zhuge", "上官": "shangguan", "东方": "dongfang", "皇甫": "huangfu",

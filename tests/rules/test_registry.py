@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tests.rules.harness import BASE_PROJECT, CASES_DIR, load_cases
 from toolchain.check import RULES, run_checks
 from toolchain.cli import rules_markdown
 from toolchain.load import load_project
-from tests.rules.harness import BASE_PROJECT, CASES_DIR, load_cases
 
 REPO = Path(__file__).resolve().parents[2]
 

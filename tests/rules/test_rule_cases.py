@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.rules.harness import RuleCase, load_cases
 from toolchain.check import run_checks
 from toolchain.config import load_settings
-
 from toolchain.load import load_project
-from tests.rules.harness import RuleCase, load_cases
 
 CASES = load_cases()
 

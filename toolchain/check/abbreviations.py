@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolchain.check._segment import matcher
+from toolchain.check._glossary_forms import matcher
 from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule

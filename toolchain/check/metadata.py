@@ -7,13 +7,13 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from toolchain.names import normalise, romanise
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
+from toolchain.names import normalise, romanise
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolchain.check._segment import Occurrence, matcher, segmenter
+from toolchain.check._glossary_forms import Occurrence, matcher
+from toolchain.check._segment import segmenter
 from toolchain.check._text import CJK, aligned_units, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule

@@ -1,0 +1,232 @@
+"""Glossary forms found in (masked) prose, by every rule of the TERM and ABBR families.
+
+How a glossary form is found in (masked) prose, by every rule of this family and ABBR:
+- Latin forms on non-alphanumeric boundaries, case-insensitively, except forms written in
+  capitals and digits only (AML, FLT3-WT) and abbreviations, which are matched as written (an
+  abbreviation starting lower-case may be capitalised: Allo-HSCT). English forms also match
+  their plural (inhibitors, malignancies, RCTs), and quotation marks around a word of a form do
+  not hide it (“7+3” regimen). So CR does not occur in CRi, while FLT3-ITD holds FLT3 and ITD.
+- Forms containing Chinese as written; one of 3 or more characters counts wherever it stands,
+  a shorter one only where jieba (with every glossary form as a user word) cuts a word at both
+  its ends (自噬 in 抑制自噬, not in 来自噬菌体): a long term is unambiguous, while a two-character
+  one is often a piece of another word. This gives no false match on our manuscript.
+- Of overlapping occurrences the longest counts ("top"); the shorter ones inside it are kept
+  as shadowed (FLT3 inside FLT3抑制剂), so that they can still answer for a term on the
+  other side without demanding one themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from toolchain.check._segment import segmenter
+from toolchain.check._text import CJK
+from toolchain.load.glossary import Glossary, Term
+
+LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+SPACE_GAP = re.compile("[\"'”’]?\\s+[\"'“‘]?")  # a space in a form; quotes may close/open
+COMMA_GAP = re.compile(r",?\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One way of writing a term: its text, term index, language (zh, en or abbr) and kind."""
+
+    text: str
+    term: int
+    lang: str
+    kind: str  # preferred | variant | avoid | abbr
+
+
+@dataclass(frozen=True, slots=True)
+class Occurrence:
+    """A form found in a text; ``top`` unless a longer occurrence overlaps it."""
+
+    form: Form
+    start: int
+    end: int
+    top: bool
+
+
+def glossary_forms(terms: tuple[Term, ...]) -> list[Form]:
+    """Every form of every term."""
+    forms = []
+    for index, term in enumerate(terms):
+        for lang in ("zh", "en"):
+            forms.append(Form(term.preferred(lang), index, lang, "preferred"))
+            forms += [Form(v, index, lang, "variant") for v in term.variants.get(lang, ())]
+            forms += [Form(v, index, lang, "avoid") for v in term.avoid.get(lang, ())]
+        if term.abbr:
+            forms.append(Form(term.abbr, index, "abbr", "abbr"))
+    return [f for f in forms if f.text]
+
+
+@dataclass(frozen=True, slots=True)
+class LatinForm:
+    """A form of Latin letters and digits cut into words (casefolded unless exact) and the gaps between."""
+
+    form: Form
+    words: tuple[str, ...]
+    gaps: tuple[str, ...]
+    exact: bool
+
+    @classmethod
+    def of(cls, form: Form) -> LatinForm:
+        """Cut a form; capitals-and-digits forms and abbreviations are matched as written."""
+        exact = form.kind == "abbr" or not any(c.islower() for c in form.text)
+        spans = [m.span() for m in LATIN_RUN.finditer(form.text)]
+        words = tuple(form.text[s:e] if exact else form.text[s:e].casefold() for s, e in spans)
+        return cls(form, words, tuple(form.text[a[1]:b[0]] for a, b in zip(spans, spans[1:])), exact)
+
+    def word_matches(self, k: int, word: str) -> bool:
+        """Whether a text word is the form's k-th word (the last may be plural)."""
+        target = self.words[k]
+        word = word if self.exact else word.casefold()
+        if word == target or (k == 0 and self.form.kind == "abbr" and word == target[:1].upper() + target[1:]):
+            return True
+        if k < len(self.words) - 1 or not target[-1].isalpha():
+            return False
+        if self.exact:
+            return word == target + "s"
+        plural = target[:-1] + "ies" if re.search(r"[^aeiou]y$", target) else None
+        return word in (target + "s", target + "es", plural)
+
+    def match(self, text: str, runs: list[tuple[int, int]], i: int) -> int | None:
+        """The end of this form matched from text run ``i`` on, or None."""
+        j = i
+        for k in range(len(self.words)):
+            if k:
+                if j >= len(runs):
+                    return None
+                last = k == len(self.words) - 1
+                gap = text[runs[j - 1][1]:runs[j][0]]
+                direct = (SPACE_GAP.fullmatch(gap) if self.gaps[k - 1].isspace() else gap == self.gaps[k - 1])
+                if not (direct and self.word_matches(k, text[runs[j][0]:runs[j][1]])):
+                    if not (last and not self.exact and self.gaps[k - 1].isspace()):
+                        return None
+                    head = next((h for h in coordinated(text, runs, j) if self.word_matches(k, text[runs[h][0]:runs[h][1]])), None)
+                    if head is None:
+                        return None
+                    j = head
+            elif not self.word_matches(0, text[runs[j][0]:runs[j][1]]):
+                return None
+            j += 1
+        return runs[j - 1][1]
+
+
+def coordinated(text: str, runs: list[tuple[int, int]], j: int) -> Iterator[int]:
+    """Runs that may be the head noun after coordinated modifiers: "first-line and salvage therapy"."""
+    for _ in range(3):
+        gap = text[runs[j - 1][1]:runs[j][0]]
+        if text[runs[j][0]:runs[j][1]] in ("and", "or") and COMMA_GAP.fullmatch(gap):
+            j += 1
+            if j >= len(runs) or not text[runs[j - 1][1]:runs[j][0]].isspace():
+                return
+        elif not (gap.startswith(",") and COMMA_GAP.fullmatch(gap)):
+            return
+        j += 1  # over one modifier, hyphenated or not
+        while j < len(runs) and text[runs[j - 1][1]:runs[j][0]] == "-":
+            j += 1
+        if j >= len(runs) or not SPACE_GAP.fullmatch(text[runs[j - 1][1]:runs[j][0]]):
+            return
+        yield j
+
+
+def depluralise(word: str) -> set[str]:
+    """A word and the singulars it may be the plural of."""
+    found = {word}
+    if word.endswith("s"):
+        found |= {word[:-1], word[:-2]}
+    if word.endswith("ies"):
+        found.add(word[:-3] + "y")
+    return found
+
+
+class Matcher:
+    """Finds a glossary's forms in text (see the module docstring)."""
+
+    def __init__(self, terms: tuple[Term, ...]) -> None:
+        """Index the forms: Latin ones by first word, the others by first character."""
+        self.terms = terms
+        self.forms = glossary_forms(terms)
+        self.by_word: dict[str, list[LatinForm]] = {}
+        self.by_char: dict[str, list[Form]] = {}
+        for form in self.forms:
+            edges = form.text[0] + form.text[-1]
+            if not CJK.search(form.text) and edges.isascii() and edges.isalnum():
+                latin = LatinForm.of(form)
+                self.by_word.setdefault(latin.words[0].casefold(), []).append(latin)
+            else:
+                self.by_char.setdefault(form.text[0], []).append(form)
+        self.first_chars = re.compile("[" + re.escape("".join(self.by_char)) + "]") if self.by_char else None
+        self.user_words = tuple(sorted({f.text for f in self.forms if f.lang == "zh"}))
+        self.cache: dict[str, tuple[Occurrence, ...]] = {}
+
+    def find(self, text: str) -> tuple[Occurrence, ...]:
+        """Every occurrence in ``text`` (already masked), in order of position."""
+        if text not in self.cache:
+            self.cache[text] = self._find(text)
+        return self.cache[text]
+
+    def _find(self, text: str) -> tuple[Occurrence, ...]:
+        """Collect candidates, drop unaligned short Chinese ones, mark the longest as top."""
+        found: list[tuple[Form, int, int]] = []
+        runs = [m.span() for m in LATIN_RUN.finditer(text)]  # maximal: each starts on a boundary
+        for i, (start, end) in enumerate(runs):
+            for key in depluralise(text[start:end].casefold()):
+                for latin in self.by_word.get(key, ()):
+                    stop = latin.match(text, runs, i)
+                    if stop is not None:
+                        quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
+                        found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        for hit in self.first_chars.finditer(text) if self.first_chars else ():
+            start = hit.start()
+            for form in self.by_char[hit.group()]:
+                end = start + len(form.text)
+                if text.startswith(form.text, start) and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
+                    found.append((form, start, end))
+        found.sort(key=lambda f: (f[1] - f[2], f[1]))
+        covered = bytearray(len(text))
+        chosen: set[tuple[int, int]] = set()
+        result = []
+        for form, start, end in found:
+            top = (start, end) in chosen or not any(covered[start:end])
+            if top:
+                chosen.add((start, end))
+                covered[start:end] = b"\x01" * (end - start)
+            result.append(Occurrence(form, start, end, top))
+        return tuple(sorted(result, key=lambda o: (o.start, o.end)))
+
+    def word_like(self, text: str, form: Form, start: int, end: int) -> bool:
+        """Whether a Chinese form stands as a word (3+ characters, or cut so by jieba)."""
+        if not CJK.search(form.text) or len(form.text) >= 3:
+            return True
+        return segmenter(self.user_words).aligned(text, start, end)
+
+
+def latin_edges_free(text: str, start: int, end: int) -> bool:
+    """Whether a match beginning or ending with a Latin letter or digit is not glued to another."""
+    def alnum(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+    return not (alnum(start) and alnum(start - 1)) and not (alnum(end - 1) and alnum(end))
+
+
+def glossary_key(glossary: Glossary) -> tuple:
+    """A hashable image of the glossary's terms (Term holds dicts)."""
+    return tuple((t.zh, t.en, t.abbr, tuple(sorted(t.variants.items())), tuple(sorted(t.avoid.items())), t.line)
+                 for t in glossary.terms)
+
+
+_MATCHERS: dict[tuple, Matcher] = {}
+
+
+def matcher(glossary: Glossary) -> Matcher:
+    """The matcher for a project's glossary (made once per process and glossary)."""
+    key = glossary_key(glossary)
+    if key not in _MATCHERS:
+        if len(_MATCHERS) >= 8:
+            del _MATCHERS[next(iter(_MATCHERS))]
+        _MATCHERS[key] = Matcher(glossary.terms)
+    return _MATCHERS[key]
