@@ -13,7 +13,7 @@ TOOL   := $(BIN)/python -m toolchain
 SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
 CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
 
-.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps jats-dtds
+.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps jats-dtds lint
 
 setup: $(STAMP)
 
@@ -66,6 +66,9 @@ jats-dtds:
 
 test: $(STAMP) jats-dtds
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check toolchain tests bench scripts
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -9,6 +9,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from toolchain.check.registry import Rule
 from toolchain.errors import InputError, RenderError
 
 FAMILY_TITLES = {
@@ -61,7 +62,9 @@ def command_rules(args: argparse.Namespace) -> int:
 
     rows = sorted(RULES.values(), key=lambda r: r.id)
     if args.format == "json":
-        print(json.dumps([{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary} for r in rows], ensure_ascii=False, indent=2))
+        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": r.options}
+                  for r in rows]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
     elif args.format == "markdown":
         print(rules_markdown(rows))
     else:
@@ -72,7 +75,7 @@ def command_rules(args: argparse.Namespace) -> int:
 
 def rules_markdown(rows: list) -> str:
     """The README's rule table."""
-    def options(rule) -> str:
+    def options(rule: Rule) -> str:
         return "<br>".join(f"`{key} = {json.dumps(value, ensure_ascii=False)}`" for key, value in rule.options.items())
 
     lines = ["| id | name | severity | summary | options (default) |", "| --- | --- | --- | --- | --- |"]

@@ -77,7 +77,7 @@ def spellings(syllable: str) -> tuple[str, ...]:
 
 @cache
 def pinyin_dictionary() -> dict[int, str]:
-    """pypinyin's single-character dictionary, read without importing the package.
+    """Pypinyin's single-character dictionary, read without importing the package.
 
     Importing ``pypinyin`` loads its phrase dictionary too (about 0.2 s); names need only
     the readings of single characters.

@@ -11,7 +11,8 @@ memory instead (slower, same result). jieba is imported and set up lazily, once 
 with its log silenced; a segmenter is made per glossary so that test projects do not leak
 user words into each other.
 
-Glossary forms are found in text by toolchain.check._glossary_forms."""
+Glossary forms are found in text by toolchain.check._glossary_forms.
+"""
 
 from __future__ import annotations
 

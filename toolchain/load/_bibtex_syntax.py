@@ -1,4 +1,4 @@
-"""What Pandoc's BibTeX reader refuses although bibtexparser reads it, checked on the raw entries.
+r"""What Pandoc's BibTeX reader refuses although bibtexparser reads it, checked on the raw entries.
 
 bibtexparser is lenient where pandoc is not: ``@article{}`` (no key), ``@article{a b, …}``,
 ``@article{key}`` (no comma), ``@article(key, …)``, and a forgotten comma between two fields,

@@ -7,6 +7,7 @@ itself; every block keeps its span so that rules can point at a line and column.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.errors import InputError
@@ -202,7 +203,7 @@ def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:
     return Span(value, source, tuple(anchors) or ((0, source.offset(line)),))
 
 
-def split_blocks(source: SourceFile, body_start: int):
+def split_blocks(source: SourceFile, body_start: int) -> Iterator[Block]:
     """Yield the body's blocks: separated by blank lines; headings stand alone."""
     text = source.text
     lines = text[body_start:].split("\n")
@@ -212,7 +213,7 @@ def split_blocks(source: SourceFile, body_start: int):
     fence = ""
     in_comment = False
 
-    def flush():
+    def flush() -> Iterator[Block]:
         nonlocal current
         if current:
             start = current[0][0]

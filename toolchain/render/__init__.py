@@ -65,7 +65,8 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
             begun = time.perf_counter()
             target = safe_target(out, name)
             size = write_atomically(target, produce)
-            progress(f"  wrote {target.relative_to(out.resolve()) if out.resolve() in target.parents else target}  ({human_size(size)}, {time.perf_counter() - begun:.2f} s)")
+            shown = target.relative_to(out.resolve()) if out.resolve() in target.parents else target
+            progress(f"  wrote {shown}  ({human_size(size)}, {time.perf_counter() - begun:.2f} s)")
             return target
 
         written: list[Path] = []

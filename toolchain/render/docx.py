@@ -15,6 +15,7 @@ import io
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -105,7 +106,8 @@ def labelled(label: str, body: list, zh: bool) -> list:
 
 def title_block(meta: dict, prefix: str, zh: bool, title_style: str) -> list[dict]:
     """Title, authors, affiliations, abstract and keywords of one language (prefix "" or "trans-")."""
-    get = lambda key: meta.get(prefix + key)
+    def get(key: str) -> Any:
+        return meta.get(prefix + key)
     labels = {k: text_of(v) for k, v in (get("labels") or {"c": {}})["c"].items()}
     title = inlines_of(get("title")) + ([sup(inlines_of(meta["title-mark"]))] if "title-mark" in meta and not prefix else [])
     authors = [inlines_of(a["c"]["name"]) + [sup(inlines_of(a["c"]["marks"]))] for a in (get("authors") or {"c": []})["c"]]

@@ -1,5 +1,7 @@
-"""One language of the manuscript as a Pandoc AST: citations resolved, references localised,
-metadata.yaml merged in for the templates."""
+"""One language of the manuscript as a Pandoc AST, ready for every writer.
+
+Citations are resolved, references localised and metadata.yaml merged in for the templates.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.load.metadata import Affiliation, Metadata
+from toolchain.load.metadata import Affiliation, Funding, Metadata
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
 from toolchain.render.pandoc import markdown_to_ast
@@ -85,7 +87,8 @@ def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     labels = LABELS[lang]
     notes = []
     if md.funding:
-        awards = lambda f: ("，" if lang == "zh" else ", ").join(f.awards)
+        def awards(f: Funding) -> str:
+            return ("，" if lang == "zh" else ", ").join(f.awards)
         text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
             else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
         notes.append(labelled(labels, "funding", text, lang))
@@ -152,7 +155,8 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     for author in md.authors:
         if author.corresponding:
             name = display_name(author.name.get(lang), lang)
-            fields["corresp-line"] = meta_text(f"{labels['corresp']}{COLON[lang]}{name}" + (f"{'，' if lang == 'zh' else ', '}E-mail{COLON[lang]}{author.email}" if author.email else ""))
+            email = f"{'，' if lang == 'zh' else ', '}E-mail{COLON[lang]}{author.email}" if author.email else ""
+            fields["corresp-line"] = meta_text(f"{labels['corresp']}{COLON[lang]}{name}{email}")
             break
     if md.funding:
         fields["title-mark"] = meta_text("*")

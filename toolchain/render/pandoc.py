@@ -111,7 +111,7 @@ def bibtex_to_csl(bibtex: str, output: str) -> list[dict]:
 
 @cache
 def _csl_json(bibtex: str, output: str) -> str:
-    """pandoc's CSL JSON for a bibliography text (cached)."""
+    """Pandoc's CSL JSON for a bibliography text (cached)."""
     return run_pandoc(["-f", "biblatex", "-t", "csljson"], bibtex, output)
 
 
@@ -123,7 +123,7 @@ def default_data_file(name: str) -> bytes:
 
 @cache
 def _data_file(name: str) -> bytes:
-    """pandoc's default data file ``name`` (cached)."""
+    """Pandoc's default data file ``name`` (cached)."""
     done = subprocess.run([pandoc_binary(), "--print-default-data-file", name], capture_output=True, check=False)
     if done.returncode != 0:
         raise RenderError(name, done.stderr.decode("utf-8", "replace"))

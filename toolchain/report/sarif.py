@@ -9,7 +9,7 @@ from pathlib import Path
 from toolchain import __version__
 from toolchain.check import CheckResult
 from toolchain.check.diagnostic import Diagnostic
-from toolchain.check.registry import RULES
+from toolchain.check.registry import RULES, Rule
 from toolchain.load import FILES, Project
 from toolchain.load.source import Location
 
@@ -37,7 +37,7 @@ def physical(location: Location, prefix: str) -> dict:
 
 
 def escape_message(text: str) -> str:
-    """Escape ``\\``, ``[`` and ``]``: a message with embedded links must not hold bare brackets (SARIF §3.11.6)."""
+    r"""Escape ``\\``, ``[`` and ``]``: a message with embedded links must not hold bare brackets (SARIF §3.11.6)."""
     return re.sub(r"([\\\[\]])", r"\\\1", text)
 
 
@@ -54,7 +54,7 @@ def message(d: Diagnostic) -> dict:
     return {"text": f"{escape_message(text)} (see {links})"}
 
 
-def rule_descriptor(rule) -> dict:
+def rule_descriptor(rule: Rule) -> dict:
     """A reportingDescriptor from the registry: summary, the docstring as help, the family as tag."""
     help_text = f"{rule.summary}\n\n{rule.doc}".strip()
     return {

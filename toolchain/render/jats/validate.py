@@ -1,5 +1,7 @@
-"""Validate a JATS file: the JATS 1.3 DTD (lxml, offline), PMC's Style Checker (XSLT 1.0) and,
-advisory only, the JATS4R schematrons (when ``saxonche`` is installed).
+"""Validate a JATS file: the JATS 1.3 DTD, PMC's Style Checker and (advisory) JATS4R.
+
+The DTD is checked with lxml offline, PMC's Style Checker with XSLT 1.0 and, advisory only,
+the JATS4R schematrons when ``saxonche`` is installed.
 
 The DTD is looked up, never downloaded: ``--dtd-dir``, then ``../shared/jats/dtd/1.3``
 beside the current directory or the repository, then the npm package ``@jats4r/dtds`` in a

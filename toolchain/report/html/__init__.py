@@ -147,7 +147,8 @@ def render_report(project: Project, result: CheckResult) -> str:
         "style": template("report.css") + colours,
         "script": template("report.js"),
         "toolbar": toolbar(placed, summary(result)),
-        "heading": f'<h1 lang="zh-CN">{escape(title)}</h1>' + (f'<p class="subtitle" lang="en">{escape(project.en.title.text)}</p>' if project.en.title else ""),
+        "heading": f'<h1 lang="zh-CN">{escape(title)}</h1>'
+                   + (f'<p class="subtitle" lang="en">{escape(project.en.title.text)}</p>' if project.en.title else ""),
         "body": "".join(sections),
         "footer": f"toolchain {__version__} · {len(rows)} aligned rows · {len(placed)} findings",
     }

@@ -79,7 +79,8 @@ def card(item: Placed, source: SourceFile | None = None) -> str:
     summary = f"{d.name}: {rule.summary}" if rule else d.name
     loc = d.location
     jump = target(item.place, f"m{item.number}")
-    rule_html = f'<a class="rule" href="{jump}" title="{escape(summary)}">{d.rule}</a>' if jump else f'<span class="rule" title="{escape(summary)}">{d.rule}</span>'
+    tag, link = ("a", f' href="{jump}"') if jump else ("span", "")
+    rule_html = f'<{tag} class="rule"{link} title="{escape(summary)}">{d.rule}</{tag}>'
     parts = [f'<span class="sev">{d.severity.value}</span>', rule_html, f'<span class="name">{escape(d.name)}</span>',
              f'<span class="loc">{escape(short(loc.file))}:{loc.line}:{loc.column}</span>']
     for i, (related, place) in enumerate(zip(d.related, item.related)):
