@@ -19,6 +19,7 @@ CJK = re.compile(f"[{CJK_CHAR}]")
 CJK_PUNCT = "，。、；：？！（）【】《》“”‘’～…—"
 
 NON_PROSE = [
+    re.compile(r"!(?=\[[^\]]*\]\()"),                     # the ! of an image ![caption](path)
     re.compile(r"<!--.*?-->", re.S),                     # HTML comments (suppressions live here)
     re.compile(r"```.*?```", re.S),                      # fenced code inside a block
     re.compile(r"`[^`\n]+`"),                            # inline code
@@ -34,6 +35,9 @@ NON_PROSE = [
     re.compile(r"(?<![A-Za-z0-9])(?:doi:\s*)?10\.\d{4,9}/[^\s<>\]\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", re.I),
     re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
     re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
+    re.compile(r"\[\^[^\]\s]+\](?::)?"),                  # footnote marks [^1] and definitions [^1]:
+    re.compile(r"^(?:Table)?:(?=[ \t])", re.M),           # a table caption line (: 主要结果 / Table: …)
+    re.compile(r"\{[^{}]*\bwidth=[^{}]*\}"),               # image attributes {width=60%}
 ]
 
 
