@@ -6,7 +6,7 @@ import pytest
 
 from toolchain.errors import InputError
 from toolchain.load.markdown import find_citations, parse_document
-from toolchain.load.source import SourceFile
+from toolchain.load.source import SourceFile, decode
 
 FRONT = """---
 lang: zh-CN
@@ -133,3 +133,13 @@ def test_citations(text: str, keys: list[str]) -> None:
     assert [c.key for c in found] == keys
     for citation in found:
         assert text[citation.location.column - 1:].startswith("@" + citation.key)
+
+
+def test_setext_headings_and_rules() -> None:
+    """``Title\\n=====`` and ``Title\\n-----`` are headings (levels 1 and 2); a lone ``---`` is a rule."""
+    text = "---\nlang: en\ntitle: T\n---\n\nIntroduction {#sec-intro}\n============\n\nText.\n\nMethods\n-------\n\nMore.\n\n---\n\nAfter.\n"
+    document = parse_document(decode("manuscript/en.md", text.encode()), "en")
+    headings = document.headings
+    assert [(h.level, h.title, h.identifier, h.span.start.line) for h in headings] == [(1, "Introduction", "sec-intro", 6), (2, "Methods", "", 11)]
+    assert [b.kind for b in document.blocks if b.kind != "heading"] == ["paragraph", "paragraph", "rule", "paragraph"]
+    assert len(document.units(2)) == 2

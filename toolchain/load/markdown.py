@@ -18,6 +18,8 @@ FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
 DIV_FENCE = re.compile(r"^\s*:::")
+SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+LIST_OR_TABLE = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|\|)")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Pandoc citation keys: start with a letter, digit or _, may hold internal punctuation.
 KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
@@ -254,6 +256,14 @@ def split_blocks(source: SourceFile, body_start: int) -> Iterator[Block]:
             section += 1
             yield make_heading(source, line_start, line, heading, section)
             continue
+        underline = SETEXT.match(line)
+        if underline and len(current) == 1 and not LIST_OR_TABLE.match(current[0][1]):
+            # a setext heading: one line of text underlined with === (level 1) or --- (level 2)
+            (text_start, text_line), current = current[0], []
+            section += 1
+            level = 1 if underline.group(1).startswith("=") else 2
+            yield heading_block(source, text_start, line_start + len(line), text_line.strip(), level, section)
+            continue
         if DIV_FENCE.match(line):
             yield from flush()
             yield Block("div", Span.of(source, line_start, line_start + len(line)), section)
@@ -265,16 +275,19 @@ def split_blocks(source: SourceFile, body_start: int) -> Iterator[Block]:
 
 
 def make_heading(source: SourceFile, start: int, line: str, match: re.Match[str], section: int) -> Block:
+    """Build an ATX heading block (``## Title {#id}``)."""
+    return heading_block(source, start, start + len(line), match.group(2), len(match.group(1)), section)
+
+
+def heading_block(source: SourceFile, start: int, end: int, title: str, level: int, section: int) -> Block:
     """Build a heading block, separating its {#id .class} attributes from its title."""
-    title = match.group(2)
     identifier = ""
     attributes = ATTRIBUTES.search(title)
     if attributes:
         title = title[: attributes.start()]
         id_match = re.search(r"#([\w:.-]+)", attributes.group(1))
         identifier = id_match.group(1) if id_match else ""
-    span = Span.of(source, start, start + len(line))
-    return Block("heading", span, section, len(match.group(1)), title.strip(), identifier)
+    return Block("heading", Span.of(source, start, end), section, level, title.strip(), identifier)
 
 
 def classify(source: SourceFile, start: int, end: int, section: int) -> Block:
@@ -285,6 +298,8 @@ def classify(source: SourceFile, start: int, end: int, section: int) -> Block:
     lines = body.split("\n")
     if FENCE.match(lines[0]):
         kind = "code"
+    elif len(lines) == 1 and re.fullmatch(r" {0,3}([-*_])( *\1){2,} *", lines[0]):
+        kind = "rule"  # a horizontal rule: no paragraph to align
     elif not stripped:
         kind = "comment"
     elif len(lines) > 1 and TABLE_RULE.match(lines[1]) and "|" in lines[0]:
