@@ -380,12 +380,13 @@ def test_a_collapsed_range_links_every_work_in_it(variant_xml: Path) -> None:
 
 
 def test_floats_get_labels_and_ids(variant_xml: Path) -> None:
-    """表 1 / 图 1 move into <label>, the table id moves to <table-wrap>, every sec has an id."""
+    """A typed 表 1 / 图 1 leaves the caption for a <label> numbered as printed (表1), the table id moves
+    to <table-wrap>, every sec has an id."""
     root = parse(variant_xml).getroot()
     table = root.find("body//table-wrap")
-    assert (table.get("id"), table.findtext("label"), table.findtext("caption/p")) == ("tbl-studies", "表 1", "维持治疗研究")
+    assert (table.get("id"), table.findtext("label"), table.findtext("caption/p")) == ("tbl-studies", "表1", "维持治疗研究")
     figure = root.find("body//fig")
-    assert (figure.get("id"), figure.findtext("label"), figure.findtext("caption/p")) == ("fig-flow", "图 1", "研究流程")
+    assert (figure.get("id"), figure.findtext("label"), figure.findtext("caption/p")) == ("fig-flow", "图1", "研究流程")
     assert figure.find("graphic").get("{http://www.w3.org/1999/xlink}href") == "figures/flow.png"
     assert root.find("sub-article//table-wrap").findtext("label") == "Table 1"
     assert all(s.get("id") for s in root.iter("sec"))

@@ -6,10 +6,10 @@ How a glossary form is found in (masked) prose, by every rule of this family and
   abbreviation starting lower-case may be capitalised: Allo-HSCT). English forms also match
   their plural (inhibitors, malignancies, RCTs), and quotation marks around a word of a form do
   not hide it (“7+3” regimen). So CR does not occur in CRi, while FLT3-ITD holds FLT3 and ITD.
-- Forms containing Chinese as written; one of 3 or more characters counts wherever it stands,
+- Forms containing Chinese as written; one of 4 or more characters counts wherever it stands,
   a shorter one only where jieba (with every glossary form as a user word) cuts a word at both
-  its ends (自噬 in 抑制自噬, not in 来自噬菌体): a long term is unambiguous, while a two-character
-  one is often a piece of another word. This gives no false match on our manuscript.
+  its ends (自噬 in 抑制自噬, not in 来自噬菌体; 低血糖 not in 降低血糖): a long term is
+  unambiguous, while a two- or three-character one is often a piece of other words.
 - Of overlapping occurrences the longest counts ("top"); the shorter ones inside it are kept
   as shadowed (FLT3 inside FLT3抑制剂), so that they can still answer for a term on the
   other side without demanding one themselves.
@@ -22,10 +22,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.check._segment import segmenter
-from toolchain.check._text import CJK
+from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.load.glossary import Glossary, Term
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+# Where Chinese meets a Latin letter or digit inside a form (程序性死亡受体1, FLT3野生型), a text that
+# spaces Chinese and Latin (ZH002 cjk-latin-spacing = space) writes a space the glossary may not.
+CJK_LATIN_EDGE = re.compile(f"(?<=[{CJK_CHAR}])[ \t]*(?=[A-Za-z0-9\u0370-\u03ff])|(?<=[A-Za-z0-9\u0370-\u03ff])[ \t]*(?=[{CJK_CHAR}])")
 SPACE_GAP = re.compile("[\"'”’]?\\s+[\"'“‘]?")  # a space in a form; quotes may close/open
 COMMA_GAP = re.compile(r",?\s+")
 
@@ -161,6 +164,8 @@ class Matcher:
             else:
                 self.by_char.setdefault(form.text[0], []).append(form)
         self.first_chars = re.compile("[" + re.escape("".join(self.by_char)) + "]") if self.by_char else None
+        self.spaced = {f.text: re.compile(spaced_form(f.text)) for forms in self.by_char.values() for f in forms
+                       if CJK_LATIN_EDGE.search(f.text)}
         self.user_words = tuple(sorted({f.text for f in self.forms if f.lang == "zh"}))
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
 
@@ -184,8 +189,8 @@ class Matcher:
         for hit in self.first_chars.finditer(text) if self.first_chars else ():
             start = hit.start()
             for form in self.by_char[hit.group()]:
-                end = start + len(form.text)
-                if text.startswith(form.text, start) and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
+                end = self.form_end(form, text, start)
+                if end is not None and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
                     found.append((form, start, end))
         found.sort(key=lambda f: (f[1] - f[2], f[1]))
         covered = bytearray(len(text))
@@ -199,11 +204,25 @@ class Matcher:
             result.append(Occurrence(form, start, end, top))
         return tuple(sorted(result, key=lambda o: (o.start, o.end)))
 
+    def form_end(self, form: Form, text: str, start: int) -> int | None:
+        """Where a form holding Chinese, found at ``start``, ends (spaces at its Chinese–Latin edges allowed)."""
+        spaced = self.spaced.get(form.text)
+        if spaced is None:
+            return start + len(form.text) if text.startswith(form.text, start) else None
+        match = spaced.match(text, start)
+        return match.end() if match else None
+
     def word_like(self, text: str, form: Form, start: int, end: int) -> bool:
-        """Whether a Chinese form stands as a word (3+ characters, or cut so by jieba)."""
-        if not CJK.search(form.text) or len(form.text) >= 3:
+        """Whether a Chinese form stands as a word (4+ characters, or cut so by jieba)."""
+        if not CJK.search(form.text) or len(form.text) >= 4:
             return True
         return segmenter(self.user_words).aligned(text, start, end)
+
+
+def spaced_form(form: str) -> str:
+    """A regular expression for a form that allows a space (or none) where Chinese meets Latin."""
+    pieces = CJK_LATIN_EDGE.split(form)
+    return "[ \t]?".join(re.escape(piece) for piece in pieces)
 
 
 def latin_edges_free(text: str, start: int, end: int) -> bool:

@@ -219,9 +219,33 @@ def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Spa
         yield token, span, match.start("name"), entries
 
 
+ORGANISATION_FIELDS = ("author", "author-en", "editor", "institution", "institution-en", "publisher", "organization")
+SMALL_WORDS = frozenset({"and", "of", "for", "the", "on", "in", "de", "du", "des", "et"})
+
+
+def organisation_acronyms(entry: Entry) -> set[str]:
+    """Acronyms of the organisations that authored or issued a work: WHO, ADA, FDA (U.S. Food and Drug …)."""
+    found = set()
+    for field in ORGANISATION_FIELDS:
+        for name in parse_names(entry.fields.get(field, "")) if field.startswith(("author", "editor")) else [Name("", "", entry.fields.get(field, ""))]:
+            words = [w for w in re.split(r"[^0-9A-Za-z]+", fold(name.literal)) if w and w not in SMALL_WORDS]
+            if len(words) > 1:
+                initials = "".join(w[0] for w in words)
+                found.add(initials)
+                found.update(initials[i:] for i in range(len(initials) - 2))  # U.S. FDA: usfda, sfda, fda
+            found.update(re.sub(r"[^0-9a-z]", "", fold(m)) for m in re.findall(r"\(([^()]+)\)", name.literal))  # … Network (NCCN)
+    return found
+
+
 def mentions(entry: Entry, token: str) -> bool:
-    """Whether a trial name occurs as whole words in the entry's title/shorttitle/note/keywords."""
+    """Whether a trial name occurs as whole words in the entry's title/shorttitle/note/keywords.
+
+    An organisation's acronym standing before its own publication (FDA[@label], WHO[@report]) names
+    the work's author, not a trial, and counts too.
+    """
     wanted = re.sub(r"[^0-9a-z]", "", fold(token))
+    if wanted in organisation_acronyms(entry):
+        return True
     for field in TRIAL_FIELDS:
         words = [w for w in re.split(r"[^0-9a-z]+", fold(entry.fields.get(field, ""))) if w]
         for i in range(len(words)):

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolchain.check._text import aligned_units, mask_non_prose
+from toolchain.check._text import aligned_units, mask_non_prose, section_units
 from toolchain.load import Project
-from toolchain.load.markdown import Citation, Document, find_citations
+from toolchain.load.markdown import Citation, Document, find_citations, mask
 from toolchain.load.source import Location, Span
 
 NUMBER = r"\d{1,3}"
@@ -16,6 +16,33 @@ ITEM = rf"{NUMBER}(?:\s*[-–—~～]\s*{NUMBER})?"
 # [12-16], [2,7], [3], ^[5]^, <sup>[1]</sup> (the tags are masked as non-prose); numbers only,
 # so t(8;21), [95% CI …], [^1] footnotes and [text](url) links never match.
 HAND_NUMBERED = re.compile(rf"\^?(?<!\!)\[\s*(?P<items>{ITEM}(?:\s*[,，、;；]\s*{ITEM})*)\s*\]\^?")
+
+
+# Cross references as Quarto and pandoc-crossref write them (@tbl-x, @fig-x, @sec-x, @eq-x): Pandoc
+# reads them as citations, the renderers resolve them against {#tbl-x} … (toolchain.render.crossref).
+CROSS_REFERENCE = re.compile(r"(?:tbl|fig|sec|eq)[-:]")
+IDENTIFIER = re.compile(r"\{#([^\s{}]+)")
+
+
+def is_cross_reference(key: str, project: Project) -> bool:
+    """Whether a cited key is a cross reference (its prefix says so and no entry has that key)."""
+    return bool(CROSS_REFERENCE.match(key)) and key not in project.bibliography.by_key
+
+
+CROSS_REFERENCE_USE = re.compile(r"(?<![A-Za-z0-9_])-?@((?:tbl|fig|sec|eq)[-:][A-Za-z0-9_:.\-]*[A-Za-z0-9_])")
+
+
+def cross_references(document: Document) -> Iterator[tuple[Span, int, int, str]]:
+    """Every cross reference of the prose, also right after a Chinese character (见@tbl-x): (span, start, end, id)."""
+    for span in document.text_spans:
+        text = mask(span.text, re.compile(r"<!--.*?-->", re.S), re.compile(r"`[^`\n]*`"))
+        for m in CROSS_REFERENCE_USE.finditer(text):
+            yield span, m.start(1) - 1, m.end(1), m.group(1)
+
+
+def identifiers(document: Document) -> set[str]:
+    """The ``{#id}`` attributes a document defines (headings, captions, figures, equations)."""
+    return set(IDENTIFIER.findall(document.source.text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +84,7 @@ def hand_numbers(document: Document) -> Iterator[HandNumber]:
 
 def first_citation_order(document: Document) -> list[str]:
     """Keys numbered as a numeric style numbers them: by first citation in the document."""
-    return list(dict.fromkeys(c.key for c in document.citations))
+    return list(dict.fromkeys(c.key for c in document.citations if not CROSS_REFERENCE.match(c.key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +99,14 @@ class CitationGap:
 def citation_gaps(project: Project) -> Iterator[CitationGap]:
     """Keys cited on one side of an aligned zh/en unit pair but not on the other."""
     zh, en = project.zh, project.en
-    unequal = {s for s in range(len(zh.headings) + 1) if len(zh.units(s)) != len(en.units(s))}
+    unequal = {s for s in range(len(zh.headings) + 1) if len(section_units(zh, s)) != len(section_units(en, s))}
     section_of = {id(b.span): b.section for b in zh.blocks}
     for kind, zh_span, en_span in aligned_units(zh, en):
         if kind in ("title", "keyword", "heading"):
             continue
         if kind == "paragraph" and section_of.get(id(zh_span)) in unequal:
             continue  # the paragraphs are misaligned (ALIGN002 says so): comparing would cascade
-        zh_cites, en_cites = find_citations(zh_span), find_citations(en_span)
+        zh_cites, en_cites = ([c for c in find_citations(span) if not is_cross_reference(c.key, project)] for span in (zh_span, en_span))
         zh_keys, en_keys = {c.key for c in zh_cites}, {c.key for c in en_cites}
         for citations, other_keys, other, lang in ((zh_cites, en_keys, en_span, "en"), (en_cites, zh_keys, zh_span, "zh")):
             reported = set()

@@ -28,6 +28,8 @@ from types import ModuleType
 # Glossary terms must come out as one token (维奈克拉, not 维奈/克拉) without swallowing their
 # neighbours: on the scale of jieba's commonest words (来 161 501), a path through a term then
 # still loses to a natural two-word reading of the same characters (来自/噬菌体 beats 来/自噬/菌体).
+# A term jieba already knows keeps its own frequency: boosted, 低血糖 (hypoglycaemia) would cut
+# 降低血糖 (lowering blood glucose) as 降/低血糖.
 USER_WORD_FREQ = 100_000
 QUERY_CHUNK = 900  # SQLite's historical limit on bound parameters is 999
 
@@ -146,7 +148,7 @@ class Segmenter:
         self.user = set(words)
         self.base.fetch({w[:i] for w in words for i in range(1, len(w) + 1)})
         for word in sorted(self.user):
-            self.tokenizer.add_word(word, freq=max(USER_WORD_FREQ, self.base.freq.get(word, 0)))
+            self.tokenizer.add_word(word, freq=self.base.freq.get(word) or USER_WORD_FREQ)
         for word, freq in self.base.freq.items():
             self._take(word, freq)
         self.cuts: dict[str, tuple[tuple[int, int], ...]] = {}

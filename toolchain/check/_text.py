@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
-from toolchain.load.markdown import Document
+from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Span
 
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -36,7 +36,7 @@ NON_PROSE = [
     re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
     re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
     re.compile(r"\[\^[^\]\s]+\](?::)?"),                  # footnote marks [^1] and definitions [^1]:
-    re.compile(r"^(?:Table)?:(?=[ \t])", re.M),           # a table caption line (: 主要结果 / Table: …)
+    re.compile(r"^[ \t]*(?:Table)?:(?=[ \t])", re.M),     # a table caption line (: 主要结果 / Table: …), maybe indented
     re.compile(r"\{[^{}]*\bwidth=[^{}]*\}"),               # image attributes {width=60%}
 ]
 
@@ -68,10 +68,31 @@ def prose_spans(document: Document) -> Iterator[tuple[Span, str]]:
         yield span, mask_non_prose(span.text)
 
 
+def footnote_label(block: Block) -> str:
+    """The label of a footnote definition block (``[^1]: …`` → ``1``), '' for any other block."""
+    return block.footnote_label
+
+
+def section_units(document: Document, section: int) -> tuple[Block, ...]:
+    """A section's paragraph-like blocks, footnote definitions left out (see Document.units)."""
+    return document.units(section)
+
+
+def footnotes(document: Document) -> dict[str, Block]:
+    """Footnote definitions by label (the first, if a label is defined twice)."""
+    found: dict[str, Block] = {}
+    for block in document.blocks:
+        label = footnote_label(block)
+        if label:
+            found.setdefault(label, block)
+    return found
+
+
 def aligned_units(zh: Document, en: Document) -> Iterator[tuple[str, Span, Span]]:
     """Pairs of aligned units: title, abstract paragraphs, keywords, headings, body paragraphs.
 
-    Yields (kind, zh span, en span); the kind is title | abstract | keyword | heading | paragraph.
+    Yields (kind, zh span, en span); the kind is title | abstract | keyword | heading | paragraph |
+    footnote (definitions pair by label, wherever they stand).
     """
     if zh.title and en.title:
         yield "title", zh.title, en.title
@@ -85,5 +106,9 @@ def aligned_units(zh: Document, en: Document) -> Iterator[tuple[str, Span, Span]
     for a, b in zip(zh.headings, en.headings):
         yield "heading", a.span, b.span
     for section in range(min(len(zh.headings), len(en.headings)) + 1):
-        for a, b in zip(zh.units(section), en.units(section)):
+        for a, b in zip(section_units(zh, section), section_units(en, section)):
             yield "paragraph", a.span, b.span
+    en_notes = footnotes(en)
+    for label, note in footnotes(zh).items():
+        if label in en_notes:
+            yield "footnote", note.span, en_notes[label].span

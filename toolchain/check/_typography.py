@@ -14,7 +14,7 @@ from functools import cache
 
 from toolchain.check._text import CJK_CHAR, non_prose_ranges
 from toolchain.check.diagnostic import Finding
-from toolchain.load.markdown import Document
+from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location, Span
 
 HIDDEN = "\x00"  # stands for a masked character in prose_units' text
@@ -33,7 +33,7 @@ UNITS = frozenset({
 # punctuation or the end of the text.
 SHORT_UNITS = frozenset({"g", "d", "h"})
 ORDINALS = frozenset({"st", "nd", "rd", "th"})
-NUMBER_LETTERS = re.compile(f"(?<![{LETTER}0-9.])(\\d+(?:\\.\\d+)?)([{LETTER}µ]+)")
+NUMBER_LETTERS = re.compile(f"(?<![{LETTER}0-9.,])(\\d{{1,3}}(?:,\\d{{3}})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)([{LETTER}µ]+)")
 SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
 RANGE = re.compile(
     f"(?<![{LETTER}0-9.\\-‐-―−~～])(\\d+(?:\\.\\d+)?)([%‰]?)([ \\t]*([-~～—–－〜―‒−])[ \\t]*)(\\d+(?:\\.\\d+)?)(?![0-9])"
@@ -53,11 +53,16 @@ class Range:
     connector: str
 
 
+def is_table(block: Block) -> bool:
+    """Whether a block is a table (pipe, simple, multiline or grid: the loader tells)."""
+    return block.kind == "table"
+
+
 def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
     """Title, abstract, keywords, headings and paragraph-like blocks with their masked text."""
     spans = [document.title] if document.title else []
     spans += [*document.abstract, *document.keywords]
-    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or b.kind != "table"))]
+    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
     for span in spans:
         yield span, opaque(span.text)
 

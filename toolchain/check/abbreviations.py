@@ -70,16 +70,39 @@ def mentions(project: Project) -> list[tuple[str, Term, list[Mention]]]:
     return _LAST[1]
 
 
+def trial_names(project: Project) -> frozenset[str]:
+    """Names the bibliography gives its works (``keywords``, ``shortname``, ``shorttitle``), casefolded."""
+    names = set()
+    for entry in project.bibliography.entries:
+        for field in ("keywords", "shortname", "shorttitle"):
+            names.update(part.strip().casefold() for part in re.split(r"[,;]", entry.fields.get(field, "")) if part.strip())
+    return frozenset(names)
+
+
+def in_trial_name(text: str, start: int, end: int, names: frozenset[str]) -> bool:
+    """Whether text[start:end] is part of a hyphenated name the bibliography knows (HF in DAPA-HF).
+
+    A trial's name is read as a name: DAPA-HF neither uses nor needs the abbreviation HF.
+    """
+    left, right = start, end
+    while left > 0 and (text[left - 1].isalnum() or text[left - 1] == "-") and text[left - 1].isascii():
+        left -= 1
+    while right < len(text) and (text[right].isalnum() or text[right] == "-") and text[right].isascii():
+        right += 1
+    return (left, right) != (start, end) and text[left:right].strip("-").casefold() in names
+
+
 def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]:
     """Find the abbreviations of each unit and read each mention."""
     found = matcher(project.glossary)
+    names = trial_names(project)
     for unit, spans in units(project):
         lang = "zh" if unit.startswith("Chinese") else "en"
         by_term: dict[int, list[Mention]] = {}
         for span in spans:
             text = mask_non_prose(span.text)
             for o in found.find(text):
-                if o.form.kind == "abbr":
+                if o.form.kind == "abbr" and not in_trial_name(text, o.start, o.end, names):
                     term = project.glossary.terms[o.form.term]
                     by_term.setdefault(o.form.term, []).append(read_mention(span, text, o.start, o.end, term, lang))
         for index, items in by_term.items():

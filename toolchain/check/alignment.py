@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from toolchain.check._text import section_units
 from toolchain.check.diagnostic import Finding
 from toolchain.check.registry import rule
 from toolchain.load import Project
@@ -46,7 +47,7 @@ def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
     Why: aligned paragraphs are how terms, numbers and citations are compared.
     """
     for section, zh, en in aligned_sections(project):
-        zh_units, en_units = zh.units(section), en.units(section)
+        zh_units, en_units = section_units(zh, section), section_units(en, section)
         if len(zh_units) != len(en_units):
             title = zh.headings[section - 1].title if section else "(before the first heading)"
             longer, shorter = (zh_units, en_units) if len(zh_units) > len(en_units) else (en_units, zh_units)

@@ -1,7 +1,8 @@
 """Numbers: every aligned zh/en unit states the same numbers.
 
 Numbers are compared as multisets after normalisation (1,000 = 1000, 76.9 % = 76.9%, .05 =
-0.05; a range is its two ends, whatever joins them). Names that hold digits are not numbers:
+0.05, 890万 = 8.9 million, 2019年11月 = November 2019; a range is its two ends, whatever joins
+them; the parts of a fraction in words, one-third or 三分之一, only excuse 1/3). Names that hold digits are not numbers:
 glossary terms (FMS样酪氨酸激酶3, IL-15), letters glued to digits (FLT3, CD34, AAML1031,
 F691L, 2021YFC2500300), t(8;21), 7+3, superscripts, and the English gloss of a Chinese
 abbreviation definition （FMS-like tyrosine kinase 3，FLT3）.
@@ -13,7 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
+from toolchain.check._glossary_forms import spaced_form
+from toolchain.check._references_text import HAND_NUMBERED
 from toolchain.check._text import aligned_units, mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.diagnostic import Finding
@@ -28,10 +32,37 @@ ZH_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六"
 EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
             "twice": 2, "once": 1, "a": 1, "an": 1, "single": 1, "both": 2}
 WEAK_WORDS = frozenset({"one", "once", "a", "an", "single", "both"})
-# A Chinese numeral counts only before a measure word (两组, 三个疗程), not in words like 三尖杉.
-MEASURE_WORDS = "个例名位组项种类次年月周天日倍条份"
-ZH_NUMBER = re.compile(f"(?<![第数几])[一二两三四五六七八九十]{{1,3}}(?=[{MEASURE_WORDS}])")
+# A Chinese numeral counts only before a measure word (两组, 三个疗程, 三点, 四联, 三期), not in
+# words like 三尖杉.
+MEASURE_WORDS = "个例名位组项种类次年月周天日倍条份点联期剂"
+ZH_NUMBER = re.compile(f"(?<![第数几])[一二两三四五六七八九十]{{1,3}}(?=[余多]?[{MEASURE_WORDS}])")  # 十余项 = more than ten
 EN_NUMBER = re.compile(r"\b(" + "|".join(EN_WORDS) + r")\b", re.IGNORECASE)
+# Fractions in words (约1/3 = about one-third; 三分之一 = one-third, 1/3): their parts only excuse,
+# since "third" is also an ordinal (the third trial = 第三项试验) and "half" has no Chinese numeral.
+EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
+                "fifth": 5, "fifths": 5}
+EN_FRACTION = re.compile(r"\b(" + "|".join(EN_FRACTIONS) + r")\b", re.IGNORECASE)
+ZH_FRACTION = re.compile("([一二三四五六七八九十]{1,2})分之([一二三四五六七八九十]{1,2})")
+# Multiples in words (2倍 = twofold, doubled) and Roman numerals (Ⅲ期 = phase 3 = phase III, NYHA
+# Ⅱ～Ⅳ级 = class II–IV) only excuse: a translator may write either form on either side.
+EN_MULTIPLES = {"double": 2, "doubled": 2, "doubling": 2, "triple": 3, "tripled": 3, "twofold": 2, "threefold": 3,
+                "fourfold": 4, "fivefold": 5, "tenfold": 10}
+EN_MULTIPLE = re.compile(r"\b(" + "|".join(EN_MULTIPLES) + r")\b", re.IGNORECASE)
+ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+UNICODE_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}
+ROMAN = r"(?:VIII|VII|VI|IV|IX|V|X|III|II|I)"
+ROMAN_RUN = f"{ROMAN}(?:\\s*[/～~–-]\\s*{ROMAN})*"
+ROMAN_NUMERALS = {
+    "zh": re.compile(f"(?<![A-Za-z])({ROMAN_RUN})(?=\\s*[期级型类度])"),
+    "en": re.compile(f"\\b(?:[Pp]hase|[Cc]lass|[Gg]rade|[Ss]tage|[Tt]ype)s?\\s+({ROMAN_RUN})\\b"),
+}
+# Month names: “2019年11月” is “November 2019”. May is a month only next to a day or a year.
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+EN_MONTH = re.compile(r"\b(?:(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|(January|February|March|April|June|July|August|"
+                      r"September|October|November|December)\b|May(?=\s+\d)|(?<=\d\s)May\b)")
+# Large-number words: 6,430万 = 64.3 million; 1.2亿 = 120 million.
+MULTIPLIERS = {"zh": re.compile(r"\s*(万|亿)"), "en": re.compile(r"\s+(thousand|million|billion)\b")}
+SCALE = {"万": 4, "亿": 8, "thousand": 3, "million": 6, "billion": 9}
 GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
 DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+")
 NAMES = [
@@ -41,7 +72,9 @@ NAMES = [
     re.compile(f"(?<=[{LETTER}])~[^~\\s]{{1,12}}~"),               # subscripts CO~2~
     # the English gloss inside a Chinese abbreviation definition: （FMS-like tyrosine kinase 3，FLT3）
     re.compile(r"[（(]\s*[A-Za-z][^（）()\n]*?[，,]\s*[A-Za-z][\w/+\-]*\s*[）)]"),
+    HAND_NUMBERED,                                                 # citation numbers typed by hand [3] (REF012)
 ]
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +98,7 @@ def glossary_names(glossary: Glossary) -> re.Pattern[str] | None:
     named = sorted((f for f in forms if re.search(r"[0-9一二两三四五六七八九十]", f)), key=len, reverse=True)
     if not named:
         return None
-    return re.compile("|".join(re.escape(f) for f in named), re.IGNORECASE)
+    return re.compile("|".join(spaced_form(f) for f in named), re.IGNORECASE)
 
 
 def blank(text: str, pattern: re.Pattern[str] | None) -> str:
@@ -76,8 +109,8 @@ def blank(text: str, pattern: re.Pattern[str] | None) -> str:
 
 
 def canonical(text: str) -> str:
-    """1,000 → 1000; 03 → 3; .05 → 0.05."""
-    text = text.replace(",", "")
+    """1,000 → 1000; 03 → 3; .05 → 0.05; full-width １２ → 12 (ZH005 reports the width)."""
+    text = text.translate(FULL_WIDTH_DIGITS).replace(",", "")
     whole, _, fraction = text.partition(".")
     whole = whole.lstrip("0") or "0"
     return f"{whole}.{fraction}" if fraction else whole
@@ -97,18 +130,49 @@ def extract(text: str, lang: str, names: re.Pattern[str] | None) -> list[Number]
     masked = blank(mask_non_prose(text), names)
     for pattern in NAMES:
         masked = blank(masked, pattern)
-    found = [Number(canonical(m.group()), m.group(), m.start(), m.end())
+    found = [Number(scaled(m.group(), masked, m.end(), lang), m.group(), m.start(), m.end())
              for m in DIGITS.finditer(masked) if not is_name(masked, m.start(), m.end())]
     if lang == "zh":
+        fractions = [(m.start(), m.end()) for m in ZH_FRACTION.finditer(masked)]
+        for m in ZH_FRACTION.finditer(masked):
+            found += [Number(str(zh_value(m.group(i))), m.group(i), m.start(i), m.end(i), weak=True) for i in (1, 2) if zh_value(m.group(i))]
         for m in ZH_NUMBER.finditer(masked):
             value = zh_value(m.group())
-            if value:
+            if value and not any(s <= m.start() < e for s, e in fractions):
                 found.append(Number(str(value), m.group(), m.start(), m.end(), weak=value == 1))
     else:
         for m in EN_NUMBER.finditer(masked):
             word = m.group().lower()
             found.append(Number(str(EN_WORDS[word]), m.group(), m.start(), m.end(), weak=word in WEAK_WORDS))
+        for m in EN_FRACTION.finditer(masked):
+            found.append(Number(str(EN_FRACTIONS[m.group().lower()]), m.group(), m.start(), m.end(), weak=True))
+        for m in EN_MONTH.finditer(masked):
+            name = m.group(1) or m.group(2) or "May"
+            month = next(i for i, full in enumerate(MONTHS, 1) if full.startswith(name[:3]))
+            found.append(Number(str(month), m.group(), m.start(), m.end()))
+    found += roman_numerals(masked, lang)
     return sorted(found, key=lambda n: n.start)
+
+
+def roman_numerals(masked: str, lang: str) -> list[Number]:
+    """Roman numerals (Ⅲ, phase III, II～IV级) and, in English, multiples in words, as weak numbers."""
+    found = [Number(str(UNICODE_ROMAN[c]), c, i, i + 1, weak=True) for i, c in enumerate(masked) if c in UNICODE_ROMAN]
+    for m in ROMAN_NUMERALS[lang].finditer(masked):
+        for part in re.finditer(ROMAN, m.group(1)):
+            found.append(Number(str(ROMAN_VALUES[part.group()]), part.group(), m.start(1) + part.start(), m.start(1) + part.end(), weak=True))
+    if lang == "en":
+        found += [Number(str(EN_MULTIPLES[m.group().lower()]), m.group(), m.start(), m.end(), weak=True) for m in EN_MULTIPLE.finditer(masked)]
+    return found
+
+
+def scaled(text: str, masked: str, end: int, lang: str) -> str:
+    """The canonical value of a number, multiplied out when 万/亿 or million/billion follows it."""
+    value = canonical(text)
+    multiplier = MULTIPLIERS[lang].match(masked, end)
+    if not multiplier:
+        return value
+    exact = Decimal(value).scaleb(SCALE[multiplier.group(1)])
+    return canonical(format(exact.normalize(), "f"))
 
 
 def zh_value(numeral: str) -> int:

@@ -10,7 +10,7 @@ from toolchain.check._references_bib import WorkIdentity, field_location, litera
 from toolchain.check._references_data import identifier_rules, reference_table
 from toolchain.check._references_format import format_references
 from toolchain.check._references_render import rendering_gaps
-from toolchain.check._references_text import citation_gaps, first_citation_order, hand_numbers
+from toolchain.check._references_text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.errors import RenderError
@@ -33,12 +33,19 @@ def entry_location(project: Project, key: str) -> Location:
 def unresolved_citation(project: Project) -> Iterator[Finding]:
     """A citation key has no entry in references.bib.
 
-    Why: Pandoc prints the bare key and a warning nobody reads; the reference is lost.
+    Why: Pandoc prints the bare key and a warning nobody reads; the reference is lost. A cross
+    reference (``@tbl-x``, ``@fig-x``, ``@sec-x``, ``@eq-x``) must name an ``{#id}`` of the manuscript.
     Example: zh.md ``……疗效显著[@xuan2002]。`` when the bib defines only ``xuan2020``.
     """
     keys = project.bibliography.by_key
+    defined = {i for d in project.documents for i in identifiers(d)}
     for document in project.documents:
+        for span, start, end, key in cross_references(document):
+            if key not in defined and key not in keys:
+                yield Finding(span.location(start, end), f"cross reference “@{key}” names no {{#{key}}} in zh.md or en.md")
         for citation in document.citations:
+            if is_cross_reference(citation.key, project):
+                continue
             if citation.key not in keys:
                 close = [k for k in keys if k.lower() == citation.key.lower()]
                 hint = f"; did you mean “{close[0]}”?" if close else ""

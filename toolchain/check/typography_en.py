@@ -78,7 +78,8 @@ def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
     symbols = [str(s) for s in options.get("symbols", ())]
     if not symbols:
         return
-    names = "|".join(re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)
+    names = "|".join(f"(?i:{re.escape(s)})" if len(s) == 1 else re.escape(s) for s in sorted(symbols, key=len, reverse=True))
     # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
     # ratio of two letters or more (HR 0.24) — directly by its value
     bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")

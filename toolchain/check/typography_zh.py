@@ -13,6 +13,7 @@ from toolchain.check._typography import (
     UNITS,
     excerpt,
     finding,
+    is_table,
     number_unit_findings,
     prose_units,
     range_connector_findings,
@@ -80,12 +81,30 @@ def paren_pairs(masked: str) -> Iterator[tuple[int, int | None]]:
 
 def chinese_parens(masked: str, open_: int, close: int) -> bool:
     """Whether a (…) pair belongs to Chinese text: it holds Chinese or stands next to it."""
+    before = masked[open_ - 1] if open_ else ""
+    if before == "/":
+        return False  # a compound unit's denominator, mL/(min·1.73 m^2^), mg/(kg·d): GB 3101-1993, 3.2
     if CJK.search(masked, open_ + 1, close):
         return True
-    before = masked[open_ - 1] if open_ else ""
     if before and (before.isalnum() and not CJK.match(before)):
         return False  # t(8;21), Biology(Basel): part of a name
     return any(CJK_OR_PUNCT.match(c) for c in (nearest(masked, open_, -1), nearest(masked, close, 1)) if c)
+
+
+def joins_digits(masked: str, i: int) -> bool:
+    """Whether the mark at ``i``, between two digits, belongs to a number or a name, not to the clause.
+
+    A decimal point or ratio (2.5, 1:2), a thousands separator (1,000), chemical locants
+    (1,2-二氯乙烷) and marks inside half-width parentheses (t(8;21)) do; a comma or semicolon
+    that merely separates two numbers of a Chinese clause (*HR*=0.86,95%CI) does not.
+    """
+    ch, after = masked[i], masked[i + 1:i + 16]
+    if ch in ".:":
+        return True
+    line = masked[masked.rfind("\n", 0, i) + 1:i]
+    if line.count("(") > line.count(")"):
+        return True
+    return ch == "," and bool(re.match(r"\d{3}(?!\d)|\d+(?:,\d+)*-", after))
 
 
 def half_width_marks(masked: str) -> Iterator[int]:
@@ -94,7 +113,9 @@ def half_width_marks(masked: str) -> Iterator[int]:
         if ch not in ",;:?!.":
             continue
         prev, nxt = masked[i - 1:i], masked[i + 1:i + 2]
-        if ch in ",.;:" and prev.isdigit() and nxt.isdigit():
+        if prev.isdigit() and nxt.isdigit() and ch in ",.;:":
+            if not joins_digits(masked, i):
+                yield i  # *HR*=0.86,95%CI: a Chinese clause's comma between two numbers
             continue  # 1,000  2.5  1:2  t(8;21)
         if ch == ".":
             if "." in (prev, nxt):
@@ -181,9 +202,15 @@ BOUNDARY = re.compile(f"(?<=[{CJK_CHAR}])[ \\t]*(?=[{LATIN_SIDE}])|(?<=[{LATIN_S
 
 
 def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
-    """Every boundary between Chinese and Latin letters or digits: (span, start, end of the spaces)."""
+    """Every boundary between Chinese and Latin letters or digits: (span, start, end of the spaces).
+
+    In a table, a run of two or more spaces separates columns, not words.
+    """
+    tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
     for span, masked in prose_units(project.zh):
         for m in BOUNDARY.finditer(shape(masked)):
+            if id(span) in tables and m.end() - m.start() >= 2:
+                continue
             if span.text[m.start():m.end()] == masked[m.start():m.end()]:  # not a masked citation or comment
                 yield span, m.start(), m.end()
 

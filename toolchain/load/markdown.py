@@ -26,6 +26,9 @@ KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
 CITE_GROUP = re.compile(r"\[[^\[\]]*?@" + KEY + r"[^\[\]]*\]")
 CITE_IN_GROUP = re.compile(r"(?<![\w@])-?@(" + KEY + r")")
 CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
+# Pandoc's simple and multiline tables (columns under “-----  ------”) and grid tables (“+---+”)
+LAYOUT_TABLE_RULE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]+\+)+)[ \t]*$", re.MULTILINE)
+FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -63,6 +66,12 @@ class Block:
         return self.span.text
 
     @property
+    def footnote_label(self) -> str:
+        """The label of a footnote definition (``[^1]: …`` → ``1``), '' for any other block."""
+        match = FOOTNOTE_DEFINITION.match(self.span.text) if self.kind == "paragraph" else None
+        return match.group(1) if match else ""
+
+    @property
     def is_unit(self) -> bool:
         """Whether the block counts as a paragraph when aligning zh and en."""
         return self.kind in ("paragraph", "list", "table", "figure")
@@ -93,8 +102,12 @@ class Document:
         return tuple(b for b in self.blocks if b.kind == "heading")
 
     def units(self, section: int) -> tuple[Block, ...]:
-        """Paragraph-like blocks of one section, in order."""
-        return tuple(b for b in self.blocks if b.section == section and b.is_unit)
+        """Paragraph-like blocks of one section, in order; footnote definitions left out.
+
+        Pandoc places a footnote where it is referenced, wherever its definition stands, so a
+        translation may define it after the paragraph or at the end: it is aligned by its label.
+        """
+        return tuple(b for b in self.blocks if b.section == section and b.is_unit and not b.footnote_label)
 
     @property
     def text_spans(self) -> tuple[Span, ...]:
@@ -302,7 +315,7 @@ def classify(source: SourceFile, start: int, end: int, section: int) -> Block:
         kind = "rule"  # a horizontal rule: no paragraph to align
     elif not stripped:
         kind = "comment"
-    elif len(lines) > 1 and TABLE_RULE.match(lines[1]) and "|" in lines[0]:
+    elif (len(lines) > 1 and TABLE_RULE.match(lines[1]) and "|" in lines[0]) or LAYOUT_TABLE_RULE.search(body):
         kind = "table"
     elif re.fullmatch(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", stripped):
         kind = "figure"

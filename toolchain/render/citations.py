@@ -8,6 +8,7 @@ Pandoc's citeproc localises the whole list in the document's language, so a zh d
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -109,9 +110,45 @@ def write_items(items: list[dict], directory: Path, lang: str) -> Path:
     return path
 
 
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def localise_edition(node: dict, entry_lang: str) -> None:
+    """The edition in the work's own language (GB/T 7714-2015, 8.3).
+
+    Citeproc's zh-CN locale prints “7 版” for an English book in zh.pdf (“7th ed.” wanted), its
+    en-US locale “2nd ed.” for a Chinese book in en.pdf (“2 版” wanted).
+    """
+    nodes = [sequence[index] for sequence, index in inline_leaves([node], [])]
+    for number, gap, term in zip(nodes, nodes[1:], nodes[2:], strict=False):
+        if number["t"] != "Str" or gap["t"] != "Space" or term["t"] != "Str":
+            continue
+        if entry_lang == "en" and number["c"].isdigit() and term["c"].startswith("版"):
+            number["c"], term["c"] = ordinal(int(number["c"])), "ed." + term["c"][1:].removeprefix(".")
+        elif entry_lang == "zh" and re.fullmatch(r"\d+(st|nd|rd|th)", number["c"]) and term["c"].startswith("ed."):
+            number["c"], term["c"] = number["c"][:-2], "版" + term["c"][2:]
+
+
+def restore_organisations(node: dict, item: dict) -> None:
+    """An organisation named as it is written, not in capitals.
+
+    Styles that capitalise family names (GB/T 7714) capitalise a literal name too, “WORLD HEALTH
+    ORGANIZATION”; GB/T 7714-2015 (8.1.1) capitalises the surnames of persons only.
+    """
+    for role in ("author", "editor"):
+        for name in item.get(role, []):
+            literal = name.get("literal", "")
+            if literal and literal not in (*ET_AL.values(), "others") and literal.upper() != literal:
+                replace_term(node, literal.upper(), literal)
+
+
 def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[dict]) -> None:
-    """Give each reference its own language's "et al." and mark translated Chinese works."""
+    """Give each reference its own language's "et al." and edition, organisations their case; mark translations."""
     entries = project.bibliography.by_key
+    by_key = {i.get("id"): i for i in items}
     translated = {i["id"] for i in items if i.get("translated-from-chinese")}
     wrong = {"zh": ET_AL["en"], "en": ET_AL["zh"]}
     for div in divs(ast["blocks"], "csl-entry"):
@@ -123,6 +160,8 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
         replace_term(div, ET_AL["en"].upper(), ET_AL["en"])  # a style that upper-cases names catches the literal term too
         if entry_lang != lang:
             replace_term(div, wrong[entry_lang], ET_AL[entry_lang])
+            localise_edition(div, entry_lang)
+        restore_organisations(div, by_key.get(key, {}))
         if key in translated:
             paragraph = div["c"][1][-1]
             paragraph["c"].extend([{"t": "Space"}, {"t": "Str", "c": "(in"}, {"t": "Space"}, {"t": "Str", "c": "Chinese)"}])

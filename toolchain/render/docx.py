@@ -21,8 +21,11 @@ from lxml import etree
 
 from toolchain.load import Project
 from toolchain.render.ast import text_of
+from toolchain.render.docx_blocks import prepare_blocks
 from toolchain.render.docx_styles import restyle
+from toolchain.render.docx_xml import repair
 from toolchain.render.pandoc import ast_to_file, default_data_file
+from toolchain.render.pdf import font_paths
 
 CORE_NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -173,7 +176,7 @@ def core_properties(meta: dict, lang: str) -> bytes:
 
 
 def journal_captions(data: bytes, lang: str) -> bytes:
-    """document.xml with captions as the journal prints them: “图1　…” / “Figure 1 …”, not “图 1: …”."""
+    """document.xml with captions as the journal prints them (“图1　…” / “Figure 1 …”, not “图 1: …”), repaired (docx_xml.py)."""
     document = etree.fromstring(data)
     w = f"{{{W}}}"
     for paragraph in document.iter(f"{w}p"):
@@ -193,6 +196,7 @@ def journal_captions(data: bytes, lang: str) -> bytes:
         text = after.find(f"{w}t") if after is not None else None
         if text is not None and text.text and text.text.startswith(": "):  # Pandoc's separator, alone or merged
             text.text = ("\u3000" if lang == "zh" else "\u2003") + text.text[2:]
+    repair(document)
     return etree.tostring(document, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -226,8 +230,8 @@ def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: P
     kept = {k: v for k, v in meta.items() if k in KEEP_META}
     if lang == "zh":  # Pandoc's caption terms (图, 表) live in translations/zh-Hans.yaml; "zh-CN" finds none
         kept["lang"] = {"t": "MetaString", "c": "zh-Hans"}
-    document = {**ast, "meta": kept,
-                "blocks": front_matter(meta, lang) + copy.deepcopy(ast["blocks"])}
+    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths())
+    document = {**ast, "meta": kept, "blocks": front_matter(meta, lang) + body}
     # native_numbering: Word SEQ fields number the captions, labelled in the document language (图 1, Figure 1).
     ast_to_file(document, "docx+native_numbering", [f"--reference-doc={reference}", "--number-sections"], target, f"{lang}.docx",
                 cwd=project.root / "manuscript")

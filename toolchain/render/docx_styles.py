@@ -16,6 +16,8 @@ from lxml import etree
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LATIN, SONG, HEI, KAI = "Times New Roman", "SimSun", "SimHei", "KaiTi"
 PAGE = {"w": "11906", "h": "16838"}  # A4 in twentieths of a point
+TABLE_SIZE, SMALL_TABLE_SIZE = 9.0, 7.5  # 小五 for tables; a table too wide for the page gets smaller type
+TABLE_TEXT, SMALL_TABLE_TEXT = "TableText", "TableTextSmall"
 MARGINS = {"top": "1440", "right": "1800", "bottom": "1440", "left": "1800", "header": "851", "footer": "992", "gutter": "0"}
 TEXT_WIDTH = int(PAGE["w"]) - int(MARGINS["left"]) - int(MARGINS["right"])
 STYLE_ORDER = ("name", "aliases", "basedOn", "next", "link", "autoRedefine", "hidden", "uiPriority", "semiHidden",
@@ -78,6 +80,9 @@ def styles_for(lang: str) -> list[Style]:
         Style("Caption", "Caption", size=9, italic=False, align="center", before=60, after=120),
         Style("ImageCaption", "Image Caption", based="Caption", size=9, align="center"),
         Style("TableCaption", "Table Caption", based="Caption", size=9, align="center"),
+        # Table cells (docx_xml.py sets it on every paragraph in a table): 小五, no first-line indent.
+        Style(TABLE_TEXT, "Table Text", size=TABLE_SIZE, before=20, after=20, line=240, first_line=0, first_line_chars=0),
+        Style(SMALL_TABLE_TEXT, "Table Text Small", based=TABLE_TEXT, size=SMALL_TABLE_SIZE),
     ]
 
 
@@ -159,6 +164,7 @@ def restyle_styles(data: bytes, lang: str) -> bytes:
     put(paragraph, "spacing", PPR_ORDER, after="0", line="360", lineRule="auto")
     for spec in styles_for(lang):
         apply(styles, spec)
+    three_line_table(styles)
     for style in styles.iter(q("style")):  # character styles: black links, headings' linked styles in SimHei
         if style.get(q("type")) == "character" and style.find(q("rPr")) is not None:
             rpr = style.find(q("rPr"))
@@ -167,6 +173,33 @@ def restyle_styles(data: bytes, lang: str) -> bytes:
             if rpr.find(q("color")) is not None:
                 put(rpr, "color", RPR_ORDER, val="000000")
     return etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
+               "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")
+BORDER_ORDER = ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV", "tl2br", "tr2bl")
+
+
+def rule(parent: etree._Element, side: str, eighths: int) -> None:
+    """A single black border of ``eighths`` eighths of a point on ``side``."""
+    put(parent, side, BORDER_ORDER, val="single", sz=str(eighths), space="0", color="000000")
+
+
+def three_line_table(styles: etree._Element) -> None:
+    """Pandoc's table style "Table" as a three-line table (三线表): centred, rules above, below, under the head."""
+    style = next((s for s in styles.iter(q("style")) if s.get(q("styleId")) == "Table"), None)
+    if style is None:
+        return
+    tblpr = child(style, "tblPr", STYLE_ORDER)
+    put(tblpr, "jc", TBLPR_ORDER, val="center")
+    borders = put(tblpr, "tblBorders", TBLPR_ORDER)
+    rule(borders, "top", 12)
+    rule(borders, "bottom", 12)
+    for conditional in style.iter(q("tblStylePr")):
+        if conditional.get(q("type")) == "firstRow":
+            tcpr = child(conditional, "tcPr", ("pPr", "rPr", "tblPr", "trPr", "tcPr"))
+            cell_borders = child(tcpr, "tcBorders", ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders"))
+            rule(cell_borders, "bottom", 6)
 
 
 def restyle_document(data: bytes) -> bytes:

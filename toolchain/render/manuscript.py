@@ -12,7 +12,10 @@ from toolchain.load import Project
 from toolchain.load.metadata import Affiliation, Funding, Metadata
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
+from toolchain.render.crossref import resolve_cross_references
+from toolchain.render.intext import fix_in_text_citations
 from toolchain.render.pandoc import markdown_to_ast
+from toolchain.render.rawhtml import convert_inline_html
 
 LABELS = {
     "zh": {"abstract": "摘要", "keywords": "关键词", "doi": "DOI", "clc": "中图分类号", "document-code": "文献标志码",
@@ -178,7 +181,10 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
         "--metadata=link-citations:true",
     ]
     ast = markdown_to_ast(document.source.text, args, f"{lang} manuscript", cwd=project.root / "manuscript")
+    convert_inline_html(ast)
     fix_reference_languages(ast, project, lang, items)
+    fix_in_text_citations(ast, items, lang)
+    resolve_cross_references(ast, lang)
     title = document.title.text if document.title else ""
     ast["meta"].update(metadata_fields(project, lang, title))
     return ast, items

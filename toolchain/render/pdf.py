@@ -17,6 +17,7 @@ from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.render.ast import divs, text_of
 from toolchain.render.pandoc import ast_to
+from toolchain.render.pdf_layout import lay_out
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -123,9 +124,26 @@ def raw(code: str) -> dict:
     return {"t": "RawInline", "c": ["typst", code]}
 
 
+def typst_string(text: str) -> dict:
+    """``text`` as a typst string literal, for the template's code (Pandoc would escape it as markup: “IL\\_6”)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
+    return {"t": "MetaInlines", "c": [raw(f'"{escaped}"')]}
+
+
+def document_strings(ast: dict) -> None:
+    """Authors and keywords as typst strings for ``#set document`` (PDF metadata)."""
+    meta = ast["meta"]
+    authors = [text_of(a["c"]["name"]) for a in meta.get("authors", {"c": []})["c"]]
+    keywords = [text_of(k) for k in meta.get("keywords", {"c": []})["c"]] if meta.get("keywords", {}).get("t") == "MetaList" else []
+    meta["pdf-authors"] = {"t": "MetaList", "c": [typst_string(a) for a in authors]}
+    meta["pdf-keywords"] = {"t": "MetaList", "c": [typst_string(k) for k in keywords]}
+
+
 def typst_source(ast: dict, lang: str) -> str:
     """The typst document for one language."""
-    ast = typeset_references(ast)
+    ast = typeset_references(ast)  # a copy: the layout below is for typst only
+    lay_out(ast)
+    document_strings(ast)
     return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang, ast)], f"{lang}.pdf")
 
 

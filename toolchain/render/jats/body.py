@@ -100,18 +100,18 @@ def link_citations(roots: Iterable[etree._Element], order: tuple[str, ...], labe
             xref.attrib.pop("alt", None)
 
 
-def caption_label(node: etree._Element, words: tuple[str, ...]) -> None:
-    """Move a leading ``表 1``/``Figure 1`` from the caption's first paragraph into <label>."""
+def caption_label(node: etree._Element, words: tuple[str, ...]) -> bool:
+    """Move a leading ``表 1``/``Figure 1`` from the caption's first paragraph into <label>; say if one was found."""
     caption = node.find("caption")
     first = caption.find("p") if caption is not None else None
     if first is None:
         first = caption.find("title") if caption is not None else None
     if first is None or not first.text:
-        return
+        return False
     pattern = rf"^\s*((?:{'|'.join(re.escape(w) for w in words)})\s*[0-9]+[A-Za-z]?)[\s.:：。]*"
     match = re.match(pattern, first.text)
     if not match:
-        return
+        return False
     label = etree.Element("label")
     label.text = match.group(1)
     node.insert(list(node).index(caption), label)
@@ -120,21 +120,73 @@ def caption_label(node: etree._Element, words: tuple[str, ...]) -> None:
         caption.remove(first)
     if len(caption) == 0 and not (caption.text or "").strip():
         node.remove(caption)
+    return True
+
+
+def number_label(node: etree._Element, word: str, number: int, lang: str) -> None:
+    """A <label> “表1” / “Table 1” before the caption, as the PDF and DOCX number the float."""
+    label = etree.Element("label")
+    label.text = f"{word}{number}" if lang == "zh" else f"{word} {number}"
+    caption = node.find("caption")
+    label.tail = node.text if node.text and not node.text.strip() else None  # the layout pandoc gave the caption
+    node.insert(list(node).index(caption) if caption is not None else 0, label)
+
+
+def label_equations(root: etree._Element) -> None:
+    """A labelled equation (crossref.py's Span, pandoc's <named-content>): the id and “(n)” on <disp-formula>."""
+    number = 0
+    for wrapper in list(root.iter("named-content", "styled-content")):
+        formula = wrapper.find("disp-formula")
+        if formula is None or wrapper.get("content-type") != "equation":
+            continue
+        number += 1
+        formula.set("id", wrapper.get("id") or f"eq{number}")
+        label = etree.Element("label")
+        label.text = f"({number})"
+        formula.insert(0, label)
+        formula.tail = (formula.tail or "") + (wrapper.tail or "")
+        wrapper.getparent().replace(wrapper, formula)
+
+
+def ascii_ids(root: etree._Element, taken: set[str]) -> None:
+    """Pandoc derives a heading's id from its text (<sec id="致谢">): give such a sec an ASCII id."""
+    renamed: dict[str, str] = {}
+    number = 0
+    for node in root.iter("sec"):
+        identifier = node.get("id")
+        if identifier and not identifier.isascii():
+            number += 1
+            while f"sec{number}" in taken or root.find(f".//*[@id='sec{number}']") is not None:
+                number += 1
+            renamed[identifier] = f"sec{number}"
+            node.set("id", renamed[identifier])
+    for xref in root.iter("xref"):
+        if xref.get("rid") in renamed:
+            xref.set("rid", renamed[xref.get("rid")])
 
 
 def label_floats(root: etree._Element, lang: str, taken: set[str]) -> None:
-    """Labels and ids for every <table-wrap> and <fig>; every <sec> gets an id too."""
+    """Labels and ids for every <table-wrap>, <fig> and labelled equation; every <sec> gets an ASCII id too.
+
+    A float with a caption is numbered in document order (表1, Figure 2), as typst and Word
+    number it; a label typed at the start of the caption (crossref.py removes those) is kept.
+    """
     words = {"table-wrap": (LABELS[lang]["table"],), "fig": (LABELS[lang]["figure"], "Fig.", "Fig")}
     prefixes = {"table-wrap": "tbl", "fig": "fig", "sec": "sec"}
     counters = dict.fromkeys(prefixes, 0)
+    numbers = dict.fromkeys(words, 0)
+    label_equations(root)
+    ascii_ids(root, taken)
     for node in root.iter("table-wrap", "fig", "sec"):
         tag = node.tag
         if tag == "table-wrap":
             table = node.find("table")
             if table is not None and table.get("id") and not node.get("id"):
                 node.set("id", table.attrib.pop("id"))
-        if tag in words:
-            caption_label(node, words[tag])
+        if tag in words and (node.find("caption") is not None or tag == "fig"):
+            numbers[tag] += 1
+            if not caption_label(node, words[tag]):
+                number_label(node, words[tag][0], numbers[tag], lang)
         if not node.get("id"):
             counters[tag] += 1
             while f"{prefixes[tag]}{counters[tag]}" in taken:

@@ -39,6 +39,8 @@ SIMPLE_FIELDS = (
 )
 PUB_IDS = (("DOI", "doi"), ("PMID", "pmid"), ("PMCID", "pmcid"))
 ROLES = (("author", "author"), ("editor", "editor"), ("translator", "translator"))
+# A DOI written as a resolver URL or with a "doi:" label: PMC wants the bare 10.prefix/suffix in <pub-id>.
+DOI_PREFIX = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 PAGE_RANGE = re.compile(r"^\s*([^\s\-–—]+)\s*(?:-+|–|—)\s*([^\s\-–—]+)\s*$")
 
 
@@ -122,9 +124,11 @@ def element_citation(item: dict, entry: Entry | None, lang: str, english: dict |
     if item.get("page"):
         pages(citation, str(item["page"]))
     for variable, kind_id in PUB_IDS:
-        value = item.get(variable) or (entry.fields.get(variable.lower(), "") if entry else "")
+        value = str(item.get(variable) or (entry.fields.get(variable.lower(), "") if entry else "")).strip()
+        if kind_id == "doi":
+            value = DOI_PREFIX.sub("", value)
         if value:
-            sub(citation, "pub-id", {"pub-id-type": kind_id}, text=str(value))
+            sub(citation, "pub-id", {"pub-id-type": kind_id}, text=value)
     if item.get("ISBN"):
         sub(citation, "isbn", text=item["ISBN"])
     if item.get("URL"):

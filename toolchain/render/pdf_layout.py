@@ -1,0 +1,119 @@
+"""Block layout for the two-column PDF: table widths, full-width floats, numbered equations.
+
+Pandoc gives a pipe table relative column widths as soon as one source line is longer than
+72 characters, and a grid table the widths of its ASCII drawing: in a 8.6 cm column such
+widths squeeze short cells into one character a line. The PDF lets typst size every column
+to its content instead (``auto``), and sets a table that cannot fit the column across both
+columns at the top of the page, as journals set a wide table (通栏表). A table or figure
+whose caption carries the class ``wide`` (``{#tbl-x .wide}``) is always set so.
+"""
+
+from __future__ import annotations
+
+from toolchain.render.tables import measure
+
+# The measure of one column and the table text in points (data/article.typ: A4, 1.7 cm margins,
+# gutter 1.4 em of 9 pt; tables in 7.5 pt with 4 pt of inset each side of a cell).
+COLUMN_WIDTH = 243.0
+TABLE_SIZE = 7.5
+CELL_INSET = 8.0
+WIDE_CLASSES = frozenset({"wide", "column-page", "fullwidth", "column-screen"})
+FULL_WIDTH_COLUMNS = 5  # from this many columns, a table too wide for the column spans both
+NOTE_MARKS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def is_wide(table: dict) -> bool:
+    """Whether a table should span both columns: asked for, or too wide for one."""
+    if WIDE_CLASSES & set(table["c"][0][1]):
+        return True
+    longest, narrowest = measure(table, TABLE_SIZE, CELL_INSET)
+    return sum(narrowest) > COLUMN_WIDTH or (sum(longest) > COLUMN_WIDTH and len(longest) >= FULL_WIDTH_COLUMNS)
+
+
+def raw_block(code: str) -> dict:
+    """A raw typst block."""
+    return {"t": "RawBlock", "c": ["typst", code]}
+
+
+def table_notes(block: dict) -> list[dict]:
+    """Footnotes inside ``block`` turned into notes under it (a, b, …), as the blocks to append.
+
+    Typst drops a footnote placed inside a floating block; a journal sets a wide table's notes
+    under the table anyway (表注).
+    """
+    notes: list[list] = []
+
+    def visit(node: object) -> None:
+        """Replace the notes under ``node`` by their letter."""
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, dict) and item.get("t") == "Note":
+                    notes.append(item["c"])
+                    node[index] = {"t": "Superscript", "c": [{"t": "Str", "c": NOTE_MARKS[(len(notes) - 1) % len(NOTE_MARKS)]}]}
+                else:
+                    visit(item)
+        elif isinstance(node, dict):
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    visit(value)
+
+    visit(block)
+    if not notes:
+        return []
+    lines: list = []
+    for number, note in enumerate(notes):
+        inlines = [i for paragraph in note if paragraph.get("t") in ("Para", "Plain") for i in paragraph["c"]]
+        lines += ([{"t": "LineBreak"}] if number else []) + [
+            {"t": "Superscript", "c": [{"t": "Str", "c": NOTE_MARKS[number % len(NOTE_MARKS)]}]}, *inlines]
+    return [raw_block("#block(width: 100%, above: 0.5em)[#set text(size: 7pt); #set par(first-line-indent: 0pt)"),
+            {"t": "Para", "c": lines}, raw_block("]")]
+
+
+def full_width(block: dict) -> list[dict]:
+    """``block`` floated to the top (or bottom) of the page across both columns, its notes under it."""
+    notes = table_notes(block)
+    return [raw_block('#place(auto, scope: "parent", float: true, clearance: 1.2em)['), block, *notes, raw_block("]")]
+
+
+def equation_numbering(ast: dict) -> list[dict]:
+    """Show rules numbering the labelled equations (crossref.py wraps them in a Span with the id)."""
+    labels: list[str] = []
+
+    def visit(node: object) -> None:
+        """Collect equation labels under ``node``."""
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            if node.get("t") == "Span" and "equation" in node["c"][0][1] and node["c"][0][0]:
+                labels.append(node["c"][0][0])
+            for value in node.values():
+                if isinstance(value, (list, dict)):
+                    visit(value)
+
+    visit(ast["blocks"])
+    return [raw_block(f'#show <{label}>: set math.equation(numbering: "(1)")') for label in labels]
+
+
+def lay_out_blocks(blocks: list) -> list:
+    """The blocks with tables sized by typst and wide tables and figures across both columns."""
+    result: list = []
+    for block in blocks:
+        kind = block.get("t") if isinstance(block, dict) else None
+        if kind == "Table":
+            block["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in block["c"][2]]
+            result += full_width(block) if is_wide(block) else [block]
+            continue
+        if kind == "Figure" and WIDE_CLASSES & set(block["c"][0][1]):
+            result += full_width(block)
+            continue
+        if kind in ("Div", "BlockQuote"):
+            content = block["c"][-1] if kind == "Div" else block["c"]
+            content[:] = lay_out_blocks(content)
+        result.append(block)
+    return result
+
+
+def lay_out(ast: dict) -> None:
+    """Rewrite a copy of the AST for typst's two-column page (in place)."""
+    ast["blocks"] = equation_numbering(ast) + lay_out_blocks(ast["blocks"])
