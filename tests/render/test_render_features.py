@@ -97,6 +97,12 @@ def test_pdf_math_footnote_and_inline_markup(zh_text: str, en_text: str) -> None
     assert "作者注释" not in zh_text and "no output may show" not in en_text  # HTML comments are dropped
 
 
+def test_pdf_footnote_in_a_wide_table_becomes_a_table_note(zh_text: str, en_text: str) -> None:
+    """Typst loses a footnote inside a float: the full-width table's note prints under it as “a”."""
+    assert "TP53突变a" in zh_text and "a二代测序检测。" in zh_text
+    assert "aDetected by next-generation sequencing." in en_text
+
+
 def test_pdf_headings_numbered_except_unnumbered(built: Path) -> None:
     """Headings 1, 2.1, 2.1.1; {.unnumbered} gets no number and leaves the count alone."""
     zh_lines, en_lines = pdf_lines(built / "zh.pdf"), pdf_lines(built / "en.pdf")
@@ -190,7 +196,8 @@ def test_docx_figures_are_inline_images_with_text_descriptions(built: Path) -> N
 def test_docx_footnote_captions_and_references(built: Path) -> None:
     """The footnote is a Word footnote; captions are numbered; cross references are the labels."""
     package = zipfile.ZipFile(built / "zh.docx")
-    assert "参照国际工作组标准" in package.read("word/footnotes.xml").decode("utf-8")
+    footnotes = package.read("word/footnotes.xml").decode("utf-8")
+    assert "参照国际工作组标准" in footnotes and "二代测序检测" in footnotes
     xml = package.read("word/document.xml").decode("utf-8")
     assert xml.count('w:instr="SEQ Table') == 4 and xml.count('w:instr="SEQ Figure') == 2  # Word numbers the captions
     plain = re.sub(r"<[^>]+>", "", xml)
@@ -228,6 +235,14 @@ def test_jats_is_valid(built: Path) -> None:
     assert report.count("PMC", "error") == 0, report.lines()
 
 
+def test_inline_html_tags_become_markup(built: Path, article: etree._Element) -> None:
+    """m<sup>2</sup> pasted from HTML is a superscript in every output, not “m2”."""
+    paragraph = next(p for p in article.find("body").iter("p") if "体表面积" in "".join(p.itertext()))
+    assert [s.text for s in paragraph.iter("sup")] == ["2"] and "<sup>" not in "".join(paragraph.itertext())
+    runs = [r for p in docx.Document(str(built / "zh.docx")).paragraphs if "体表面积" in p.text for r in p.runs]
+    assert any(r.text == "2" and r.font.superscript for r in runs)
+
+
 def test_jats_floats_math_and_notes(article: etree._Element) -> None:
     """table-wrap and fig with ids and labels, graphics, MathML, a labelled disp-formula, the footnote."""
     body = article.find("body")
@@ -242,7 +257,8 @@ def test_jats_floats_math_and_notes(article: etree._Element) -> None:
     assert len(maths) >= 8 and all(m.get("id") for m in maths) and not list(article.iter("tex-math"))
     formula = body.find(".//disp-formula")
     assert (formula.get("id"), formula.findtext("label")) == ("eq-mrd", "(1)")
-    assert "参照国际工作组标准" in "".join(article.find("back/fn-group/fn").itertext())
+    notes = ["".join(fn.itertext()) for fn in article.find("back/fn-group").iter("fn")]
+    assert len(notes) == 2 and "参照国际工作组标准" in notes[0] and "二代测序检测" in notes[1]
     assert all(s.get("id").isascii() for s in article.iter("sec"))
 
 

@@ -125,7 +125,7 @@ def raw(code: str) -> dict:
 
 
 def typst_string(text: str) -> dict:
-    """``text`` as a typst string literal, for the template's code (Pandoc would escape it as markup: “IL\\_6”)."""
+    """``text`` as a typst string literal for the template's code (Pandoc would escape it as markup)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ")
     return {"t": "MetaInlines", "c": [raw(f'"{escaped}"')]}
 

@@ -65,7 +65,7 @@ def table_notes(block: dict) -> list[dict]:
         inlines = [i for paragraph in note if paragraph.get("t") in ("Para", "Plain") for i in paragraph["c"]]
         lines += ([{"t": "LineBreak"}] if number else []) + [
             {"t": "Superscript", "c": [{"t": "Str", "c": NOTE_MARKS[number % len(NOTE_MARKS)]}]}, *inlines]
-    return [raw_block("#block(width: 100%, above: 0.5em)[#set text(size: 7pt); #set par(first-line-indent: 0pt)"),
+    return [raw_block("#block(width: 100%, above: 0.5em)[#set align(left); #set text(size: 7pt); #set par(first-line-indent: 0pt)"),
             {"t": "Para", "c": lines}, raw_block("]")]
 
 

@@ -34,6 +34,23 @@ def tidy(article: etree._Element) -> None:
                     indent(part)
 
 
+def front_math(article: etree._Element) -> None:
+    """Math in titles, abstracts and keywords as in the body (MathML with ids); <kwd> takes none, only text."""
+    for keyword in article.iter("kwd"):
+        for formula in list(keyword.iter("inline-formula")):
+            tex = formula.find(".//tex-math")
+            text = tex.text if tex is not None and tex.text else "".join(formula.itertext())
+            parent = formula.getparent()
+            previous = formula.getprevious()
+            joined = (text or "") + (formula.tail or "")
+            if previous is not None:
+                previous.tail = (previous.tail or "") + joined
+            else:
+                parent.text = (parent.text or "") + joined
+            parent.remove(formula)
+    math_ids(article, {node.get("id") for node in article.iter() if node.get("id")})
+
+
 def parts_of(parts: Parts) -> list[etree._Element]:
     """The elements of one language that may hold citations."""
     return [node for node in (parts.title, parts.abstract, parts.body, parts.footnotes) if node is not None]
@@ -84,6 +101,7 @@ def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: li
         article.append(back)
     if en is not None and not project.en.body_is_empty:
         article.append(sub_article(project, en))
+    front_math(article)
     type_links(article)
     etree.cleanup_namespaces(article, top_nsmap=NSMAP, keep_ns_prefixes=list(NSMAP))
     tidy(article)
