@@ -35,6 +35,8 @@ CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
                          + LATIN_NAME.replace("name", "second") + r"\s*$")
 TRIAL_TAIL = re.compile(r"(?:\s|[)）]|研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)+$")
+STUDY_WORD = re.compile(r"研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b")
+GENE_SHAPED = re.compile(r"^[A-Z]{1,5}[a-z]?-?\d{1,3}[A-Za-z]?$")
 TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
 MUTATION = re.compile(r"^[A-Z]\d+[A-Z]?$")  # amino-acid substitutions (F691L, D835Y) name no trial
 TRIAL_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "note", "keywords")
@@ -211,6 +213,8 @@ def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Spa
         if match is None:
             continue
         token = match["name"]
+        if GENE_SHAPED.match(token) and not (tail and STUDY_WORD.search(tail.group())):
+            continue  # MCL-1, IL-15, TP53 [@k]: a gene or protein symbol, unless called a study or trial
         uppercase = sum(ch.isupper() for ch in token)
         if uppercase < 2 or MUTATION.match(token) or squeeze(token) in skip:
             continue
