@@ -8,9 +8,12 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from toolchain.check.registry import Rule
 from toolchain.errors import InputError, RenderError
+
+if TYPE_CHECKING:
+    from toolchain.check.registry import Rule
 
 FAMILY_TITLES = {
     "SRC": "File hygiene", "REF": "References", "ALIGN": "Alignment", "TERM": "Terminology",
@@ -123,7 +126,7 @@ def command_build(args: argparse.Namespace) -> int:
     from toolchain.render import build
 
     root = Path(args.project)
-    settings = load_settings(root)
+    settings = load_settings(root, check_section=False)
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:

@@ -36,10 +36,12 @@ def line_of(raw: str, needle: str) -> int | None:
     return None
 
 
-def load_settings(root: Path) -> Settings:
-    """Read settings from ``root/pyproject.toml``; unknown rule ids or bad values exit 2."""
-    from toolchain.check.registry import RULES, resolve
+def load_settings(root: Path, *, check_section: bool = True) -> Settings:
+    """Read settings from ``root/pyproject.toml``; unknown rule ids or bad values exit 2.
 
+    ``check_section=False`` reads the build settings only: a build then does not import the
+    rule registry (every family module) just to validate ids it does not use.
+    """
     path = root / CONFIG_FILE
     if not path.is_file():
         return Settings()
@@ -53,6 +55,11 @@ def load_settings(root: Path) -> Settings:
         raise InputError(CONFIG_FILE, line_of(raw, "[tool.toolchain"), "[tool.toolchain] must be a table")
     check = section.get("check", {})
     build = section.get("build", {})
+    formats = tuple(build.get("formats", ("pdf", "docx", "jats")))
+    langs = tuple(build.get("langs", ("zh", "en")))
+    if not check_section:
+        return Settings(csl=str(build.get("csl", "")), formats=formats, langs=langs)
+    from toolchain.check.registry import RULES, resolve
 
     def codes(key: str) -> tuple[str, ...]:
         values = check.get(key, [])
@@ -90,8 +97,6 @@ def load_settings(root: Path) -> Settings:
                 if key not in declared:
                     raise InputError(CONFIG_FILE, line_of(raw, key), f"rule {rule_id} has no option {key!r} (options: {', '.join(declared) or 'none'})")
             options[rule_id] = dict(values)
-    formats = tuple(build.get("formats", ("pdf", "docx", "jats")))
-    langs = tuple(build.get("langs", ("zh", "en")))
     return Settings(
         select=codes("select") or ("ALL",),
         ignore=codes("ignore"),
