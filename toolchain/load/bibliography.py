@@ -13,12 +13,11 @@ from bibtexparser.middlewares.parsestack import default_parse_stack
 from toolchain.errors import InputError
 from toolchain.load._bibtex_syntax import check_entry
 from toolchain.load.source import SourceFile
-from toolchain.names import split_name
+from toolchain.names import CJK, split_name
 
 # The documented extension: a Chinese-language entry carries its English version in
 # fields named like the original plus "-en" (title-en, author-en, journal-en, …).
 ENGLISH_SUFFIX = "-en"
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 # bibtexparser logs each failed block to stderr; the loader reports it once, as an InputError.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())

@@ -61,3 +61,22 @@ def divs(blocks: list, cls: str) -> Iterator[dict]:
 def meta_text(text: str) -> dict:
     """A MetaInlines value holding plain text."""
     return {"t": "MetaInlines", "c": inlines(text)}
+
+
+def replace_blocks(blocks: list, replace: Callable[[dict], list | None]) -> list:
+    """The blocks with each one ``replace`` answers for (a list) swapped in, Divs and quotes too.
+
+    ``replace`` returns the blocks to put instead of a block, or None to keep it (and look inside).
+    """
+    result: list = []
+    for block in blocks:
+        replaced = replace(block) if isinstance(block, dict) else None
+        if replaced is not None:
+            result += replaced
+            continue
+        kind = block.get("t") if isinstance(block, dict) else None
+        if kind in ("Div", "BlockQuote"):
+            content = block["c"][-1] if kind == "Div" else block["c"]
+            content[:] = replace_blocks(content, replace)
+        result.append(block)
+    return result

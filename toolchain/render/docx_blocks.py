@@ -23,7 +23,7 @@ from urllib.parse import unquote
 import typst
 
 from toolchain.errors import RenderError
-from toolchain.render.ast import walk
+from toolchain.render.ast import replace_blocks, walk
 from toolchain.render.docx_styles import MARGINS, PAGE, SMALL_TABLE_SIZE, SMALL_TABLE_TEXT, TABLE_SIZE
 from toolchain.render.tables import fitted_widths, measure
 
@@ -72,17 +72,7 @@ def size_table(table: dict) -> list[dict]:
 
 def lay_out_tables(blocks: list) -> list:
     """The blocks with every table sized, in Divs and block quotes too."""
-    result: list = []
-    for block in blocks:
-        kind = block.get("t") if isinstance(block, dict) else None
-        if kind == "Table":
-            result += size_table(block)
-            continue
-        if kind in ("Div", "BlockQuote"):
-            content = block["c"][-1] if kind == "Div" else block["c"]
-            content[:] = lay_out_tables(content)
-        result.append(block)
-    return result
+    return replace_blocks(blocks, lambda block: size_table(block) if block.get("t") == "Table" else None)
 
 
 @cache

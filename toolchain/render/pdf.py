@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import re
 import shutil
 import subprocess
 import tempfile
@@ -15,12 +14,12 @@ import typst
 
 from toolchain.errors import RenderError
 from toolchain.load import Project
+from toolchain.names import CJK
 from toolchain.render.ast import divs, text_of
 from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Preferred CJK serif families when fontconfig knows them; the PyPI Noto Sans CJK is the fallback.
 SYSTEM_CJK = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
 LATIN = "Libertinus Serif"

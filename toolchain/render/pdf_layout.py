@@ -10,6 +10,7 @@ whose caption carries the class ``wide`` (``{#tbl-x .wide}``) is always set so.
 
 from __future__ import annotations
 
+from toolchain.render.ast import replace_blocks
 from toolchain.render.tables import measure
 
 # The measure of one column and the table text in points (data/article.typ: A4, 1.7 cm margins,
@@ -97,21 +98,18 @@ def equation_numbering(ast: dict) -> list[dict]:
 
 def lay_out_blocks(blocks: list) -> list:
     """The blocks with tables sized by typst and wide tables and figures across both columns."""
-    result: list = []
-    for block in blocks:
-        kind = block.get("t") if isinstance(block, dict) else None
-        if kind == "Table":
-            block["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in block["c"][2]]
-            result += full_width(block) if is_wide(block) else [block]
-            continue
-        if kind == "Figure" and WIDE_CLASSES & set(block["c"][0][1]):
-            result += full_width(block)
-            continue
-        if kind in ("Div", "BlockQuote"):
-            content = block["c"][-1] if kind == "Div" else block["c"]
-            content[:] = lay_out_blocks(content)
-        result.append(block)
-    return result
+    return replace_blocks(blocks, lay_out_block)
+
+
+def lay_out_block(block: dict) -> list | None:
+    """A table sized by typst (across both columns when wide), a wide figure across both; else None."""
+    kind = block.get("t")
+    if kind == "Table":
+        block["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in block["c"][2]]
+        return full_width(block) if is_wide(block) else [block]
+    if kind == "Figure" and WIDE_CLASSES & set(block["c"][0][1]):
+        return full_width(block)
+    return None
 
 
 def lay_out(ast: dict) -> None:
