@@ -104,7 +104,7 @@ def test_journal_style_prints_the_published_form(mixed_project: Path, tmp_path: 
 def test_gbt_style_capitalises_family_names_and_prints_the_doi(mixed_project: Path, tmp_path: Path) -> None:
     refs = references(mixed_project, GBT, "zh", tmp_path)
     assert refs["dohner2022"].split("] ", 1)[1].startswith("DÖHNER H, WEI A H, APPELBAUM F R, et al. Diagnosis")
-    assert "DOI:10.1182/blood.2022016867" in refs["dohner2022"]
+    assert "DOI: 10.1182/blood.2022016867" in refs["dohner2022"]  # GB/T 7714-2015 4.4 examples
 
 
 def test_style_path_resolves_a_project_file_a_style_name_and_rejects_unknown_styles(mixed_project: Path) -> None:

