@@ -17,7 +17,7 @@ from toolchain.render.citations import DEFAULT_STYLE, replace_term, style_path
 from toolchain.render.manuscript import prepare_ast
 
 REPO = Path(__file__).resolve().parents[2]
-GBT = DEFAULT_STYLE
+GBT = "gb-t-7714-2015-numeric"  # the built-in 2015 style (the default is the 2025 one)
 JOURNAL = "bib/journal.csl"
 
 # Two Chinese works: one with its English version (author-en/title-en/journal-en), one without.
@@ -116,10 +116,13 @@ def test_style_path_resolves_a_project_file_a_style_name_and_rejects_unknown_sty
         style_path(project, replace(Settings(), csl="no-such-style"))
 
 
-def test_our_repository_selects_the_journal_style() -> None:
+def test_our_repository_builds_in_the_2025_style_with_the_journal_style_selectable() -> None:
     from toolchain.config import load_settings
 
-    assert style_path(load_project(REPO), load_settings(REPO)).name == "journal.csl"
+    project = load_project(REPO)
+    assert style_path(project, load_settings(REPO)).name == f"{DEFAULT_STYLE}.csl" == "gb-t-7714-2025-numeric.csl"
+    assert style_path(project, replace(Settings(), csl=JOURNAL)) == (REPO / JOURNAL).resolve()
+    assert style_path(project, replace(Settings(), csl="china-national-standard-gb-t-7714-2015-numeric")).name == "gb-t-7714-2015-numeric.csl"
 
 
 def paragraph(text: str) -> dict:

@@ -84,3 +84,28 @@ def test_2015_examples_render_as_printed(rendered_2015: tuple[list[dict], dict[s
             wrong.append(f"{example['section']}-{example['n']}: {got!r} != {example['expected']!r}")
     assert not wrong, "\n".join(wrong)
     assert len(examples) == 44
+
+
+EXAMPLES_2025 = Path(__file__).parent / "data" / "gbt7714-2025-examples.yaml"
+# The standard prints full-width commas, colons and parentheses (and ISO dates with en dashes);
+# the built-in style sets the half-width marks the journals use. Compared after mapping those.
+HALF_WIDTH = str.maketrans({"，": ", ", "：": ": ", "（": "(", "）": ")", "－": "-"})
+
+
+def half_width(text: str) -> str:
+    """The standard's punctuation as the half-width style prints it."""
+    text = text.translate(HALF_WIDTH)
+    text = re.sub(r"(\d{4})–(\d{2})–(\d{2})", r"\1-\2-\3", text)
+    return re.sub(r"\s+-(?=[.\s]|$)", "-", comparable(text))
+
+
+def test_2025_examples_render_as_printed(tmp_path: Path) -> None:
+    import yaml
+
+    examples = yaml.safe_load(EXAMPLES_2025.read_text(encoding="utf-8"))
+    keys = [re.match(r"@\w+\{([^,]+),", example["bib"]).group(1) for example in examples]
+    refs = render(tmp_path, "\n".join(example["bib"] for example in examples), keys, "gb-t-7714-2025-numeric")
+    wrong = [f"{example['section']}: {half_width(refs.get(key, ''))!r} != {half_width(example['expected'])!r}"
+             for key, example in zip(keys, examples, strict=True)
+             if half_width(refs.get(key, "")) != half_width(example["expected"])]
+    assert not wrong, f"{len(examples) - len(wrong)}/{len(examples)} as printed\n" + "\n".join(wrong)

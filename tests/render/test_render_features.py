@@ -125,8 +125,9 @@ def test_pdf_reference_list_forms(zh_text: str, en_text: str) -> None:
     assert "AbbVie." in en_text and "中华医学会血液学分会." in zh_text
     assert "7th ed. Philadelphia" in zh_text and "7 版" not in zh_text
     assert "2 版. 北京" in en_text and "2nd ed. 北京" not in en_text
-    assert "POLLYEA D A, et al." in zh_text and "DINARDO C D, JONAS B A, PULLARKAT V, et al." in zh_text
-    assert "WANG J, XIAO Z, OUYANG X." in en_text and "(in Chinese)" in en_text
+    # GB/T 7714-2025 (the default style): names in their own case, pinyin given names in full
+    assert "Pollyea D A, et al." in zh_text and "DiNardo C D, Jonas B A, Pullarkat V, et al." in zh_text
+    assert "Wang Jianxiang, Xiao Zhijian, Ouyang Xiaoming." in en_text and "(in Chinese)" in en_text
 
 
 def words_with_positions(path: Path, page: int) -> list[tuple[str, float, float]]:

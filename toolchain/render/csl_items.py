@@ -24,6 +24,7 @@ from functools import cache
 from pylatexenc.latex2text import LatexNodes2Text
 
 from toolchain.load.bibliography import Entry
+from toolchain.names import pinyin_dictionary
 
 # CSL 1.0.2 types for BibLaTeX entry types Pandoc maps elsewhere (or not at all).
 ENTRY_TYPES = {
@@ -145,6 +146,45 @@ def correct_item(item: dict, entry: Entry) -> None:
         item["publisher-place"] = NO_PLACE[entry.langid]
     if entry.type == "proceedings":
         item.pop("container-title", None)
+    if not item.get("page") and entry.fields.get("eid"):
+        item["page"] = as_written(entry.fields["eid"])  # an article number stands where the pages would
+    doi = str(item.get("DOI", "")).lower()
+    if doi and doi in str(item.get("URL", "")).lower():
+        item.pop("DOI")  # the URL already holds the persistent identifier (GB/T 7714-2025, 7.9)
+
+
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Every toneless pinyin syllable (from pypinyin's single-character dictionary)."""
+    strip = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
+    return frozenset(reading.translate(strip) for readings in pinyin_dictionary().values() for reading in readings.split(","))
+
+
+def is_pinyin(word: str, most: int = 3) -> bool:
+    """Whether a word is one to ``most`` pinyin syllables run together (“Liping”, “Shanshan”)."""
+    word = word.lower().replace("ü", "v")
+    syllables = pinyin_syllables()
+    reachable = {0: 0}  # end of a prefix → fewest syllables that spell it
+    for start in range(len(word)):
+        if start not in reachable or reachable[start] >= most:
+            continue
+        for end in range(start + 1, min(len(word), start + 6) + 1):
+            if word[start:end] in syllables:
+                reachable[end] = min(reachable.get(end, most + 1), reachable[start] + 1)
+    return len(word) in reachable and bool(word)
+
+
+def full_pinyin_names(item: dict) -> None:
+    """Chinese persons written in pinyin keep their given name in full (GB/T 7714-2025, 7.1.1).
+
+    The style initialises given names; a name whose family and given name are pinyin (“Wang,
+    Shanshan”) is handed over as written instead, “Wang Shanshan”.
+    """
+    for role in ("author", "editor", "translator"):
+        for name in item.get(role, []):
+            family, given = name.get("family", ""), name.get("given", "")
+            if given and " " not in given and is_pinyin(family, 2) and is_pinyin(given) and given[:1].isupper() and len(given) > 1:
+                name["literal"] = f"{family} {given}"
 
 
 def correct_items(items: list[dict], entries: dict[str, Entry]) -> list[dict]:
@@ -154,3 +194,9 @@ def correct_items(items: list[dict], entries: dict[str, Entry]) -> list[dict]:
         if entry is not None:
             correct_item(item, entry)
     return items
+
+
+def edition_of(style: str) -> str:
+    """The GB/T 7714 edition a CSL style follows ("2025", "2015"), from its title; "" for others."""
+    match = re.search(r"<title>[^<]*7714-(\d{4})", style)
+    return match.group(1) if match else ""

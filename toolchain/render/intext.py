@@ -33,7 +33,7 @@ def author_names(item: dict) -> list[str]:
         if name.get("literal") == "others":
             result.append("")  # BibTeX's ``and others``: more authors than listed
         elif name.get("literal") or name.get("family"):
-            result.append(name.get("literal") or name["family"])
+            result.append(name.get("family") or name["literal"])  # a pinyin name printed in full is named by its family name
     return result
 
 

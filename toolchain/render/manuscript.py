@@ -171,9 +171,9 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
     """Parse one language with citeproc; return the AST and the CSL items used."""
     document = project.document(lang)
-    items = csl_items(project, lang)
-    bibliography = write_items(items, workdir, lang)
     csl = style_path(project, settings)
+    items = csl_items(project, lang, csl)
+    bibliography = write_items(items, workdir, lang)
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",
         f"--metadata=reference-section-title:{SECTION_TITLE[lang]}",
