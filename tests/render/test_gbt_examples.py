@@ -87,15 +87,16 @@ def test_2015_examples_render_as_printed(rendered_2015: tuple[list[dict], dict[s
 
 
 EXAMPLES_2025 = Path(__file__).parent / "data" / "gbt7714-2025-examples.yaml"
-# The standard prints full-width commas, colons and parentheses (and ISO dates with en dashes);
-# the built-in style sets the half-width marks the journals use. Compared after mapping those.
+# Appendix B is set with full-width commas, colons and parentheses and with en dashes in ranges and
+# dates; clause 6.2 names the marks half-width, with "-" between first and last page, as the
+# built-in style prints them. Compared after mapping those.
 HALF_WIDTH = str.maketrans({"，": ", ", "：": ": ", "（": "(", "）": ")", "－": "-"})
 
 
 def half_width(text: str) -> str:
     """The standard's punctuation as the half-width style prints it."""
     text = text.translate(HALF_WIDTH)
-    text = re.sub(r"(\d{4})–(\d{2})–(\d{2})", r"\1-\2-\3", text)
+    text = re.sub(r"(?<=[\dA-Za-z])–(?=\d)", "-", text)
     return re.sub(r"\s+-(?=[.\s]|$)", "-", comparable(text))
 
 

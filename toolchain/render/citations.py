@@ -19,6 +19,7 @@ from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names
 from toolchain.render.ast import divs, inlines
+from toolchain.render.crossref import kind_of
 from toolchain.render.csl_items import correct_items, edition_of, full_pinyin_names
 from toolchain.render.pandoc import bibtex_to_csl
 
@@ -108,6 +109,42 @@ def english_version(item: dict, entry: Entry) -> None:
     if entry.english("title"):
         item["language"] = "en"
         item["translated-from-chinese"] = True
+
+
+def cited_keys(ast: dict) -> list[str]:
+    """Every key Pandoc read as a citation (cross references ``@tbl-x`` included), in order."""
+    found: list[str] = []
+
+    def visit(node: object) -> None:
+        """Collect the Cite nodes under ``node``."""
+        if isinstance(node, list):
+            for child in node:
+                visit(child)
+        elif isinstance(node, dict):
+            if node.get("t") == "Cite":
+                found.extend(c["citationId"] for c in node["c"][0])
+            visit(node.get("c"))
+
+    visit(ast["blocks"])
+    return found
+
+
+def require_resolved(ast: dict, project: Project, lang: str, items: list[dict]) -> None:
+    """Stop the build at a citation no entry answers (citeproc would print “key?” into the text).
+
+    The message names the key's file and line; a key Pandoc cut short (``@徐光宪2010--`` is read as
+    ``@徐光宪2010`` followed by “--”) is told how to write it whole: ``@{徐光宪2010--}``.
+    """
+    known = {str(item.get("id")) for item in items}
+    document = project.document(lang)
+    for key in dict.fromkeys(cited_keys(ast)):
+        if key in known or kind_of(key):
+            continue
+        where = next((c.location for c in document.citations if c.key == key), None)
+        longer = sorted(k for k in known if k.startswith(key) and not k[len(key):].strip("-.:;,?!/"))
+        hint = f"; write @{{{longer[0]}}} for the entry “{longer[0]}”" if longer else ""
+        raise InputError(where.file if where else document.source.path, where.line if where else None,
+                         f"citation “@{key}” has no entry in references.bib{hint}")
 
 
 def write_items(items: list[dict], directory: Path, lang: str) -> Path:

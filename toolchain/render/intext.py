@@ -15,6 +15,10 @@ Pandoc's citeproc (3.9) with a numeric style such as GB/T 7714-2015:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
 
 from toolchain.render.ast import text_of, walk
 
@@ -23,6 +27,53 @@ LOCATOR = re.compile(r"[,，]?\s*(?:pp?\.|pages?|第)?\s*(?P<pages>\d+(?:\s*[-�
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 OPENING = "([{“‘\"'/-—–"
 JOIN = {"zh": ("和", "等"), "en": (" and ", " et al.")}
+CSL = "{http://purl.org/net/xbiblio/csl}"
+# A style tells the toolchain to join a consecutive pair of numbers as a range ([2-3]) with this
+# attribute on its <citation>; CSL 1.0.2 collapses only three or more (GB/T 7714-2025, 9.2.1.2
+# prints “[260，262-263]”).
+JOIN_PAIRS = "{https://toolchain.invalid/csl}join-pairs"
+
+
+@dataclass(frozen=True, slots=True)
+class CitationMarks:
+    """How a style joins citation numbers: the range delimiter, and whether a pair is a range."""
+
+    range_delimiter: str = "\u2013"
+    join_pairs: bool = False
+
+
+def citation_marks(style: Path) -> CitationMarks:
+    """The style's ``citation-range-delimiter`` term and pair rule (Pandoc's citeproc ignores the term)."""
+    try:
+        root = etree.parse(str(style), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return CitationMarks()
+    terms = [t.text or "" for t in root.iter(f"{CSL}term") if t.get("name") == "citation-range-delimiter"]
+    citation = root.find(f"{CSL}citation")
+    pairs = citation is not None and citation.get(JOIN_PAIRS, "").lower() == "true"
+    return CitationMarks(terms[0] if terms else CitationMarks.range_delimiter, pairs)
+
+
+def number_of(node: dict) -> int | None:
+    """The citation number a Link (or Str) of a rendered numeric citation shows."""
+    text = text_of(node["c"][1]) if node.get("t") == "Link" else node.get("c", "") if node.get("t") == "Str" else ""
+    return int(text) if isinstance(text, str) and text.isdigit() else None
+
+
+def join_numbers(cite: dict, marks: CitationMarks) -> None:
+    """Ranges with the style's delimiter, and consecutive pairs as ranges when the style says so."""
+    inner = superscript_of(cite) or cite["c"][1]
+    for index in range(1, len(inner) - 1):
+        node = inner[index]
+        if node.get("t") != "Str":
+            continue
+        before, after = number_of(inner[index - 1]), number_of(inner[index + 1])
+        if before is None or after is None:
+            continue
+        if node["c"] == "\u2013":
+            node["c"] = marks.range_delimiter
+        elif node["c"] == "," and marks.join_pairs and after == before + 1:
+            node["c"] = marks.range_delimiter
 
 
 def author_names(item: dict) -> list[str]:
@@ -86,8 +137,9 @@ def move_locator(cite: dict) -> None:
     inner[last_link + 1:] = [{"t": "Str", "c": "]" + pages}]
 
 
-def fix_in_text_citations(ast: dict, items: list[dict], lang: str) -> None:
-    """Names before author-in-text numbers, GB/T page locators, and the spaces citeproc removed."""
+def fix_in_text_citations(ast: dict, items: list[dict], lang: str, marks: CitationMarks | None = None) -> None:
+    """Names before author-in-text numbers, GB/T page locators, ranges as the style joins them, the spaces citeproc removed."""
+    marks = marks or CitationMarks()
     by_key = {item.get("id"): item for item in items}
 
     def visit(node: dict) -> None:
@@ -104,6 +156,8 @@ def fix_in_text_citations(ast: dict, items: list[dict], lang: str) -> None:
                     result.append({"t": "Space"})
                 numeric = NUMERIC.fullmatch(text_of(item["c"][1]).strip()) is not None
                 move_locator(item)
+                if numeric:
+                    join_numbers(item, marks)
                 if in_text and numeric and citations[0]["citationId"] in by_key:
                     name = named(by_key[citations[0]["citationId"]], lang)
                     if name:

@@ -11,9 +11,9 @@ from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.metadata import Affiliation, Funding, Metadata
 from toolchain.render.ast import meta_text, text_of
-from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
+from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, require_resolved, style_path, write_items
 from toolchain.render.crossref import resolve_cross_references
-from toolchain.render.intext import fix_in_text_citations
+from toolchain.render.intext import citation_marks, fix_in_text_citations
 from toolchain.render.pandoc import markdown_to_ast
 from toolchain.render.rawhtml import convert_inline_html
 
@@ -181,9 +181,10 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
         "--metadata=link-citations:true",
     ]
     ast = markdown_to_ast(document.source.text, args, f"{lang} manuscript", cwd=project.root / "manuscript")
+    require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     fix_reference_languages(ast, project, lang, items)
-    fix_in_text_citations(ast, items, lang)
+    fix_in_text_citations(ast, items, lang, citation_marks(csl))
     resolve_cross_references(ast, lang)
     title = document.title.text if document.title else ""
     ast["meta"].update(metadata_fields(project, lang, title))
