@@ -1,4 +1,4 @@
-"""Reference data tables: GB/T 7714-2015 required elements and identifier patterns, loaded once."""
+"""Reference data tables: GB/T 7714 required elements (2015 and 2025) and identifier patterns, loaded once."""
 
 from __future__ import annotations
 
@@ -84,10 +84,14 @@ class ReferenceTable:
         return self.by_entry.get(entry_type, self.fallback)
 
 
+EDITIONS = ("2025", "2015")
+
+
 @cache
-def reference_table() -> ReferenceTable:
-    """The required-elements table (loaded once per process)."""
-    data = parse_yaml(REQUIRED_FILE.read_text(encoding="utf-8"), "toolchain/data/gbt7714-required.yaml")
+def reference_table(edition: str = "2025") -> ReferenceTable:
+    """The required-elements table of a GB/T 7714 edition (loaded once per process)."""
+    tables = parse_yaml(REQUIRED_FILE.read_text(encoding="utf-8"), "toolchain/data/gbt7714-required.yaml")["editions"]
+    data = tables[edition]
     named: dict[str, ReferenceType] = {}
     by_entry: dict[str, ReferenceType] = {}
     for key, spec in data["types"].items():

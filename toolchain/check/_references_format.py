@@ -17,6 +17,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.config import load_settings
+from toolchain.errors import InputError
 from toolchain.load import Project
 
 # The renderer's citation module (CSL JSON, style choice) is imported when first needed: the
@@ -144,6 +145,16 @@ def active_style(project: Project) -> Path:
     from toolchain.render.citations import style_path
 
     return style_path(project, load_settings(project.root))
+
+
+def style_edition(project: Project) -> str:
+    """The GB/T 7714 edition of the project's citation style: "2025" unless it says 2015."""
+    from toolchain.render.csl_items import edition_of
+
+    try:
+        return edition_of(active_style(project).read_text(encoding="utf-8", errors="replace")[:4000]) or "2025"
+    except (OSError, InputError):
+        return "2025"
 
 
 def format_references(project: Project, lang: str) -> dict[str, str]:

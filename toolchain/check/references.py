@@ -7,15 +7,15 @@ from typing import Any
 
 from toolchain.check import _references_names as names
 from toolchain.check._references_bib import WorkIdentity, field_location, literal_et_al, work_identity
-from toolchain.check._references_data import identifier_rules, reference_table
-from toolchain.check._references_format import format_references
+from toolchain.check._references_data import EDITIONS, identifier_rules, reference_table
+from toolchain.check._references_format import format_references, style_edition
 from toolchain.check._references_render import rendering_gaps
 from toolchain.check._references_text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
-from toolchain.errors import RenderError
+from toolchain.errors import InputError, RenderError
 from toolchain.load import Project
-from toolchain.load.bibliography import CJK, Entry
+from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
 from toolchain.load.source import Location
 
 NAME_FIELDS = ("author", "editor", "author-en", "editor-en")
@@ -95,22 +95,28 @@ def duplicate_work(project: Project) -> Iterator[Finding]:
         seen.append((entry, identity))
 
 
-@rule("REF004", "missing-required-field")
-def missing_required_field(project: Project) -> Iterator[Finding]:
-    """An entry lacks an element GB/T 7714-2015 requires for its document type.
+@rule("REF004", "missing-required-field", edition="")
+def missing_required_field(project: Project, options: dict[str, Any]) -> Iterator[Finding]:
+    """An entry lacks an element GB/T 7714 requires for its document type.
 
-    Why: the standard fixes the elements of each type (journal article: author, title,
-    journal, year, volume or issue, pages); the table is toolchain/data/gbt7714-required.yaml.
-    Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages.
+    Why: the standard fixes the elements of each type (2015, journal article: author, title,
+    journal, year, volume or issue, pages; 2025 requires fewer, 有则必备 elements only when the
+    work has them); the tables are toolchain/data/gbt7714-required.yaml. Option ``edition``:
+    ``"2025"`` or ``"2015"``; by default the edition of the citation style in use (2015 for a
+    style whose title or summary names GB/T 7714-2015, else 2025).
+    Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages (2015).
     """
-    table = reference_table()
+    edition = str(options.get("edition") or style_edition(project))
+    if edition not in EDITIONS:
+        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.REF004] edition must be “2025” or “2015”, found {edition!r}")
+    table = reference_table(edition)
     for entry in project.bibliography.entries:
         kind = table.for_entry(entry.type, entry.fields.get("type", ""))
         for requirement in kind.require:
             if not requirement.satisfied(entry.fields):
                 yield Finding(entry_location(project, entry.key),
                               f"“{entry.key}” (@{entry.type}) has no {requirement.describe()}, "
-                              f"required by GB/T 7714-2015 for type [{kind.code}] ({kind.name})")
+                              f"required by GB/T 7714-{edition} for type [{kind.code}] ({kind.name})")
 
 
 @rule("REF005", "literal-et-al")
@@ -245,6 +251,8 @@ def incomplete_rendering(project: Project) -> Iterator[Finding]:
     journal the reader needs; the rendering is citeproc-py's, in the project's CSL style.
     Example: ``@article{…}`` without ``journal``: “…[J]. 2022, 140(12):1345-1377.”
     """
+    if any(unreadable_key_character(e.key) for e in project.bibliography.entries):
+        return  # Pandoc cannot read the bibliography: REF013 names the key
     try:
         gaps = list(rendering_gaps(project))
     except RenderError as exc:  # pandoc could not read the bibliography: say so, run the other rules
@@ -278,3 +286,24 @@ def hand_typed_citation_number(project: Project) -> Iterator[Finding]:
                 hint += f" ({len(keys) - len(known)} number(s) beyond the {len(order)} works cited)"
             yield Finding(found.location, f"hand-typed citation “{found.text}”: cite with Pandoc keys{hint}",
                           suggestion=f"[{'; '.join(known)}]" if known and None not in keys else None)
+
+
+@rule("REF013", "unreadable-citation-key")
+def unreadable_citation_key(project: Project) -> Iterator[Finding]:
+    """An entry key holds a mark Pandoc cannot read (a full-width comma “，”, “、”, “#”).
+
+    Why: Pandoc's BibLaTeX reader then refuses the whole references.bib and nothing is built;
+    Chinese reference managers export keys such as ``易仕和，2013``.
+    Example: ``@article{易仕和，2013, …}`` → ``@article{易仕和2013, …}``.
+    """
+    lines = next((s.text for s in project.sources if s.path == project.bibliography.path), "").splitlines()
+    for entry in project.bibliography.entries:
+        bad = unreadable_key_character(entry.key)
+        if not bad:
+            continue
+        text = lines[entry.line - 1] if 0 < entry.line <= len(lines) else ""
+        column = text.find(entry.key) + entry.key.index(bad) + 1 if entry.key in text else 1
+        fixed = "".join(c for c in entry.key if not unreadable_key_character(c))
+        yield Finding(Location(project.bibliography.path, entry.line, column),
+                      f"the key “{entry.key}” holds “{bad}”, which Pandoc cannot read in a bib key: rename it (“{fixed}”) here and where it is cited",
+                      suggestion=fixed)

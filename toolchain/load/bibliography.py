@@ -86,6 +86,16 @@ class Bibliography:
         return {e.key: e for e in self.entries}
 
 
+# Punctuation Pandoc's BibLaTeX reader accepts in an entry key besides letters and digits (3.x);
+# any other mark (a full-width comma “，”, “、”, “#”, “~”) makes it refuse the whole file.
+KEY_PUNCTUATION = frozenset(":()'=[]`*!&;.-_+/?@")
+
+
+def unreadable_key_character(key: str) -> str:
+    """The first character of ``key`` that Pandoc cannot read in a bib key, '' when none."""
+    return next((c for c in key if not c.isalnum() and c not in KEY_PUNCTUATION), "")
+
+
 def strip_braces(value: str) -> str:
     """Remove protective braces: ``{{NCCN}}`` → ``NCCN``, ``{DNA} test`` → ``DNA test``."""
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()

@@ -22,8 +22,9 @@ SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 LIST_OR_TABLE = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|\|)")
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 # Pandoc citation keys: start with a letter, digit or _, may hold internal punctuation.
-KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*"
-CITE_GROUP = re.compile(r"\[[^\[\]]*?@" + KEY + r"[^\[\]]*\]")
+# ``@{key}`` holds any key, trailing punctuation included (``@{徐光宪2010--}``).
+KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*|\{[^{}\s]+\}"
+CITE_GROUP = re.compile(r"\[[^\[\]]*?@(?:" + KEY + r")[^\[\]]*\]")
 CITE_IN_GROUP = re.compile(r"(?<![\w@])-?@(" + KEY + r")")
 CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
 # Pandoc's simple and multiline tables (columns under “-----  ------”) and grid tables (“+---+”)
@@ -131,6 +132,11 @@ class Document:
         return not any(b.kind == "heading" or b.is_unit for b in self.blocks)
 
 
+def unbraced(key: str) -> str:
+    """A citation key without the braces of ``@{key}``."""
+    return key[1:-1] if key.startswith("{") and key.endswith("}") else key
+
+
 def find_citations(span: Span) -> list[Citation]:
     """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code."""
     text = mask(span.text, COMMENT, re.compile(r"`[^`\n]*`"))
@@ -141,13 +147,13 @@ def find_citations(span: Span) -> list[Citation]:
             continue
         taken.append(group.span())
         for m in CITE_IN_GROUP.finditer(text, group.start(), group.end()):
-            found.append(Citation(m.group(1), span, m.start(1) - 1, m.end(1), group.start(), group.end()))
+            found.append(Citation(unbraced(m.group(1)), span, m.start(1) - 1, m.end(1), group.start(), group.end()))
     for m in CITE_BARE.finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         if re.match(r"[\w.-]+\.[a-z]{2,}", text[m.start(1):]) and m.start() > 0 and text[m.start() - 1].isalnum():
             continue  # an e-mail address
-        found.append(Citation(m.group(1), span, m.start(), m.end(1), m.start(), m.end(1)))
+        found.append(Citation(unbraced(m.group(1)), span, m.start(), m.end(1), m.start(), m.end(1)))
     found.sort(key=lambda c: c.start)
     return found
 

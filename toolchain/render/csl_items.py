@@ -197,6 +197,6 @@ def correct_items(items: list[dict], entries: dict[str, Entry]) -> list[dict]:
 
 
 def edition_of(style: str) -> str:
-    """The GB/T 7714 edition a CSL style follows ("2025", "2015"), from its title; "" for others."""
-    match = re.search(r"<title>[^<]*7714-(\d{4})", style)
-    return match.group(1) if match else ""
+    """The GB/T 7714 edition a CSL style follows ("2025", "2015"), from its title or summary; "" for others."""
+    match = re.search(r"<(title|summary)>[^<]*7714-(\d{4})", style)
+    return match.group(2) if match else ""
