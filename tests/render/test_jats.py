@@ -372,10 +372,10 @@ def test_reference_elements_of_the_variant(variant_xml: Path) -> None:
 
 
 def test_a_collapsed_range_links_every_work_in_it(variant_xml: Path) -> None:
-    """pandoc's [1–4] (links to 1 and 4 only) becomes one xref to R1 R2 R3 R4."""
+    """pandoc's [1-4] (links to 1 and 4 only; the style's range delimiter) becomes one xref to R1 R2 R3 R4."""
     root = parse(variant_xml).getroot()
     ranged = root.find("body/sec/p/sup/xref")
-    assert (ranged.text, ranged.get("rid")) == ("1–4", "R1 R2 R3 R4")
+    assert (ranged.text, ranged.get("rid")) == ("1-4", "R1 R2 R3 R4")
     assert ranged.getparent().text == "[" and ranged.tail == "]"
 
 
@@ -422,7 +422,7 @@ def test_sub_article_shows_the_parent_numbers(variant_xml: Path) -> None:
     for xref in root.find("sub-article").iter("xref"):
         if xref.get("ref-type") == "bibr":
             rids = xref.get("rid").split()
-            assert xref.text.split("–")[0] == labels[rids[0]]
+            assert re.split("[-–,]", xref.text)[0] == labels[rids[0]]
     assert root.find("sub-article//xref[@ref-type='sec']").get("rid") == "sa1-sec-intro"
     assert root.find("sub-article//xref[@ref-type='fn']").get("rid") == "sa1-fn1"
 

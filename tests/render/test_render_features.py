@@ -20,6 +20,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from toolchain.config import Settings, load_settings
+from toolchain.errors import InputError
 from toolchain.load import load_project
 from toolchain.render import build
 from toolchain.render.ast import inlines, text_of
@@ -276,12 +277,18 @@ def test_jats_every_xref_resolves_with_its_type(article: etree._Element) -> None
 # --- robustness and units ---------------------------------------------------------------------------
 
 
-def test_unknown_citation_key_and_dangling_link_still_give_a_pdf(tmp_path: Path) -> None:
-    """A typo in a key, a link to a missing id, @fig-x without a figure: typst gets no link to a missing label."""
+def test_dangling_link_still_gives_a_pdf_and_an_unknown_key_stops_it(tmp_path: Path) -> None:
+    """A link to a missing id, @fig-x without a figure: typst gets no link to a missing label; a typo in a key
+    stops the build at its line (citeproc would print “nosuchkey?” into the text)."""
     root = tmp_path / "project"
     shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
     path = root / "manuscript" / "zh.md"
-    path.write_text(path.read_text(encoding="utf-8") + "\n见[@nosuchkey]、[上文](#sec-nowhere)与@fig-missing。\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\n见[@nosuchkey]。\n", encoding="utf-8")
+    with pytest.raises(InputError, match="nosuchkey") as raised:
+        prepare_ast(load_project(root), Settings(), "zh", tmp_path)
+    assert (raised.value.file, raised.value.line) == ("manuscript/zh.md", len(text.splitlines()) + 2)
+    path.write_text(text + "\n见[上文](#sec-nowhere)与@fig-missing。\n", encoding="utf-8")
     project = load_project(root)
     ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
     target = tmp_path / "zh.pdf"

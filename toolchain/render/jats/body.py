@@ -60,8 +60,8 @@ def pandoc_parts(ast: dict) -> Parts:
 
 
 def compress(numbers: list[int], dash: str) -> str:
-    """``[1, 2, 3]`` → ``1–3``; a broken run is listed with commas."""
-    if len(numbers) > 2 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+    """``[1, 2, 3]`` → ``1–3`` (a pair too: it came from a range the style joined); a broken run is listed with commas."""
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
         return f"{numbers[0]}{dash}{numbers[-1]}"
     return ",".join(str(n) for n in numbers)
 
