@@ -4,50 +4,25 @@ from __future__ import annotations
 
 import copy
 import shutil
-import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
 
-import manimgx_fonts_cjk
 import typst
 
 from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.names import CJK
+from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
 from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
-# Preferred CJK serif families when fontconfig knows them; the PyPI Noto Sans CJK is the fallback.
-SYSTEM_CJK = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
-LATIN = "Libertinus Serif"
-BUNDLED_CJK = "Noto Sans CJK SC"
 # Per language: paragraph indent (two characters in Chinese, GB/T 15834 practice), line spacing.
 LAYOUT = {
     "zh": {"indent": "2em", "leading": "0.62em", "keyword-sep": "；"},
     "en": {"indent": "1.2em", "leading": "0.45em", "keyword-sep": "; "},
 }
-
-
-@cache
-def font_paths() -> tuple[str, ...]:
-    """Directories holding the bundled CJK font."""
-    return (str(Path(manimgx_fonts_cjk.__file__).resolve().parent),)
-
-
-@cache
-def system_cjk_fonts() -> tuple[str, ...]:
-    """CJK serif families fontconfig can find, in order of preference."""
-    if not shutil.which("fc-list"):
-        return ()
-    try:
-        listed = subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    families = {f.strip() for line in listed.splitlines() for f in line.split(",")}
-    return tuple(f for f in SYSTEM_CJK if f in families)
 
 
 def reference_label_width(ast: dict) -> str:
@@ -68,10 +43,9 @@ def spans(ast: dict, cls: str) -> list[dict]:
 
 def template_variables(lang: str, ast: dict) -> list[str]:
     """Pandoc ``-V`` variables that the template reads."""
-    fonts = [LATIN, *system_cjk_fonts(), BUNDLED_CJK]
-    variables = [f"fonts={f}" for f in fonts]
+    variables = [f"latin-font={fonts.LATIN}", f"song-font={fonts.song()}", f"hei-font={fonts.hei()}"]
     variables += [f"{key}={value}" for key, value in LAYOUT[lang].items()]
-    variables += [f"ref-indent={reference_label_width(ast)}", f"cjk-font={fonts[1]}"]
+    variables += [f"ref-indent={reference_label_width(ast)}"]
     variables += ["zh=true", "lang-code=zh", "region=cn"] if lang == "zh" else ["lang-code=en"]
     return [arg for v in variables for arg in ("-V", v)]
 
@@ -161,7 +135,7 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
                     (copies / image.relative_to(figures)).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(image, copies / image.relative_to(figures))
         try:
-            pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
+            pdf = typst.compile(str(main), root=work, font_paths=list(fonts.font_paths()))
         except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
             raise RenderError(f"{lang}.pdf", f"typst failed: {exc}") from None
     target.write_bytes(pdf)
