@@ -1,5 +1,6 @@
-"""The faces the PDFs are set in: a Song (serif) face for Chinese body text, a Hei (sans) face for
-headings and bold, Libertinus Serif (shipped inside typst) for Latin text.
+"""The PDF faces: Song (serif) for Chinese body text, Hei (sans) for headings and bold.
+
+Latin text is set in Libertinus Serif, which typst ships.
 
 Fontconfig's Noto Serif CJK / Source Han Serif (and the matching sans faces) are preferred when
 the system has them; otherwise the static Noto Serif SC and Noto Sans SC from the PyPI wheel
