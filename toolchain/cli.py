@@ -119,6 +119,18 @@ def command_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def show_render_warnings() -> None:
+    """Print the renderers' warnings (a page count that differs from metadata.yaml …) as ``warning: …``."""
+    import logging
+
+    logger = logging.getLogger("toolchain.render")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Check inputs load, then render the outputs."""
     from toolchain.config import load_settings
@@ -142,6 +154,7 @@ def command_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    show_render_warnings()
     build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1)
     return 0
 

@@ -214,3 +214,35 @@ def test_typeset_references_leaves_the_shared_ast_alone(tmp_path: Path) -> None:
     before = repr(ast)
     changed = typeset_references(ast)
     assert repr(ast) == before and "#refentry(lang: " in repr(changed)
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_pages_are_labelled_as_printed_and_the_title_is_displayed(built_article: Path, name: str) -> None:
+    """PageLabels number the pages from metadata.yaml's fpage; viewers show the title, not the file name (PDF/UA-1)."""
+    reader = PdfReader(built_article / name)
+    assert reader.page_labels == [str(306 + i) for i in range(len(reader.pages))]
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_images_and_equations_get_alt_text_so_the_pdf_stays_tagged(tmp_path: Path) -> None:
+    """A figure, an inline image and an equation: the PDF is still written as PDF/UA-1 (it would fail without alt text)."""
+    from toolchain.render.pdf import typst_source
+
+    project = load_project(REPO / "tests" / "projects" / "render-features")
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    source = typst_source(ast, "zh")
+    assert "#set image(alt:" in source and "#set math.equation(alt:" in source
+    target = tmp_path / "zh.pdf"
+    render_pdf(project, ast, "zh", target)
+    assert PdfReader(target).trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+
+
+def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metadata = base_copy / "manuscript" / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("lpage: 311", "lpage: 330"), encoding="utf-8")
+    from toolchain.cli import main
+
+    assert main(["build", str(base_copy), "--to", "pdf", "--lang", "zh", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    pages = len(PdfReader(tmp_path / "out" / "zh.pdf").pages)
+    assert f"warning: zh.pdf has {pages} pages, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err
