@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from toolchain.cli import main
 from toolchain.config import Settings
 from toolchain.load import load_project
 from toolchain.render.ast import divs, text_of
@@ -50,14 +51,20 @@ def bib_entries(bib: str, keys: list[str]) -> str:
     return "\n".join(blocks)
 
 
-def render(tmp: Path, bib: str, keys: list[str], csl: str, lang: str = "zh") -> dict[str, str]:
-    """The reference list of a project citing ``keys`` (in that order), key → text."""
+def example_project(tmp: Path, bib: str, keys: list[str]) -> Path:
+    """The base project with ``bib`` as its bibliography, citing ``keys`` (in that order)."""
     root = tmp / "project"
     shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
     (root / "bib" / "references.bib").write_text(bib, encoding="utf-8")
     cites = "; ".join("@{" + key + "}" for key in keys)
     (root / "manuscript" / "zh.md").write_text(f"---\ntitle: 例\nlang: zh\n---\n\n示例[{cites}]。\n", encoding="utf-8")
     (root / "manuscript" / "en.md").write_text(f"---\ntitle: Examples\nlang: en\n---\n\nExamples [{cites}].\n", encoding="utf-8")
+    return root
+
+
+def render(tmp: Path, bib: str, keys: list[str], csl: str, lang: str = "zh") -> dict[str, str]:
+    """The reference list of a project citing ``keys`` (in that order), key → text."""
+    root = example_project(tmp, bib, keys)
     ast, _ = prepare_ast(load_project(root), replace(Settings(), csl=csl), lang, tmp)
     return {div["c"][0][0].removeprefix("ref-"): text_of(div["c"][1]) for div in divs(ast["blocks"], "csl-entry")}
 
@@ -71,6 +78,19 @@ def rendered_2015(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict],
     keys = [example["key"] for example in examples]
     bib = bib_entries((EXAMPLES_2015 / "example.bib").read_text(encoding="utf-8"), keys)
     return examples, render(tmp_path_factory.mktemp("gbt2015"), bib, keys, "gb-t-7714-2015-numeric")
+
+
+@pytest.mark.parametrize("csl", ["gb-t-7714-2015", "gb-t-7714-2025"])
+def test_ref011_finds_nothing_lost_in_the_2015_examples(tmp_path: Path, csl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The standard's own examples, in either built-in style: no lost field, no wrong mark, no case change."""
+    if not (EXAMPLES_2015 / "gbt-examples.json").is_file():
+        pytest.skip(f"GB/T 7714-2015 examples not found in {EXAMPLES_2015} (public test data kept outside the project)")
+    examples = json.loads((EXAMPLES_2015 / "gbt-examples.json").read_text(encoding="utf-8"))["examples"]
+    keys = [example["key"] for example in examples]
+    root = example_project(tmp_path, bib_entries((EXAMPLES_2015 / "example.bib").read_text(encoding="utf-8"), keys), keys)
+    (root / "pyproject.toml").write_text(f'[tool.toolchain.build]\ncsl = "{csl}"\n', encoding="utf-8")
+    assert main(["check", str(root), "--select", "REF011", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_2015_examples_render_as_printed(rendered_2015: tuple[list[dict], dict[str, str]]) -> None:

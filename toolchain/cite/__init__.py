@@ -39,3 +39,9 @@ class Citations:
         from toolchain.render.citations import csl_items
 
         return csl_items(self.project, lang, self.style())
+
+    def printed(self, lang: str) -> dict[str, str]:
+        """Each entry as the outputs print it in ``lang``'s reference list (Pandoc's citeproc), key → text."""
+        from toolchain.render.citations import printed_references
+
+        return self._cached(("printed", lang), lambda: printed_references(self.project, self.style(), lang))

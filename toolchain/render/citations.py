@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -19,9 +20,9 @@ from toolchain.config import Settings, load_settings
 from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names, unreadable_key_character
-from toolchain.render.ast import divs, inlines
+from toolchain.render.ast import divs, inlines, text_of
 from toolchain.render.crossref import kind_of
-from toolchain.render.pandoc import bibtex_to_csl
+from toolchain.render.pandoc import bibtex_to_csl, markdown_to_ast
 
 STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
 DEFAULT_STYLE = "gb-t-7714-2025-numeric"
@@ -161,6 +162,23 @@ def write_items(items: list[dict], directory: Path, lang: str) -> Path:
         mark_truncation(item, "zh" if chinese else "en")
     path.write_text(json.dumps(printed, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def printed_references(project: Project, style: Path, lang: str) -> dict[str, str]:
+    """Every entry as the build prints it in ``lang``'s reference list (Pandoc's citeproc), key → text.
+
+    The same items, style and corrections as the outputs, without the list numbers; the checker
+    compares them with the bib (REF011).
+    """
+    items = csl_items(project, lang, style)
+    with tempfile.TemporaryDirectory(prefix="toolchain-refs-") as directory:
+        bibliography = write_items(items, Path(directory), lang)
+        args = ["--citeproc", f"--bibliography={bibliography}", f"--csl={style}",
+                f"--metadata=lang:{'zh-CN' if lang == 'zh' else 'en'}"]
+        ast = markdown_to_ast("---\nnocite: '[@*]'\n---\n", args, f"{lang} reference list")
+    fix_reference_languages(ast, project, lang, items)
+    return {div["c"][0][0].removeprefix("ref-"): re.sub(r"^\[\d+\]\s*", "", text_of(div["c"][1]))
+            for div in divs(ast["blocks"], "csl-entry")}
 
 
 def ordinal(number: int) -> str:

@@ -9,7 +9,7 @@ from toolchain.check.references import _names as names
 from toolchain.check.references._bib import WorkIdentity, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._format import format_references, style_edition
-from toolchain.check.references._render import rendering_gaps
+from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.registry import RuleContext, rule
 from toolchain.errors import InputError, RenderError
@@ -255,10 +255,13 @@ def trial_name_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("REF011", "incomplete-rendering", Severity.WARNING)
 def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
-    """A rendered reference lacks an element its style prints, or shows a gap.
+    """A rendered reference lost an element of its entry, or shows a gap.
 
     Why: citeproc leaves the gap visible (“[J]. , 2022”, “Blood, , 140”) or drops a date or a
-    journal the reader needs; the rendering is citeproc-py's, in the project's CSL style.
+    journal the reader needs (citeproc-py's probe, in the project's CSL style); and the printed
+    reference (Pandoc's, as the outputs print it) may show a type mark that is not the entry
+    type's ([A] for a @standard), lack a field the bib gives (a year “1865(清同治四年)”, a
+    publisher, a DOI), or change a title's case (“gleevec” for “Gleevec”). GB/T 7714 changes no case.
     Example: ``@article{…}`` without ``journal``: “…[J]. 2022, 140(12):1345-1377.”
     """
     project = ctx.project
@@ -277,6 +280,20 @@ def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
             what.append(f"the rendering shows a gap or doubled punctuation (“{gap.hole}”)")
         yield Finding(entry_location(project, gap.key), f"“{gap.key}” in the {gap.lang} reference list: "
                       f"{'; '.join(what)} — “{gap.text}”")
+    try:
+        losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite))))
+    except RenderError as exc:
+        yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
+        return
+    for loss in losses:
+        what = []
+        if loss.wrong_mark:
+            what.append(f"printed as [{loss.wrong_mark}], but a @{project.bibliography.by_key[loss.key].type} is [{loss.mark}]")
+        if loss.lost:
+            what.append(f"the printed reference lacks its {', '.join(loss.lost)}")
+        if loss.recased:
+            what.append(f"its {', '.join(loss.recased)} is printed in another case than the bib writes it")
+        yield Finding(entry_location(project, loss.key), f"“{loss.key}” in the zh reference list: {'; '.join(what)} — “{loss.text}”")
 
 
 @rule("REF012", "hand-typed-citation-number")

@@ -141,13 +141,14 @@ def _render(path: str, modified: float, locale: str, items_json: str, order: tup
 
 
 def style_edition(cite: Citations) -> str:
-    """The GB/T 7714 edition of the project's citation style: "2025" unless it says 2015."""
+    """The GB/T 7714 edition whose table applies to the project's citation style: "2025" unless it names an older one."""
     from toolchain.cite.csl_items import edition_of
 
     try:
-        return edition_of(cite.style().read_text(encoding="utf-8", errors="replace")[:4000]) or "2025"
+        edition = edition_of(cite.style().read_text(encoding="utf-8", errors="replace")[:4000])
     except (OSError, InputError):
-        return "2025"
+        edition = ""
+    return "2015" if edition and edition < "2025" else "2025"
 
 
 def format_references(cite: Citations, lang: str) -> dict[str, str]:

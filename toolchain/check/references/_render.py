@@ -89,7 +89,9 @@ def rendering_gaps(cite: Citations) -> Iterator[RenderingGap]:
 
 def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
     """Core variables the item lacks that the style would print for its type (a probe rendering)."""
-    wanted = [v for v in CORE if not item.get(v)]
+    # a web page may have no date of its own: its access date stands alone (GB/T 7714-2015 4.6, 2025 8.11)
+    undated = item.get("type") in ("webpage", "post", "post-weblog") and item.get("accessed")
+    wanted = [v for v in CORE if not item.get(v) and not (v == "issued" and undated)]
     if item.get("type") in CONTAINED_TYPES and not item.get("container-title"):
         wanted.append("container-title")
     if not wanted:
@@ -98,3 +100,101 @@ def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
     probe.update({variable: SENTINELS[variable] for variable in wanted})
     text = render_items(style, lang, [probe], [str(item["id"])]).get(str(item["id"]), "").casefold()
     return tuple(BIB_FIELDS[v] for v in wanted if FOUND_AS[v] in text)
+
+
+# What the printed reference is compared with: the bib's fields, as written.
+MARK = re.compile(r"\[([A-Z]{1,2})(?:/[A-Z]{2})?\]")
+TOKEN = re.compile(r"[^\W_]+(?:[.][^\W_]+)*")  # the first word or number of a field: "1.1" of "1.1--1.36"
+COMPARED_WHOLE = ("publisher", "address", "location", "school", "institution")
+COMPARED_FIRST = ("volume", "number", "pages", "edition")
+TITLE_FIELDS = ("title", "journal", "journaltitle", "booktitle")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderingLoss:
+    """What the printed reference lost of its entry: its type, fields, or the case of a title."""
+
+    key: str
+    text: str
+    wrong_mark: str  # the printed mark when it is not the entry type's ('' when right)
+    mark: str  # the mark the entry type calls for
+    lost: tuple[str, ...]  # bib fields whose value is not printed
+    recased: tuple[str, ...]  # title fields printed in another case
+
+
+STRAIGHT = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-"})
+
+
+def squeezed(text: str) -> str:
+    """Text without white space (the style may space Chinese and Latin text, the bib not), quotes straight."""
+    return "".join(text.split()).translate(STRAIGHT)
+
+
+def lost_fields(entry: Entry, text: str) -> tuple[list[str], list[str]]:
+    """Bib fields absent from the printed text, and title fields printed only in another case."""
+    from toolchain.cite.csl_items import as_written
+
+    printed, folded = squeezed(text), squeezed(text).casefold()
+    lost, recased = [], []
+    for field in TITLE_FIELDS:
+        value = squeezed(as_written(entry.fields.get(field, "")))
+        if value and value not in printed:
+            (recased if value.casefold() in folded else lost).append(field)
+    for field in COMPARED_WHOLE + COMPARED_FIRST:
+        value = as_written(entry.fields.get(field, ""))
+        token = TOKEN.search(value) if field in COMPARED_FIRST else None
+        wanted = squeezed(token.group(0) if token else value)
+        if wanted and wanted.casefold() not in folded:
+            lost.append(field)
+    year = re.search(r"\d{4}", entry.fields.get("year", "") or entry.fields.get("date", ""))
+    if year and year.group(0) not in printed:
+        lost.append("year" if entry.fields.get("year") else "date")
+    for field in ("url", "doi"):  # identifiers are compared raw: “~” is no LaTeX space in a URL
+        value = squeezed(entry.fields.get(field, "")).casefold()
+        if value and value not in folded:
+            lost.append(field)
+    return lost, recased
+
+
+# The CSL variables a bib field becomes (Pandoc's reader and toolchain.cite.csl_items).
+VARIABLES = {"title": ("title",), "journal": ("container-title",), "journaltitle": ("container-title",),
+             "booktitle": ("container-title",), "publisher": ("publisher",), "school": ("publisher",),
+             "institution": ("publisher",), "address": ("publisher-place",), "location": ("publisher-place",),
+             "volume": ("volume",), "number": ("number", "issue", "collection-number"), "pages": ("page",),
+             "edition": ("edition",), "url": ("URL",), "doi": ("DOI",), "year": ("issued",), "date": ("issued",)}
+PROBE = "Zqxprobezqx"
+
+
+def style_prints(style: Path, item: dict, field: str) -> bool:
+    """Whether the style prints ``field`` for an item of this type at all (a probe rendering).
+
+    A field the style leaves out on purpose (GB/T 7714-2025 prints no publisher for a standard)
+    is no loss; one it prints but the rendering lacks is.
+    """
+    probe = copy.deepcopy(item)
+    for variable in VARIABLES.get(field, ()):
+        probe[variable] = {"date-parts": [[1111]]} if variable == "issued" else PROBE
+    text = render_items(style, "zh", [probe], [str(item["id"])]).get(str(item["id"]), "")
+    return (PROBE.casefold() if field != "year" and field != "date" else "1111") in text.casefold()
+
+
+def rendering_losses(cite: Citations, table: object) -> Iterator[RenderingLoss]:
+    """Entries whose printed form (the outputs', in the zh list) lost their type, a field, or a title's case.
+
+    ``table`` is the REF004 table of the style's GB/T 7714 edition: its type marks are the ones
+    the printed mark must show; a style that prints no mark is not compared on it.
+    """
+    printed = cite.printed("zh")
+    items = {str(item.get("id")): item for item in cite.items("zh")}
+    for entry in cite.project.bibliography.entries:
+        text = printed.get(entry.key)
+        if text is None or entry.key not in items:
+            continue
+        kind = table.for_entry(entry.type, entry.fields.get("type", ""))  # type: ignore[attr-defined]
+        expected = kind.code.split("/")[0]
+        shown = MARK.search(text)
+        wrong = shown.group(1) if shown and expected != "Z" and shown.group(1) != expected else ""
+        lost, recased = lost_fields(entry, text)
+        lost = [field for field in lost if style_prints(cite.style(), items[entry.key], field)]
+        if wrong or lost or recased:
+            yield RenderingLoss(entry.key, text, wrong, expected, tuple(lost), tuple(recased))
