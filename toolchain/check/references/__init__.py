@@ -269,31 +269,30 @@ def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
         return  # Pandoc cannot read the bibliography: REF013 names the key
     try:
         gaps = list(rendering_gaps(ctx.cite))
+        losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite))))
     except RenderError as exc:  # pandoc could not read the bibliography: say so, run the other rules
         yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
         return
+    found: dict[tuple[str, str], list[str]] = {}  # (key, lang) → what is wrong; one finding per reference
+    texts: dict[tuple[str, str], str] = {}
     for gap in gaps:
-        what = []
+        what = found.setdefault((gap.key, gap.lang), [])
+        texts[gap.key, gap.lang] = gap.text
         if gap.missing:
             what.append(f"the style prints {' and '.join(gap.missing)} for this type, which the entry lacks")
         if gap.hole:
             what.append(f"the rendering shows a gap or doubled punctuation (“{gap.hole}”)")
-        yield Finding(entry_location(project, gap.key), f"“{gap.key}” in the {gap.lang} reference list: "
-                      f"{'; '.join(what)} — “{gap.text}”")
-    try:
-        losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite))))
-    except RenderError as exc:
-        yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
-        return
     for loss in losses:
-        what = []
+        what = found.setdefault((loss.key, "zh"), [])
+        texts.setdefault((loss.key, "zh"), loss.text)
         if loss.wrong_mark:
             what.append(f"printed as [{loss.wrong_mark}], but a @{project.bibliography.by_key[loss.key].type} is [{loss.mark}]")
         if loss.lost:
             what.append(f"the printed reference lacks its {', '.join(loss.lost)}")
         if loss.recased:
             what.append(f"its {', '.join(loss.recased)} is printed in another case than the bib writes it")
-        yield Finding(entry_location(project, loss.key), f"“{loss.key}” in the zh reference list: {'; '.join(what)} — “{loss.text}”")
+    for (key, lang), what in found.items():
+        yield Finding(entry_location(project, key), f"“{key}” in the {lang} reference list: {'; '.join(what)} — “{texts[key, lang]}”")
 
 
 @rule("REF012", "hand-typed-citation-number")
