@@ -130,3 +130,23 @@ def test_2025_examples_render_as_printed(tmp_path: Path) -> None:
              for key, example in zip(keys, examples, strict=True)
              if half_width(refs.get(key, "")) != half_width(example["expected"])]
     assert not wrong, f"{len(examples) - len(wrong)}/{len(examples)} as printed\n" + "\n".join(wrong)
+
+
+TERMS_BIB = """
+@book{hl2012, author = {哈里森·沃尔德伦}, title = {经济数学与金融数学}, year = {2012}, translator = {谢远涛},
+  publisher = {中国人民大学出版社}, pages = {235--236}, address = {北京}}
+@incollection{mk2013, author = {马克思}, title = {政治经济学批判}, booktitle = {马克思恩格斯全集}, year = {2013},
+  editor = {马克思 and 恩格斯}, volume = {35}, publisher = {人民出版社}, pages = {302}, address = {北京}}
+@incollection{en2011, author = {Roberson, J. A.}, title = {Drinking water standards}, booktitle = {Water quality and treatment},
+  year = {2011}, editor = {Smith, J.}, volume = {2}, translator = {Jones, K.}, publisher = {McGraw-Hill}, pages = {1--36},
+  address = {New York}}
+"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_translator_and_volume_in_each_works_language(tmp_path: Path, lang: str) -> None:
+    """GB/T 7714: each reference in its own language, in either list ("谢远涛, 译", "第 35 卷"; "Jones K, trans.", "Vol. 2")."""
+    refs = render(tmp_path, TERMS_BIB, ["hl2012", "mk2013", "en2011"], "gb-t-7714-2025-numeric", lang)
+    assert "[M]. 谢远涛, 译. 北京" in refs["hl2012"]
+    assert "马克思恩格斯全集: 第 35 卷. 北京" in refs["mk2013"]
+    assert "Water quality and treatment: Vol. 2. Jones K, trans. New York" in refs["en2011"]

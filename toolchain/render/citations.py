@@ -203,6 +203,33 @@ def localise_edition(node: dict, entry_lang: str) -> None:
             number["c"], term["c"] = number["c"][:-2], "版" + term["c"][2:]
 
 
+TRANSLATED = {"zh": "译", "en": "trans."}  # the translator's term after the names (GB/T 7714-2025, 7.1.2)
+
+
+def localise_terms(node: dict, entry_lang: str) -> None:
+    """The translator's term and a container's volume in the work's own language.
+
+    A Chinese work in en.pdf keeps “谢远涛, 译” and “第 35 卷” (not “trans.”, “Vol. 35”), an
+    English one in zh.pdf prints “Jones K, trans.” and “Vol. 2”.
+    """
+    other = TRANSLATED["en" if entry_lang == "zh" else "zh"]
+    nodes = [sequence[index] for sequence, index in inline_leaves([node], [])]
+    for before, gap, term in zip(nodes, nodes[1:], nodes[2:], strict=False):
+        if before["t"] == "Str" and before["c"].endswith(",") and gap["t"] == "Space" and term["t"] == "Str" \
+                and term["c"].removesuffix(".").removesuffix("/") == other.removesuffix("."):
+            # citeproc merges the period after the names into “trans.”: “译” needs it back, “trans.” takes it
+            rest = term["c"][len(other.removesuffix(".")):].removeprefix(".")
+            term["c"] = ("译." if entry_lang == "zh" else "trans.") + rest
+    if entry_lang != "en":
+        return
+    for first, gap, number, gap2, unit in zip(nodes, nodes[1:], nodes[2:], nodes[3:], nodes[4:], strict=False):
+        if first["t"] == "Str" and first["c"] == "第" and number["t"] == "Str" and number["c"].isdigit() \
+                and gap["t"] == gap2["t"] == "Space" and unit["t"] == "Str" and unit["c"].startswith("卷"):
+            first["c"], unit["c"] = "Vol.", unit["c"][1:]
+            gap2["t"] = "Str"
+            gap2["c"] = ""
+
+
 def restore_organisations(node: dict, item: dict) -> None:
     """An organisation named as it is written, not in capitals.
 
@@ -232,6 +259,7 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
         if entry_lang != lang:
             replace_term(div, wrong[entry_lang], ET_AL[entry_lang])
             localise_edition(div, entry_lang)
+        localise_terms(div, entry_lang)
         restore_organisations(div, by_key.get(key, {}))
         if key in translated:
             paragraph = div["c"][1][-1]
