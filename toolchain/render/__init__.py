@@ -45,13 +45,13 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
         if verbose:
             progress(f"  parsed zh and en with citeproc in {time.perf_counter() - started:.2f} s")
         zh_ast, zh_items = asts["zh"]
-        en_ast, _ = asts["en"]
+        en_ast, en_items = asts["en"]
         if not project.en.body_is_empty or project.en.abstract:
             add_translation(zh_ast, en_ast)
         tasks: list[tuple[str, Callable[[Path], None]]] = []
         for fmt in formats:
             if fmt == "jats":
-                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items)))
+                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items)))
                 continue
             for lang in langs:
                 ast = asts[lang][0]
