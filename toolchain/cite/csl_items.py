@@ -187,6 +187,21 @@ def full_pinyin_names(item: dict) -> None:
                 name["literal"] = f"{family} {given}"
 
 
+def name_suffixes(item: dict, edition: str) -> None:
+    """A name's suffix as the edition prints it: “PEEBLES P Z, Jr.” (2015, 4.1), “Peebles P Z Jr” (2025, B.1).
+
+    CSL sets the suffix of an inverted name after the sort separator, here the space between the
+    initials; the comma of 2015 travels with the suffix, the 2025 edition writes it without its dot.
+    """
+    for role in ("author", "editor", "translator"):
+        for name in item.get(role, []):
+            suffix = str(name.get("suffix", "")).strip()
+            if suffix and edition == "2015":
+                name["suffix"] = ", " + suffix.removeprefix(",").strip()
+            elif suffix and edition == "2025":
+                name["suffix"] = suffix.removesuffix(".")
+
+
 def correct_items(items: list[dict], entries: dict[str, Entry]) -> list[dict]:
     """Repair every item that has its entry; return the list."""
     for item in items:

