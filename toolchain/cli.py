@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import logging
 import os
 import sys
 import traceback
@@ -116,13 +117,28 @@ def command_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+class CurrentStderr(logging.StreamHandler):
+    """A handler writing to ``sys.stderr`` as it is when a record comes, not when it was made.
+
+    ``main`` may run more than once in a process (tests, embedding); the stream of an earlier run
+    may be closed by then.
+    """
+
+    @property
+    def stream(self) -> object:  # type: ignore[override]
+        """The process's standard error now."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        """Ignored: the stream is always the current standard error."""
+
+
 def show_render_warnings() -> None:
     """Print the renderers' warnings (a page count that differs from metadata.yaml …) as ``warning: …``."""
-    import logging
-
     logger = logging.getLogger("toolchain.render")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, CurrentStderr) for h in logger.handlers):
+        handler = CurrentStderr()
         handler.setFormatter(logging.Formatter("warning: %(message)s"))
         logger.addHandler(handler)
         logger.propagate = False
