@@ -48,7 +48,7 @@ TITLE_FIELDS = {
 YEAR = re.compile(r"^\d{4}$")
 FULL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 UPDATED_TYPES = {"article-journal", "article-magazine"}  # types whose update date follows the pages
-NO_PLACE = {"zh": "[出版地不详]", "en": "[S.l.]"}  # GB/T 7714-2015 8.4.1.3 (2025 7.5.1.3)
+NO_PLACE = {"zh": "[出版地不详]", "en": "[S.l.]"}  # a publisher without a place (GB/T 7714-2025, 7.5.2.3)
 
 
 @cache
