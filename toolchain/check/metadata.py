@@ -6,11 +6,16 @@ import datetime
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
+from toolchain.load._yaml import describe, key_line, parse_yaml
+from toolchain.load._yaml_values import LineList, LineMap
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
 from toolchain.names import normalise, romanise
@@ -20,10 +25,16 @@ ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 WIDE = re.compile("[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")  # full-width forms and CJK
 DATE_KEYS = ("received", "revised", "accepted", "published")
+DATA = Path(__file__).resolve().parent.parent / "data"
+SCHEMA_FILE = DATA / "metadata-schema.yaml"
+PLACES_FILE = DATA / "places.yaml"
+
+
+OPTIONAL = re.compile(r"article\.heading|authors\[\d+\]\.bio|affiliations\[\d+\]\.(?:city|country)|funding\[\d+\]\.name|conflict-of-interest")
 
 
 def bilingual_fields(meta: Metadata) -> Iterator[tuple[str, Bilingual]]:
-    """Every bilingual field of the metadata with its dotted name."""
+    """Every bilingual field of the metadata with its dotted name (OPTIONAL matches the optional ones)."""
     yield "journal.title", meta.journal_title
     if meta.heading:
         yield "article.heading", meta.heading
@@ -43,9 +54,13 @@ def bilingual_fields(meta: Metadata) -> Iterator[tuple[str, Bilingual]]:
         yield "conflict-of-interest", meta.conflict_of_interest
 
 
-def at(meta: Metadata, line: int) -> Location:
-    """A location in metadata.yaml."""
-    return Location(meta.path, max(line, 1), 1)
+def at(meta: Metadata, line: int, column: int = 0) -> Location:
+    """A location in metadata.yaml: the line's first character unless a column is given."""
+    line = max(line, 1)
+    if not column and meta.source is not None:
+        text = meta.source.line_text(line)
+        column = len(text) - len(text.lstrip()) + 1
+    return Location(meta.path, line, column or 1)
 
 
 @rule("META001", "title-empty")
@@ -75,19 +90,47 @@ def keyword_count_mismatch(project: Project) -> Iterator[Finding]:
                       related=(Location(zh.path, zh.front_lines["keywords"], 1),))
 
 
+def one_language(meta: Metadata, *, optional: bool) -> Iterator[Finding]:
+    """Findings for bilingual fields missing or empty in one language (the optional fields, or the others)."""
+    for name, value in bilingual_fields(meta):
+        if bool(OPTIONAL.fullmatch(name)) != optional or value.absent:
+            continue  # a required field absent as a whole is META013's
+        given = [lang for lang in ("zh", "en") if value.get(lang).strip()]
+        if optional and not given:
+            continue  # an optional field left out in both languages is simply absent
+        for lang in ("zh", "en"):
+            if lang in given:
+                continue
+            line = value.zh_line if lang == "zh" else value.en_line
+            state = "empty" if line else "missing"
+            other = value.span("en" if lang == "zh" else "zh")
+            where = at(meta, line) if line else at(meta, value.line, value.column)
+            if optional:
+                yield Finding(where, f"{name} is given in {'Chinese' if lang == 'en' else 'English'} only ({name}.{lang} is {state}); "
+                              "the other edition prints none", related=(other.start,) if other else ())
+            else:
+                yield Finding(where, f"{name}.{lang} is {state}", related=(other.start,) if other else ())
+
+
 @rule("META003", "bilingual-field-empty")
 def bilingual_field_empty(project: Project) -> Iterator[Finding]:
-    """A bilingual metadata field is empty in one language.
+    """A required bilingual metadata field is missing or empty in one language.
 
-    Why: the journal prints each field (affiliation, funding, COI, biography…) in both languages.
-    Example: ``city: {zh: 广州, en: ""}``.
+    Why: the journal prints the journal title, author names and affiliations in both languages.
+    Example: ``name: {zh: 张钰}`` or an affiliation with ``en: ""``.
     """
-    meta = project.metadata
-    for name, value in bilingual_fields(meta):
-        for lang in ("zh", "en"):
-            if not value.get(lang).strip():
-                line = (value.zh_line if lang == "zh" else value.en_line) or value.line
-                yield Finding(at(meta, line), f"{name}.{lang} is empty")
+    yield from one_language(project.metadata, optional=False)
+
+
+@rule("META014", "optional-field-one-language", Severity.WARNING)
+def optional_field_one_language(project: Project) -> Iterator[Finding]:
+    """An optional bilingual field (biography, funding, COI …) is in one language only.
+
+    Why: optional fields may be left out, but one given in Chinese only leaves the English edition without it
+    (common in Chinese journals, whose English front matter often has no funding or COI line).
+    Example: ``bio: {zh: 张钰，副主任医师…}`` with no ``en``.
+    """
+    yield from one_language(project.metadata, optional=True)
 
 
 @rule("META004", "bilingual-field-language", Severity.WARNING)
@@ -115,6 +158,8 @@ def author_name_format(project: Project) -> Iterator[Finding]:
     meta = project.metadata
     for author in meta.authors:
         english = author.name.en.strip()
+        if not english:
+            continue  # a missing name is META003's
         parts = english.split()
         family, given = (parts[0], parts[1:]) if parts else ("", [])
         expected = romanise(author.name.zh)
@@ -200,11 +245,14 @@ def award_number_malformed(project: Project) -> Iterator[Finding]:
 
 def line_of(project: Project, value: str, start: int) -> int:
     """The metadata.yaml line holding ``value`` at or after ``start`` (``start`` when not found)."""
-    source = next((s for s in project.sources if s.path == project.metadata.path), None)
-    if source is None or not value:
-        return start
-    found = source.text.find(value, source.offset(start))
-    return source.position(found)[0] if found >= 0 else start
+    return found_at(project.metadata, value, start).line
+
+
+def found_at(meta: Metadata, value: str, start: int) -> Location:
+    """Where ``value`` first stands in metadata.yaml at or after line ``start`` (that line when not found)."""
+    source = meta.source
+    found = source.text.find(value, source.offset(start)) if source is not None and value else -1
+    return Location(meta.path, *source.position(found)) if found >= 0 else at(meta, start)
 
 
 @rule("META009", "corresponding-author-email")
@@ -215,7 +263,7 @@ def corresponding_author_email(project: Project) -> Iterator[Finding]:
     Example: ``corresponding: true`` with ``email: scidzy＠163.com`` or no email at all.
     """
     meta = project.metadata
-    if not any(a.corresponding for a in meta.authors):
+    if meta.authors and not any(a.corresponding for a in meta.authors):
         yield Finding(at(meta, meta.authors[0].line), "no author is marked corresponding: true")
     for author in meta.authors:
         where = at(meta, line_of(project, "email", author.line) if author.email else author.line)
@@ -288,7 +336,7 @@ def date_invalid(project: Project) -> Iterator[Finding]:
         value = meta.article.get(key)
         if not value:
             continue
-        where = at(meta, meta.lines.get(f"article.{key}", 1))
+        where = found_at(meta, value, meta.lines.get(f"article.{key}", 1))
         try:
             dates.append((key, datetime.date.fromisoformat(value)))
         except ValueError:
@@ -297,3 +345,147 @@ def date_invalid(project: Project) -> Iterator[Finding]:
         if b < a:
             yield Finding(at(meta, meta.lines.get(f"article.{key_b}", 1)), f"article.{key_b} {b} is before article.{key_a} {a}",
                           related=(at(meta, meta.lines.get(f"article.{key_a}", 1)),))
+
+
+@cache
+def schema() -> dict[str, Any]:
+    """The shapes of metadata.yaml and of the front matter (toolchain/data/metadata-schema.yaml)."""
+    return parse_yaml(SCHEMA_FILE.read_text(encoding="utf-8"), "metadata-schema.yaml")
+
+
+TYPE_NAMES = {"text": "text", "boolean": "true or false", "bilingual": "a mapping {zh: …, en: …}", "mapping": "a mapping", "list": "a list"}
+
+
+def fits(value: Any, kind: str) -> bool:
+    """Whether a YAML value has the schema type ``kind``."""
+    if kind == "text":
+        return not isinstance(value, (dict, list, bool))
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "list":
+        return isinstance(value, list)
+    return isinstance(value, dict)
+
+
+def shape_findings(path: str, value: Any, spec: Any, where: str, line: int, column: int, first: int = 1) -> Iterator[Finding]:
+    """Findings for a value that does not have the shape ``spec`` says (recursively); the YAML starts at line ``first``."""
+    spec = {"type": spec} if isinstance(spec, str) else spec
+    kind = spec["type"]
+    if not fits(value, kind):
+        parts = [p for p in re.split(r"\s*[,，;；、]\s*", value) if p] if isinstance(value, str) and kind == "list" else []
+        hint = f" (write {where.rsplit('.', 1)[-1]}: [{', '.join(parts)}])" if len(parts) > 1 else ""
+        yield Finding(Location(path, line, column), f"{where or 'the document'} must be {TYPE_NAMES[kind]}, found {describe(value)}{hint}")
+        return
+    if kind == "bilingual":
+        spec = {"keys": {"zh": "text", "en": "text"}}
+    for key, inner in (spec.get("keys") or {}).items():
+        name = f"{where}.{key}" if where else key
+        if value.get(key) is None:
+            required = isinstance(inner, dict) and inner.get("required")
+            if required:
+                yield Finding(Location(path, line, column), f"{name} is missing")
+            continue
+        key_at = value.lc.key(key) if isinstance(value, LineMap) else (line - first, column - 1)
+        yield from shape_findings(path, value[key], inner, name, key_at[0] + first, key_at[1] + 1, first)
+    if kind == "list" and "items" in spec:
+        if not value and spec.get("required"):
+            yield Finding(Location(path, line, column), f"{where} is empty: list at least one item")
+        for i, item in enumerate(value):
+            item_at = value.lc.item(i) if isinstance(value, LineList) else (line - first, column - 1)
+            yield from shape_findings(path, item, spec["items"], f"{where}[{i}]", item_at[0] + first, item_at[1] + 1, first)
+
+
+@rule("META013", "metadata-structure")
+def metadata_structure(project: Project) -> Iterator[Finding]:
+    """A required metadata key is missing, or a metadata value has the wrong type.
+
+    Why: a value of the wrong shape (text for a list, a list for text) is read as empty, so it prints nothing.
+    Example: ``keywords: "索拉非尼, 急性髓系白血病"`` → ``keywords: [索拉非尼, 急性髓系白血病]``; no ``authors``.
+    """
+    meta = project.metadata
+    yield from shape_findings(meta.path, meta.raw if meta.raw is not None else {}, schema()["metadata.yaml"], "", 1, 1)
+    for document in project.documents:
+        if document.front is not None:
+            yield from shape_findings(document.path, document.front, schema()["front matter"], "", 2, 1, 2)
+
+
+@rule("META015", "affiliation-undefined")
+def affiliation_undefined(project: Project) -> Iterator[Finding]:
+    """An author names an undefined affiliation id, or an id is defined twice.
+
+    Why: the outputs number affiliations by their id; an unknown id drops the author's affiliation.
+    Example: ``affiliations: [nfh2]`` where affiliations defines ``id: nfh``.
+    """
+    meta = project.metadata
+    seen: dict[str, int] = {}
+    for aff in meta.affiliations:
+        if aff.id in seen:
+            yield Finding(found_at(meta, aff.id, aff.line),
+                          f"affiliation id “{aff.id}” is defined twice (first at line {seen[aff.id]})", related=(at(meta, seen[aff.id]),))
+        elif aff.id:
+            seen[aff.id] = aff.line
+    for index, author in enumerate(meta.authors):
+        for ident in author.affiliations:
+            if ident not in seen:
+                known = ", ".join(seen) or "none"
+                yield Finding(found_at(meta, ident, author.line),
+                              f"authors[{index}] names affiliation “{ident}”, which affiliations does not define (defined: {known})")
+
+
+PUBLICATION_KEYS = (("article", "doi", "the article DOI"), ("journal", "year", "the year"), ("journal", "volume", "the volume"),
+                    ("journal", "issue", "the issue"))
+
+
+@rule("META016", "publication-data-missing", Severity.WARNING)
+def publication_data_missing(project: Project) -> Iterator[Finding]:
+    """The article has no DOI, year, volume or issue, or a published one no dates.
+
+    Why: the outputs print the citation line (2024, 37(5): 306-311), the DOI and the history; a missing
+    element leaves the slot out, which an editor should decide, not discover in print.
+    Example: metadata.yaml without ``article.doi``; ``volume`` and ``issue`` given but no ``received``.
+    """
+    meta = project.metadata
+    values = {"journal": meta.journal, "article": meta.article}
+    if not isinstance(meta.raw, dict) or not isinstance(meta.raw.get("journal"), dict):
+        return  # no metadata or no journal at all: META013 says so
+    for section, key, what in PUBLICATION_KEYS:
+        if not values[section].get(key):
+            line = key_line(meta.raw, section) if isinstance(meta.raw, dict) and section in meta.raw else 1
+            yield Finding(at(meta, line), f"{section}.{key} is missing: {what} is left out of the outputs")
+    if meta.journal.get("volume") and not any(meta.article.get(k) for k in DATE_KEYS):
+        line = key_line(meta.raw, "article") if isinstance(meta.raw, dict) and "article" in meta.raw else 1
+        yield Finding(at(meta, line), "the article is published (journal.volume is given) but has no date: "
+                      "give article.received (and accepted, published)")
+
+
+@cache
+def places() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Chinese place names with the English names and pinyin they may be written as (toolchain/data/places.yaml)."""
+    data = parse_yaml(PLACES_FILE.read_text(encoding="utf-8"), "places.yaml")
+    return {kind: {str(zh): tuple(str(n) for n in names) for zh, names in data[kind].items()} for kind in ("cities", "countries")}
+
+
+def folded(name: str) -> str:
+    """A place name compared loosely: letters only, lower case."""
+    return re.sub(r"[^a-z]", "", name.lower())
+
+
+@rule("META017", "affiliation-place-mismatch", Severity.WARNING)
+def affiliation_place_mismatch(project: Project) -> Iterator[Finding]:
+    """An affiliation's English city or country is not the Chinese one's counterpart.
+
+    Why: a copied affiliation keeps the other institution's city; the indexes file the author there.
+    Example: ``city: {zh: 广州, en: Shenzhen}`` → ``Guangzhou``. Known names are data (toolchain/data/places.yaml).
+    """
+    meta = project.metadata
+    table = places()
+    for index, aff in enumerate(meta.affiliations):
+        for part, kind in (("city", "cities"), ("country", "countries")):
+            value = getattr(aff, part)
+            if value is None or not value.zh.strip() or not value.en.strip():
+                continue
+            names = table[kind].get(value.zh.strip().removesuffix("市"))
+            if names is None or folded(value.en) in {folded(n) for n in names}:
+                continue
+            yield Finding(at(meta, value.en_line or value.line, value.en_span.start.column if value.en_span else 0),
+                          f"affiliations[{index}].{part}.en “{value.en}” is not {value.zh}: write “{names[0]}”", suggestion=names[0])

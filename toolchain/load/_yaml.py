@@ -13,6 +13,7 @@ import yaml
 
 from toolchain.errors import InputError
 from toolchain.load._yaml_values import Builder, LineList, LineMap
+from toolchain.load.source import SourceFile, Span
 
 LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # Base: no YAML 1.1 typing, no constructors
 
@@ -65,6 +66,13 @@ def node_line(node: Any, first_line: int = 1) -> int:
     if lc is not None and lc.line is not None:
         return first_line + lc.line
     return first_line
+
+
+def as_text(value: Any) -> str:
+    """A scalar as text: '' for nothing, a list or a mapping (rules report a wrong type), booleans in lower case."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value).strip()
 
 
 def describe(value: Any) -> str:
@@ -150,3 +158,30 @@ class Fields:
                 raise InputError(self.path, line, f"{self._name(key)} must list text items, found {describe(item)}")
             result.append(str(item).strip())
         return tuple(result)
+
+
+def value_span(source: SourceFile, node: Any, key: Any, value: str, first_line: int = 1) -> Span | None:
+    """The Span of a scalar value of ``node[key]`` in ``source``, its anchors following YAML's folding.
+
+    The value is walked against the source between the node's marks: quotes, indentation, line
+    breaks and a block header are stepped over, so that each run of the value maps onto the
+    source characters it was read from (linear in the value's length).
+    """
+    places = node.lc.value(key) if isinstance(node, (LineMap, LineList)) else None
+    if places is None or not value:
+        return None
+    start = source.offset(first_line + places[0], places[1] + 1)
+    end = source.offset(first_line + places[2], places[3] + 1)
+    raw = source.text
+    anchors: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(value) and start + j < end:
+        if value[i] == raw[start + j]:
+            if not anchors or anchors[-1][1] - anchors[-1][0] != start + j - i:
+                anchors.append((i, start + j))
+            i, j = i + 1, j + 1
+        elif raw[start + j] in " \t\n\"'>|-+" or not value[i].isspace():
+            j += 1
+        else:
+            i += 1
+    return Span(value, source, tuple(anchors) or ((0, start),))
