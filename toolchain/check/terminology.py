@@ -20,10 +20,18 @@ from toolchain.load.markdown import Document
 from toolchain.load.source import Span
 
 
-def prose(document: Document) -> Iterator[tuple[Span, str]]:
-    """Title, abstract, keywords, headings and paragraphs, each with its masked text."""
-    for span in document.text_spans:
+def prose(project: Project, document: Document, *, metadata: bool = True) -> Iterator[tuple[Span, str]]:
+    """Title, abstract, keywords, headings and paragraphs (then metadata.yaml's prose), each with its masked text."""
+    for span in (*document.text_spans, *(project.metadata.prose(document.lang) if metadata else ())):
         yield span, mask_non_prose(span.text)
+
+
+def texts(project: Project) -> Iterator[tuple[str, Iterator[tuple[Span, str]]]]:
+    """Each text that keeps its own wording, with its language: zh.md, en.md, then metadata.yaml's prose per language."""
+    for document in project.documents:
+        yield document.lang, prose(project, document, metadata=False)
+    for lang in ("zh", "en"):
+        yield lang, ((span, mask_non_prose(span.text)) for span in project.metadata.prose(lang))
 
 
 def describe(term: Term, lang: str) -> str:
@@ -73,7 +81,7 @@ def avoided_term_variant(project: Project) -> Iterator[Finding]:
     """
     found = matcher(project.glossary)
     for document in project.documents:
-        for span, text in prose(document):
+        for span, text in prose(project, document):
             for occurrence in found.find(text):
                 form = occurrence.form
                 if occurrence.top and form.kind == "avoid":
@@ -94,19 +102,19 @@ def mixed_term_variants(project: Project) -> Iterator[Finding]:
     """
     found = matcher(project.glossary)
     terms = project.glossary.terms
-    for document in project.documents:
+    for lang, spans in texts(project):
         first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
-        for span, text in prose(document):
+        for span, text in spans:
             occurrences = found.find(text)
             for occurrence in occurrences:
                 form = occurrence.form
-                if not occurrence.top or form.lang != document.lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
+                if not occurrence.top or form.lang != lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
                     continue
                 first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
         for term, used in first.items():
             if len(used) < 2:
                 continue
-            preferred = terms[term].preferred(document.lang)
+            preferred = terms[term].preferred(lang)
             anchor_key = preferred.casefold() if preferred.casefold() in used else next(iter(used))
             anchor_span, anchor = used[anchor_key]
             for key, (span, occurrence) in used.items():
@@ -153,7 +161,7 @@ def unknown_term(project: Project) -> Iterator[Finding]:
     known = {f.text.casefold() for f in found.forms}
     for document in project.documents:
         seen: set[str] = set()
-        for span, text in prose(document):
+        for span, text in prose(project, document):
             occurrences = found.find(text)
             covered = bytearray(len(text))
             for o in occurrences:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._text import non_prose_ranges
-from toolchain.check._typography import excerpt, finding, number_unit_findings, prose_units, range_connector_findings
+from toolchain.check._typography import excerpt, finding, language_units, number_unit_findings, range_connector_findings
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
@@ -29,7 +29,7 @@ def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
     Why: a Chinese input method leaves ，（）： behind; in English they print too wide.
     Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``.
     """
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for m in CJK_PUNCTUATION.finditer(masked):
             ch, i = m.group(), m.start()
             if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
@@ -55,7 +55,7 @@ def en_range_connector(project: Project) -> Iterator[Finding]:
     Why: ranges take an en dash (Chicago 6.78; AMA 8.3.2); a hyphen reads as a minus or a compound.
     Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
     """
-    yield from range_connector_findings(project.en, "–", skip_years=False)
+    yield from range_connector_findings(project, "en", "–", skip_years=False)
 
 
 @rule("EN003", "en-number-unit-spacing")
@@ -65,7 +65,7 @@ def en_number_unit_spacing(project: Project) -> Iterator[Finding]:
     Why: SI and AMA style put a space between a value and its unit, none before %.
     Example: en ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
-    yield from number_unit_findings(project.en)
+    yield from number_unit_findings(project, "en")
 
 
 @rule("EN004", "statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
@@ -83,7 +83,7 @@ def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
     # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
     # ratio of two letters or more (HR 0.24) — directly by its value
     bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for m in bare.finditer(masked):
             symbol, rest = m.group(1), masked[m.end():m.end() + 12]
             if not (re.match(r"\s*(?:[=<>≤≥]|value\b)", rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
@@ -99,7 +99,7 @@ def double_space(project: Project) -> Iterator[Finding]:
     Why: typed double spaces survive into DOCX and JATS; one space separates words and sentences.
     Example: en ``relapse.  The`` → ``relapse. The``.
     """
-    for span, masked in prose_units(project.en, tables=False):
+    for span, masked in language_units(project, "en", tables=False):
         hidden = non_prose_ranges(span.text)
         starts = [s for s, _ in hidden]
         reach = list(itertools.accumulate((e for _, e in hidden), max))  # furthest end so far
@@ -117,7 +117,7 @@ def straight_quotes(project: Project) -> Iterator[Finding]:
     Why: the article uses curly quotes; mixing both looks careless in print.
     Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
     """
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for count, m in enumerate(re.finditer('"', masked)):
             curly = "“" if count % 2 == 0 else "”"
             yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",

@@ -14,8 +14,8 @@ from toolchain.check._typography import (
     excerpt,
     finding,
     is_table,
+    language_units,
     number_unit_findings,
-    prose_units,
     range_connector_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
@@ -169,7 +169,7 @@ def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]
     policy = options["gloss-comma"]
     if policy not in ("any", "full-width"):
         raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         marks = set(half_width_marks(masked))
         if policy == "full-width":
             marks.update(gloss_commas(masked))
@@ -207,7 +207,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
     In a table, a run of two or more spaces separates columns, not words.
     """
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         for m in BOUNDARY.finditer(shape(masked)):
             if id(span) in tables and m.end() - m.start() >= 2:
                 continue
@@ -257,7 +257,7 @@ def zh_range_connector(project: Project) -> Iterator[Finding]:
     Why: Chinese text joins the ends of a numeric range with ～ (GB/T 15834-2011, 4.13).
     Example: zh ``200-400 mg`` or ``200~400 mg`` → ``200～400 mg``; identifiers (FLT3-ITD) are left alone.
     """
-    yield from range_connector_findings(project.zh, "～", skip_years=True)
+    yield from range_connector_findings(project, "zh", "～", skip_years=True)
 
 
 @rule("ZH004", "zh-number-unit-spacing")
@@ -267,7 +267,7 @@ def zh_number_unit_spacing(project: Project) -> Iterator[Finding]:
     Why: a space separates a value from its unit symbol, none goes before % (GB 3101-1993).
     Example: zh ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
-    yield from number_unit_findings(project.zh)
+    yield from number_unit_findings(project, "zh")
 
 
 @rule("ZH005", "full-width-alphanumeric")
@@ -277,7 +277,7 @@ def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
     Why: letters and digits are always half-width (GB/T 15835-2011).
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
     """
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         for m in FULL_WIDTH_ALNUM.finditer(masked):
             half = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
             yield finding(span, m.start(), m.end(), f"full-width “{m.group()}”; write “{half}”", half, suggestion=half)
@@ -290,7 +290,7 @@ def zh_straight_quotes(project: Project) -> Iterator[Finding]:
     Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.8).
     Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``.
     """
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         doubles = 0
         for i, ch in enumerate(masked):
             if ch == '"':

@@ -92,6 +92,13 @@ class Metadata:
         """Return the affiliation with this id."""
         return next((a for a in self.affiliations if a.id == ident), None)
 
+    def prose(self, lang: str) -> tuple[Span, ...]:
+        """The running text of metadata.yaml in ``lang``: biographies, affiliation and funding names, COI."""
+        fields = [a.bio for a in self.authors] + [a.name for a in self.affiliations] + [f.name for f in self.funding]
+        fields.append(self.conflict_of_interest)
+        spans = (field.span(lang) for field in fields if field is not None)
+        return tuple(span for span in spans if span is not None)
+
 
 def mapping_of(node: Any, key: str) -> dict:
     """``node[key]`` when it is a mapping, else an empty one."""
