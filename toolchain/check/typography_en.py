@@ -122,3 +122,26 @@ def straight_quotes(project: Project) -> Iterator[Finding]:
             curly = "“" if count % 2 == 0 else "”"
             yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
                           suggestion=curly)
+
+
+# Letters glued to "(" that are notation, not prose: ISCN karyotype operators (del(5q), inv(16),
+# t(8;21)) and plural or gender endings written in parentheses (patient(s), stud(ies)).
+NOTATION = frozenset({"t", "del", "inv", "ins", "der", "dup", "add", "idic", "ider", "fra", "hsr", "mar", "rob", "trc", "dic", "i", "r"})
+GLUED_PAREN = re.compile(r"(?<![A-Za-z0-9_\-\x00])([A-Za-z][A-Za-z\-]*[a-z])\((?!(?:e?s|ies|ren|en)\))(?=[^\s)])")
+
+
+@rule("EN007", "no-space-before-parenthesis")
+def no_space_before_parenthesis(project: Project) -> Iterator[Finding]:
+    """An English word is glued to the opening parenthesis that follows it.
+
+    Why: English sets a space before “(” (“leukemia (AML)”); ``leukemia(AML)`` reads as one token and
+    breaks line wrapping. Karyotype notation (``t(8;21)``, ``del(5q)``) and ``patient(s)`` are not prose.
+    Example: en ``acute myeloid leukemia(AML)`` → ``acute myeloid leukemia (AML)``.
+    """
+    for span, masked in language_units(project, "en"):
+        for m in GLUED_PAREN.finditer(masked):
+            if m.group(1) in NOTATION:
+                continue
+            at = m.end(1)
+            yield finding(span, at, at + 1, f"no space before “(” in “{excerpt(span.text, m.start(1), at + 1)}”; "
+                          f"write “{m.group(1)} (”", " (", suggestion=f"{m.group(1)} (")

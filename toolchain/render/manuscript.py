@@ -50,9 +50,16 @@ def cite_as(metadata: Metadata, title: str, lang: str) -> str:
     if lang == "en":
         names = [n.title() if n.isupper() else n for n in names]
     shown = ", ".join(names[:3]) + ((", 等" if lang == "zh" else ", et al") if len(names) > 3 else "")
-    pages = f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")
-    # The journal prints no space between the colon and the pages: 37(5):306-311.
-    return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}):{pages}."
+    # The journal prints no space between the colon and the pages: 37(5):306-311; an absent element is left out.
+    issue = f"({j['issue']})" if j.get("issue") else ""
+    where = ", ".join(part for part in (metadata.journal_title.get(lang), j.get("year", ""), j.get("volume", "") + issue) if part)
+    pages = page_range(j)
+    return f"{shown}. {title}[J]. {where}{':' + pages if pages else ''}."
+
+
+def page_range(journal: dict[str, str]) -> str:
+    """“306-311”, or the one page given, or ''."""
+    return f"{journal.get('fpage', '')}-{journal.get('lpage', '')}".strip("-")
 
 
 def labelled(labels: dict[str, str], key: str, text: str, lang: str) -> dict:
@@ -67,10 +74,11 @@ def note_line(note: dict) -> str:
 
 
 def journal_issue(journal: dict[str, str], lang: str) -> str:
-    """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”."""
+    """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”; an absent year, volume or issue is left out."""
+    year, volume, issue = (journal.get(key, "") for key in ("year", "volume", "issue"))
     if lang == "zh":
-        return f"{journal.get('year', '')}年第{journal.get('volume', '')}卷第{journal.get('issue', '')}期"
-    return f"{journal.get('year', '')}, Vol. {journal.get('volume', '')}, No. {journal.get('issue', '')}"
+        return (f"{year}年" if year else "") + (f"第{volume}卷" if volume else "") + (f"第{issue}期" if issue else "")
+    return ", ".join(part for part in (year, f"Vol. {volume}" if volume else "", f"No. {issue}" if issue else "") if part)
 
 
 def affiliation_text(affiliation: Affiliation, lang: str) -> str:
@@ -82,28 +90,32 @@ def affiliation_text(affiliation: Affiliation, lang: str) -> str:
         parts.append(affiliation.postcode)
     if affiliation.country:
         parts.append(affiliation.country.get(lang))
-    return ("，" if lang == "zh" else ", ").join(parts)
+    return ("，" if lang == "zh" else ", ").join(part for part in parts if part)
 
 
 def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     """Footnotes of the first page (funding, affiliations, corresponding author, conflict of interest)."""
     labels = LABELS[lang]
     notes = []
-    if md.funding:
+    funded = [f for f in md.funding if f.name.get(lang)]  # a programme named in one language only is left out of the other
+    if funded:
         def awards(f: Funding) -> str:
-            return ("，" if lang == "zh" else ", ").join(f.awards)
-        text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
-            else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
+            if not f.awards:
+                return ""
+            listed = ("，" if lang == "zh" else ", ").join(f.awards)
+            return f"（No.{listed}）" if lang == "zh" else f" (No. {listed})"
+        text = ("；" if lang == "zh" else "; ").join(f"{f.name.get(lang)}{awards(f)}" for f in funded)
         notes.append(labelled(labels, "funding", text, lang))
         notes[-1]["c"]["mark"] = meta_text("*")  # the funding note answers the star after the title
     for i, aff in enumerate(md.affiliations, 1):
-        if len(md.affiliations) > 1 or lang == "zh":
+        if (len(md.affiliations) > 1 or lang == "zh") and aff.name.get(lang):
             notes.append(labelled(labels, "", f"{i}{aff.name.get(lang)}" if lang == "zh" else f"{i} {aff.name.en}", lang))
     for author in md.authors:
         if author.corresponding:
             name = display_name(author.name.get(lang), lang)
-            notes.append(labelled(labels, "corresp", f"{name}，E-mail：{author.email}" if lang == "zh" else f"{name}, E-mail: {author.email}", lang))
-    if md.conflict_of_interest:
+            email = (f"，E-mail：{author.email}" if lang == "zh" else f", E-mail: {author.email}") if author.email else ""
+            notes.append(labelled(labels, "corresp", name + email, lang))
+    if md.conflict_of_interest and md.conflict_of_interest.get(lang):
         notes.append(labelled(labels, "coi", md.conflict_of_interest.get(lang), lang))
     return notes
 
@@ -123,7 +135,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
         "journal-issue": meta_text(journal_issue(j, lang)),
         "journal-title-other": meta_text(md.journal_title.get(other)),
         "journal-issue-other": meta_text(journal_issue(j, other)),
-        "page-range": meta_text(f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")),
+        "page-range": meta_text(page_range(j)),
         "cite-as": meta_text(f"{labels['cite']}{COLON[lang]}{cite_as(md, title, lang)}"),
         "cite-as-text": meta_text(cite_as(md, title, lang)),
         "labels": {"t": "MetaMap", "c": {k: meta_text(v) for k, v in labels.items()}},
@@ -152,7 +164,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     fields["footnotes"] = {"t": "MetaList", "c": footnotes}
     fields["bios"] = {"t": "MetaList", "c": bios}
     lines = [note_line(n) for n in footnotes]
-    before_coi = len(lines) - 1 if md.conflict_of_interest else len(lines)
+    before_coi = len(lines) - 1 if md.conflict_of_interest and md.conflict_of_interest.get(lang) else len(lines)
     lines[before_coi:before_coi] = [note_line(b) for b in bios]  # the order other writers expect
     fields["notes"] = {"t": "MetaList", "c": [meta_text(line) for line in lines]}
     for author in md.authors:

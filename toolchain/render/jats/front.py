@@ -156,8 +156,9 @@ def funding_group(md: Metadata) -> etree._Element | None:
                     sub(wrap, "institution", {XML_LANG: lang}, text=funding.name.get(lang))
             if award:
                 sub(award_group, "award-id", text=award)
-    zh = "；".join(f"{f.name.zh}（No.{'，'.join(f.awards)}）" if f.awards else f.name.zh for f in md.funding)
-    sub(group, "funding-statement", text=f"{LABELS['zh']['funding']}：{zh}")
+    if all(f.name.zh for f in md.funding):
+        zh = "；".join(f"{f.name.zh}（No.{'，'.join(f.awards)}）" if f.awards else f.name.zh for f in md.funding)
+        sub(group, "funding-statement", text=f"{LABELS['zh']['funding']}：{zh}")
     if all(f.name.en for f in md.funding):
         en = "; ".join(f"{f.name.en} (No. {', '.join(f.awards)})" if f.awards else f.name.en for f in md.funding)
         sub(group, "funding-statement", {XML_LANG: "en"}, text=f"{LABELS['en']['funding']}: {en}")
