@@ -63,6 +63,7 @@ def test_outputs_print_no_empty_slot(built_without: Path, lang: str) -> None:
         assert "2024:306-311" in flat
         if lang == "en":
             assert "Conflictofinterest" not in flat and "Funding:" not in flat
+            assert "leukemia" in flat and "myeloidleukemia*" not in flat  # no funding note, so no star after the title
         else:
             assert "国家重点研发计划项目" in flat and "所有作者均声明不存在利益冲突" in flat
 

@@ -41,6 +41,19 @@ NON_PROSE = [
 ]
 
 
+# A number typed at the start of a heading: 1 / 1.2 / 1.2. / I. / 一、 / （一） (one or two digits a level:
+# “2019年进展” and “5-氟尿嘧啶” are words, not numbers).
+HEADING_NUMBER = re.compile(r"(?:#{1,6}[ \t]+)?((?:\d{1,2}(?:\.\d{1,2})*\.?(?![\d.])|[IVX]{1,4}\.)[ \t\u3000]+"
+                            r"|(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])[ \t\u3000]*)(?=\S)")
+UNNUMBERED = re.compile(r"\{[^{}]*(?:\.unnumbered|(?<![\w-])-(?![\w-]))[^{}]*\}")
+
+
+def typed_heading_number(text: str) -> tuple[int, int] | None:
+    """The (start, end) of a number typed at the start of a heading's text, with its spaces; None if none or unnumbered."""
+    match = HEADING_NUMBER.match(text)
+    return match.span(1) if match and not UNNUMBERED.search(text) else None
+
+
 def mask_non_prose(text: str) -> str:
     """Blank out every non-prose span, keeping length and newlines."""
     return _mask(text)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from toolchain.check._text import CJK_CHAR, non_prose_ranges
+from toolchain.check._text import CJK_CHAR, non_prose_ranges, typed_heading_number
 from toolchain.check.diagnostic import Finding
 from toolchain.load import Project
 from toolchain.load.markdown import Block, Document
@@ -64,8 +64,13 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     spans = [document.title] if document.title else []
     spans += [*document.abstract, *document.keywords]
     spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
+    headings = {id(b.span) for b in document.headings}
     for span in spans:
-        yield span, opaque(span.text)
+        masked = opaque(span.text)
+        number = typed_heading_number(span.text) if id(span) in headings else None
+        if number:  # a typed heading number is SRC004's: its digits and spaces are no CJK–Latin boundary
+            masked = masked[:number[0]] + HIDDEN * (number[1] - number[0]) + masked[number[1]:]
+        yield span, masked
 
 
 def language_units(project: Project, lang: str, *, tables: bool = True) -> Iterator[tuple[Span, str]]:

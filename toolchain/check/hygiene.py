@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolchain.check._text import typed_heading_number
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
@@ -47,12 +48,6 @@ def control_character(project: Project) -> Iterator[Finding]:
             yield Finding(Location(source.path, line, column), f"invisible character U+{ord(match.group()):04X}")
 
 
-# A number typed at the start of a heading: 1 / 1.2 / 1.2. / 一、 / （一） / I. (one or two digits per level:
-# “2019年进展” or “5-氟尿嘧啶” are words, not numbers).
-TYPED_NUMBER = re.compile(r"(?:#{1,6}[ \t]+)?((?:\d{1,2}(?:\.\d{1,2})*\.?(?![\d.])|[IVX]{1,4}\.)[ \t\u3000]+"
-                          r"|(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])[ \t\u3000]*)(?=\S)")
-
-
 @rule("SRC004", "hand-numbered-heading")
 def hand_numbered_heading(project: Project) -> Iterator[Finding]:
     """A heading starts with a hand-typed number, which the renderers add themselves.
@@ -63,11 +58,10 @@ def hand_numbered_heading(project: Project) -> Iterator[Finding]:
     """
     for document in project.documents:
         for block in document.headings:
-            text = block.span.text
-            match = TYPED_NUMBER.match(text)
-            if not match or re.search(r"\{[^{}]*(?:\.unnumbered|(?<![\w-])-(?![\w-]))[^{}]*\}", text):
+            found = typed_heading_number(block.span.text)
+            if found is None:
                 continue
-            number = match.group(1).strip()
-            yield Finding(block.span.location(match.start(1), match.end(1)),
-                          f"heading “{block.title[:30]}” starts with the typed number “{number}”; the outputs number headings, "
-                          f"write “{block.title[len(match.group(1)):][:30] if block.title.startswith(number) else block.title}”")
+            typed = block.span.text[found[0]:found[1]]
+            rest = block.title[len(typed):] if block.title.startswith(typed) else block.title
+            yield Finding(block.span.location(*found), f"heading “{block.title[:30]}” starts with the typed number “{typed.strip()}”; "
+                          f"the outputs number headings, write “{rest[:30]}”")

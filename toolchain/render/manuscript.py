@@ -173,7 +173,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
             email = f"{'，' if lang == 'zh' else ', '}E-mail{COLON[lang]}{author.email}" if author.email else ""
             fields["corresp-line"] = meta_text(f"{labels['corresp']}{COLON[lang]}{name}{email}")
             break
-    if md.funding:
+    if any(f.name.get(lang) for f in md.funding):  # the star answers a funding note this edition prints
         fields["title-mark"] = meta_text("*")
     if md.article.get("received"):
         fields["received"] = meta_text(md.article["received"])
