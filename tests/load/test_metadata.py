@@ -107,14 +107,12 @@ def test_yaml_is_typed_as_yaml_1_2(capfd: pytest.CaptureFixture[str]) -> None:
     assert capfd.readouterr().err == ""
 
 
-def test_glossary_term_needs_both_languages() -> None:
-    """A glossary term without ``en`` names the term's index and line; an unknown language is refused."""
-    text = "terms:\n  - zh: 索拉非尼\n    en: sorafenib\n  - zh: 维持治疗\n"
-    with pytest.raises(InputError) as caught:
-        parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", text))
-    assert (caught.value.line, caught.value.message) == (4, "terms[1].en is missing")
-    with pytest.raises(InputError, match="unknown language 'fr'"):
-        parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", "terms:\n  - zh: 甲\n    en: a\n    avoid: {fr: [b]}\n"))
+def test_glossary_reads_complete_terms_only() -> None:
+    """A term without ``en`` (or with an unknown language) is no InputError: it is left out of matching, kept in raw."""
+    text = "terms:\n  - zh: 索拉非尼\n    en: sorafenib\n  - zh: 维持治疗\n  - zh: 甲\n    en: a\n    avoid: {fr: [b], zh: 乙}\n"
+    glossary = parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", text))
+    assert [(t.zh, t.en, t.avoid) for t in glossary.terms] == [("索拉非尼", "sorafenib", {}), ("甲", "a", {"zh": ("乙",)})]
+    assert len(glossary.raw["terms"]) == 3 and [t.line for t in glossary.terms] == [2, 5]
     assert parse_glossary(SourceFile.from_text("manuscript/glossary.yaml", "")).terms == ()
 
 

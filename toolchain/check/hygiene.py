@@ -65,3 +65,15 @@ def hand_numbered_heading(project: Project) -> Iterator[Finding]:
             rest = block.title[len(typed):] if block.title.startswith(typed) else block.title
             yield Finding(block.span.location(*found), f"heading “{block.title[:30]}” starts with the typed number “{typed.strip()}”; "
                           f"the outputs number headings, write “{rest[:30]}”")
+
+
+@rule("SRC005", "empty-manuscript")
+def empty_manuscript(project: Project) -> Iterator[Finding]:
+    """zh.md has neither a body nor an abstract.
+
+    Why: the Chinese manuscript is the article; en.md may have an empty body, zh.md may not.
+    Example: an empty zh.md, or one with a front matter holding only ``title``.
+    """
+    zh = project.zh
+    if zh.body_is_empty and not zh.abstract:
+        yield Finding(Location(zh.path, 1, 1), "zh.md has no body and no abstract: the Chinese manuscript is empty")

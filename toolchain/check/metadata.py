@@ -8,14 +8,13 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
 
+from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
-from toolchain.load._yaml import describe, key_line, parse_yaml
-from toolchain.load._yaml_values import LineList, LineMap
+from toolchain.load._yaml import key_line, parse_yaml
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
 from toolchain.names import normalise, romanise
@@ -26,7 +25,6 @@ DOI = re.compile(r"10\.\d{4,9}/\S+")
 WIDE = re.compile("[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")  # full-width forms and CJK
 DATE_KEYS = ("received", "revised", "accepted", "published")
 DATA = Path(__file__).resolve().parent.parent / "data"
-SCHEMA_FILE = DATA / "metadata-schema.yaml"
 PLACES_FILE = DATA / "places.yaml"
 
 
@@ -345,54 +343,6 @@ def date_invalid(project: Project) -> Iterator[Finding]:
         if b < a:
             yield Finding(at(meta, meta.lines.get(f"article.{key_b}", 1)), f"article.{key_b} {b} is before article.{key_a} {a}",
                           related=(at(meta, meta.lines.get(f"article.{key_a}", 1)),))
-
-
-@cache
-def schema() -> dict[str, Any]:
-    """The shapes of metadata.yaml and of the front matter (toolchain/data/metadata-schema.yaml)."""
-    return parse_yaml(SCHEMA_FILE.read_text(encoding="utf-8"), "metadata-schema.yaml")
-
-
-TYPE_NAMES = {"text": "text", "boolean": "true or false", "bilingual": "a mapping {zh: …, en: …}", "mapping": "a mapping", "list": "a list"}
-
-
-def fits(value: Any, kind: str) -> bool:
-    """Whether a YAML value has the schema type ``kind``."""
-    if kind == "text":
-        return not isinstance(value, (dict, list, bool))
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "list":
-        return isinstance(value, list)
-    return isinstance(value, dict)
-
-
-def shape_findings(path: str, value: Any, spec: Any, where: str, line: int, column: int, first: int = 1) -> Iterator[Finding]:
-    """Findings for a value that does not have the shape ``spec`` says (recursively); the YAML starts at line ``first``."""
-    spec = {"type": spec} if isinstance(spec, str) else spec
-    kind = spec["type"]
-    if not fits(value, kind):
-        parts = [p for p in re.split(r"\s*[,，;；、]\s*", value) if p] if isinstance(value, str) and kind == "list" else []
-        hint = f" (write {where.rsplit('.', 1)[-1]}: [{', '.join(parts)}])" if len(parts) > 1 else ""
-        yield Finding(Location(path, line, column), f"{where or 'the document'} must be {TYPE_NAMES[kind]}, found {describe(value)}{hint}")
-        return
-    if kind == "bilingual":
-        spec = {"keys": {"zh": "text", "en": "text"}}
-    for key, inner in (spec.get("keys") or {}).items():
-        name = f"{where}.{key}" if where else key
-        if value.get(key) is None:
-            required = isinstance(inner, dict) and inner.get("required")
-            if required:
-                yield Finding(Location(path, line, column), f"{name} is missing")
-            continue
-        key_at = value.lc.key(key) if isinstance(value, LineMap) else (line - first, column - 1)
-        yield from shape_findings(path, value[key], inner, name, key_at[0] + first, key_at[1] + 1, first)
-    if kind == "list" and "items" in spec:
-        if not value and spec.get("required"):
-            yield Finding(Location(path, line, column), f"{where} is empty: list at least one item")
-        for i, item in enumerate(value):
-            item_at = value.lc.item(i) if isinstance(value, LineList) else (line - first, column - 1)
-            yield from shape_findings(path, item, spec["items"], f"{where}[{i}]", item_at[0] + first, item_at[1] + 1, first)
 
 
 @rule("META013", "metadata-structure")

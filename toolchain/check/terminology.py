@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from toolchain.check._glossary_forms import Occurrence, matcher
 from toolchain.check._segment import segmenter
+from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK, aligned_units, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
@@ -216,3 +217,14 @@ def drug_word_start(text: str, start: int, end: int, user_words: tuple[str, ...]
             break
         first = s
     return first if end - first > end - start else None
+
+
+@rule("TERM005", "glossary-structure")
+def glossary_structure(project: Project) -> Iterator[Finding]:
+    """A glossary term lacks its zh or en form, or a glossary value has the wrong type.
+
+    Why: a term without both forms cannot be matched, so every TERM and ABBR rule skips it.
+    Example: ``- zh: 索拉非尼`` with no ``en``; ``avoid: {fr: [...]}``; ``terms: 索拉非尼``.
+    """
+    glossary = project.glossary
+    yield from shape_findings(glossary.path, glossary.raw if glossary.raw is not None else {}, schema()["glossary.yaml"], "", 1, 1)

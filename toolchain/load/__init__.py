@@ -22,7 +22,7 @@ FILES = {
 
 
 def load_project(root: Path | str) -> Project:
-    """Load every file of the contract; raise InputError on the first unusable one."""
+    """Load every file of the contract; raise InputError on the first one that cannot be read or parsed."""
     root = Path(root)
     if not root.is_dir():
         raise InputError(str(root), None, "project directory does not exist")
@@ -31,8 +31,6 @@ def load_project(root: Path | str) -> Project:
     sources = {name: read_source(root, path) for name, path in FILES.items()}
     zh = parse_document(sources["zh"], "zh")
     en = parse_document(sources["en"], "en")
-    if zh.body_is_empty and not zh.abstract:
-        raise InputError(sources["zh"].path, 1, "zh.md has no body and no abstract: the Chinese manuscript is empty")
     styles = tuple(sorted(p.relative_to(root).as_posix() for p in (root / "bib").glob("*.csl")))
     return Project(
         root=root,
