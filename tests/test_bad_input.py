@@ -121,7 +121,7 @@ CASES = [
     Case("glossary-term-without-en", replace("manuscript/glossary.yaml", "    en: sorafenib\n", ""), 1,
          f"manuscript/glossary.yaml:{line('manuscript/glossary.yaml', '- zh: 索拉非尼')}:5: TERM005 error terms[1].en is missing"),
     Case("zh-empty", edit("manuscript/zh.md", lambda t: ""), 1,
-         "manuscript/zh.md:1:1: SRC005 error zh.md has no body and no abstract"),
+         "manuscript/zh.md:1:1: SRC007 error zh.md has no body and no abstract"),
     Case("figure-missing", edit("manuscript/zh.md", lambda t: t + "\n![图1 索拉非尼的作用靶点](figures/targets.png)\n"), 2,
          f"{ZH}:{APPENDED[ZH]}: figure “figures/targets.png” not found (no file manuscript/figures/targets.png)", "build"),
     Case("figure-outside", edit("manuscript/en.md", lambda t: t + "\n![Figure 1](../../secret.png)\n"), 2,

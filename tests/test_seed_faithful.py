@@ -70,7 +70,7 @@ def test_table_rows_are_well_formed() -> None:
 
 
 def test_findings_point_at_the_offending_characters(reported: tuple[int, str, list[dict]]) -> None:
-    """Positions are real: a ZH001 finding stands on an ASCII mark, EN007 on “(”, SRC004 on a heading's number,
+    """Positions are real: a ZH001 finding stands on an ASCII mark, EN010 on “(”, SRC006 on a heading's number,
     and the findings in metadata.yaml fall inside the biography's line."""
     texts = {path: (PROJECT / path).read_text(encoding="utf-8").split("\n") for path in ("manuscript/zh.md", "manuscript/en.md",
                                                                                       "manuscript/metadata.yaml")}
@@ -81,9 +81,9 @@ def test_findings_point_at_the_offending_characters(reported: tuple[int, str, li
         char = line[d["column"] - 1]
         if d["rule"] == "ZH001":
             assert char in ",;:()?!.", d
-        elif d["rule"] == "EN007":
+        elif d["rule"] == "EN010":
             assert char == "(", d
-        elif d["rule"] == "SRC004":
+        elif d["rule"] == "SRC006":
             assert line.startswith("#") and char.isdigit(), d
         if d["file"] == "manuscript/metadata.yaml" and d["rule"] in ("ZH001", "ZH002"):
             assert line.lstrip().startswith("zh: 张钰,"), d

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from toolchain.check.diagnostic import Finding
-from toolchain.load._yaml import describe, parse_yaml
-from toolchain.load._yaml_values import LineList, LineMap
+from toolchain.load import LineList, LineMap, describe, parse_yaml
 from toolchain.load.source import Location
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.yaml"

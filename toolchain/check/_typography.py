@@ -68,7 +68,7 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     for span in spans:
         masked = opaque(span.text)
         number = typed_heading_number(span.text) if id(span) in headings else None
-        if number:  # a typed heading number is SRC004's: its digits and spaces are no CJK–Latin boundary
+        if number:  # a typed heading number is SRC006's: its digits and spaces are no CJK–Latin boundary
             masked = masked[:number[0]] + HIDDEN * (number[1] - number[0]) + masked[number[1]:]
         yield span, masked
 

@@ -7,56 +7,58 @@ from collections.abc import Iterator
 
 from toolchain.check._text import typed_heading_number
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load.source import Location
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
-def byte_order_mark(project: Project) -> Iterator[Finding]:
+def byte_order_mark(ctx: RuleContext) -> Iterator[Finding]:
     """A source file starts with a UTF-8 byte-order mark.
 
     Why: tolerated, but some tools print it as a stray character.
     """
+    project = ctx.project
     for source in project.sources:
         if source.had_bom:
             yield Finding(Location(source.path, 1, 1), "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
 
 
 @rule("SRC002", "crlf-line-endings", Severity.WARNING)
-def crlf_line_endings(project: Project) -> Iterator[Finding]:
+def crlf_line_endings(ctx: RuleContext) -> Iterator[Finding]:
     """A source file uses CRLF (Windows) line endings.
 
     Why: tolerated, but diffs and some tools treat the carriage returns as text.
     """
+    project = ctx.project
     for source in project.sources:
         if source.had_crlf:
             yield Finding(Location(source.path, 1, 1), "file uses CRLF line endings; save it with LF endings")
 
 
 @rule("SRC003", "control-character")
-def control_character(project: Project) -> Iterator[Finding]:
+def control_character(ctx: RuleContext) -> Iterator[Finding]:
     """A source file contains an invisible control or zero-width character.
 
     Why: invisible characters break searching, line breaking and identifiers.
     """
+    project = ctx.project
     for source in project.sources:
         for match in CONTROL.finditer(source.text):
             line, column = source.position(match.start())
             yield Finding(Location(source.path, line, column), f"invisible character U+{ord(match.group()):04X}")
 
 
-@rule("SRC004", "hand-numbered-heading")
-def hand_numbered_heading(project: Project) -> Iterator[Finding]:
+@rule("SRC006", "hand-numbered-heading")
+def hand_numbered_heading(ctx: RuleContext) -> Iterator[Finding]:
     """A heading starts with a hand-typed number, which the renderers add themselves.
 
     Why: the format contract writes headings without numbers; the outputs number them (1, 1.1 …), so a
     typed “1.1 ” prints twice and goes stale when a section moves. An ``{.unnumbered}`` heading is left alone.
     Example: ``## 1.1 索拉非尼联合强化疗`` → ``## 索拉非尼联合强化疗``.
     """
-    for document in project.documents:
+    for document in ctx.project.documents:
         for block in document.headings:
             found = typed_heading_number(block.span.text)
             if found is None:
@@ -67,13 +69,13 @@ def hand_numbered_heading(project: Project) -> Iterator[Finding]:
                           f"the outputs number headings, write “{rest[:30]}”")
 
 
-@rule("SRC005", "empty-manuscript")
-def empty_manuscript(project: Project) -> Iterator[Finding]:
+@rule("SRC007", "empty-manuscript")
+def empty_manuscript(ctx: RuleContext) -> Iterator[Finding]:
     """zh.md has neither a body nor an abstract.
 
     Why: the Chinese manuscript is the article; en.md may have an empty body, zh.md may not.
     Example: an empty zh.md, or one with a front matter holding only ``title``.
     """
-    zh = project.zh
+    zh = ctx.project.zh
     if zh.body_is_empty and not zh.abstract:
         yield Finding(Location(zh.path, 1, 1), "zh.md has no body and no abstract: the Chinese manuscript is empty")

@@ -12,9 +12,8 @@ from pathlib import Path
 from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
-from toolchain.load._yaml import key_line, parse_yaml
+from toolchain.check.registry import RuleContext, rule
+from toolchain.load import Project, key_line, parse_yaml
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
 from toolchain.names import normalise, romanise
@@ -62,12 +61,13 @@ def at(meta: Metadata, line: int, column: int = 0) -> Location:
 
 
 @rule("META001", "title-empty")
-def title_empty(project: Project) -> Iterator[Finding]:
+def title_empty(ctx: RuleContext) -> Iterator[Finding]:
     """A front-matter title is empty in one language.
 
     Why: both titles are printed and indexed; an empty key passes the key check but prints nothing.
     Example: en.md ``title: ""`` while zh.md has ``title: 索拉非尼在急性髓系白血病中的应用``.
     """
+    project = ctx.project
     for document, other in ((project.zh, project.en), (project.en, project.zh)):
         if "title" in document.front_lines and document.title is None:
             related = (other.title.start,) if other.title else ()
@@ -75,12 +75,13 @@ def title_empty(project: Project) -> Iterator[Finding]:
 
 
 @rule("META002", "keyword-count-mismatch")
-def keyword_count_mismatch(project: Project) -> Iterator[Finding]:
+def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """zh.md and en.md list different numbers of keywords.
 
     Why: keywords are printed side by side and must correspond one to one, in the same order.
     Example: zh ``keywords: [急性髓系白血病, 索拉非尼, 维持治疗]`` / en ``[acute myeloid leukemia, sorafenib]``.
     """
+    project = ctx.project
     zh, en = project.zh, project.en
     if "keywords" in zh.front_lines and "keywords" in en.front_lines and len(zh.keywords) != len(en.keywords):
         yield Finding(Location(en.path, en.front_lines["keywords"], 1),
@@ -111,33 +112,34 @@ def one_language(meta: Metadata, *, optional: bool) -> Iterator[Finding]:
 
 
 @rule("META003", "bilingual-field-empty")
-def bilingual_field_empty(project: Project) -> Iterator[Finding]:
+def bilingual_field_empty(ctx: RuleContext) -> Iterator[Finding]:
     """A required bilingual metadata field is missing or empty in one language.
 
     Why: the journal prints the journal title, author names and affiliations in both languages.
     Example: ``name: {zh: 张钰}`` or an affiliation with ``en: ""``.
     """
-    yield from one_language(project.metadata, optional=False)
+    yield from one_language(ctx.project.metadata, optional=False)
 
 
 @rule("META014", "optional-field-one-language", Severity.WARNING)
-def optional_field_one_language(project: Project) -> Iterator[Finding]:
+def optional_field_one_language(ctx: RuleContext) -> Iterator[Finding]:
     """An optional bilingual field (biography, funding, COI …) is in one language only.
 
     Why: optional fields may be left out, but one given in Chinese only leaves the English edition without it
     (common in Chinese journals, whose English front matter often has no funding or COI line).
     Example: ``bio: {zh: 张钰，副主任医师…}`` with no ``en``.
     """
-    yield from one_language(project.metadata, optional=True)
+    yield from one_language(ctx.project.metadata, optional=True)
 
 
 @rule("META004", "bilingual-field-language", Severity.WARNING)
-def bilingual_field_language(project: Project) -> Iterator[Finding]:
+def bilingual_field_language(ctx: RuleContext) -> Iterator[Finding]:
     """A bilingual metadata field has Chinese in its en value or none in its zh value.
 
     Why: swapped or untranslated values print the wrong language in one edition.
     Example: ``country: {zh: China, en: 中国}``.
     """
+    project = ctx.project
     meta = project.metadata
     for name, value in bilingual_fields(meta):
         if CJK.search(value.en):
@@ -147,12 +149,13 @@ def bilingual_field_language(project: Project) -> Iterator[Finding]:
 
 
 @rule("META005", "author-name-format")
-def author_name_format(project: Project) -> Iterator[Finding]:
+def author_name_format(ctx: RuleContext) -> Iterator[Finding]:
     """An author's English name is not written FAMILY Given, family name in capitals.
 
     Why: the format contract (and GB/T 28039-2011 for Chinese names) writes “ZHANG Yu”.
     Example: ``name: {zh: 张钰, en: Zhang Yu}`` or ``Yu Zhang`` → ``ZHANG Yu``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         english = author.name.en.strip()
@@ -178,12 +181,13 @@ def author_name_format(project: Project) -> Iterator[Finding]:
 
 
 @rule("META006", "author-name-pinyin", Severity.WARNING)
-def author_name_pinyin(project: Project) -> Iterator[Finding]:
+def author_name_pinyin(ctx: RuleContext) -> Iterator[Finding]:
     """An author's English name is not the pinyin of the Chinese name.
 
     Why: a mistyped name splits the author's publications in indexes (surnames read as surnames: 单 Shan).
     Example: ``name: {zh: 张钰, en: ZHANG Yi}`` → ``ZHANG Yu``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         expected = romanise(author.name.zh)
@@ -199,12 +203,13 @@ def author_name_pinyin(project: Project) -> Iterator[Finding]:
 
 
 @rule("META007", "given-name-split", Severity.WARNING)
-def given_name_split(project: Project) -> Iterator[Finding]:
+def given_name_split(ctx: RuleContext) -> Iterator[Finding]:
     """A Chinese author's given name is written as separate syllables.
 
     Why: GB/T 28039-2011 writes a given name as one word: “YAO Zurong”, not “YAO Zu Rong” or “Zu-rong”.
     Example: ``name: {zh: 姚足容, en: YAO Zu-rong}`` → ``YAO Zurong``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         parts = author.name.en.split()
@@ -219,12 +224,13 @@ def given_name_split(project: Project) -> Iterator[Finding]:
 
 
 @rule("META008", "award-number-malformed")
-def award_number_malformed(project: Project) -> Iterator[Finding]:
+def award_number_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """An award number is empty or has spaces, separators or full-width characters.
 
     Why: award numbers are identifiers (JATS ``award-id``); “No.”, two numbers in one item or ２０２１ break them.
     Example: ``awards: ["No. 2021YFC2500300"]`` → ``awards: [2021YFC2500300]``.
     """
+    project = ctx.project
     meta = project.metadata
     for fund in meta.funding:
         for award in fund.awards:
@@ -254,12 +260,13 @@ def found_at(meta: Metadata, value: str, start: int) -> Location:
 
 
 @rule("META009", "corresponding-author-email")
-def corresponding_author_email(project: Project) -> Iterator[Finding]:
+def corresponding_author_email(ctx: RuleContext) -> Iterator[Finding]:
     """No corresponding author, or an author's e-mail address is missing or malformed.
 
     Why: the journal prints the corresponding author's address; JATS needs a well-formed ``email``.
     Example: ``corresponding: true`` with ``email: scidzy＠163.com`` or no email at all.
     """
+    project = ctx.project
     meta = project.metadata
     if meta.authors and not any(a.corresponding for a in meta.authors):
         yield Finding(at(meta, meta.authors[0].line), "no author is marked corresponding: true")
@@ -278,12 +285,13 @@ def issn_check_digit(digits: str) -> str:
 
 
 @rule("META010", "issn-invalid")
-def issn_invalid(project: Project) -> Iterator[Finding]:
+def issn_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """A journal ISSN is not NNNN-NNNC or its check digit is wrong.
 
     Why: a wrong ISSN misfiles the article in every index (ISO 3297).
     Example: ``issn: "1004-2805"`` (the check digit of 1004-280 is 6).
     """
+    project = ctx.project
     meta = project.metadata
     for key, value in meta.journal.items():
         if "issn" not in key.lower():
@@ -299,12 +307,13 @@ def issn_invalid(project: Project) -> Iterator[Finding]:
 
 
 @rule("META011", "doi-malformed")
-def doi_malformed(project: Project) -> Iterator[Finding]:
+def doi_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """The article DOI is not a bare ``10.prefix/suffix`` or names another ISSN.
 
     Why: JATS ``article-id`` takes the bare DOI; a URL prefix or a stray space breaks the link.
     Example: ``doi: https://doi.org/10.13201/j.issn.1004-2806.2024.05.005`` → ``10.13201/…``.
     """
+    project = ctx.project
     meta = project.metadata
     doi = meta.article.get("doi", "")
     if not doi:
@@ -322,12 +331,13 @@ def doi_malformed(project: Project) -> Iterator[Finding]:
 
 
 @rule("META012", "date-invalid")
-def date_invalid(project: Project) -> Iterator[Finding]:
+def date_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """An article date does not exist (2024-02-30) or the dates are out of order.
 
     Why: received ≤ revised ≤ accepted ≤ published; an impossible date fails JATS validation.
     Example: ``received: 2024-03-20`` with ``accepted: 2024-03-02``.
     """
+    project = ctx.project
     meta = project.metadata
     dates: list[tuple[str, datetime.date]] = []
     for key in DATE_KEYS:
@@ -346,12 +356,13 @@ def date_invalid(project: Project) -> Iterator[Finding]:
 
 
 @rule("META013", "metadata-structure")
-def metadata_structure(project: Project) -> Iterator[Finding]:
+def metadata_structure(ctx: RuleContext) -> Iterator[Finding]:
     """A required metadata key is missing, or a metadata value has the wrong type.
 
     Why: a value of the wrong shape (text for a list, a list for text) is read as empty, so it prints nothing.
     Example: ``keywords: "索拉非尼, 急性髓系白血病"`` → ``keywords: [索拉非尼, 急性髓系白血病]``; no ``authors``.
     """
+    project = ctx.project
     meta = project.metadata
     yield from shape_findings(meta.path, meta.raw if meta.raw is not None else {}, schema()["metadata.yaml"], "", 1, 1)
     for document in project.documents:
@@ -360,13 +371,13 @@ def metadata_structure(project: Project) -> Iterator[Finding]:
 
 
 @rule("META015", "affiliation-undefined")
-def affiliation_undefined(project: Project) -> Iterator[Finding]:
+def affiliation_undefined(ctx: RuleContext) -> Iterator[Finding]:
     """An author names an undefined affiliation id, or an id is defined twice.
 
     Why: the outputs number affiliations by their id; an unknown id drops the author's affiliation.
     Example: ``affiliations: [nfh2]`` where affiliations defines ``id: nfh``.
     """
-    meta = project.metadata
+    meta = ctx.project.metadata
     seen: dict[str, int] = {}
     for aff in meta.affiliations:
         if aff.id in seen:
@@ -387,14 +398,14 @@ PUBLICATION_KEYS = (("article", "doi", "the article DOI"), ("journal", "year", "
 
 
 @rule("META016", "publication-data-missing", Severity.WARNING)
-def publication_data_missing(project: Project) -> Iterator[Finding]:
+def publication_data_missing(ctx: RuleContext) -> Iterator[Finding]:
     """The article has no DOI, year, volume or issue, or a published one no dates.
 
     Why: the outputs print the citation line (2024, 37(5): 306-311), the DOI and the history; a missing
     element leaves the slot out, which an editor should decide, not discover in print.
     Example: metadata.yaml without ``article.doi``; ``volume`` and ``issue`` given but no ``received``.
     """
-    meta = project.metadata
+    meta = ctx.project.metadata
     values = {"journal": meta.journal, "article": meta.article}
     if not isinstance(meta.raw, dict) or not isinstance(meta.raw.get("journal"), dict):
         return  # no metadata or no journal at all: META013 says so
@@ -421,13 +432,13 @@ def folded(name: str) -> str:
 
 
 @rule("META017", "affiliation-place-mismatch", Severity.WARNING)
-def affiliation_place_mismatch(project: Project) -> Iterator[Finding]:
+def affiliation_place_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """An affiliation's English city or country is not the Chinese one's counterpart.
 
     Why: a copied affiliation keeps the other institution's city; the indexes file the author there.
     Example: ``city: {zh: 广州, en: Shenzhen}`` → ``Guangzhou``. Known names are data (toolchain/data/places.yaml).
     """
-    meta = project.metadata
+    meta = ctx.project.metadata
     table = places()
     for index, aff in enumerate(meta.affiliations):
         for part, kind in (("city", "cities"), ("country", "countries")):
@@ -439,3 +450,18 @@ def affiliation_place_mismatch(project: Project) -> Iterator[Finding]:
                 continue
             yield Finding(at(meta, value.en_line or value.line, value.en_span.start.column if value.en_span else 0),
                           f"affiliations[{index}].{part}.en “{value.en}” is not {value.zh}: write “{names[0]}”", suggestion=names[0])
+
+
+@rule("META020", "permissions-missing", Severity.WARNING)
+def permissions_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The metadata gives neither a copyright holder nor a licence for the article.
+
+    Why: JATS ``<permissions>`` is required by JATS4R and by most archives; it is written only from
+    ``article.copyright`` / ``article.license`` and never invented.
+    Example: add ``copyright: 临床血液学杂志编辑部`` or ``license: https://creativecommons.org/licenses/by/4.0/`` under ``article``.
+    """
+    meta = ctx.project.metadata
+    fields = {**meta.journal, **meta.article}
+    if not fields.get("copyright") and not fields.get("license"):
+        yield Finding(at(meta, meta.lines.get("article", 1)),
+                      "no article.copyright or article.license: the JATS has no <permissions> (JATS4R requires them)")

@@ -163,6 +163,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
     journal, article = mapping_of(root, "journal"), mapping_of(root, "article")
     lines: dict[str, int] = {}
     for name, node in (("journal", journal), ("article", article)):
+        lines[name] = key_line(root, name) if name in root else 1
         for key in node:
             lines[f"{name}.{key}"] = key_line(node, key)
     affiliations = []
