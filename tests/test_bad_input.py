@@ -2,6 +2,8 @@
 
 Each row of CASES is a project (a directory in tests/projects/, or the base project with one
 file broken at test time), the command, the exit code and the text the message must contain.
+A file that cannot be read or parsed is exit 2; content that parses but is wrong is a finding
+(exit 1, or 0 for a warning) while every other rule runs.
 Every case also checks that the sources are untouched; unusable input (exit 2) is built too,
 and the build must fail the same way without writing anything.
 """

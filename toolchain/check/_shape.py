@@ -35,8 +35,12 @@ def fits(value: Any, kind: str) -> bool:
     return isinstance(value, dict)
 
 
-def shape_findings(path: str, value: Any, spec: Any, where: str, line: int, column: int, first: int = 1) -> Iterator[Finding]:
-    """Findings for a value that does not have the shape ``spec`` says (recursively); the YAML starts at line ``first``."""
+def shape_findings(path: str, value: Any, spec: Any, where: str, line: int, column: int, first: int = 1,
+                   label: str = "the document") -> Iterator[Finding]:
+    """Findings for a value that does not have the shape ``spec`` says (recursively); the YAML starts at line ``first``.
+
+    ``where`` is the value's dotted name ('' for the root, which ``label`` names).
+    """
     spec = {"type": spec} if isinstance(spec, str) else spec
     kind = spec["type"]
     if kind == "text" and spec.get("required") and isinstance(value, str) and not value.strip():
@@ -45,7 +49,7 @@ def shape_findings(path: str, value: Any, spec: Any, where: str, line: int, colu
     if not fits(value, kind):
         parts = [p for p in re.split(r"\s*[,，;；、]\s*", value) if p] if isinstance(value, str) and kind == "list" else []
         hint = f" (write {where.rsplit('.', 1)[-1]}: [{', '.join(parts)}])" if len(parts) > 1 else ""
-        yield Finding(Location(path, line, column), f"{where or 'the document'} must be {TYPE_NAMES[kind]}, found {describe(value)}{hint}")
+        yield Finding(Location(path, line, column), f"{where or label} must be {TYPE_NAMES[kind]}, found {describe(value)}{hint}")
         return
     if kind == "bilingual":
         spec = {"keys": {"zh": "text", "en": "text"}}

@@ -367,7 +367,7 @@ def metadata_structure(ctx: RuleContext) -> Iterator[Finding]:
     yield from shape_findings(meta.path, meta.raw if meta.raw is not None else {}, schema()["metadata.yaml"], "", 1, 1)
     for document in project.documents:
         if document.front is not None:
-            yield from shape_findings(document.path, document.front, schema()["front matter"], "", 2, 1, 2)
+            yield from shape_findings(document.path, document.front, schema()["front matter"], "", 2, 1, 2, "the front matter")
 
 
 @rule("META015", "affiliation-undefined")
