@@ -94,7 +94,7 @@ def one_language(meta: Metadata, *, optional: bool) -> Iterator[Finding]:
     for name, value in bilingual_fields(meta):
         if bool(OPTIONAL.fullmatch(name)) != optional or value.absent:
             continue  # a required field absent as a whole is META013's
-        given = [lang for lang in ("zh", "en") if value.get(lang).strip()]
+        given = [lang for lang in ("zh", "en") if value.get(lang).strip() or lang in value.mistyped]  # mistyped: META013's
         if optional and not given:
             continue  # an optional field left out in both languages is simply absent
         for lang in ("zh", "en"):

@@ -27,6 +27,7 @@ class Bilingual:
     en_span: Span | None = None
     column: int = 0  # of the field's key (0: unknown)
     absent: bool = False  # a stand-in for a field that is not there at all (or is no mapping)
+    mistyped: tuple[str, ...] = ()  # languages whose value is not text (a list, a mapping)
 
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` ("zh" or "en")."""
@@ -134,8 +135,9 @@ class Reader:
         zh, en = as_text(inner.get("zh")), as_text(inner.get("en"))
         line = node_line(inner) if key is None else key_line(node, key)
         column = node.lc.key(key)[1] + 1 if key is not None and isinstance(node, LineMap) else 0
+        mistyped = tuple(lang for lang in ("zh", "en") if isinstance(inner.get(lang), (dict, list, bool)))
         return Bilingual(zh, en, line, key_line(inner, "zh") if "zh" in inner else 0, key_line(inner, "en") if "en" in inner else 0,
-                         self.span(inner, "zh", zh), self.span(inner, "en", en), column)
+                         self.span(inner, "zh", zh), self.span(inner, "en", en), column, mistyped=mistyped)
 
 
 def scalars(node: Any) -> dict[str, str]:
@@ -169,7 +171,8 @@ def parse_metadata(source: SourceFile) -> Metadata:
     affiliations = []
     for item, line in items_of(root, "affiliations"):
         aff = item if isinstance(item, dict) else {}
-        affiliations.append(Affiliation(as_text(aff.get("id")), read.bilingual(aff) or Bilingual("", "", line, absent=True), read.bilingual(aff, "city"),
+        name = read.bilingual(item) if isinstance(item, dict) else None
+        affiliations.append(Affiliation(as_text(aff.get("id")), name or Bilingual("", "", line, absent=True), read.bilingual(aff, "city"),
                                         as_text(aff.get("postcode")), read.bilingual(aff, "country"), line))
     authors = []
     for item, line in items_of(root, "authors"):
