@@ -16,7 +16,7 @@ from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project, key_line, parse_yaml
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
-from toolchain.names import normalise, romanise
+from toolchain.names import normalise, readings, romanise
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")
@@ -427,8 +427,25 @@ def places() -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 def folded(name: str) -> str:
-    """A place name compared loosely: letters only, lower case."""
-    return re.sub(r"[^a-z]", "", name.lower())
+    """A place name compared loosely: letters only, lower case, without a trailing City / County / District."""
+    return re.sub(r"(?:city|county|district)$", "", re.sub(r"[^a-z]", "", name.lower()))
+
+
+def bare_name(zh: str) -> str:
+    """A Chinese place name without a trailing 市, 县 or 区 (广州市 → 广州; 北区 stays)."""
+    bare = zh.strip()
+    return bare[:-1] if len(bare) > 2 and bare[-1] in "市县区" else bare
+
+
+def counterparts(zh: str, kind: str) -> tuple[str, ...]:
+    """The English names a Chinese city or country may be written as: the table's, else (a city) its pinyin readings."""
+    bare = bare_name(zh)
+    names = places()[kind].get(bare)
+    if names is not None or kind != "cities":
+        return names or ()
+    if not bare or len(bare) > 4 or not all(CJK.match(c) for c in bare):
+        return ()
+    return tuple(r.capitalize() for r in readings(bare))  # every reading of a polyphonic name (佛冈: Fugang, Fogang …)
 
 
 @rule("META017", "affiliation-place-mismatch", Severity.WARNING)
@@ -436,20 +453,22 @@ def affiliation_place_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """An affiliation's English city or country is not the Chinese one's counterpart.
 
     Why: a copied affiliation keeps the other institution's city; the indexes file the author there.
-    Example: ``city: {zh: 广州, en: Shenzhen}`` → ``Guangzhou``. Known names are data (toolchain/data/places.yaml).
+    Example: ``city: {zh: 广州, en: Shenzhen}`` → ``Guangzhou``. Known names are data (toolchain/data/places.yaml);
+    another city must be written in one of its pinyin readings (佛冈 Fogang).
     """
     meta = ctx.project.metadata
-    table = places()
     for index, aff in enumerate(meta.affiliations):
         for part, kind in (("city", "cities"), ("country", "countries")):
             value = getattr(aff, part)
             if value is None or not value.zh.strip() or not value.en.strip():
                 continue
-            names = table[kind].get(value.zh.strip().removesuffix("市"))
-            if names is None or folded(value.en) in {folded(n) for n in names}:
+            names = counterparts(value.zh, kind)
+            if not names or folded(value.en) in {folded(n) for n in names}:
                 continue
+            listed = bare_name(value.zh) in places()[kind]
+            advice = f"write “{names[0]}”" if listed else f"write its pinyin (“{names[0]}”, or another reading of {value.zh})"
             yield Finding(at(meta, value.en_line or value.line, value.en_span.start.column if value.en_span else 0),
-                          f"affiliations[{index}].{part}.en “{value.en}” is not {value.zh}: write “{names[0]}”", suggestion=names[0])
+                          f"affiliations[{index}].{part}.en “{value.en}” is not {value.zh}: {advice}", suggestion=names[0] if listed else None)
 
 
 @rule("META020", "permissions-missing", Severity.WARNING)
