@@ -20,11 +20,11 @@ from typing import Any
 from lxml import etree
 
 from toolchain.load import Project
+from toolchain.pandoc import ast_to_file, default_data_file
 from toolchain.render.ast import text_of
 from toolchain.render.docx_blocks import prepare_blocks
 from toolchain.render.docx_styles import restyle
 from toolchain.render.docx_xml import repair
-from toolchain.render.pandoc import ast_to_file, default_data_file
 from toolchain.render.pdf import font_paths
 
 CORE_NS = {

@@ -15,8 +15,8 @@ import typst
 from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.names import CJK
+from toolchain.pandoc import ast_to
 from toolchain.render.ast import divs, text_of
-from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"

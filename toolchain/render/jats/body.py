@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from toolchain.pandoc import ast_to
 from toolchain.render.ast import divs
 from toolchain.render.jats.xml import MML, parse
 from toolchain.render.manuscript import LABELS
-from toolchain.render.pandoc import ast_to
 
 DASHES = {"–", "-", "—", "‒", "～", "~"}
 # xref/@ref-type by the element the link points at (JATS Tag Library, ref-type values).
