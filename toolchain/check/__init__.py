@@ -95,7 +95,10 @@ def silenced(rule_id: str, where: Location, config: Configuration, suppressions:
     """Whether per-file-ignores or a suppression comment silences a finding (the comment is then used)."""
     if ignored_for_file(rule_id, where.file, config):
         return True
-    return any(s.covers(rule_id, where.file, where.line) and not s.used.add(rule_id) for s in suppressions)
+    covering = [s for s in suppressions if s.covers(rule_id, where.file, where.line)]
+    if covering:  # the innermost directive (the latest to start) is the one used: an outer range may be stale
+        max(covering, key=lambda s: (s.first_line, s.location.line)).used.add(rule_id)
+    return bool(covering)
 
 
 def ignored_for_file(rule_id: str, file: str, config: Configuration) -> bool:
