@@ -151,7 +151,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
             Author(
                 bilingual(author, "name"),
                 ids,
-                bool(author.node.get("corresponding", False)),
+                author.node.get("corresponding", False) is True,  # "no" or "false" in quotes is a string, not true
                 author.text("email", required=False),
                 author.text("orcid", required=False),
                 bilingual(author, "bio", required=False),
