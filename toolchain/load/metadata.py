@@ -10,8 +10,6 @@ from toolchain.errors import InputError
 from toolchain.load._yaml import Fields, parse_yaml
 from toolchain.load.source import SourceFile
 
-LANGS = ("zh", "en")
-
 
 @dataclass(frozen=True, slots=True)
 class Bilingual:

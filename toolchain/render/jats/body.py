@@ -268,12 +268,3 @@ def type_links(root: etree._Element) -> None:
         if not xref.get("ref-type"):
             target = targets.get((xref.get("rid") or "").split(" ")[0], "")
             xref.set("ref-type", REF_TYPES.get(target, "other"))
-
-
-def fn_back(footnotes: etree._Element | None) -> etree._Element | None:
-    """A <back> holding only the footnotes (for the sub-article)."""
-    if footnotes is None:
-        return None
-    back = etree.Element("back")
-    back.append(footnotes)
-    return back
