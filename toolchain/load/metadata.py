@@ -11,8 +11,6 @@ from toolchain.load._yaml import as_text, key_line, node_line, parse_yaml, value
 from toolchain.load._yaml_values import LineMap
 from toolchain.load.source import SourceFile, Span
 
-LANGS = ("zh", "en")
-
 
 @dataclass(frozen=True, slots=True)
 class Bilingual:
