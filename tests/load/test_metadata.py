@@ -95,7 +95,7 @@ def test_value_spans_point_into_the_file() -> None:
 
 
 def test_yaml_is_typed_as_yaml_1_2(capfd: pytest.CaptureFixture[str]) -> None:
-    """``no`` and dates stay text, numbers become text through Fields, merges work; nothing on stderr."""
+    """``no`` and dates stay text, numbers become text when read, merges work; nothing on stderr."""
     from toolchain.load._yaml import parse_yaml
 
     data = parse_yaml("a: no\nb: 2024-03-20\nc: 37\nd: ~\ne: true\nbase: &b {zh: 甲, en: A}\nf:\n  <<: *b\n  en: B\n", PATH)

@@ -6,7 +6,6 @@ missing); typing the values is ours, in _yaml_values (YAML 1.2, no object constr
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
@@ -89,75 +88,6 @@ def describe(value: Any) -> str:
         return f"the number {value}"
     text = str(value)
     return f"text “{text[:60]}{'…' if len(text) > 60 else ''}”"
-
-
-class Fields:
-    """Typed access to a YAML mapping that raises InputError naming the key's path and line."""
-
-    def __init__(self, node: Any, path: str, where: str, first_line: int = 1, line: int | None = None,
-                 label: str = "") -> None:
-        """Wrap ``node`` found at dotted location ``where`` in ``path`` (``label`` names a root node)."""
-        self.path = path
-        self.where = where
-        self.first_line = first_line
-        self.line = line if line is not None else node_line(node, first_line)
-        if not isinstance(node, dict):
-            raise InputError(path, self.line, f"{where or label or 'the document'} must be a mapping, found {describe(node)}")
-        self.node = node
-
-    def _name(self, key: str) -> str:
-        """The dotted name of a key, for messages: ``authors[0].name``."""
-        return f"{self.where}.{key}" if self.where else key
-
-    def line_of(self, key: str) -> int:
-        """Return the line of ``key`` (the mapping's line when absent)."""
-        return key_line(self.node, key, self.first_line) if key in self.node else self.line
-
-    def has(self, key: str) -> bool:
-        """Tell whether the key is present and not null."""
-        return self.node.get(key) is not None
-
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
-        """Return a scalar as text (numbers and dates are accepted and turned into text)."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return default
-        if isinstance(value, (dict, list)):
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be text, found {describe(value)}")
-        return str(value).strip() if not isinstance(value, bool) else str(value).lower()
-
-    def mapping(self, key: str, *, required: bool = True) -> Fields | None:
-        """Return a nested mapping wrapped as Fields."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return None
-        return Fields(value, self.path, self._name(key), self.first_line, self.line_of(key))
-
-    def items(self, key: str, *, required: bool = True) -> list[tuple[Any, int]]:
-        """Return a list value with the line of each item."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return []
-        if not isinstance(value, list):
-            parts = re.split(r"\s*[,，;；、]\s*", value.strip()) if isinstance(value, str) else []
-            hint = f" (write {key}: [{', '.join(p for p in parts if p)}])" if len(parts) > 1 else ""
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be a list, found {describe(value)}{hint}")
-        return [(item, key_line(value, i, self.first_line)) for i, item in enumerate(value)]
-
-    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
-        """Return a list of scalars as text."""
-        result = []
-        for item, line in self.items(key, required=required):
-            if isinstance(item, (dict, list)) or item is None:
-                raise InputError(self.path, line, f"{self._name(key)} must list text items, found {describe(item)}")
-            result.append(str(item).strip())
-        return tuple(result)
 
 
 def value_span(source: SourceFile, node: Any, key: Any, value: str, first_line: int = 1) -> Span | None:

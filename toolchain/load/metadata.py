@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,17 +139,6 @@ class Reader:
 def scalars(node: Any) -> dict[str, str]:
     """Every scalar field of a mapping as text."""
     return {str(k): as_text(v) for k, v in node.items() if v is not None and not isinstance(v, (dict, list))}
-
-
-def is_date(value: str) -> bool:
-    """Whether ``value`` is a real calendar date written YYYY-MM-DD (2024-02-30 is not)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def parse_metadata(source: SourceFile) -> Metadata:
