@@ -2,6 +2,8 @@
 
 Each row of CASES is a project (a directory in tests/projects/, or the base project with one
 file broken at test time), the command, the exit code and the text the message must contain.
+A file that cannot be read or parsed is exit 2; content that parses but is wrong is a finding
+(exit 1, or 0 for a warning) while every other rule runs.
 Every case also checks that the sources are untouched; unusable input (exit 2) is built too,
 and the build must fail the same way without writing anything.
 """
@@ -92,18 +94,24 @@ CASES = [
          f"{META}:{line(META, 'volume:')}: malformed YAML: found character '\\t' that cannot start any token"),
     Case("front-matter-unclosed", edit("manuscript/en.md", lambda t: t.replace("\n---\n", "\n\n", 1)), 2,
          "manuscript/en.md:1: front matter starts with '---' but is never closed"),
-    Case("metadata-not-a-mapping", edit("manuscript/metadata.yaml", lambda t: "- journal\n- authors\n"), 2,
-         "manuscript/metadata.yaml:1: the document must be a mapping, found a list"),
-    Case("author-name-en-missing", replace("manuscript/metadata.yaml", "{zh: 张钰, en: ZHANG Yu}", "{zh: 张钰}"), 2,
-         f"{META}:{line(META, 'name: {zh: 张钰')}: authors[0].name.en is missing"),
-    Case("affiliation-undefined", replace("manuscript/metadata.yaml", "affiliations: [nfh]", "affiliations: [nfh2]"), 2,
-         f"{META}:{line(META, 'affiliations: [nfh]')}: authors[0] names affiliation 'nfh2', which affiliations does not define"),
-    Case("date-impossible", replace("manuscript/metadata.yaml", "received: 2024-03-20", "received: 2024-13-45"), 2,
-         f"{META}:{line(META, 'received:')}: article.received must be a date YYYY-MM-DD, found '2024-13-45'"),
+    # content that parses but is wrong is a finding (exit 1), and every other rule still runs
+    Case("author-name-en-missing", replace("manuscript/metadata.yaml", "{zh: 张钰, en: ZHANG Yu}", "{zh: 张钰}"), 1,
+         f"{META}:{line(META, 'name: {zh: 张钰')}:5: META003 error authors[0].name.en is missing"),
+    Case("bio-chinese-only", replace(META, "    email: author@example.org\n", "    email: author@example.org\n    bio: {zh: 张钰，副主任医师。}\n"), 0,
+         f"{META}:{line(META, 'email:') + 1}:5: META014 warning authors[0].bio is given in Chinese only"),
+    Case("affiliation-undefined", replace("manuscript/metadata.yaml", "affiliations: [nfh]", "affiliations: [nfh2]"), 1,
+         f"{META}:{line(META, 'affiliations: [nfh]')}:20: META015 error authors[0] names affiliation “nfh2”, which affiliations does not define"),
+    Case("date-impossible", replace("manuscript/metadata.yaml", "received: 2024-03-20", "received: 2024-13-45"), 1,
+         f"{META}:{line(META, 'received:')}:13: META012 error article.received “2024-13-45” is not a calendar date"),
+    Case("doi-missing", replace(META, "  doi: 10.13201/j.issn.1004-2806.2024.05.005\n", ""), 0,
+         f"{META}:{line(META, 'article:')}:1: META016 warning article.doi is missing"),
+    Case("metadata-not-a-mapping", edit("manuscript/metadata.yaml", lambda t: "- journal\n- authors\n"), 1,
+         f"{META}:1:1: META013 error the document must be a mapping, found a list"),
+    Case("keywords-string", replace("manuscript/zh.md", "keywords: [索拉非尼, 急性髓系白血病]", "keywords: 索拉非尼, 急性髓系白血病"), 1,
+         f"{ZH}:{line(ZH, 'keywords:')}:1: META013 error keywords must be a list, found text “索拉非尼, 急性髓系白血病” "
+         "(write keywords: [索拉非尼, 急性髓系白血病])"),
     Case("yaml-duplicate-key", edit("manuscript/metadata.yaml", lambda t: t + "journal: {}\n"), 2,
          f"{META}:{line(META)}: malformed YAML: found duplicate key \"journal\""),
-    Case("keywords-string", replace("manuscript/zh.md", "keywords: [索拉非尼, 急性髓系白血病]", "keywords: 索拉非尼, 急性髓系白血病"), 2,
-         f"{ZH}:{line(ZH, 'keywords:')}: keywords must be a list, found text “索拉非尼, 急性髓系白血病” (write keywords: [索拉非尼, 急性髓系白血病])"),
     Case("bib-unterminated", edit(BIB, lambda t: t + "\n@article{broken2021,\n  title = {Unclosed,\n  year = {2021}\n"), 2,
          f"{BIB}:{APPENDED[BIB]}: cannot parse this BibTeX entry: Unexpectedly reached end of file"),
     Case("bib-duplicate-key", edit(BIB, lambda t: t + "\n@article{xuan2020,\n  title = {Again},\n  year = {2020},\n}\n"), 2,
@@ -112,10 +120,10 @@ CASES = [
          f"{BIB}:{APPENDED[BIB]}: stray '@' outside an entry"),
     Case("bib-binary", edit(BIB, lambda t: bytes(range(256)) * 64), 2,
          "bib/references.bib:1: file is binary (contains NUL bytes), not UTF-8 text"),
-    Case("glossary-term-without-en", replace("manuscript/glossary.yaml", "    en: sorafenib\n", ""), 2,
-         f"manuscript/glossary.yaml:{line('manuscript/glossary.yaml', '- zh: 索拉非尼')}: terms[1].en is missing"),
-    Case("zh-empty", edit("manuscript/zh.md", lambda t: ""), 2,
-         "manuscript/zh.md:1: zh.md has no body and no abstract"),
+    Case("glossary-term-without-en", replace("manuscript/glossary.yaml", "    en: sorafenib\n", ""), 1,
+         f"manuscript/glossary.yaml:{line('manuscript/glossary.yaml', '- zh: 索拉非尼')}:5: TERM005 error terms[1].en is missing"),
+    Case("zh-empty", edit("manuscript/zh.md", lambda t: ""), 1,
+         "manuscript/zh.md:1:1: SRC007 error zh.md has no body and no abstract"),
     Case("figure-missing", edit("manuscript/zh.md", lambda t: t + "\n![图1 索拉非尼的作用靶点](figures/targets.png)\n"), 2,
          f"{ZH}:{APPENDED[ZH]}: figure “figures/targets.png” not found (no file manuscript/figures/targets.png)", "build"),
     Case("figure-outside", edit("manuscript/en.md", lambda t: t + "\n![Figure 1](../../secret.png)\n"), 2,

@@ -53,13 +53,12 @@ def test_front_matter_closed_by_dots_and_missing() -> None:
     assert caught.value.line == 1 and "never closed" in caught.value.message
 
 
-def test_keywords_must_be_a_list_of_text() -> None:
-    """keywords as one string, or holding a mapping, is an input error on its line."""
-    with pytest.raises(InputError) as caught:
-        document("x\n", front="---\ntitle: t\nkeywords: 索拉非尼，维持治疗\n---\n")
-    assert caught.value.line == 3 and "(write keywords: [索拉非尼, 维持治疗])" in caught.value.message
-    with pytest.raises(InputError, match="keywords must list text items"):
-        document("x\n", front="---\nkeywords:\n  - {a: 1}\n---\n")
+def test_keywords_as_one_string_are_read_as_the_list_they_mean() -> None:
+    """keywords as one string is read item by item, each at its place; the shape is META013's to report."""
+    doc = document("x\n", front="---\ntitle: t\nkeywords: 索拉非尼，维持治疗\n---\n")
+    assert [k.text for k in doc.keywords] == ["索拉非尼", "维持治疗"]
+    assert [(k.start.line, k.start.column) for k in doc.keywords] == [(3, 11), (3, 16)]
+    assert document("x\n", front="---\nkeywords:\n  - {a: 1}\n---\n").keywords == ()
 
 
 def test_blocks_kinds_sections_and_attributes() -> None:

@@ -16,7 +16,6 @@ from toolchain.load.source import Span
 
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_CHAR}]")
-CJK_PUNCT = "，。、；：？！（）【】《》“”‘’～…—"
 
 NON_PROSE = [
     re.compile(r"!(?=\[[^\]]*\]\()"),                     # the ! of an image ![caption](path)
@@ -41,6 +40,19 @@ NON_PROSE = [
 ]
 
 
+# A number typed at the start of a heading: 1 / 1.2 / 1.2. / I. / 一、 / （一） (one or two digits a level:
+# “2019年进展” and “5-氟尿嘧啶” are words, not numbers).
+HEADING_NUMBER = re.compile(r"(?:#{1,6}[ \t]+)?((?:\d{1,2}(?:\.\d{1,2})*\.?(?![\d.])|[IVX]{1,4}\.)[ \t\u3000]+"
+                            r"|(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[）)])[ \t\u3000]*)(?=\S)")
+UNNUMBERED = re.compile(r"\{[^{}]*(?:\.unnumbered|(?<![\w-])-(?![\w-]))[^{}]*\}")
+
+
+def typed_heading_number(text: str) -> tuple[int, int] | None:
+    """The (start, end) of a number typed at the start of a heading's text, with its spaces; None if none or unnumbered."""
+    match = HEADING_NUMBER.match(text)
+    return match.span(1) if match and not UNNUMBERED.search(text) else None
+
+
 def mask_non_prose(text: str) -> str:
     """Blank out every non-prose span, keeping length and newlines."""
     return _mask(text)
@@ -60,12 +72,6 @@ def non_prose_ranges(text: str) -> list[tuple[int, int]]:
         ranges.extend(m.span() for m in pattern.finditer(text))
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     return sorted(ranges)
-
-
-def prose_spans(document: Document) -> Iterator[tuple[Span, str]]:
-    """Every prose span of a document with its masked text."""
-    for span in document.text_spans:
-        yield span, mask_non_prose(span.text)
 
 
 def footnote_label(block: Block) -> str:

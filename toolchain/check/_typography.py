@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from toolchain.check._text import CJK_CHAR, non_prose_ranges
+from toolchain.check._text import CJK_CHAR, non_prose_ranges, typed_heading_number
 from toolchain.check.diagnostic import Finding
+from toolchain.load import Project
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location, Span
 
@@ -63,7 +64,19 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     spans = [document.title] if document.title else []
     spans += [*document.abstract, *document.keywords]
     spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
+    headings = {id(b.span) for b in document.headings}
     for span in spans:
+        masked = opaque(span.text)
+        number = typed_heading_number(span.text) if id(span) in headings else None
+        if number:  # a typed heading number is SRC006's: its digits and spaces are no CJK–Latin boundary
+            masked = masked[:number[0]] + HIDDEN * (number[1] - number[0]) + masked[number[1]:]
+        yield span, masked
+
+
+def language_units(project: Project, lang: str, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
+    """prose_units of the document in ``lang``, then the metadata.yaml prose in that language."""
+    yield from prose_units(project.document(lang), tables=tables)
+    for span in project.metadata.prose(lang):
         yield span, opaque(span.text)
 
 
@@ -169,9 +182,9 @@ def numeric_ranges(masked: str, *, skip_years: bool) -> Iterator[Range]:
         yield Range(match.start(3), match.end(3), left, right, match.group(4))
 
 
-def number_unit_findings(document: Document) -> Iterator[Finding]:
-    """ZH004/EN003 findings of one document."""
-    for span, masked in prose_units(document):
+def number_unit_findings(project: Project, lang: str) -> Iterator[Finding]:
+    """ZH004/EN003 findings of one language."""
+    for span, masked in language_units(project, lang):
         for offset, number, unit in missing_unit_spaces(masked):
             yield finding(span, offset, offset, f"no space between the number and its unit in “{number}{unit}”; write “{number} {unit}”",
                           " ", suggestion=f"{number} {unit}")
@@ -181,9 +194,9 @@ def number_unit_findings(document: Document) -> Iterator[Finding]:
                           f"write the number and “{sign}” together", "")
 
 
-def range_connector_findings(document: Document, connector: str, *, skip_years: bool) -> Iterator[Finding]:
+def range_connector_findings(project: Project, lang: str, connector: str, *, skip_years: bool) -> Iterator[Finding]:
     """Numeric ranges whose connector is not ``connector`` (～ in Chinese, – in English)."""
-    for span, masked in prose_units(document):
+    for span, masked in language_units(project, lang):
         for found in numeric_ranges(masked, skip_years=skip_years):
             if found.connector == connector:
                 continue

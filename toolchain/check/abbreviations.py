@@ -4,7 +4,7 @@ An abbreviation is the ``abbr`` of a glossary term, found as the matcher finds f
 ``toolchain.segment``): as written, on non-alphanumeric boundaries, so CR is not used in CRi while
 FLT3-ITD and CBF-AML use both of their parts (a reader must know each). Definitions:
     zh  急性髓系白血病（acute myeloid leukemia，AML）  — or ``,`` / ``, `` in the parentheses
-    zh  急性髓系白血病（AML）
+    zh  急性髓系白血病（AML）  — half-width ( ) too: the punctuation is ZH001's, the definition stands
     en  acute myeloid leukemia (AML)
     zh/en  FLAG方案（氟达拉滨+阿糖胞苷+…）, the FLAG regimen (fludarabine + cytarabine + …)
 The last, reversed form counts only when the parenthesis resembles one of the term's forms
@@ -30,8 +30,8 @@ from toolchain.load.glossary import Term
 from toolchain.load.source import Location, Span
 
 NO_DEFINITION_NEEDED = ("DNA", "RNA", "mRNA", "PCR", "HIV", "WHO", "FDA", "CT", "MRI")
-FORWARD_ZH = re.compile(r"（([^（）]*?)\s*[，,]\s*$")
-ZH_NAME_END = re.compile(r"[^，。；：、（）《》“”\s]+$")
+FORWARD_ZH = re.compile(r"[（(]([^（）()]*?)\s*[，,]\s*$")
+ZH_NAME_END = re.compile(r"[^，。；：、（）()《》“”,;:\s]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +112,9 @@ def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]
 def read_mention(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
     """Decide whether an abbreviation at text[start:end] defines it, and whether correctly."""
     before, after = text[:start], text[end:]
-    if lang == "zh" and after.startswith("）"):
+    if lang == "zh" and after[:1] in ("）", ")"):  # half-width parentheses are ZH001's, not a missing definition
         forward = FORWARD_ZH.search(before)
-        if forward or before.endswith("（"):
+        if forward or before[-1:] in ("（", "("):
             opening = forward.start() if forward else start - 1
             runs_on = zh_name_runs_on(text[:opening], after[1:], term)
             if runs_on is None:

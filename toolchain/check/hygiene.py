@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolchain.check._text import typed_heading_number
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load.source import Location
@@ -47,3 +48,34 @@ def control_character(ctx: RuleContext) -> Iterator[Finding]:
         for match in CONTROL.finditer(source.text):
             line, column = source.position(match.start())
             yield Finding(Location(source.path, line, column), f"invisible character U+{ord(match.group()):04X}")
+
+
+@rule("SRC006", "hand-numbered-heading")
+def hand_numbered_heading(ctx: RuleContext) -> Iterator[Finding]:
+    """A heading starts with a hand-typed number, which the renderers add themselves.
+
+    Why: the format contract writes headings without numbers; the outputs number them (1, 1.1 …), so a
+    typed “1.1 ” prints twice and goes stale when a section moves. An ``{.unnumbered}`` heading is left alone.
+    Example: ``## 1.1 索拉非尼联合强化疗`` → ``## 索拉非尼联合强化疗``.
+    """
+    for document in ctx.project.documents:
+        for block in document.headings:
+            found = typed_heading_number(block.span.text)
+            if found is None:
+                continue
+            typed = block.span.text[found[0]:found[1]]
+            rest = block.title[len(typed):] if block.title.startswith(typed) else block.title
+            yield Finding(block.span.location(*found), f"heading “{block.title[:30]}” starts with the typed number “{typed.strip()}”; "
+                          f"the outputs number headings, write “{rest[:30]}”")
+
+
+@rule("SRC007", "empty-manuscript")
+def empty_manuscript(ctx: RuleContext) -> Iterator[Finding]:
+    """zh.md has neither a body nor an abstract.
+
+    Why: the Chinese manuscript is the article; en.md may have an empty body, zh.md may not.
+    Example: an empty zh.md, or one with a front matter holding only ``title``.
+    """
+    zh = ctx.project.zh
+    if zh.body_is_empty and not zh.abstract:
+        yield Finding(Location(zh.path, 1, 1), "zh.md has no body and no abstract: the Chinese manuscript is empty")

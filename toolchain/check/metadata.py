@@ -6,24 +6,32 @@ import datetime
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
 
+from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
-from toolchain.load import Project
+from toolchain.load import Project, key_line, parse_yaml
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
-from toolchain.names import normalise, romanise
+from toolchain.names import normalise, readings, romanise
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")
 DOI = re.compile(r"10\.\d{4,9}/\S+")
 WIDE = re.compile("[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")  # full-width forms and CJK
 DATE_KEYS = ("received", "revised", "accepted", "published")
+DATA = Path(__file__).resolve().parent.parent / "data"
+PLACES_FILE = DATA / "places.yaml"
+
+
+OPTIONAL = re.compile(r"article\.heading|authors\[\d+\]\.bio|affiliations\[\d+\]\.(?:city|country)|funding\[\d+\]\.name|conflict-of-interest")
 
 
 def bilingual_fields(meta: Metadata) -> Iterator[tuple[str, Bilingual]]:
-    """Every bilingual field of the metadata with its dotted name."""
+    """Every bilingual field of the metadata with its dotted name (OPTIONAL matches the optional ones)."""
     yield "journal.title", meta.journal_title
     if meta.heading:
         yield "article.heading", meta.heading
@@ -43,9 +51,13 @@ def bilingual_fields(meta: Metadata) -> Iterator[tuple[str, Bilingual]]:
         yield "conflict-of-interest", meta.conflict_of_interest
 
 
-def at(meta: Metadata, line: int) -> Location:
-    """A location in metadata.yaml."""
-    return Location(meta.path, max(line, 1), 1)
+def at(meta: Metadata, line: int, column: int = 0) -> Location:
+    """A location in metadata.yaml: the line's first character unless a column is given."""
+    line = max(line, 1)
+    if not column and meta.source is not None:
+        text = meta.source.line_text(line)
+        column = len(text) - len(text.lstrip()) + 1
+    return Location(meta.path, line, column or 1)
 
 
 @rule("META001", "title-empty")
@@ -77,20 +89,47 @@ def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                       related=(Location(zh.path, zh.front_lines["keywords"], 1),))
 
 
+def one_language(meta: Metadata, *, optional: bool) -> Iterator[Finding]:
+    """Findings for bilingual fields missing or empty in one language (the optional fields, or the others)."""
+    for name, value in bilingual_fields(meta):
+        if bool(OPTIONAL.fullmatch(name)) != optional or value.absent:
+            continue  # a required field absent as a whole is META013's
+        given = [lang for lang in ("zh", "en") if value.get(lang).strip() or lang in value.mistyped]  # mistyped: META013's
+        if optional and not given:
+            continue  # an optional field left out in both languages is simply absent
+        for lang in ("zh", "en"):
+            if lang in given:
+                continue
+            line = value.zh_line if lang == "zh" else value.en_line
+            state = "empty" if line else "missing"
+            other = value.span("en" if lang == "zh" else "zh")
+            where = at(meta, line) if line else at(meta, value.line, value.column)
+            if optional:
+                yield Finding(where, f"{name} is given in {'Chinese' if lang == 'en' else 'English'} only ({name}.{lang} is {state}); "
+                              "the other edition prints none", related=(other.start,) if other else ())
+            else:
+                yield Finding(where, f"{name}.{lang} is {state}", related=(other.start,) if other else ())
+
+
 @rule("META003", "bilingual-field-empty")
 def bilingual_field_empty(ctx: RuleContext) -> Iterator[Finding]:
-    """A bilingual metadata field is empty in one language.
+    """A required bilingual metadata field is missing or empty in one language.
 
-    Why: the journal prints each field (affiliation, funding, COI, biography…) in both languages.
-    Example: ``city: {zh: 广州, en: ""}``.
+    Why: the journal prints the journal title, author names and affiliations in both languages.
+    Example: ``name: {zh: 张钰}`` or an affiliation with ``en: ""``.
     """
-    project = ctx.project
-    meta = project.metadata
-    for name, value in bilingual_fields(meta):
-        for lang in ("zh", "en"):
-            if not value.get(lang).strip():
-                line = (value.zh_line if lang == "zh" else value.en_line) or value.line
-                yield Finding(at(meta, line), f"{name}.{lang} is empty")
+    yield from one_language(ctx.project.metadata, optional=False)
+
+
+@rule("META014", "optional-field-one-language", Severity.WARNING)
+def optional_field_one_language(ctx: RuleContext) -> Iterator[Finding]:
+    """An optional bilingual field (biography, funding, COI …) is in one language only.
+
+    Why: optional fields may be left out, but one given in Chinese only leaves the English edition without it
+    (common in Chinese journals, whose English front matter often has no funding or COI line).
+    Example: ``bio: {zh: 张钰，副主任医师…}`` with no ``en``.
+    """
+    yield from one_language(ctx.project.metadata, optional=True)
 
 
 @rule("META004", "bilingual-field-language", Severity.WARNING)
@@ -120,6 +159,8 @@ def author_name_format(ctx: RuleContext) -> Iterator[Finding]:
     meta = project.metadata
     for author in meta.authors:
         english = author.name.en.strip()
+        if not english:
+            continue  # a missing name is META003's
         parts = english.split()
         family, given = (parts[0], parts[1:]) if parts else ("", [])
         expected = romanise(author.name.zh)
@@ -208,11 +249,14 @@ def award_number_malformed(ctx: RuleContext) -> Iterator[Finding]:
 
 def line_of(project: Project, value: str, start: int) -> int:
     """The metadata.yaml line holding ``value`` at or after ``start`` (``start`` when not found)."""
-    source = next((s for s in project.sources if s.path == project.metadata.path), None)
-    if source is None or not value:
-        return start
-    found = source.text.find(value, source.offset(start))
-    return source.position(found)[0] if found >= 0 else start
+    return found_at(project.metadata, value, start).line
+
+
+def found_at(meta: Metadata, value: str, start: int) -> Location:
+    """Where ``value`` first stands in metadata.yaml at or after line ``start`` (that line when not found)."""
+    source = meta.source
+    found = source.text.find(value, source.offset(start)) if source is not None and value else -1
+    return Location(meta.path, *source.position(found)) if found >= 0 else at(meta, start)
 
 
 @rule("META009", "corresponding-author-email")
@@ -224,7 +268,7 @@ def corresponding_author_email(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     meta = project.metadata
-    if not any(a.corresponding for a in meta.authors):
+    if meta.authors and not any(a.corresponding for a in meta.authors):
         yield Finding(at(meta, meta.authors[0].line), "no author is marked corresponding: true")
     for author in meta.authors:
         where = at(meta, line_of(project, "email", author.line) if author.email else author.line)
@@ -300,7 +344,7 @@ def date_invalid(ctx: RuleContext) -> Iterator[Finding]:
         value = meta.article.get(key)
         if not value:
             continue
-        where = at(meta, meta.lines.get(f"article.{key}", 1))
+        where = found_at(meta, value, meta.lines.get(f"article.{key}", 1))
         try:
             dates.append((key, datetime.date.fromisoformat(value)))
         except ValueError:
@@ -309,6 +353,122 @@ def date_invalid(ctx: RuleContext) -> Iterator[Finding]:
         if b < a:
             yield Finding(at(meta, meta.lines.get(f"article.{key_b}", 1)), f"article.{key_b} {b} is before article.{key_a} {a}",
                           related=(at(meta, meta.lines.get(f"article.{key_a}", 1)),))
+
+
+@rule("META013", "metadata-structure")
+def metadata_structure(ctx: RuleContext) -> Iterator[Finding]:
+    """A required metadata key is missing, or a metadata value has the wrong type.
+
+    Why: a value of the wrong shape (text for a list, a list for text) is read as empty, so it prints nothing.
+    Example: ``keywords: "索拉非尼, 急性髓系白血病"`` → ``keywords: [索拉非尼, 急性髓系白血病]``; no ``authors``.
+    """
+    project = ctx.project
+    meta = project.metadata
+    yield from shape_findings(meta.path, meta.raw if meta.raw is not None else {}, schema()["metadata.yaml"], "", 1, 1)
+    for document in project.documents:
+        if document.front is not None:
+            yield from shape_findings(document.path, document.front, schema()["front matter"], "", 2, 1, 2, "the front matter")
+
+
+@rule("META015", "affiliation-undefined")
+def affiliation_undefined(ctx: RuleContext) -> Iterator[Finding]:
+    """An author names an undefined affiliation id, or an id is defined twice.
+
+    Why: the outputs number affiliations by their id; an unknown id drops the author's affiliation.
+    Example: ``affiliations: [nfh2]`` where affiliations defines ``id: nfh``.
+    """
+    meta = ctx.project.metadata
+    seen: dict[str, int] = {}
+    for aff in meta.affiliations:
+        if aff.id in seen:
+            yield Finding(found_at(meta, aff.id, aff.line),
+                          f"affiliation id “{aff.id}” is defined twice (first at line {seen[aff.id]})", related=(at(meta, seen[aff.id]),))
+        elif aff.id:
+            seen[aff.id] = aff.line
+    for index, author in enumerate(meta.authors):
+        for ident in author.affiliations:
+            if ident not in seen:
+                known = ", ".join(seen) or "none"
+                yield Finding(found_at(meta, ident, author.line),
+                              f"authors[{index}] names affiliation “{ident}”, which affiliations does not define (defined: {known})")
+
+
+PUBLICATION_KEYS = (("article", "doi", "the article DOI"), ("journal", "year", "the year"), ("journal", "volume", "the volume"),
+                    ("journal", "issue", "the issue"))
+
+
+@rule("META016", "publication-data-missing", Severity.WARNING)
+def publication_data_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The article has no DOI, year, volume or issue, or a published one no dates.
+
+    Why: the outputs print the citation line (2024, 37(5): 306-311), the DOI and the history; a missing
+    element leaves the slot out, which an editor should decide, not discover in print.
+    Example: metadata.yaml without ``article.doi``; ``volume`` and ``issue`` given but no ``received``.
+    """
+    meta = ctx.project.metadata
+    values = {"journal": meta.journal, "article": meta.article}
+    if not isinstance(meta.raw, dict) or not isinstance(meta.raw.get("journal"), dict):
+        return  # no metadata or no journal at all: META013 says so
+    for section, key, what in PUBLICATION_KEYS:
+        if not values[section].get(key):
+            line = key_line(meta.raw, section) if isinstance(meta.raw, dict) and section in meta.raw else 1
+            yield Finding(at(meta, line), f"{section}.{key} is missing: {what} is left out of the outputs")
+    if meta.journal.get("volume") and not any(meta.article.get(k) for k in DATE_KEYS):
+        line = key_line(meta.raw, "article") if isinstance(meta.raw, dict) and "article" in meta.raw else 1
+        yield Finding(at(meta, line), "the article is published (journal.volume is given) but has no date: "
+                      "give article.received (and accepted, published)")
+
+
+@cache
+def places() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Chinese place names with the English names and pinyin they may be written as (toolchain/data/places.yaml)."""
+    data = parse_yaml(PLACES_FILE.read_text(encoding="utf-8"), "places.yaml")
+    return {kind: {str(zh): tuple(str(n) for n in names) for zh, names in data[kind].items()} for kind in ("cities", "countries")}
+
+
+def folded(name: str) -> str:
+    """A place name compared loosely: letters only, lower case, without a trailing City / County / District."""
+    return re.sub(r"(?:city|county|district)$", "", re.sub(r"[^a-z]", "", name.lower()))
+
+
+def bare_name(zh: str) -> str:
+    """A Chinese place name without a trailing 市, 县 or 区 (广州市 → 广州; 北区 stays)."""
+    bare = zh.strip()
+    return bare[:-1] if len(bare) > 2 and bare[-1] in "市县区" else bare
+
+
+def counterparts(zh: str, kind: str) -> tuple[str, ...]:
+    """The English names a Chinese city or country may be written as: the table's, else (a city) its pinyin readings."""
+    bare = bare_name(zh)
+    names = places()[kind].get(bare)
+    if names is not None or kind != "cities":
+        return names or ()
+    if not bare or len(bare) > 4 or not all(CJK.match(c) for c in bare):
+        return ()
+    return tuple(r.capitalize() for r in readings(bare))  # every reading of a polyphonic name (佛冈: Fugang, Fogang …)
+
+
+@rule("META017", "affiliation-place-mismatch", Severity.WARNING)
+def affiliation_place_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """An affiliation's English city or country is not the Chinese one's counterpart.
+
+    Why: a copied affiliation keeps the other institution's city; the indexes file the author there.
+    Example: ``city: {zh: 广州, en: Shenzhen}`` → ``Guangzhou``. Known names are data (toolchain/data/places.yaml);
+    another city must be written in one of its pinyin readings (佛冈 Fogang).
+    """
+    meta = ctx.project.metadata
+    for index, aff in enumerate(meta.affiliations):
+        for part, kind in (("city", "cities"), ("country", "countries")):
+            value = getattr(aff, part)
+            if value is None or not value.zh.strip() or not value.en.strip():
+                continue
+            names = counterparts(value.zh, kind)
+            if not names or folded(value.en) in {folded(n) for n in names}:
+                continue
+            listed = bare_name(value.zh) in places()[kind]
+            advice = f"write “{names[0]}”" if listed else f"write its pinyin (“{names[0]}”, or another reading of {value.zh})"
+            yield Finding(at(meta, value.en_line or value.line, value.en_span.start.column if value.en_span else 0),
+                          f"affiliations[{index}].{part}.en “{value.en}” is not {value.zh}: {advice}", suggestion=names[0] if listed else None)
 
 
 @rule("META020", "permissions-missing", Severity.WARNING)

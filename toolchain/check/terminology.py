@@ -10,19 +10,29 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._glossary_forms import Occurrence, matcher
+from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK, aligned_units, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
+from toolchain.load import Project
 from toolchain.load.glossary import Term
 from toolchain.load.markdown import Document
 from toolchain.load.source import Span
 from toolchain.segment import segmenter
 
 
-def prose(document: Document) -> Iterator[tuple[Span, str]]:
-    """Title, abstract, keywords, headings and paragraphs, each with its masked text."""
-    for span in document.text_spans:
+def prose(project: Project, document: Document, *, metadata: bool = True) -> Iterator[tuple[Span, str]]:
+    """Title, abstract, keywords, headings and paragraphs (then metadata.yaml's prose), each with its masked text."""
+    for span in (*document.text_spans, *(project.metadata.prose(document.lang) if metadata else ())):
         yield span, mask_non_prose(span.text)
+
+
+def texts(project: Project) -> Iterator[tuple[str, Iterator[tuple[Span, str]]]]:
+    """Each text that keeps its own wording, with its language: zh.md, en.md, then metadata.yaml's prose per language."""
+    for document in project.documents:
+        yield document.lang, prose(project, document, metadata=False)
+    for lang in ("zh", "en"):
+        yield lang, ((span, mask_non_prose(span.text)) for span in project.metadata.prose(lang))
 
 
 def describe(term: Term, lang: str) -> str:
@@ -74,7 +84,7 @@ def avoided_term_variant(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     found = matcher(project.glossary)
     for document in project.documents:
-        for span, text in prose(document):
+        for span, text in prose(project, document):
             for occurrence in found.find(text):
                 form = occurrence.form
                 if occurrence.top and form.kind == "avoid":
@@ -96,19 +106,19 @@ def mixed_term_variants(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     found = matcher(project.glossary)
     terms = project.glossary.terms
-    for document in project.documents:
+    for lang, spans in texts(project):
         first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
-        for span, text in prose(document):
+        for span, text in spans:
             occurrences = found.find(text)
             for occurrence in occurrences:
                 form = occurrence.form
-                if not occurrence.top or form.lang != document.lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
+                if not occurrence.top or form.lang != lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
                     continue
                 first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
         for term, used in first.items():
             if len(used) < 2:
                 continue
-            preferred = terms[term].preferred(document.lang)
+            preferred = terms[term].preferred(lang)
             anchor_key = preferred.casefold() if preferred.casefold() in used else next(iter(used))
             anchor_span, anchor = used[anchor_key]
             for key, (span, occurrence) in used.items():
@@ -156,7 +166,7 @@ def unknown_term(ctx: RuleContext) -> Iterator[Finding]:
     known = {f.text.casefold() for f in found.forms}
     for document in project.documents:
         seen: set[str] = set()
-        for span, text in prose(document):
+        for span, text in prose(project, document):
             occurrences = found.find(text)
             covered = bytearray(len(text))
             for o in occurrences:
@@ -211,3 +221,14 @@ def drug_word_start(text: str, start: int, end: int, user_words: tuple[str, ...]
             break
         first = s
     return first if end - first > end - start else None
+
+
+@rule("TERM005", "glossary-structure")
+def glossary_structure(ctx: RuleContext) -> Iterator[Finding]:
+    """A glossary term lacks its zh or en form, or a glossary value has the wrong type.
+
+    Why: a term without both forms cannot be matched, so every TERM and ABBR rule skips it.
+    Example: ``- zh: 索拉非尼`` with no ``en``; ``avoid: {fr: [...]}``; ``terms: 索拉非尼``.
+    """
+    glossary = ctx.project.glossary
+    yield from shape_findings(glossary.path, glossary.raw if glossary.raw is not None else {}, schema()["glossary.yaml"], "", 1, 1)

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._text import non_prose_ranges
-from toolchain.check._typography import excerpt, finding, number_unit_findings, prose_units, range_connector_findings
+from toolchain.check._typography import excerpt, finding, language_units, number_unit_findings, range_connector_findings
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 
@@ -29,7 +29,7 @@ def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``.
     """
     project = ctx.project
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for m in CJK_PUNCTUATION.finditer(masked):
             ch, i = m.group(), m.start()
             if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
@@ -56,7 +56,7 @@ def en_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
     """
     project = ctx.project
-    yield from range_connector_findings(project.en, "–", skip_years=False)
+    yield from range_connector_findings(project, "en", "–", skip_years=False)
 
 
 @rule("EN003", "en-number-unit-spacing")
@@ -67,7 +67,7 @@ def en_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
     project = ctx.project
-    yield from number_unit_findings(project.en)
+    yield from number_unit_findings(project, "en")
 
 
 @rule("EN004", "statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
@@ -87,7 +87,7 @@ def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
     # ratio of two letters or more (HR 0.24) — directly by its value
     bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for m in bare.finditer(masked):
             symbol, rest = m.group(1), masked[m.end():m.end() + 12]
             if not (re.match(r"\s*(?:[=<>≤≥]|value\b)", rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
@@ -104,7 +104,7 @@ def double_space(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``relapse.  The`` → ``relapse. The``.
     """
     project = ctx.project
-    for span, masked in prose_units(project.en, tables=False):
+    for span, masked in language_units(project, "en", tables=False):
         hidden = non_prose_ranges(span.text)
         starts = [s for s, _ in hidden]
         reach = list(itertools.accumulate((e for _, e in hidden), max))  # furthest end so far
@@ -123,8 +123,31 @@ def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
     """
     project = ctx.project
-    for span, masked in prose_units(project.en):
+    for span, masked in language_units(project, "en"):
         for count, m in enumerate(re.finditer('"', masked)):
             curly = "“" if count % 2 == 0 else "”"
             yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
                           suggestion=curly)
+
+
+# Letters glued to "(" that are notation, not prose: ISCN karyotype operators (del(5q), inv(16),
+# t(8;21)) and plural or gender endings written in parentheses (patient(s), stud(ies)).
+NOTATION = frozenset({"t", "del", "inv", "ins", "der", "dup", "add", "idic", "ider", "fra", "hsr", "mar", "rob", "trc", "dic", "i", "r"})
+GLUED_PAREN = re.compile(r"(?<![A-Za-z0-9_\-\x00])([A-Za-z][A-Za-z\-]*[a-z])\((?!(?:e?s|ies|ren|en)\))(?=[^\s)])")
+
+
+@rule("EN010", "no-space-before-parenthesis")
+def no_space_before_parenthesis(ctx: RuleContext) -> Iterator[Finding]:
+    """An English word is glued to the opening parenthesis that follows it.
+
+    Why: English sets a space before “(” (“leukemia (AML)”); ``leukemia(AML)`` reads as one token and
+    breaks line wrapping. Karyotype notation (``t(8;21)``, ``del(5q)``) and ``patient(s)`` are not prose.
+    Example: en ``acute myeloid leukemia(AML)`` → ``acute myeloid leukemia (AML)``.
+    """
+    for span, masked in language_units(ctx.project, "en"):
+        for m in GLUED_PAREN.finditer(masked):
+            if m.group(1) in NOTATION:
+                continue
+            at = m.end(1)
+            yield finding(span, at, at + 1, f"no space before “(” in “{excerpt(span.text, m.start(1), at + 1)}”; "
+                          f"write “{m.group(1)} (”", " (", suggestion=f"{m.group(1)} (")

@@ -14,13 +14,12 @@ from toolchain.check._typography import (
     excerpt,
     finding,
     is_table,
+    language_units,
     number_unit_findings,
-    prose_units,
     range_connector_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import RuleContext, rule
-from toolchain.errors import InputError
+from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.source import Span
 
@@ -156,7 +155,7 @@ def widened(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
-@rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
+@rule("ZH001", "half-width-punctuation", **{"gloss-comma": Option("any", ("any", "full-width"))})
 def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
@@ -169,9 +168,7 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     options = ctx.options
     policy = options["gloss-comma"]
-    if policy not in ("any", "full-width"):
-        raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         marks = set(half_width_marks(masked))
         if policy == "full-width":
             marks.update(gloss_commas(masked))
@@ -209,7 +206,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
     In a table, a run of two or more spaces separates columns, not words.
     """
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         for m in BOUNDARY.finditer(shape(masked)):
             if id(span) in tables and m.end() - m.start() >= 2:
                 continue
@@ -217,7 +214,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
-@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
+@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
 def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
@@ -226,10 +223,7 @@ def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     options = ctx.options
-    mode = str(options.get("cjk-latin-spacing", "infer"))
-    if mode not in SPACING_MODES:
-        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.ZH002] cjk-latin-spacing must be one of "
-                         f"{', '.join(SPACING_MODES)}, found {mode!r}")
+    mode = options["cjk-latin-spacing"]
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced
@@ -262,7 +256,7 @@ def zh_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh ``200-400 mg`` or ``200~400 mg`` → ``200～400 mg``; identifiers (FLT3-ITD) are left alone.
     """
     project = ctx.project
-    yield from range_connector_findings(project.zh, "～", skip_years=True)
+    yield from range_connector_findings(project, "zh", "～", skip_years=True)
 
 
 @rule("ZH004", "zh-number-unit-spacing")
@@ -273,7 +267,7 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
     project = ctx.project
-    yield from number_unit_findings(project.zh)
+    yield from number_unit_findings(project, "zh")
 
 
 @rule("ZH005", "full-width-alphanumeric")
@@ -284,7 +278,7 @@ def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
     """
     project = ctx.project
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         for m in FULL_WIDTH_ALNUM.finditer(masked):
             half = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
             yield finding(span, m.start(), m.end(), f"full-width “{m.group()}”; write “{half}”", half, suggestion=half)
@@ -298,7 +292,7 @@ def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``.
     """
     project = ctx.project
-    for span, masked in prose_units(project.zh):
+    for span, masked in language_units(project, "zh"):
         doubles = 0
         for i, ch in enumerate(masked):
             if ch == '"':

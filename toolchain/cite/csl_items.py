@@ -72,7 +72,8 @@ def restore_titles(item: dict, entry: Entry) -> None:
             continue
         for variable in variables:
             if variable in item:
-                item[variable] = as_written(value)
+                # Pandoc's reader sets a word's apostrophe typographic (Children’s), as in the other fields
+                item[variable] = re.sub(r"(?<=\w)'", "’", as_written(value))
     if "title-short" in item and entry.fields.get("title"):
         title = item.get("title", "")
         short = as_written(entry.fields.get("shorttitle", "")) or title.split(":")[0].split("：")[0].strip()

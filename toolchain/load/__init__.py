@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolchain.errors import InputError
+from toolchain.load._yaml import describe, key_line, parse_yaml
+from toolchain.load._yaml_values import LineList, LineMap
 from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.glossary import parse_glossary
 from toolchain.load.markdown import parse_document
@@ -22,7 +24,7 @@ FILES = {
 
 
 def load_project(root: Path | str) -> Project:
-    """Load every file of the contract; raise InputError on the first unusable one."""
+    """Load every file of the contract; raise InputError on the first one that cannot be read or parsed."""
     root = Path(root)
     if not root.is_dir():
         raise InputError(str(root), None, "project directory does not exist")
@@ -31,8 +33,6 @@ def load_project(root: Path | str) -> Project:
     sources = {name: read_source(root, path) for name, path in FILES.items()}
     zh = parse_document(sources["zh"], "zh")
     en = parse_document(sources["en"], "en")
-    if zh.body_is_empty and not zh.abstract:
-        raise InputError(sources["zh"].path, 1, "zh.md has no body and no abstract: the Chinese manuscript is empty")
     styles = tuple(sorted(p.relative_to(root).as_posix() for p in (root / "bib").glob("*.csl")))
     return Project(
         root=root,
@@ -46,4 +46,4 @@ def load_project(root: Path | str) -> Project:
     )
 
 
-__all__ = ["FILES", "Project", "load_project"]
+__all__ = ["FILES", "LineList", "LineMap", "Project", "describe", "key_line", "load_project", "parse_yaml"]

@@ -6,13 +6,13 @@ missing); typing the values is ours, in _yaml_values (YAML 1.2, no object constr
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
 from toolchain.errors import InputError
 from toolchain.load._yaml_values import Builder, LineList, LineMap
+from toolchain.load.source import SourceFile, Span
 
 LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # Base: no YAML 1.1 typing, no constructors
 
@@ -67,6 +67,13 @@ def node_line(node: Any, first_line: int = 1) -> int:
     return first_line
 
 
+def as_text(value: Any) -> str:
+    """A scalar as text: '' for nothing, a list or a mapping (rules report a wrong type), booleans in lower case."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    return str(value).lower() if isinstance(value, bool) else str(value).strip()
+
+
 def describe(value: Any) -> str:
     """Say what a YAML value is, for messages: ``a list``, ``text “a, b”``, ``nothing``."""
     if value is None:
@@ -83,70 +90,28 @@ def describe(value: Any) -> str:
     return f"text “{text[:60]}{'…' if len(text) > 60 else ''}”"
 
 
-class Fields:
-    """Typed access to a YAML mapping that raises InputError naming the key's path and line."""
+def value_span(source: SourceFile, node: Any, key: Any, value: str, first_line: int = 1) -> Span | None:
+    """The Span of a scalar value of ``node[key]`` in ``source``, its anchors following YAML's folding.
 
-    def __init__(self, node: Any, path: str, where: str, first_line: int = 1, line: int | None = None,
-                 label: str = "") -> None:
-        """Wrap ``node`` found at dotted location ``where`` in ``path`` (``label`` names a root node)."""
-        self.path = path
-        self.where = where
-        self.first_line = first_line
-        self.line = line if line is not None else node_line(node, first_line)
-        if not isinstance(node, dict):
-            raise InputError(path, self.line, f"{where or label or 'the document'} must be a mapping, found {describe(node)}")
-        self.node = node
-
-    def _name(self, key: str) -> str:
-        """The dotted name of a key, for messages: ``authors[0].name``."""
-        return f"{self.where}.{key}" if self.where else key
-
-    def line_of(self, key: str) -> int:
-        """Return the line of ``key`` (the mapping's line when absent)."""
-        return key_line(self.node, key, self.first_line) if key in self.node else self.line
-
-    def has(self, key: str) -> bool:
-        """Tell whether the key is present and not null."""
-        return self.node.get(key) is not None
-
-    def text(self, key: str, *, required: bool = True, default: str = "") -> str:
-        """Return a scalar as text (numbers and dates are accepted and turned into text)."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return default
-        if isinstance(value, (dict, list)):
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be text, found {describe(value)}")
-        return str(value).strip() if not isinstance(value, bool) else str(value).lower()
-
-    def mapping(self, key: str, *, required: bool = True) -> Fields | None:
-        """Return a nested mapping wrapped as Fields."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return None
-        return Fields(value, self.path, self._name(key), self.first_line, self.line_of(key))
-
-    def items(self, key: str, *, required: bool = True) -> list[tuple[Any, int]]:
-        """Return a list value with the line of each item."""
-        value = self.node.get(key)
-        if value is None:
-            if required:
-                raise InputError(self.path, self.line, f"{self._name(key)} is missing")
-            return []
-        if not isinstance(value, list):
-            parts = re.split(r"\s*[,，;；、]\s*", value.strip()) if isinstance(value, str) else []
-            hint = f" (write {key}: [{', '.join(p for p in parts if p)}])" if len(parts) > 1 else ""
-            raise InputError(self.path, self.line_of(key), f"{self._name(key)} must be a list, found {describe(value)}{hint}")
-        return [(item, key_line(value, i, self.first_line)) for i, item in enumerate(value)]
-
-    def texts(self, key: str, *, required: bool = True) -> tuple[str, ...]:
-        """Return a list of scalars as text."""
-        result = []
-        for item, line in self.items(key, required=required):
-            if isinstance(item, (dict, list)) or item is None:
-                raise InputError(self.path, line, f"{self._name(key)} must list text items, found {describe(item)}")
-            result.append(str(item).strip())
-        return tuple(result)
+    The value is walked against the source between the node's marks: quotes, indentation, line
+    breaks and a block header are stepped over, so that each run of the value maps onto the
+    source characters it was read from (linear in the value's length).
+    """
+    places = node.lc.value(key) if isinstance(node, (LineMap, LineList)) else None
+    if places is None or not value:
+        return None
+    start = source.offset(first_line + places[0], places[1] + 1)
+    end = source.offset(first_line + places[2], places[3] + 1)
+    raw = source.text
+    anchors: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(value) and start + j < end:
+        if value[i] == raw[start + j]:
+            if not anchors or anchors[-1][1] - anchors[-1][0] != start + j - i:
+                anchors.append((i, start + j))
+            i, j = i + 1, j + 1
+        elif raw[start + j] in " \t\n\"'>|-+" or not value[i].isspace():
+            j += 1
+        else:
+            i += 1
+    return Span(value, source, tuple(anchors) or ((0, start),))

@@ -27,12 +27,13 @@ SPECIAL = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math
 class LineInfo:
     """Where a mapping or list and its entries start (0-based line and column), as ruamel's ``lc``."""
 
-    __slots__ = ("_places", "col", "line")
+    __slots__ = ("_places", "_values", "col", "line")
 
     def __init__(self, node: Node) -> None:
         """Start at the node's first character."""
         self.line, self.col = node.start_mark.line, node.start_mark.column
         self._places: dict[Any, tuple[int, int]] = {}
+        self._values: dict[Any, tuple[int, int, int, int]] = {}
 
     def key(self, key: Any) -> tuple[int, int]:
         """Line and column of a mapping key."""
@@ -41,6 +42,10 @@ class LineInfo:
     def item(self, index: int) -> tuple[int, int]:
         """Line and column of a list item."""
         return self._places[index]
+
+    def value(self, key: Any) -> tuple[int, int, int, int] | None:
+        """Start line, start column, end line and end column of a key's (or an index's) value node."""
+        return self._values.get(key)
 
 
 class LineMap(dict):
@@ -89,6 +94,7 @@ class Builder:
         for index, child in enumerate(node.value):
             result.append(self.value(child))
             result.lc._places[index] = (child.start_mark.line, child.start_mark.column)
+            result.lc._values[index] = marks(child)
         return result
 
     def mapping(self, node: MappingNode) -> LineMap:
@@ -107,6 +113,7 @@ class Builder:
                 raise self.fail(key_node, f'found duplicate key "{key}"')
             result[key] = self.value(value_node)
             result.lc._places[key] = (key_node.start_mark.line, key_node.start_mark.column)
+            result.lc._values[key] = marks(value_node)
         for key, value, place in merged:  # explicit keys win over merged ones (YAML merge key)
             if key not in result:
                 result[key] = value
@@ -123,6 +130,11 @@ class Builder:
             merged = self.value(source)
             entries += [(k, v, merged.lc.key(k)) for k, v in merged.items()]
         return entries
+
+
+def marks(node: Node) -> tuple[int, int, int, int]:
+    """Where a node starts and ends: 0-based line and column of each."""
+    return node.start_mark.line, node.start_mark.column, node.end_mark.line, node.end_mark.column
 
 
 def scalar(node: ScalarNode, builder: Builder) -> Any:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from toolchain.errors import InputError
-from toolchain.load._yaml import Fields, parse_yaml
+from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import SourceFile
 
 
@@ -38,41 +38,36 @@ class Glossary:
 
     path: str
     terms: tuple[Term, ...]
+    raw: Any = None  # the parsed YAML as it is (with lines), for the rule that checks its shape
 
 
-def per_language(fields: Fields, key: str) -> dict[str, tuple[str, ...]]:
-    """Read ``{zh: [...], en: [...]}`` (a single string is accepted as a one-item list)."""
-    inner = fields.mapping(key, required=False)
-    if inner is None:
+def per_language(node: Any) -> dict[str, tuple[str, ...]]:
+    """Read ``{zh: [...], en: [...]}`` (a single string is a one-item list); other shapes read as nothing."""
+    if not isinstance(node, dict):
         return {}
     result = {}
     for lang in ("zh", "en"):
-        value = inner.node.get(lang)
-        if isinstance(value, str):
-            result[lang] = (value.strip(),)
-        elif value is not None:
-            result[lang] = inner.texts(lang)
-    unknown = set(map(str, inner.node)) - {"zh", "en"}
-    if unknown:
-        raise InputError(fields.path, inner.line, f"{inner.where} has unknown language {sorted(unknown)[0]!r} (use zh or en)")
+        value = node.get(lang)
+        items = value if isinstance(value, list) else [value]
+        forms = tuple(as_text(item) for item in items if as_text(item))
+        if forms:
+            result[lang] = forms
     return result
 
 
 def parse_glossary(source: SourceFile) -> Glossary:
-    """Parse glossary.yaml; every term needs zh and en."""
-    data = parse_yaml(source.text, source.path)
-    root = Fields(data if data is not None else {"terms": []}, source.path, "")
+    """Read glossary.yaml; only unparsable YAML is an InputError.
+
+    A term without both a Chinese and an English form cannot be matched and is left out of
+    ``terms``; rule TERM005 reports it (and any other value of the wrong shape) from ``raw``.
+    """
+    raw = parse_yaml(source.text, source.path)
+    items = raw.get("terms") if isinstance(raw, dict) else None
     terms = []
-    for index, (item, line) in enumerate(root.items("terms", required=False)):
-        term = Fields(item, source.path, f"terms[{index}]", line=line)
-        terms.append(
-            Term(
-                term.text("zh"),
-                term.text("en"),
-                term.text("abbr", required=False),
-                per_language(term, "variants"),
-                per_language(term, "avoid"),
-                line,
-            )
-        )
-    return Glossary(source.path, tuple(terms))
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        term = item if isinstance(item, dict) else {}
+        zh, en = as_text(term.get("zh")), as_text(term.get("en"))
+        if zh and en:
+            terms.append(Term(zh, en, as_text(term.get("abbr")), per_language(term.get("variants")), per_language(term.get("avoid")),
+                              key_line(items, index)))
+    return Glossary(source.path, tuple(terms), raw)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.load._yaml import Fields, key_line, parse_yaml
+from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -91,6 +92,7 @@ class Document:
     front_lines: dict[str, int]  # front-matter key → line
     blocks: tuple[Block, ...]
     body_start: int  # offset in source where the body begins
+    front: Any = None  # the front matter as parsed (with lines), for the rules that check its shape
 
     @property
     def path(self) -> str:
@@ -168,7 +170,7 @@ def mask(text: str, *patterns: re.Pattern[str]) -> str:
 def parse_document(source: SourceFile, lang: str) -> Document:
     """Split a Markdown source into front matter and blocks."""
     text = source.text
-    front_end, fields, front_lines = 0, None, {}
+    front_end, front_lines = 0, {}
     title: Span | None = None
     abstract: tuple[Span, ...] = ()
     keywords: tuple[Span, ...] = ()
@@ -180,31 +182,30 @@ def parse_document(source: SourceFile, lang: str) -> Document:
         front_end = match.end()
         raw = match.group(1) or ""
         data = parse_yaml(raw, source.path, first_line=2)
-        fields = Fields(data if data is not None else {}, source.path, "", 2, 1, label="the front matter")
-        for key in fields.node:
-            front_lines[str(key)] = key_line(fields.node, key, 2)
-        declared = fields.text("lang", required=False)
-        title_text = fields.text("title", required=False)
+        fields = data if isinstance(data, dict) else {}  # another shape is META013's to report
+        for key in fields:
+            front_lines[str(key)] = key_line(fields, key, 2)
+        declared = as_text(fields.get("lang"))
+        title_text = as_text(fields.get("title"))
         if title_text:
             title = locate_value(source, title_text, front_lines["title"], front_end)
-        abstract_text = fields.text("abstract", required=False)
+        abstract_text = as_text(fields.get("abstract"))
         if abstract_text:
             abstract = tuple(
                 locate_value(source, para, front_lines["abstract"], front_end)
                 for para in re.split(r"\n\s*\n", abstract_text)
                 if para.strip()
             )
-        if "keywords" in fields.node:
-            keyword_items = fields.items("keywords")
-            keywords = tuple(
-                locate_value(source, str(item).strip(), line, front_end)
-                for item, line in keyword_items
-                if item is not None and not isinstance(item, (list, dict))
-            )
-            if len(keywords) != len(keyword_items):
-                raise InputError(source.path, front_lines["keywords"], "keywords must list text items")
+        value = fields.get("keywords")
+        if isinstance(value, list):
+            items = [(as_text(item), key_line(value, i, 2)) for i, item in enumerate(value)]
+        else:  # keywords: "a, b": read as the list it means (META013 reports the type)
+            items = [(part, front_lines.get("keywords", 1)) for part in re.split(r"\s*[,，;；、]\s*", as_text(value))]
+        keywords = tuple(locate_value(source, text, line, front_end) for text, line in items if text)
+    else:
+        data = None
     blocks = tuple(split_blocks(source, front_end))
-    return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end)
+    return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end, data)
 
 
 def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:

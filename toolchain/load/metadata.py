@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-import re
 from dataclasses import dataclass
+from typing import Any
 
-from toolchain.errors import InputError
-from toolchain.load._yaml import Fields, parse_yaml
-from toolchain.load.source import SourceFile
-
-LANGS = ("zh", "en")
+from toolchain.load._yaml import as_text, key_line, node_line, parse_yaml, value_span
+from toolchain.load._yaml_values import LineMap
+from toolchain.load.source import SourceFile, Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,12 +17,21 @@ class Bilingual:
     zh: str
     en: str
     line: int
-    zh_line: int = 0
+    zh_line: int = 0  # 0: the language is absent
     en_line: int = 0
+    zh_span: Span | None = None  # where the text stands in metadata.yaml
+    en_span: Span | None = None
+    column: int = 0  # of the field's key (0: unknown)
+    absent: bool = False  # a stand-in for a field that is not there at all (or is no mapping)
+    mistyped: tuple[str, ...] = ()  # languages whose value is not text (a list, a mapping)
 
     def get(self, lang: str) -> str:
         """Return the text in ``lang`` ("zh" or "en")."""
         return self.zh if lang == "zh" else self.en
+
+    def span(self, lang: str) -> Span | None:
+        """Where the text in ``lang`` stands in metadata.yaml."""
+        return self.zh_span if lang == "zh" else self.en_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,107 +82,105 @@ class Metadata:
     funding: tuple[Funding, ...]
     conflict_of_interest: Bilingual | None
     lines: dict[str, int]  # dotted key → line, for rules that point at a field
+    raw: Any = None  # the parsed YAML as it is (with lines), for the rules that check its shape
+    source: SourceFile | None = None
 
     def affiliation(self, ident: str) -> Affiliation | None:
         """Return the affiliation with this id."""
         return next((a for a in self.affiliations if a.id == ident), None)
 
-
-def bilingual(fields: Fields, key: str, *, required: bool = True) -> Bilingual | None:
-    """Read ``{zh: …, en: …}``; a plain string counts as both languages only if not required."""
-    inner = fields.mapping(key, required=required)
-    if inner is None:
-        return None
-    return Bilingual(
-        inner.text("zh"), inner.text("en"), inner.line, inner.line_of("zh"), inner.line_of("en")
-    )
+    def prose(self, lang: str) -> tuple[Span, ...]:
+        """The running text of metadata.yaml in ``lang``: biographies, affiliation and funding names, COI."""
+        fields = [a.bio for a in self.authors] + [a.name for a in self.affiliations] + [f.name for f in self.funding]
+        fields.append(self.conflict_of_interest)
+        spans = (field.span(lang) for field in fields if field is not None)
+        return tuple(span for span in spans if span is not None)
 
 
-def scalars(fields: Fields) -> dict[str, str]:
+def mapping_of(node: Any, key: str) -> dict:
+    """``node[key]`` when it is a mapping, else an empty one."""
+    value = node.get(key) if isinstance(node, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
+def items_of(node: Any, key: str) -> list[tuple[Any, int]]:
+    """The items of the list ``node[key]`` with their lines ([] when it is no list)."""
+    value = node.get(key) if isinstance(node, dict) else None
+    return [(item, key_line(value, i)) for i, item in enumerate(value)] if isinstance(value, list) else []
+
+
+class Reader:
+    """Reads metadata.yaml's values as they are: a missing or mistyped value reads as empty.
+
+    Nothing here judges the content; the META rules do (type, presence, cross references).
+    """
+
+    def __init__(self, source: SourceFile) -> None:
+        """Read from ``source``."""
+        self.source = source
+
+    def span(self, node: Any, key: str, value: str) -> Span | None:
+        """Where a text value stands in metadata.yaml."""
+        return value_span(self.source, node, key, value)
+
+    def bilingual(self, node: Any, key: str | None = None) -> Bilingual | None:
+        """``{zh: …, en: …}`` at ``node[key]`` (or ``node`` itself); None when absent or no mapping."""
+        inner = node if key is None else (node.get(key) if isinstance(node, dict) else None)
+        if not isinstance(inner, dict):
+            return None
+        zh, en = as_text(inner.get("zh")), as_text(inner.get("en"))
+        line = node_line(inner) if key is None else key_line(node, key)
+        column = node.lc.key(key)[1] + 1 if key is not None and isinstance(node, LineMap) else 0
+        mistyped = tuple(lang for lang in ("zh", "en") if isinstance(inner.get(lang), (dict, list, bool)))
+        return Bilingual(zh, en, line, key_line(inner, "zh") if "zh" in inner else 0, key_line(inner, "en") if "en" in inner else 0,
+                         self.span(inner, "zh", zh), self.span(inner, "en", en), column, mistyped=mistyped)
+
+
+def scalars(node: Any) -> dict[str, str]:
     """Every scalar field of a mapping as text."""
-    return {str(k): fields.text(str(k)) for k, v in fields.node.items() if v is not None and not isinstance(v, (dict, list))}
-
-
-def is_date(value: str) -> bool:
-    """Whether ``value`` is a real calendar date written YYYY-MM-DD (2024-02-30 is not)."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return False
-    try:
-        datetime.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return {str(k): as_text(v) for k, v in node.items() if v is not None and not isinstance(v, (dict, list))}
 
 
 def parse_metadata(source: SourceFile) -> Metadata:
-    """Parse metadata.yaml into a Metadata object, checking types and cross references."""
+    """Read metadata.yaml into a Metadata object; only unparsable YAML is an InputError."""
     path = source.path
-    root = Fields(parse_yaml(source.text, path), path, "")
+    raw = parse_yaml(source.text, path)
+    root = raw if isinstance(raw, dict) else {}
+    read = Reader(source)
+    journal, article = mapping_of(root, "journal"), mapping_of(root, "article")
     lines: dict[str, int] = {}
-    journal = root.mapping("journal")
-    article = root.mapping("article", required=False) or Fields({}, path, "article", line=1)
     for name, node in (("journal", journal), ("article", article)):
-        lines[name] = node.line
-        for key in node.node:
-            lines[f"{name}.{key}"] = node.line_of(str(key))
+        lines[name] = key_line(root, name) if name in root else 1
+        for key in node:
+            lines[f"{name}.{key}"] = key_line(node, key)
     affiliations = []
-    seen: dict[str, int] = {}
-    for index, (item, line) in enumerate(root.items("affiliations", required=False)):
-        aff = Fields(item, path, f"affiliations[{index}]", line=line)
-        ident = aff.text("id")
-        if ident in seen:
-            raise InputError(path, line, f"affiliation id {ident!r} is defined twice (first at line {seen[ident]})")
-        seen[ident] = line
-        affiliations.append(
-            Affiliation(
-                ident,
-                Bilingual(aff.text("zh"), aff.text("en"), line, aff.line_of("zh"), aff.line_of("en")),
-                bilingual(aff, "city", required=False),
-                aff.text("postcode", required=False),
-                bilingual(aff, "country", required=False),
-                line,
-            )
-        )
+    for item, line in items_of(root, "affiliations"):
+        aff = item if isinstance(item, dict) else {}
+        name = read.bilingual(item) if isinstance(item, dict) else None
+        affiliations.append(Affiliation(as_text(aff.get("id")), name or Bilingual("", "", line, absent=True), read.bilingual(aff, "city"),
+                                        as_text(aff.get("postcode")), read.bilingual(aff, "country"), line))
     authors = []
-    author_items = root.items("authors")
-    if not author_items:
-        raise InputError(path, root.line_of("authors"), "authors is empty: list at least one author")
-    for index, (item, line) in enumerate(author_items):
-        author = Fields(item, path, f"authors[{index}]", line=line)
-        ids = author.texts("affiliations", required=False)
-        for ident in ids:
-            if ident not in seen:
-                raise InputError(path, author.line_of("affiliations"), f"authors[{index}] names affiliation {ident!r}, which affiliations does not define")
-        authors.append(
-            Author(
-                bilingual(author, "name"),
-                ids,
-                bool(author.node.get("corresponding", False)),
-                author.text("email", required=False),
-                author.text("orcid", required=False),
-                bilingual(author, "bio", required=False),
-                line,
-            )
-        )
+    for item, line in items_of(root, "authors"):
+        author = item if isinstance(item, dict) else {}
+        ids = tuple(as_text(i) for i, _ in items_of(author, "affiliations") if as_text(i))
+        authors.append(Author(read.bilingual(author, "name") or Bilingual("", "", line, absent=True), ids, author.get("corresponding") is True,
+                              as_text(author.get("email")), as_text(author.get("orcid")), read.bilingual(author, "bio"), line))
     funding = []
-    for index, (item, line) in enumerate(root.items("funding", required=False)):
-        fund = Fields(item, path, f"funding[{index}]", line=line)
-        funding.append(Funding(bilingual(fund, "name"), fund.texts("awards", required=False), line))
-    journal_scalars = scalars(journal)
-    article_scalars = scalars(article)
-    for key in ("received", "accepted", "published"):
-        value = article_scalars.get(key)
-        if value and not is_date(value):
-            raise InputError(path, article.line_of(key), f"article.{key} must be a date YYYY-MM-DD, found {value!r}")
+    for item, line in items_of(root, "funding"):
+        fund = item if isinstance(item, dict) else {}
+        awards = tuple(as_text(a) for a, _ in items_of(fund, "awards"))
+        funding.append(Funding(read.bilingual(fund, "name") or Bilingual("", "", line, absent=True), awards, line))
     return Metadata(
         path,
-        bilingual(journal, "title"),
-        journal_scalars,
-        article_scalars,
-        bilingual(article, "heading", required=False),
+        read.bilingual(journal, "title") or Bilingual("", "", key_line(root, "journal"), absent=True),
+        scalars(journal),
+        scalars(article),
+        read.bilingual(article, "heading"),
         tuple(authors),
         tuple(affiliations),
         tuple(funding),
-        bilingual(root, "conflict-of-interest", required=False),
+        read.bilingual(root, "conflict-of-interest"),
         lines,
+        raw,
+        source,
     )

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from toolchain.cite.terms import ET_AL
 from toolchain.render.ast import text_of, walk
 
 NUMERIC = re.compile(r"\[?\s*\d+(?:\s*[,，\-–~～]\s*\d+)*(?P<rest>[^\]]*)\]?")
 LOCATOR = re.compile(r"[,，]?\s*(?:pp?\.|pages?|第)?\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?)\s*页?")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 OPENING = "([{“‘\"'/-—–"
-JOIN = {"zh": ("和", "等"), "en": (" and ", " et al.")}
+JOIN = {"zh": ("和", ET_AL["zh"]), "en": (" and ", " " + ET_AL["en"])}
 CSL = "{http://purl.org/net/xbiblio/csl}"
 # A style tells the toolchain to join a consecutive pair of numbers as a range ([2-3]) with this
 # attribute on its <citation>; CSL 1.0.2 collapses only three or more (GB/T 7714-2025, 9.2.1.2

@@ -7,22 +7,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.metadata import Affiliation, Funding, Metadata
+from toolchain.pandoc import markdown_to_ast
 from toolchain.render.ast import meta_text, text_of
-from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, require_resolved, style_path, write_items
+from toolchain.render.citations import fix_reference_languages, require_resolved, write_items
 from toolchain.render.crossref import resolve_cross_references
 from toolchain.render.intext import citation_marks, fix_in_text_citations
-from toolchain.render.pandoc import markdown_to_ast
 from toolchain.render.rawhtml import convert_inline_html
 
+# Column heading (栏目) for an article type when metadata gives no article.heading.
+HEADINGS = {
+    "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
+    "case-report": ("病例报告", "Case Report"), "editorial": ("述评", "Editorial"), "letter": ("读者来信", "Letter"),
+    "brief-report": ("短篇论著", "Brief Report"), "systematic-review": ("系统评价", "Systematic Review"),
+}
 LABELS = {
     "zh": {"abstract": "摘要", "keywords": "关键词", "doi": "DOI", "clc": "中图分类号", "document-code": "文献标志码",
-           "corresp": "通信作者", "funding": "基金项目", "bio": "专家简介", "received": "收稿日期", "cite": "引用本文",
+           "corresp": "通信作者", "funding": "基金项目", "bio": "专家简介", "received": "收稿日期", "revised": "修回日期",
+           "accepted": "录用日期", "cite": "引用本文",
            "figure": "图", "table": "表", "coi": "利益冲突"},
     "en": {"abstract": "Abstract", "keywords": "Key words", "doi": "DOI", "clc": "CLC number", "document-code": "Document code",
-           "corresp": "Corresponding author", "funding": "Funding", "bio": "Biography", "received": "Received", "cite": "Cite this article",
+           "corresp": "Corresponding author", "funding": "Funding", "bio": "Biography", "received": "Received", "revised": "Revised",
+           "accepted": "Accepted", "cite": "Cite this article",
            "figure": "Figure", "table": "Table", "coi": "Conflict of interest"},
 }
 COLON = {"zh": "：", "en": ": "}
@@ -49,10 +58,17 @@ def cite_as(metadata: Metadata, title: str, lang: str) -> str:
     names = [display_name(a.name.get(lang), lang) for a in metadata.authors]
     if lang == "en":
         names = [n.title() if n.isupper() else n for n in names]
-    shown = ", ".join(names[:3]) + ((", 等" if lang == "zh" else ", et al") if len(names) > 3 else "")
-    pages = f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")
-    # The journal prints no space between the colon and the pages: 37(5):306-311.
-    return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}):{pages}."
+    shown = ", ".join(names[:3]) + (f", {et_al(lang).removesuffix('.')}" if len(names) > 3 else "")
+    # The journal prints no space between the colon and the pages: 37(5):306-311; an absent element is left out.
+    issue = f"({j['issue']})" if j.get("issue") else ""
+    where = ", ".join(part for part in (metadata.journal_title.get(lang), j.get("year", ""), j.get("volume", "") + issue) if part)
+    pages = page_range(j)
+    return f"{shown}. {title}[J]. {where}{':' + pages if pages else ''}."
+
+
+def page_range(journal: dict[str, str]) -> str:
+    """“306-311”, or the one page given, or ''."""
+    return f"{journal.get('fpage', '')}-{journal.get('lpage', '')}".strip("-")
 
 
 def labelled(labels: dict[str, str], key: str, text: str, lang: str) -> dict:
@@ -67,10 +83,11 @@ def note_line(note: dict) -> str:
 
 
 def journal_issue(journal: dict[str, str], lang: str) -> str:
-    """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”."""
+    """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”; an absent year, volume or issue is left out."""
+    year, volume, issue = (journal.get(key, "") for key in ("year", "volume", "issue"))
     if lang == "zh":
-        return f"{journal.get('year', '')}年第{journal.get('volume', '')}卷第{journal.get('issue', '')}期"
-    return f"{journal.get('year', '')}, Vol. {journal.get('volume', '')}, No. {journal.get('issue', '')}"
+        return (f"{year}年" if year else "") + (f"第{volume}卷" if volume else "") + (f"第{issue}期" if issue else "")
+    return ", ".join(part for part in (year, f"Vol. {volume}" if volume else "", f"No. {issue}" if issue else "") if part)
 
 
 def affiliation_text(affiliation: Affiliation, lang: str) -> str:
@@ -82,30 +99,41 @@ def affiliation_text(affiliation: Affiliation, lang: str) -> str:
         parts.append(affiliation.postcode)
     if affiliation.country:
         parts.append(affiliation.country.get(lang))
-    return ("，" if lang == "zh" else ", ").join(parts)
+    return ("，" if lang == "zh" else ", ").join(part for part in parts if part)
 
 
 def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     """Footnotes of the first page (funding, affiliations, corresponding author, conflict of interest)."""
     labels = LABELS[lang]
     notes = []
-    if md.funding:
+    funded = [f for f in md.funding if f.name.get(lang)]  # a programme named in one language only is left out of the other
+    if funded:
         def awards(f: Funding) -> str:
-            return ("，" if lang == "zh" else ", ").join(f.awards)
-        text = "；".join(f"{f.name.zh}（No.{awards(f)}）" for f in md.funding) if lang == "zh" \
-            else "; ".join(f"{f.name.en} (No. {awards(f)})" for f in md.funding)
+            if not f.awards:
+                return ""
+            listed = ("，" if lang == "zh" else ", ").join(f.awards)
+            return f"（No.{listed}）" if lang == "zh" else f" (No. {listed})"
+        text = ("；" if lang == "zh" else "; ").join(f"{f.name.get(lang)}{awards(f)}" for f in funded)
         notes.append(labelled(labels, "funding", text, lang))
         notes[-1]["c"]["mark"] = meta_text("*")  # the funding note answers the star after the title
     for i, aff in enumerate(md.affiliations, 1):
-        if len(md.affiliations) > 1 or lang == "zh":
+        if (len(md.affiliations) > 1 or lang == "zh") and aff.name.get(lang):
             notes.append(labelled(labels, "", f"{i}{aff.name.get(lang)}" if lang == "zh" else f"{i} {aff.name.en}", lang))
     for author in md.authors:
         if author.corresponding:
             name = display_name(author.name.get(lang), lang)
-            notes.append(labelled(labels, "corresp", f"{name}，E-mail：{author.email}" if lang == "zh" else f"{name}, E-mail: {author.email}", lang))
-    if md.conflict_of_interest:
+            email = (f"，E-mail：{author.email}" if lang == "zh" else f", E-mail: {author.email}") if author.email else ""
+            notes.append(labelled(labels, "corresp", name + email, lang))
+    if md.conflict_of_interest and md.conflict_of_interest.get(lang):
         notes.append(labelled(labels, "coi", md.conflict_of_interest.get(lang), lang))
     return notes
+
+
+def column_heading(md: Metadata, lang: str) -> str:
+    """The journal column (栏目) the article appears under: ``article.heading``, else named after its type."""
+    heading = md.heading.get(lang) if md.heading else ""
+    article_type = md.article.get("type") or "review-article"
+    return heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type)), strict=True))[lang]
 
 
 def metadata_fields(project: Project, lang: str, title: str) -> dict:
@@ -123,7 +151,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
         "journal-issue": meta_text(journal_issue(j, lang)),
         "journal-title-other": meta_text(md.journal_title.get(other)),
         "journal-issue-other": meta_text(journal_issue(j, other)),
-        "page-range": meta_text(f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")),
+        "page-range": meta_text(page_range(j)),
         "cite-as": meta_text(f"{labels['cite']}{COLON[lang]}{cite_as(md, title, lang)}"),
         "cite-as-text": meta_text(cite_as(md, title, lang)),
         "labels": {"t": "MetaMap", "c": {k: meta_text(v) for k, v in labels.items()}},
@@ -135,8 +163,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     for key in ("doi", "clc", "document-code"):
         if md.article.get(key):
             fields[key] = meta_text(md.article[key])
-    if md.heading:
-        fields["heading"] = meta_text(md.heading.get(lang))
+    fields["heading"] = meta_text(column_heading(md, lang))
     fields["authors"] = {"t": "MetaList", "c": [
         {"t": "MetaMap", "c": {
             "name": meta_text(display_name(a.name.get(lang), lang)),
@@ -152,7 +179,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     fields["footnotes"] = {"t": "MetaList", "c": footnotes}
     fields["bios"] = {"t": "MetaList", "c": bios}
     lines = [note_line(n) for n in footnotes]
-    before_coi = len(lines) - 1 if md.conflict_of_interest else len(lines)
+    before_coi = len(lines) - 1 if md.conflict_of_interest and md.conflict_of_interest.get(lang) else len(lines)
     lines[before_coi:before_coi] = [note_line(b) for b in bios]  # the order other writers expect
     fields["notes"] = {"t": "MetaList", "c": [meta_text(line) for line in lines]}
     for author in md.authors:
@@ -161,19 +188,21 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
             email = f"{'，' if lang == 'zh' else ', '}E-mail{COLON[lang]}{author.email}" if author.email else ""
             fields["corresp-line"] = meta_text(f"{labels['corresp']}{COLON[lang]}{name}{email}")
             break
-    if md.funding:
+    if any(f.name.get(lang) for f in md.funding):  # the star answers a funding note this edition prints
         fields["title-mark"] = meta_text("*")
-    if md.article.get("received"):
-        fields["received"] = meta_text(md.article["received"])
+    if md.article.get("received"):  # the revised and accepted dates print after it, as journals set them
+        later = [f"{labels[key]}{COLON[lang]}{md.article[key]}" for key in ("revised", "accepted") if md.article.get(key)]
+        fields["received"] = meta_text(("；" if lang == "zh" else "; ").join([md.article["received"], *later]))
     return fields
 
 
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
     """Parse one language with citeproc; return the AST and the CSL items used."""
+    cite = Citations(project, settings)
     document = project.document(lang)
-    csl = style_path(project, settings)
-    items = csl_items(project, lang, csl)
+    items = cite.items(lang)
     bibliography = write_items(items, workdir, lang)
+    csl = cite.style()
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",
         f"--metadata=reference-section-title:{SECTION_TITLE[lang]}",

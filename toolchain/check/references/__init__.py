@@ -8,10 +8,10 @@ from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
 from toolchain.check.references._bib import WorkIdentity, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
-from toolchain.check.references._format import format_references, style_edition
 from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.registry import RuleContext, rule
+from toolchain.cite.text import style_edition
 from toolchain.errors import InputError, RenderError
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
@@ -85,7 +85,7 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
             if reason:
                 if formatted is None:
                     try:
-                        formatted = format_references(ctx.cite, "zh")
+                        formatted = ctx.cite.references("zh")
                     except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
                         formatted = {}
                 text = formatted.get(entry.key, "")
@@ -109,7 +109,7 @@ def missing_required_field(ctx: RuleContext) -> Iterator[Finding]:
     Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages (2015).
     """
     project = ctx.project
-    edition = str(ctx.options.get("edition") or style_edition(ctx.cite))
+    edition = str(ctx.options.get("edition") or style_edition(ctx.cite.style()))
     if edition not in EDITIONS:
         raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.REF004] edition must be “2025” or “2015”, found {edition!r}")
     table = reference_table(edition)
@@ -269,7 +269,7 @@ def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
         return  # Pandoc cannot read the bibliography: REF013 names the key
     try:
         gaps = list(rendering_gaps(ctx.cite))
-        losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite))))
+        losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite.style()))))
     except RenderError as exc:  # pandoc could not read the bibliography: say so, run the other rules
         yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
         return

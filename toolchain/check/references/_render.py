@@ -6,9 +6,7 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from toolchain.check.references._format import format_items, render_items
 from toolchain.cite import Citations
 from toolchain.load.bibliography import Entry, strip_braces
 
@@ -71,23 +69,22 @@ def rendering_gaps(cite: Citations) -> Iterator[RenderingGap]:
     suspects = {e.key: e for e in cite.project.bibliography.entries if may_leave_gap(e)}
     if not suspects:
         return
-    style = cite.style()
     for lang in ("zh", "en"):
         wanted = {k for k, e in suspects.items() if lang == "zh" or e.langid == "zh"}
         items = [item for item in cite.items(lang) if item.get("id") in wanted]
         if not items:
             continue
-        texts = format_items(cite, lang, items)
+        texts = cite.format(lang, items)
         for item in items:
             key = str(item.get("id", ""))
             text = re.sub(r"^\[\d+\]\s*", "", texts.get(key, ""))
-            missing = printed_but_missing(style, lang, item)
+            missing = printed_but_missing(cite, lang, item)
             hole = next((m.group(0).strip() for pattern in HOLES for m in [pattern.search(text)] if m), "")
             if missing or hole:
                 yield RenderingGap(key, lang, text, missing, hole)
 
 
-def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
+def printed_but_missing(cite: Citations, lang: str, item: dict) -> tuple[str, ...]:
     """Core variables the item lacks that the style would print for its type (a probe rendering)."""
     # a web page may have no date of its own: its access date stands alone (GB/T 7714-2015 4.6, 2025 8.11)
     undated = item.get("type") in ("webpage", "post", "post-weblog") and item.get("accessed")
@@ -98,7 +95,7 @@ def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
         return ()
     probe = copy.deepcopy(item)
     probe.update({variable: SENTINELS[variable] for variable in wanted})
-    text = render_items(style, lang, [probe], [str(item["id"])]).get(str(item["id"]), "").casefold()
+    text = cite.render(lang, probe).casefold()
     return tuple(BIB_FIELDS[v] for v in wanted if FOUND_AS[v] in text)
 
 
@@ -165,7 +162,7 @@ VARIABLES = {"title": ("title",), "journal": ("container-title",), "journaltitle
 PROBE = "Zqxprobezqx"
 
 
-def style_prints(style: Path, item: dict, field: str) -> bool:
+def style_prints(cite: Citations, item: dict, field: str) -> bool:
     """Whether the style prints ``field`` for an item of this type at all (a probe rendering).
 
     A field the style leaves out on purpose (GB/T 7714-2025 prints no publisher for a standard)
@@ -174,17 +171,17 @@ def style_prints(style: Path, item: dict, field: str) -> bool:
     probe = copy.deepcopy(item)
     for variable in VARIABLES.get(field, ()):
         probe[variable] = {"date-parts": [[1111]]} if variable == "issued" else PROBE
-    text = render_items(style, "zh", [probe], [str(item["id"])]).get(str(item["id"]), "")
+    text = cite.render("zh", probe)
     return (PROBE.casefold() if field != "year" and field != "date" else "1111") in text.casefold()
 
 
 def rendering_losses(cite: Citations, table: object) -> Iterator[RenderingLoss]:
-    """Entries whose printed form (the outputs', in the zh list) lost their type, a field, or a title's case.
+    """Entries whose printed form (in the zh list, as the outputs print it) lost their type, a field, or a title's case.
 
     ``table`` is the REF004 table of the style's GB/T 7714 edition: its type marks are the ones
     the printed mark must show; a style that prints no mark is not compared on it.
     """
-    printed = cite.printed("zh")
+    printed = {key: re.sub(r"^\[\d+\]\s*", "", text) for key, text in cite.references("zh").items()}
     items = {str(item.get("id")): item for item in cite.items("zh")}
     for entry in cite.project.bibliography.entries:
         text = printed.get(entry.key)
@@ -195,6 +192,6 @@ def rendering_losses(cite: Citations, table: object) -> Iterator[RenderingLoss]:
         shown = MARK.search(text)
         wrong = shown.group(1) if shown and expected != "Z" and shown.group(1) != expected else ""
         lost, recased = lost_fields(entry, text)
-        lost = [field for field in lost if style_prints(cite.style(), items[entry.key], field)]
+        lost = [field for field in lost if style_prints(cite, items[entry.key], field)]
         if wrong or lost or recased:
             yield RenderingLoss(entry.key, text, wrong, expected, tuple(lost), tuple(recased))

