@@ -16,25 +16,14 @@ from toolchain.cite.items import printed_items
 from toolchain.cite.terms import ET_AL, IN_CHINESE, ordinal
 from toolchain.errors import InputError
 from toolchain.load import Project
-from toolchain.render.ast import divs, inlines
+from toolchain.render.ast import divs, inlines, walk
 from toolchain.render.crossref import kind_of
 
 
 def cited_keys(ast: dict) -> list[str]:
     """Every key Pandoc read as a citation (cross references ``@tbl-x`` included), in order."""
     found: list[str] = []
-
-    def visit(node: object) -> None:
-        """Collect the Cite nodes under ``node``."""
-        if isinstance(node, list):
-            for child in node:
-                visit(child)
-        elif isinstance(node, dict):
-            if node.get("t") == "Cite":
-                found.extend(c["citationId"] for c in node["c"][0])
-            visit(node.get("c"))
-
-    visit(ast["blocks"])
+    walk(ast["blocks"], lambda node: found.extend(c["citationId"] for c in node["c"][0]) if node.get("t") == "Cite" else None)
     return found
 
 
