@@ -10,9 +10,9 @@ from toolchain.check.references._bib import WorkIdentity, field_location, litera
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
-from toolchain.check.registry import RuleContext, rule
+from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
-from toolchain.errors import InputError, RenderError
+from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
 from toolchain.load.source import Location
@@ -97,21 +97,21 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
         seen.append((entry, identity))
 
 
-@rule("REF004", "missing-required-field", edition="")
+@rule("REF004", "missing-required-field", edition=Option("style", ("style", *EDITIONS)))
 def missing_required_field(ctx: RuleContext) -> Iterator[Finding]:
     """An entry lacks an element GB/T 7714 requires for its document type.
 
     Why: the standard fixes the elements of each type (2015, journal article: author, title,
     journal, year, volume or issue, pages; 2025 requires fewer, 有则必备 elements only when the
     work has them); the tables are toolchain/data/gbt7714-required.yaml. Option ``edition``:
-    ``"2025"`` or ``"2015"``; by default the edition of the citation style in use (2015 for a
-    style whose title or summary names GB/T 7714-2015, else 2025).
+    ``"2025"``, ``"2015"``, or ``"style"`` (default): the edition of the citation style in use
+    (2015 for a style whose title or summary names GB/T 7714-2015 or older, else 2025).
     Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages (2015).
     """
     project = ctx.project
-    edition = str(ctx.options.get("edition") or style_edition(ctx.cite.style()))
-    if edition not in EDITIONS:
-        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.REF004] edition must be “2025” or “2015”, found {edition!r}")
+    edition = str(ctx.options.get("edition", "style"))
+    if edition == "style":
+        edition = style_edition(ctx.cite.style())
     table = reference_table(edition)
     for entry in project.bibliography.entries:
         kind = table.for_entry(entry.type, entry.fields.get("type", ""))
