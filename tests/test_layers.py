@@ -14,7 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 LAYERS = {
-    "": 0, "errors": 0,
+    "": 0, "errors": 0, "cjk": 0,
     "config": 0.5, "names": 0.5, "segment": 0.5, "pandoc": 0.5,
     "load": 1,
     "cite": 2,

@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Iterator
 
+from toolchain import cjk
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
@@ -18,7 +19,7 @@ from toolchain.names import normalise, romanise
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")
 DOI = re.compile(r"10\.\d{4,9}/\S+")
-WIDE = re.compile("[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")  # full-width forms and CJK
+WIDE = re.compile(f"[{cjk.WIDE}{cjk.HAN}]")  # full-width forms and CJK
 DATE_KEYS = ("received", "revised", "accepted", "published")
 
 
