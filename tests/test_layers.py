@@ -15,6 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 LAYERS = {
     "": 0, "errors": 0, "cjk": 0,
+    "files": 0.25,
     "config": 0.5, "names": 0.5, "segment": 0.5, "pandoc": 0.5,
     "load": 1,
     "cite": 2,

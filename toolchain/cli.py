@@ -166,9 +166,10 @@ def command_report(args: argparse.Namespace) -> int:
     from toolchain.check import run_checks
     from toolchain.cite import Citations
     from toolchain.config import load_settings
+    from toolchain.files import write_atomically
     from toolchain.load import load_project
     from toolchain.render import human_size
-    from toolchain.render.files import refuse_source_directories, write_atomically
+    from toolchain.render.files import refuse_source_directories
     from toolchain.report.html import render_report
     from toolchain.report.text import summary
 
