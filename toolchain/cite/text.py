@@ -104,10 +104,18 @@ def citation_order(project: Project, lang: str) -> list[str]:
     return order + [e.key for e in project.bibliography.entries if e.key not in set(order)]
 
 
+def with_others_marked(item: dict) -> dict:
+    """A copy of an item whose ``and others`` names are the stand-in citeproc-py prints verbatim."""
+    marked = dict(item)
+    for variable in NAME_VARIABLES:
+        if isinstance(item.get(variable), list):
+            marked[variable] = [{"literal": OTHERS} if name.get("literal") == "others" else name for name in item[variable]]
+    return marked
+
+
 def render_items(style_file: Path, lang: str, items: list[dict], order: list[str]) -> dict[str, str]:
     """Render CSL JSON items (in ``order``) as plain text, one string per key."""
-    marked = [{**item, **{variable: [{"literal": OTHERS} if name.get("literal") == "others" else name for name in item[variable]]
-                          for variable in NAME_VARIABLES if isinstance(item.get(variable), list)}} for item in items]
+    marked = [with_others_marked(item) for item in items]
     rendered = _render(str(style_file), style_file.stat().st_mtime, LOCALES.get(lang, "en-US"),
                        json.dumps(marked, ensure_ascii=False, sort_keys=True), tuple(order))
     term = et_al(lang)
