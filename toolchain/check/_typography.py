@@ -60,11 +60,10 @@ def is_table(block: Block) -> bool:
 
 def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
     """Title, abstract, keywords, headings and paragraph-like blocks with their masked text."""
-    spans = [document.title] if document.title else []
-    spans += [*document.abstract, *document.keywords]
-    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
-    for span in spans:
-        yield span, opaque(span.text)
+    left_out = set() if tables else {id(b.span) for b in document.blocks if is_table(b)}
+    for span in document.text_spans:
+        if id(span) not in left_out:
+            yield span, opaque(span.text)
 
 
 @cache
