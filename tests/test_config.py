@@ -23,6 +23,8 @@ BAD = [
     ("[tool.toolchain.check]\nseverity = { REF002 = \"loud\" }\n", 2, "severity of REF002 must be one of", ""),
 ]
 BAD_RULES = [
+    ("[tool.toolchain.check]\nselect = [\n  \"REF\",  # references\n  \"TRM\",\n]\n", 4, 'unknown rule "TRM" in [tool.toolchain.check].select',
+     'did you mean "TERM"'),
     ("[tool.toolchain.check]\n\nignore = [\"TREM002\"]\n", 3, 'unknown rule "TREM002" in [tool.toolchain.check].ignore', 'did you mean "TERM002"'),
     ("[tool.toolchain.check.rules.ZH002]\ncjk-latin-spacin = \"none\"\n", 2, "rule ZH002 has no option “cjk-latin-spacin”",
      'did you mean "cjk-latin-spacing"'),

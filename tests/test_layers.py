@@ -14,7 +14,8 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 LAYERS = {
-    "": 0, "errors": 0,
+    "": 0, "errors": 0, "cjk": 0,
+    "files": 0.25,
     "config": 0.5, "names": 0.5, "segment": 0.5, "pandoc": 0.5,
     "load": 1,
     "cite": 2,
@@ -83,3 +84,13 @@ def test_imports_go_down_the_stages_and_not_into_private_modules(path: Path) -> 
         if any(part.startswith("_") and not part.startswith("__") for part in target.split(".")):
             problems.append(f"line {line}: {target} is private to {stage(target)}")
     assert not problems, problems
+
+
+def test_only_the_command_line_reads_the_settings() -> None:
+    """``load_settings`` is called by cli.py alone: every stage is handed the Settings it works with."""
+    callers = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "load_settings":
+                callers.append(module_name(path))
+    assert set(callers) == {"toolchain.cli"}

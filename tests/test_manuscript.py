@@ -67,7 +67,7 @@ def test_glossary_size_and_key_terms(article) -> None:
 def test_metadata_facts(article) -> None:
     """Every metadata fact of the published article is present."""
     md = article.metadata
-    assert md.journal["issn"] == "1004-2806" and md.article["doi"].startswith("10.13201/")
+    assert md.journal.issn == "1004-2806" and md.article.doi.startswith("10.13201/")
     assert [a.name.zh for a in md.authors] == ["张钰", "姚足容", "余国攀"]
     assert sum(a.corresponding for a in md.authors) == 1
     assert md.funding and len(md.funding[0].awards) == 2

@@ -23,9 +23,10 @@ from toolchain.check import registry, run_checks
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.cli import main
 from toolchain.errors import RenderError
+from toolchain.files import write_atomically
 from toolchain.load import load_project
 from toolchain.pandoc import ast_to_file, markdown_to_ast
-from toolchain.render.files import refuse_source_directories, remove_stale_parts, safe_target, write_atomically
+from toolchain.render.files import refuse_source_directories, remove_stale_parts, safe_target
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -63,7 +63,8 @@ def command_rules(args: argparse.Namespace) -> int:
 
     rows = sorted(RULES.values(), key=lambda r: r.id)
     if args.format == "json":
-        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": dict(r.options)}
+        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": dict(r.options),
+                   "choices": {key: list(values) for key, values in r.choices.items()}}
                   for r in rows]
         print(json.dumps(listed, ensure_ascii=False, indent=2))
     elif args.format == "markdown":
@@ -77,7 +78,10 @@ def command_rules(args: argparse.Namespace) -> int:
 def rules_markdown(rows: list) -> str:
     """The README's rule table."""
     def options(rule: Rule) -> str:
-        return "<br>".join(f"`{key} = {json.dumps(value, ensure_ascii=False)}`" for key, value in rule.options.items())
+        def choices(key: str) -> str:
+            allowed = rule.choices.get(key, ())
+            return f" (one of {', '.join(json.dumps(v, ensure_ascii=False) for v in allowed)})" if allowed else ""
+        return "<br>".join(f"`{key} = {json.dumps(value, ensure_ascii=False)}`{choices(key)}" for key, value in rule.options.items())
 
     lines = ["| id | name | severity | summary | options (default) |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {r.id} | {r.name} | {r.severity.value} | {r.summary.replace('|', '/')} | {options(r)} |" for r in rows]
@@ -182,9 +186,10 @@ def command_report(args: argparse.Namespace) -> int:
     from toolchain.check import run_checks
     from toolchain.cite import Citations
     from toolchain.config import load_settings
+    from toolchain.files import write_atomically
     from toolchain.load import load_project
     from toolchain.render import human_size
-    from toolchain.render.files import refuse_source_directories, write_atomically
+    from toolchain.render.files import refuse_source_directories
     from toolchain.report.html import render_report
     from toolchain.report.text import summary
 

@@ -77,12 +77,27 @@ def closest(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 def key_lines(raw: str) -> dict[str, int]:
-    """The line of every key and table under ``[tool.toolchain]``, as dotted places (``check.select``)."""
+    """The line of every key and table under ``[tool.toolchain]``, as dotted places (``check.select``).
+
+    A string in an array is found as ``place=value`` (``check.select=TRM``), on whichever line
+    of a multi-line array it stands.
+    """
     lines: dict[str, int] = {}
     table: list[str] | None = None
     prefix = ["tool", "toolchain"]
+    array: str | None = None  # the place of a multi-line array still open
+
+    def strings(place: str, text: str, number: int) -> None:
+        for value in re.findall(r'"([^"]*)"|\'([^\']*)\'', text):
+            lines.setdefault(f"{place}={value[0] or value[1]}", number)
+
     for number, text in enumerate(raw.splitlines(), 1):
-        stripped = text.strip()
+        stripped = text.split("#", 1)[0].strip() if '"' not in text and "'" not in text else text.strip()
+        if array is not None:
+            strings(array, stripped, number)
+            if "]" in stripped:
+                array = None
+            continue
         header = re.match(r"^\[\s*([^\[\]]+?)\s*\]", stripped)
         if header:
             parts = [p.strip().strip('"\'') for p in header.group(1).split(".")]
@@ -103,8 +118,12 @@ def key_lines(raw: str) -> dict[str, int]:
                 continue
         place = ".".join([*table, *parts]) if table is not None else ".".join(parts)
         lines.setdefault(place, number)
-        for name, _ in re.findall(r'("?[A-Za-z0-9_./-]+"?)\s*=\s*("[^"]*"|\[[^\]]*\]|[^,}]+)', stripped[key.end():]):
+        value = stripped[key.end():]
+        for name, _ in re.findall(r'("?[A-Za-z0-9_./-]+"?)\s*=\s*("[^"]*"|\[[^\]]*\]|[^,}]+)', value):
             lines.setdefault(f"{place}.{name.strip(chr(34))}", number)  # keys of an inline table on the same line
+        strings(place, value, number)
+        if value.count("[") > value.count("]"):
+            array = place
     return lines
 
 
@@ -125,7 +144,7 @@ class Reader:
     def table(self, value: Any, place: str) -> dict[str, Any]:
         """A TOML table, or an error naming the place."""
         if not isinstance(value, dict):
-            raise self.fail(place, f"[tool.toolchain.{place}] must be a table")
+            raise self.fail(place, f"[{'.'.join(('tool.toolchain', place)).rstrip('.')}] must be a table")
         return value
 
     def known_keys(self, table: dict[str, Any], allowed: tuple[str, ...], place: str) -> None:

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+from toolchain.cjk import CJK
+
 COMPOUND_SURNAMES = {
     "欧阳": "ouyang", "司马": "sima", "诸葛": "zhuge", "上官": "shangguan", "东方": "dongfang", "皇甫": "huangfu",
     "令狐": "linghu", "澹台": "tantai", "尉迟": "yuchi", "万俟": "moqi", "长孙": "zhangsun", "夏侯": "xiahou",

@@ -20,10 +20,11 @@ import logging
 import os
 import sqlite3
 import sys
-import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
+
+from toolchain.files import write_atomically
 
 # Glossary terms must come out as one token (维奈克拉, not 维奈/克拉) without swallowing their
 # neighbours: on the scale of jieba's commonest words (来 161 501), a path through a term then
@@ -100,19 +101,16 @@ class Dictionary:
         if not path.is_file():
             path.parent.mkdir(parents=True, exist_ok=True)
             freq, tags, total = read_dictionary()
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            os.close(handle)
-            try:
-                with sqlite3.connect(temporary) as build:
-                    build.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, n INTEGER, t TEXT) WITHOUT ROWID")
-                    build.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, n INTEGER)")
-                    build.executemany("INSERT INTO freq VALUES (?, ?, ?)", ((w, n, tags.get(w)) for w, n in freq.items()))
-                    build.execute("INSERT INTO meta VALUES ('total', ?)", (total,))
-                build.close()
-                os.replace(temporary, path)  # atomic: a parallel run sees all or nothing
-            finally:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
+
+            def build(temporary: Path) -> None:
+                with sqlite3.connect(temporary) as database:
+                    database.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, n INTEGER, t TEXT) WITHOUT ROWID")
+                    database.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, n INTEGER)")
+                    database.executemany("INSERT INTO freq VALUES (?, ?, ?)", ((w, n, tags.get(w)) for w, n in freq.items()))
+                    database.execute("INSERT INTO meta VALUES ('total', ?)", (total,))
+                database.close()
+
+            write_atomically(path, build)  # a parallel run sees all or nothing
         return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
     def fetch(self, keys: set[str]) -> None:

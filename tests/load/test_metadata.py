@@ -38,8 +38,13 @@ def test_base_metadata_is_typed_with_lines() -> None:
     """Scalars become text, bilingual fields keep both languages and their lines."""
     md = parse(METADATA)
     assert md.journal_title.get("zh") == "临床血液学杂志" and md.journal_title.en == "Journal of Clinical Hematology"
-    assert md.journal["volume"] == "37" and md.journal["issn"] == "1004-2806"
-    assert md.article["received"] == "2024-03-20"  # a YAML date stays as written
+    assert md.journal.volume == "37" and md.journal.issn == "1004-2806" and md.journal.get("nlm-ta") == ""
+    assert md.article.received == "2024-03-20"  # a YAML date stays as written
+    assert md.article.get("document-code") == md.article.document_code
+    with pytest.raises(KeyError):
+        md.article.get("recieved")  # a typed record: an undeclared key is a mistake in the code
+    with pytest.raises(AttributeError):
+        md.journal.volume = "38"  # type: ignore[misc]
     (author,) = md.authors
     assert (author.name.zh, author.name.en, author.affiliations, author.corresponding) == ("张钰", "ZHANG Yu", ("nfh",), True)
     assert author.line == line_of("- name:")

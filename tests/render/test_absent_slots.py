@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from toolchain.load.metadata import Journal
 from toolchain.render.manuscript import cite_as, journal_issue
 
 from .conftest import BASE_PROJECT, build_project
@@ -40,10 +41,10 @@ def built_without(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_issue_and_citation_lines_leave_absent_elements_out() -> None:
     """The issue line and the how-to-cite line of a journal with only some elements."""
-    assert journal_issue({"year": "2012"}, "zh") == "2012年"
-    assert journal_issue({"year": "2012", "issue": "3"}, "zh") == "2012年第3期"
-    assert journal_issue({"year": "2012", "volume": "8"}, "en") == "2012, Vol. 8"
-    assert journal_issue({}, "en") == ""
+    assert journal_issue(Journal(year="2012"), "zh") == "2012年"
+    assert journal_issue(Journal(year="2012", issue="3"), "zh") == "2012年第3期"
+    assert journal_issue(Journal(year="2012", volume="8"), "en") == "2012, Vol. 8"
+    assert journal_issue(Journal(), "en") == ""
 
 
 def docx_text(path: Path) -> str:
@@ -84,5 +85,5 @@ def test_cite_line_without_volume_and_issue() -> None:
 
     md = load_project(BASE_PROJECT).metadata
     assert cite_as(md, "题", "zh").endswith("临床血液学杂志, 2024, 37(5):306-311.")
-    bare = type(md)(**{**{f: getattr(md, f) for f in md.__dataclass_fields__}, "journal": {"year": "2024"}})
+    bare = type(md)(**{**{f: getattr(md, f) for f in md.__dataclass_fields__}, "journal": Journal(year="2024")})
     assert cite_as(bare, "题", "zh").endswith("临床血液学杂志, 2024.")

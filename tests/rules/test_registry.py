@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from pathlib import Path
 
 from tests.rules.harness import BASE_PROJECT, CASES_DIR, load_cases
 from toolchain.check import RULES, run_checks
+from toolchain.check.registry import RuleContext
 from toolchain.cli import rules_markdown
 from toolchain.load import load_project
 
@@ -56,3 +58,11 @@ def test_readme_rule_table_is_current() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     table = rules_markdown(sorted(RULES.values(), key=lambda r: r.id))
     assert table in readme, "README rule table is out of date: run `python -m toolchain rules --format markdown`"
+
+
+def test_every_rule_has_the_one_signature() -> None:
+    """Every rule, the suppression rules included, is ``check(ctx: RuleContext)``; its family is its id's prefix."""
+    for rule in RULES.values():
+        parameters = list(inspect.signature(rule.check).parameters.values())
+        assert [p.name for p in parameters] == ["ctx"] and parameters[0].annotation in ("RuleContext", RuleContext), rule.id
+        assert rule.family == re.sub(r"\d+$", "", rule.id), rule.id

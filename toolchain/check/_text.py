@@ -11,11 +11,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from toolchain.cjk import CJK as CJK  # re-exported: the family modules import it from here
+from toolchain.cjk import HAN, WIDE
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Span
 
-CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK = re.compile(f"[{CJK_CHAR}]")
+CJK_CHAR = HAN
 
 NON_PROSE = [
     re.compile(r"!(?=\[[^\]]*\]\()"),                     # the ! of an image ![caption](path)
@@ -30,8 +31,8 @@ NON_PROSE = [
     re.compile(r"<https?://[^>]+>"),                     # autolinks
     # bare URLs and DOIs; in Chinese text nothing but CJK separates them from the next word,
     # and Python's \b sees no boundary between 与 and https, hence the explicit classes
-    re.compile(r"(?<![A-Za-z0-9])https?://[^\s<>（）\]\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+"),
-    re.compile(r"(?<![A-Za-z0-9])(?:doi:\s*)?10\.\d{4,9}/[^\s<>\]\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+", re.I),
+    re.compile(f"(?<![A-Za-z0-9])https?://[^\\s<>（）\\]{WIDE}{HAN}]+"),
+    re.compile(f"(?<![A-Za-z0-9])(?:doi:\\s*)?10\\.\\d{{4,9}}/[^\\s<>\\]{WIDE}{HAN}]+", re.I),
     re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
     re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
     re.compile(r"\[\^[^\]\s]+\](?::)?"),                  # footnote marks [^1] and definitions [^1]:

@@ -57,7 +57,7 @@ def units(project: Project) -> Iterator[tuple[str, list[Span]]]:
     for document in project.documents:
         name = "Chinese" if document.lang == "zh" else "English"
         yield f"{name} abstract", list(document.abstract)
-        yield f"{name} body", [b.span for b in document.blocks if b.is_unit]
+        yield f"{name} body", list(document.body_spans)
 
 
 _LAST: list = [None, []]  # the last project read and its mentions: the four rules share them

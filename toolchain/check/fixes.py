@@ -12,9 +12,7 @@ original to ``<file>.bak``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
+from toolchain.files import write_atomically
 from toolchain.load import Project
 from toolchain.load.markdown import Document, parse_document
 from toolchain.load.source import SourceFile
@@ -127,12 +126,4 @@ def write(target: Path, fixed: SourceFile, original: SourceFile) -> None:
     text = fixed.text.replace("\n", "\r\n") if original.had_crlf else fixed.text
     data = ("\ufeff" if original.had_bom else "").encode("utf-8") + text.encode("utf-8")
     shutil.copy2(target, target.with_name(target.name + ".bak"))
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        shutil.copymode(target, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda path: path.write_bytes(data))

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from toolchain.check._shape import schema, shape_findings
+from toolchain import cjk
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
@@ -21,7 +22,7 @@ from toolchain.names import normalise, readings, romanise
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
 ISSN = re.compile(r"(\d{4})-(\d{3})([\dX])")
 DOI = re.compile(r"10\.\d{4,9}/\S+")
-WIDE = re.compile("[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")  # full-width forms and CJK
+WIDE = re.compile(f"[{cjk.WIDE}{cjk.HAN}]")  # full-width forms and CJK
 DATE_KEYS = ("received", "revised", "accepted", "published")
 DATA = Path(__file__).resolve().parent.parent / "data"
 PLACES_FILE = DATA / "places.yaml"
@@ -293,8 +294,8 @@ def issn_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     meta = project.metadata
-    for key, value in meta.journal.items():
-        if "issn" not in key.lower():
+    for key, value in (("issn", meta.journal.issn), ("eissn", meta.journal.eissn)):
+        if not value:
             continue
         where = at(meta, meta.lines.get(f"journal.{key}", 1))
         match = ISSN.fullmatch(value.strip().upper())
@@ -315,7 +316,7 @@ def doi_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     meta = project.metadata
-    doi = meta.article.get("doi", "")
+    doi = meta.article.doi
     if not doi:
         return
     where = at(meta, meta.lines.get("article.doi", 1))
@@ -324,7 +325,7 @@ def doi_malformed(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(where, f"DOI “{doi}” carries a prefix; write the bare DOI “{bare}”", suggestion=bare)
     elif not DOI.fullmatch(doi) or WIDE.search(doi):
         yield Finding(where, f"DOI “{doi}” is not of the form 10.prefix/suffix")
-    issn = meta.journal.get("issn", "")
+    issn = meta.journal.issn
     named = re.search(r"issn\.(\d{4}-\d{3}[\dX])", doi, re.IGNORECASE)
     if named and issn and named.group(1).upper() != issn.upper():
         yield Finding(where, f"DOI “{doi}” names ISSN {named.group(1)} but journal.issn is {issn}")
@@ -480,7 +481,6 @@ def permissions_missing(ctx: RuleContext) -> Iterator[Finding]:
     Example: add ``copyright: 临床血液学杂志编辑部`` or ``license: https://creativecommons.org/licenses/by/4.0/`` under ``article``.
     """
     meta = ctx.project.metadata
-    fields = {**meta.journal, **meta.article}
-    if not fields.get("copyright") and not fields.get("license"):
+    if not meta.article.copyright and not meta.article.license:
         yield Finding(at(meta, meta.lines.get("article", 1)),
                       "no article.copyright or article.license: the JATS has no <permissions> (JATS4R requires them)")

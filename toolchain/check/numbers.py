@@ -22,6 +22,7 @@ from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.diagnostic import Finding
 from toolchain.check.references._text import HAND_NUMBERED
 from toolchain.check.registry import RuleContext, rule
+from toolchain.cjk import HAN
 from toolchain.load.glossary import Glossary
 from toolchain.load.source import Span
 
@@ -118,7 +119,7 @@ def canonical(text: str) -> str:
 def is_name(masked: str, start: int, end: int) -> bool:
     """Whether the digits at start:end belong to a name (FLT3, IL-15, 2021YFC2500300, 8p11)."""
     before = masked[max(0, start - 2):start]
-    if re.search(f"[{LETTER}]$", before) or re.search(f"[{LETTER}\u3400-\u9fff]-$", before):
+    if re.search(f"[{LETTER}]$", before) or re.search(f"[{LETTER}{HAN}]-$", before):
         return True
     letters = GLUED_LETTERS.match(masked, end)
     return bool(letters) and letters.group(0) not in UNITS | SHORT_UNITS | ORDINALS

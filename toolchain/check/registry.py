@@ -129,7 +129,8 @@ def configure(settings: Settings) -> Configuration:
         if not found:
             names = list(RULES) + [r.name for r in RULES.values()] + sorted({r.family for r in RULES.values()})
             key = place.split(".")[1]
-            raise InputError(CONFIG_FILE, settings.line(place), f'unknown rule "{code}" in [tool.toolchain.check].{key}{closest(code, names)}')
+            line = settings.line(f"{place}={code}") or settings.line(place)
+            raise InputError(CONFIG_FILE, line, f'unknown rule "{code}" in [tool.toolchain.check].{key}{closest(code, names)}')
         return found
 
     for key in ("select", "ignore"):

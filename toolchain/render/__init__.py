@@ -10,9 +10,10 @@ from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.errors import RenderError
+from toolchain.files import write_atomically
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
-from toolchain.render.files import check_figures, refuse_source_directories, remove_stale_parts, safe_target, write_atomically
+from toolchain.render.files import check_figures, refuse_source_directories, remove_stale_parts, safe_target
 from toolchain.render.jats import render_jats
 from toolchain.render.manuscript import add_translation, prepare_ast
 from toolchain.render.pdf import render_pdf

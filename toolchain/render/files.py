@@ -1,19 +1,17 @@
-"""Atomic output files: written to a temporary name, moved into place only when whole."""
+"""Output files: targets inside --out, parts left by killed builds, sources never overwritten (writes: toolchain.files)."""
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
 from toolchain.errors import InputError, RenderError
+from toolchain.files import PART
 from toolchain.load import Project
 from toolchain.load.markdown import COMMENT, mask
 
-PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
 # ![caption](target "title"): the caption may hold one level of brackets (a citation, a link).
 IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)")
 INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -26,28 +24,6 @@ def safe_target(out: Path, name: str) -> Path:
     if out.resolve() not in target.parents:
         raise RenderError(name, f"output path escapes the output directory {out}")
     return target
-
-
-def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
-    """Let ``produce`` write a temporary file next to ``target``, then replace ``target``; return its size."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Hidden, and named after the writing process, so that a later build can tell a file left
-    # by a killed build (remove_stale_parts) from one another build is still writing.
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".part", dir=target.parent)
-    os.close(handle)
-    temporary_path = Path(temporary)
-    try:
-        produce(temporary_path)
-        size = temporary_path.stat().st_size
-        if size == 0:
-            raise RenderError(target.name, "the renderer produced an empty file")
-        with open(temporary_path, "rb") as written:
-            os.fsync(written.fileno())
-        os.chmod(temporary_path, 0o644)
-        os.replace(temporary_path, target)
-        return size
-    finally:
-        temporary_path.unlink(missing_ok=True)
 
 
 def process_alive(pid: int) -> bool:

@@ -21,11 +21,12 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.cite.terms import ET_AL
+from toolchain.cjk import HAN, WIDE
 from toolchain.render.ast import text_of, walk
 
 NUMERIC = re.compile(r"\[?\s*\d+(?:\s*[,，\-–~～]\s*\d+)*(?P<rest>[^\]]*)\]?")
 LOCATOR = re.compile(r"[,，]?\s*(?:pp?\.|pages?|第)?\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?)\s*页?")
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+CJK = re.compile(f"[{WIDE}{HAN}]")  # Chinese text or its punctuation
 OPENING = "([{“‘\"'/-—–"
 JOIN = {"zh": ("和", ET_AL["zh"]), "en": (" and ", " " + ET_AL["en"])}
 CSL = "{http://purl.org/net/xbiblio/csl}"

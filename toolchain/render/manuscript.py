@@ -10,7 +10,7 @@ from pathlib import Path
 from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.load.metadata import Affiliation, Funding, Metadata
+from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
 from toolchain.pandoc import markdown_to_ast
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import fix_reference_languages, require_resolved, write_items
@@ -60,13 +60,13 @@ def cite_as(metadata: Metadata, title: str, lang: str) -> str:
         names = [n.title() if n.isupper() else n for n in names]
     shown = ", ".join(names[:3]) + (f", {et_al(lang).removesuffix('.')}" if len(names) > 3 else "")
     # The journal prints no space between the colon and the pages: 37(5):306-311; an absent element is left out.
-    issue = f"({j['issue']})" if j.get("issue") else ""
+    issue = f"({j.issue})" if j.issue else ""
     where = ", ".join(part for part in (metadata.journal_title.get(lang), j.get("year", ""), j.get("volume", "") + issue) if part)
     pages = page_range(j)
     return f"{shown}. {title}[J]. {where}{':' + pages if pages else ''}."
 
 
-def page_range(journal: dict[str, str]) -> str:
+def page_range(journal: Journal) -> str:
     """“306-311”, or the one page given, or ''."""
     return f"{journal.get('fpage', '')}-{journal.get('lpage', '')}".strip("-")
 
@@ -82,7 +82,7 @@ def note_line(note: dict) -> str:
     return "".join(text_of(note["c"][part]) for part in ("label", "punct", "text"))
 
 
-def journal_issue(journal: dict[str, str], lang: str) -> str:
+def journal_issue(journal: Journal, lang: str) -> str:
     """“2024年第37卷第5期” or “2024, Vol. 37, No. 5”; an absent year, volume or issue is left out."""
     year, volume, issue = (journal.get(key, "") for key in ("year", "volume", "issue"))
     if lang == "zh":
@@ -132,7 +132,7 @@ def first_page_notes(md: Metadata, lang: str) -> list[dict]:
 def column_heading(md: Metadata, lang: str) -> str:
     """The journal column (栏目) the article appears under: ``article.heading``, else named after its type."""
     heading = md.heading.get(lang) if md.heading else ""
-    article_type = md.article.get("type") or "review-article"
+    article_type = md.article.type or "review-article"
     return heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type)), strict=True))[lang]
 
 
@@ -156,13 +156,13 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
         "cite-as-text": meta_text(cite_as(md, title, lang)),
         "labels": {"t": "MetaMap", "c": {k: meta_text(v) for k, v in labels.items()}},
     }
-    if str(j.get("fpage", "")).isdigit():
-        fields["fpage"] = meta_text(str(j["fpage"]))
-    if j.get("issn"):
-        fields["issn"] = meta_text(str(j["issn"]))
+    if j.fpage.isdigit():
+        fields["fpage"] = meta_text(j.fpage)
+    if j.issn:
+        fields["issn"] = meta_text(j.issn)
     for key in ("doi", "clc", "document-code"):
         if md.article.get(key):
-            fields[key] = meta_text(md.article[key])
+            fields[key] = meta_text(md.article.get(key))
     fields["heading"] = meta_text(column_heading(md, lang))
     fields["authors"] = {"t": "MetaList", "c": [
         {"t": "MetaMap", "c": {
@@ -190,9 +190,9 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
             break
     if any(f.name.get(lang) for f in md.funding):  # the star answers a funding note this edition prints
         fields["title-mark"] = meta_text("*")
-    if md.article.get("received"):  # the revised and accepted dates print after it, as journals set them
-        later = [f"{labels[key]}{COLON[lang]}{md.article[key]}" for key in ("revised", "accepted") if md.article.get(key)]
-        fields["received"] = meta_text(("；" if lang == "zh" else "; ").join([md.article["received"], *later]))
+    if md.article.received:  # the revised and accepted dates print after it, as journals set them
+        later = [f"{labels[key]}{COLON[lang]}{md.article.get(key)}" for key in ("revised", "accepted") if md.article.get(key)]
+        fields["received"] = meta_text(("；" if lang == "zh" else "; ").join([md.article.received, *later]))
     return fields
 
 

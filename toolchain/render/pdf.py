@@ -191,7 +191,7 @@ def page_count(pdf: bytes) -> int:
 
 def check_page_count(project: Project, pdf: bytes, name: str) -> None:
     """Warn when the PDF's page count differs from metadata.yaml's fpage–lpage."""
-    first, last = (str(project.metadata.journal.get(key, "")) for key in ("fpage", "lpage"))
+    first, last = project.metadata.journal.fpage, project.metadata.journal.lpage
     if not (first.isdigit() and last.isdigit()) or int(last) < int(first):
         return
     expected, pages = int(last) - int(first) + 1, page_count(pdf)

@@ -19,7 +19,8 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.errors import RenderError
-from toolchain.render.files import refuse_source_directories, safe_target, write_atomically
+from toolchain.files import write_atomically
+from toolchain.render.files import refuse_source_directories, safe_target
 
 OUTPUTS = ("zh.pdf", "en.pdf", "zh.docx", "en.docx", "article.xml")
 MANIFEST_NAME = "manifest.json"

@@ -188,7 +188,7 @@ def missing_english_version(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     options = ctx.options
-    if not options.get("require-english", True):
+    if not options["require-english"]:
         return
     for entry in project.bibliography.entries:
         if entry.langid != "zh":

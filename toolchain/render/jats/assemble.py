@@ -82,7 +82,7 @@ def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: li
         link_citations(parts_of(en), en.order, labels)
     md = project.metadata
     article = etree.Element("article", nsmap=NSMAP)
-    article.set("article-type", md.article.get("type") or DEFAULT_ARTICLE_TYPE)
+    article.set("article-type", md.article.type or DEFAULT_ARTICLE_TYPE)
     article.set("dtd-version", "1.3")
     article.set(XML_LANG, "zh")
     en_title = project.en.title.text if project.en.title else ""

@@ -46,18 +46,18 @@ def journal_meta(md: Metadata) -> etree._Element:
     """<journal-meta>: journal-id (required by the DTD), titles, ISSN, publisher."""
     j = md.journal
     meta = el("journal-meta")
-    journal_ids = [(kind, j[key]) for key, kind in (("nlm-ta", "nlm-ta"), ("id", "publisher-id"), ("publisher-id", "publisher-id")) if j.get(key)]
-    if not any(kind == "publisher-id" for kind, _ in journal_ids) and (j.get("issn") or j.get("eissn")):
-        journal_ids.append(("publisher-id", j.get("issn") or j.get("eissn")))  # the DTD requires one journal-id
+    journal_ids = [(kind, j.get(key)) for key, kind in (("nlm-ta", "nlm-ta"), ("id", "publisher-id"), ("publisher-id", "publisher-id")) if j.get(key)]
+    if not any(kind == "publisher-id" for kind, _ in journal_ids) and (j.issn or j.eissn):
+        journal_ids.append(("publisher-id", j.issn or j.eissn))  # the DTD requires one journal-id
     for kind, value in journal_ids:
         sub(meta, "journal-id", {"journal-id-type": kind}, text=value)
     meta.append(bilingual_title("journal-title-group", "journal-title", md.journal_title.zh, md.journal_title.en or None))
-    if j.get("issn"):
-        sub(meta, "issn", {"pub-type": "ppub", "publication-format": "print"}, text=j["issn"])
-    if j.get("eissn"):
-        sub(meta, "issn", {"pub-type": "epub", "publication-format": "electronic"}, text=j["eissn"])
-    if j.get("publisher"):  # optional in JATS: never made up
-        sub(sub(meta, "publisher"), "publisher-name", text=j["publisher"])
+    if j.issn:
+        sub(meta, "issn", {"pub-type": "ppub", "publication-format": "print"}, text=j.issn)
+    if j.eissn:
+        sub(meta, "issn", {"pub-type": "epub", "publication-format": "electronic"}, text=j.eissn)
+    if j.publisher:  # optional in JATS: never made up
+        sub(sub(meta, "publisher"), "publisher-name", text=j.publisher)
     return meta
 
 
@@ -76,16 +76,16 @@ def date(tag: str, iso: str, attrs: dict[str, str]) -> etree._Element:
 def issue_fields(meta: etree._Element, md: Metadata) -> None:
     """pub-date (print; electronic when article.published), volume, issue, pages, history."""
     j, a = md.journal, md.article
-    if j.get("year"):
-        month = f"-{int(j['month']):02d}" if str(j.get("month", "")).isdigit() else ""
-        meta.append(date("pub-date", f"{j['year']}{month}", {"publication-format": "print", "date-type": "pub"}))
-    if DATE.match(a.get("published", "")):
-        meta.append(date("pub-date", a["published"], {"publication-format": "electronic", "date-type": "pub"}))
+    if j.year:
+        month = f"-{int(j.month):02d}" if j.month.isdigit() else ""
+        meta.append(date("pub-date", f"{j.year}{month}", {"publication-format": "print", "date-type": "pub"}))
+    if DATE.match(a.published):
+        meta.append(date("pub-date", a.published, {"publication-format": "electronic", "date-type": "pub"}))
     for key in ("volume", "issue", "fpage", "lpage"):
         if j.get(key):
-            sub(meta, key, text=j[key])
-    dated = [(kind, a[key]) for key, kind in (("received", "received"), ("revised", "rev-recd"), ("accepted", "accepted"))
-             if DATE.match(a.get(key, ""))]
+            sub(meta, key, text=j.get(key))
+    dated = [(kind, a.get(key)) for key, kind in (("received", "received"), ("revised", "rev-recd"), ("accepted", "accepted"))
+             if DATE.match(a.get(key))]
     if dated:
         history = sub(meta, "history")
         for kind, value in dated:
@@ -94,12 +94,12 @@ def issue_fields(meta: etree._Element, md: Metadata) -> None:
 
 def permissions(md: Metadata) -> etree._Element | None:
     """<permissions> only when metadata gives a copyright holder or a license."""
-    fields = {**md.journal, **md.article}
-    holder, license_url = fields.get("copyright"), fields.get("license")
+    a = md.article
+    holder, license_url = a.copyright, a.license
     if not holder and not license_url:
         return None
     node = el("permissions")
-    year = fields.get("copyright-year") or md.journal.get("year", "")
+    year = a.copyright_year or md.journal.year
     if holder:
         sub(node, "copyright-statement", text=f"© {year} {holder}".replace("  ", " "))
         if year:
@@ -108,8 +108,8 @@ def permissions(md: Metadata) -> etree._Element | None:
     if license_url:
         license_node = sub(node, "license", {f"{{{XLINK}}}href": license_url} if license_url.startswith("http") else {})
         sub(license_node, f"{{{ALI}}}license_ref", text=license_url)
-        if fields.get("license-text"):
-            sub(license_node, "license-p", text=fields["license-text"])
+        if a.license_text:
+            sub(license_node, "license-p", text=a.license_text)
     return node
 
 
@@ -166,7 +166,7 @@ def custom_meta(md: Metadata) -> etree._Element | None:
         if md.article.get(key):
             meta = sub(group, "custom-meta", {"specific-use": key})
             sub(meta, "meta-name", text=LABELS["zh"][key])
-            sub(meta, "meta-value", text=md.article[key])
+            sub(meta, "meta-value", text=md.article.get(key))
     return group if len(group) else None
 
 
@@ -180,9 +180,9 @@ def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
     node = el("article-categories")
     subject = sub(node, "subj-group", {"subj-group-type": "heading"})
     sub(subject, "subject", text=heading)
-    if with_clc and md.article.get("clc"):
+    if with_clc and md.article.clc:
         subject = sub(node, "subj-group", {"subj-group-type": "clc", "vocab": "CLC"})
-        sub(subject, "subject", text=md.article["clc"])
+        sub(subject, "subject", text=md.article.clc)
     return node
 
 
@@ -192,8 +192,8 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
     node = el("front")
     node.append(journal_meta(md))
     meta = sub(node, "article-meta")
-    if md.article.get("doi"):
-        sub(meta, "article-id", {"pub-id-type": "doi"}, text=md.article["doi"])
+    if md.article.doi:
+        sub(meta, "article-id", {"pub-id-type": "doi"}, text=md.article.doi)
     meta.append(categories(md, "zh", True))
     zh_title = zh.title if zh.title is not None else project.zh.title.text if project.zh.title else ""
     en_source = en.title if en is not None and en.title is not None else en_title

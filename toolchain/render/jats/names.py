@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from toolchain import cjk
 from toolchain.names import COMPOUND_SURNAMES, readings
 
-HAN = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff·]+$")
+HAN = re.compile(f"^[{cjk.HAN}·]+$")
 INITIALS = re.compile(r"^(?:[A-Z][a-z]?\.[\s-]*|[A-Z](?:[\s-]+|$))+$")
 
 

@@ -10,11 +10,11 @@ import re
 from importlib.resources import files
 
 from toolchain import __version__
-from toolchain.check import CheckResult
+from toolchain.check import CheckResult, glossary_matcher
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks, term_matcher
+from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
 from toolchain.report.html.references import Reference, build_references
 from toolchain.report.html.rows import Cell, Locator, Row, build_rows
@@ -51,7 +51,7 @@ class Page:
         """Prepare term matchers and citation titles per language."""
         self.project = project
         self.marks = marks
-        self.matchers = {lang: term_matcher(project.glossary, lang) for lang in ("zh", "en")}
+        self.matcher = glossary_matcher(project.glossary)
         self.titles = {lang: {r.key: r.text[lang] for r in references if r.entry} for lang in ("zh", "en")}
         self.term_counts: dict[str, dict[int, int]] = {"zh": {}, "en": {}}
         self.cited_at: dict[str, dict[str, list[tuple[str, str]]]] = {"zh": {}, "en": {}}
@@ -69,7 +69,7 @@ class Page:
                 key = dict(mark.attrs)["data-key"]
                 self.cited_at[lang].setdefault(key, []).append((mark.anchor, row.label))
         fmt, hidden = format_marks(span.text, cell.kind == "heading")
-        marks = cites + fmt + term_marks(span.text, self.matchers[lang], self.term_counts[lang])
+        marks = cites + fmt + term_marks(span.text, lang, self.matcher, self.term_counts[lang])
         marks += self.marks.get((row.id, lang, index), [])
         return render_marks(span.text, marks, hidden)
 

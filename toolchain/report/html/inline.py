@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from toolchain.check import mask_non_prose
-from toolchain.load.glossary import Glossary
+from toolchain.check import GlossaryMatcher, mask_non_prose
 from toolchain.load.markdown import find_citations
 from toolchain.load.source import Span
 from toolchain.report.text import visible
@@ -32,7 +31,6 @@ FORMATS = [
     ("comment", re.compile(r"()(<!--.*?-->)()", re.DOTALL)),
     ("attr", re.compile(r"()(\{[#.][^{}]*\})()")),
 ]
-LATIN = re.compile(r"[A-Za-z0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,54 +46,19 @@ class Mark:
     anchor: str = ""  # an id given to the first piece only (a mark may be cut in pieces)
 
 
-@dataclass(frozen=True, slots=True)
-class TermMatcher:
-    """One regular expression per language finding every glossary form, longest first."""
+def term_marks(text: str, lang: str, matcher: GlossaryMatcher, counts: dict[int, int]) -> list[Mark]:
+    """Marks for glossary terms in the prose of ``text``, found as the checker finds them; counts them.
 
-    pattern: re.Pattern[str]
-    index: dict[str, int]  # matched form (case-folded unless it has capitals) → term index
-
-    def term_of(self, found: str) -> int | None:
-        """The term index of a matched text (plural ``-s``/``-es`` tolerated)."""
-        for candidate in (found, found.casefold(), re.sub(r"(?:e?s)$", "", found.casefold())):
-            if candidate in self.index:
-                return self.index[candidate]
-        return None
-
-
-def term_matcher(glossary: Glossary, lang: str) -> TermMatcher | None:
-    """Build the matcher for ``lang``: preferred forms, accepted variants and abbreviations."""
-    index: dict[str, int] = {}
-    for number, term in enumerate(glossary.terms):
-        for form in term.accepted(lang):
-            key = form if any(ch.isupper() for ch in form) else form.casefold()
-            index.setdefault(key, number)
-    if not index:
-        return None
-    alternatives = []
-    for form in sorted(index, key=len, reverse=True):
-        body = re.escape(form)
-        if not any(ch.isupper() for ch in form):
-            # A lower-case form also matches at a sentence start and in the plural.
-            body = f"(?i:{body}{'(?:e?s)?' if lang == 'en' and form[-1].isalpha() else ''})"
-        # Word boundaries only where the form itself ends in a Latin letter or digit: 白血病 has none.
-        before = r"(?<![A-Za-z0-9])" if LATIN.match(form[0]) else ""
-        after = r"(?![A-Za-z0-9])" if LATIN.match(form[-1]) else ""
-        alternatives.append(before + body + after)
-    return TermMatcher(re.compile("|".join(alternatives)), index)
-
-
-def term_marks(text: str, matcher: TermMatcher | None, counts: dict[int, int]) -> list[Mark]:
-    """Marks for glossary terms in the prose of ``text`` (citations, code, URLs masked); counts them."""
-    if matcher is None:
-        return []
+    Each outermost occurrence of a preferred form, an accepted variant or the abbreviation of
+    ``lang`` is marked (an avoided variant is the checker's finding, not a term).
+    """
     marks = []
-    for match in matcher.pattern.finditer(mask_non_prose(text)):
-        number = matcher.term_of(match.group())
-        if number is None:
+    for found in matcher.find(mask_non_prose(text)):
+        if not found.top or found.form.kind == "avoid" or found.form.lang not in (lang, "abbr"):
             continue
+        number = found.form.term
         counts[number] = counts.get(number, 0) + 1
-        marks.append(Mark(match.start(), match.end(), "term", f"term t{number}", (("data-term", str(number)),)))
+        marks.append(Mark(found.start, found.end, "term", f"term t{number}", (("data-term", str(number)),)))
     return marks
 
 
