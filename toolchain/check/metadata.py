@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from toolchain.check._shape import schema, shape_findings
 from toolchain import cjk
+from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule

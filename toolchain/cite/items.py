@@ -34,8 +34,6 @@ APOSTROPHE = re.compile(r"(?<=\w)'")
 @cache
 def _read(bibtex: str) -> str:
     """The CSL JSON of a bibliography text (cached per text for the life of the process)."""
-    from toolchain.pandoc import bibtex_to_csl  # pypandoc costs 0.1 s to import: a check that renders no reference never pays it
-
     return json.dumps(bibtex_to_csl(bibtex, "bib/references.bib"))
 
 
