@@ -62,10 +62,16 @@ def active_rules(settings: Settings) -> list[Rule]:
     ]
 
 
+# Options that set a house convention: a rule declaring one follows the owner's setting unless set itself.
+HOUSE_OPTIONS = {"cjk-latin-spacing": "ZH002"}
+
+
 def run_rule(rule: Rule, project: Project, settings: Settings) -> list[Finding]:
     """Call one rule with its options."""
     if rule.options:
-        options = {**rule.options, **settings.rule_options.get(rule.id, {})}
+        house = {key: settings.rule_options[owner][key] for key, owner in HOUSE_OPTIONS.items()
+                 if key in rule.options and key in settings.rule_options.get(owner, {})}
+        options = {**rule.options, **house, **settings.rule_options.get(rule.id, {})}
         return list(rule.check(project, options))
     return list(rule.check(project))
 
