@@ -214,7 +214,7 @@ def shape(masked: str) -> str:
     """The masked text with everything that reads as part of a Latin word turned into letters.
 
     Superscripts, subscripts and emphasis marks next to Latin text (``ITD^+^患者``, ``*P*值``),
-    signs (``CD34+细胞``, ``或+20``), a degree sign (``37°``, ``℃``), a name's parentheses
+    signs (``CD34+细胞``, ``或+20``; a hyphen only before a space, as ``α-干扰素`` is one word), a degree sign (``37°``, ``℃``), a name's parentheses
     (``t(8;21)``), abbreviations and punctuated names (``vs.``, ``Yahoo!``) then show their
     Latin–Chinese boundary like ``ITD患者``; a Roman numeral that grades (``III期``, ZH013) is
     neither Latin nor Chinese.
@@ -236,7 +236,7 @@ SHAPES = (
     re.compile(r"\^[^\^\s]{1,12}\^"),
     re.compile(f"(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
     re.compile(f"(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
-    re.compile(f"(?<=[{LETTER}0-9])[+\\-−](?=[ \\t]*[{CJK_CHAR}])"),
+    re.compile(f"(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
     re.compile(r"(?<=\d)[°'′]|℃"),
     re.compile(f"(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}\u3000-\u303f\uff00-\uffef]{{1,20}}\\)"),
     punctuated_words(),
