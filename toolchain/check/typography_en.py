@@ -19,8 +19,7 @@ from toolchain.check._typography import (
     superscript_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.registry import RuleContext, rule
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
 # a space is added after it only where a word follows. Book-title and corner brackets have no
@@ -32,13 +31,14 @@ CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』�
 
 
 @rule("EN001", "cjk-punctuation-in-english")
-def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
+def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
     """English text holds full-width (Chinese) punctuation, letters or digits.
 
     Why: a Chinese input method leaves ，（）： behind; in English they print too wide.
     Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``; ``the 《Guideline》`` → ``the *Guideline*``;
     「」『』 → “”‘’.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en):
         titled = set()
         for m in BOOK_TITLE.finditer(masked):  # 《Title》: one finding for the pair, the title set in italics
@@ -67,32 +67,36 @@ def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
 
 
 @rule("EN002", "en-range-connector")
-def en_range_connector(project: Project) -> Iterator[Finding]:
+def en_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     """A numeric range in English text is joined by a hyphen or ~, not an en dash.
 
     Why: ranges take an en dash (Chicago 6.78; AMA 8.3.2); a hyphen reads as a minus or a compound.
     Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
     """
+    project = ctx.project
     yield from range_connector_findings(project.en, "–", skip_years=False)
 
 
 @rule("EN003", "en-number-unit-spacing")
-def en_number_unit_spacing(project: Project) -> Iterator[Finding]:
+def en_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """A number and its unit symbol are not separated by a space (or % is).
 
     Why: SI and AMA style put a space between a value and its unit, none before %.
     Example: en ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
+    project = ctx.project
     yield from number_unit_findings(project.en)
 
 
 @rule("EN004", "statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
-def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
+def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     """A statistic symbol (P, HR, OR, n …) stands before its value without italics.
 
     Why: statistic symbols are set in italics (ISO 80000-2; house style ``*P*``, ``*HR*``).
     Example: en ``(HR 0.24, P = 0.023)`` → ``(*HR* 0.24, *P* = 0.023)``. CI is an abbreviation, not a symbol.
     """
+    project = ctx.project
+    options = ctx.options
     symbols = [str(s) for s in options.get("symbols", ())]
     if not symbols:
         return
@@ -111,12 +115,13 @@ def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
 
 
 @rule("EN005", "double-space")
-def double_space(project: Project) -> Iterator[Finding]:
+def double_space(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more spaces stand between words of English text.
 
     Why: typed double spaces survive into DOCX and JATS; one space separates words and sentences.
     Example: en ``relapse.  The`` → ``relapse. The``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en, tables=False):
         hidden = non_prose_ranges(span.text)
         starts = [s for s, _ in hidden]
@@ -129,12 +134,13 @@ def double_space(project: Project) -> Iterator[Finding]:
 
 
 @rule("EN006", "straight-quotes", Severity.WARNING)
-def straight_quotes(project: Project) -> Iterator[Finding]:
+def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """English prose uses straight double quotes " instead of curly “ ”.
 
     Why: the article uses curly quotes; mixing both looks careless in print.
     Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en):
         for count, m in enumerate(re.finditer('"', masked)):
             curly = "“" if count % 2 == 0 else "”"
@@ -146,12 +152,13 @@ BRACKET_SPACE = re.compile(r"(?<=[(\[])[ \t]+(?=[^\s)\]])|(?<=[^\s(\[])[ \t]+(?=
 
 
 @rule("EN007", "space-inside-brackets")
-def space_inside_brackets(project: Project) -> Iterator[Finding]:
+def space_inside_brackets(ctx: RuleContext) -> Iterator[Finding]:
     """A space stands just inside a parenthesis or bracket in English text.
 
     Why: English sets parentheses and brackets close to what they enclose (Chicago 6.95).
     Example: en ``( P < 0.05)`` → ``(P < 0.05)``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en, tables=False):
         for m in BRACKET_SPACE.finditer(masked):
             if HIDDEN in masked[m.start() - 1:m.end() + 1]:
@@ -163,12 +170,13 @@ PUNCTUATION_SPACE = re.compile(r"(?<=[^\s\x00.])[ \t]+(?=[,;:.?!](?![.\w]))")
 
 
 @rule("EN008", "space-before-punctuation")
-def space_before_punctuation(project: Project) -> Iterator[Finding]:
+def space_before_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A space stands before a comma, semicolon, colon, full stop, ? or !.
 
     Why: English punctuation follows the word without a space (Chicago 6.7).
     Example: en ``(P < 0.05) .`` → ``(P < 0.05).``; ``P < .05`` and `` ...`` are left alone.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en, tables=False):
         for m in PUNCTUATION_SPACE.finditer(masked):
             mark = masked[m.end()]
@@ -178,10 +186,11 @@ def space_before_punctuation(project: Project) -> Iterator[Finding]:
 
 
 @rule("EN009", "en-chi-square-superscript")
-def en_chi_square_superscript(project: Project) -> Iterator[Finding]:
+def en_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """English text writes χ2 on the line instead of χ^2^.
 
     Why: the statistic is χ squared, set with a superscript (ISO 80000-2).
     Example: en ``the χ2 test`` → ``the χ^2^ test``.
     """
+    project = ctx.project
     yield from superscript_findings(project.en)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.check._typography import (
@@ -25,7 +25,7 @@ from toolchain.check._typography import (
     word_marks,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.registry import RuleContext, rule
 from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.source import Span
@@ -186,7 +186,7 @@ def widened(text: str, index: int) -> tuple[int, int]:
 
 
 @rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
-def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]:
+def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
     Why: Chinese text takes the full-width forms of the marks (GB/T 15834-2011, 4.1–4.9).
@@ -195,6 +195,8 @@ def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]
     ``full-width`` requires ``，``.
     Example: zh ``索拉非尼400 mg,2次/d`` → ``索拉非尼400 mg，2次/d``.
     """
+    project = ctx.project
+    options = ctx.options
     policy = options["gloss-comma"]
     if policy not in ("any", "full-width"):
         raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
@@ -277,7 +279,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
-def spacing_mode(options: dict, rule_id: str) -> str:
+def spacing_mode(options: Mapping[str, object], rule_id: str) -> str:
     """The house convention a rule follows: none, space or infer."""
     mode = str(options.get("cjk-latin-spacing", "infer"))
     if mode not in SPACING_MODES:
@@ -287,13 +289,14 @@ def spacing_mode(options: dict, rule_id: str) -> str:
 
 
 @rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
-def cjk_latin_spacing(project: Project, options: dict) -> Iterator[Finding]:
+def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
     Why: a document keeps one convention (house style ``none``, ``space``, or ``infer`` = its majority).
     Example (none): zh ``AML 患者中`` → ``AML患者中``; (space): ``45岁`` → ``45 岁``.
     """
-    mode = spacing_mode(options, "ZH002")
+    project = ctx.project
+    mode = spacing_mode(ctx.options, "ZH002")
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced
@@ -319,32 +322,34 @@ def cjk_latin_spacing(project: Project, options: dict) -> Iterator[Finding]:
 
 
 @rule("ZH003", "zh-range-connector")
-def zh_range_connector(project: Project) -> Iterator[Finding]:
+def zh_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     """A numeric range in Chinese text is not written with the wave dash ～.
 
     Why: Chinese text joins the ends of a numeric range with ～ (GB/T 15834-2011, 4.13).
     Example: zh ``200-400 mg`` or ``200~400 mg`` → ``200～400 mg``; identifiers (FLT3-ITD) are left alone.
     """
+    project = ctx.project
     yield from range_connector_findings(project.zh, "～", skip_years=True)
 
 
 @rule("ZH004", "zh-number-unit-spacing")
-def zh_number_unit_spacing(project: Project) -> Iterator[Finding]:
+def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """A number and its unit symbol are not separated by a space (or % is).
 
     Why: a space separates a value from its unit symbol, none goes before % (GB 3101-1993).
     Example: zh ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
-    yield from number_unit_findings(project.zh, zh=True)
+    yield from number_unit_findings(ctx.project.zh, zh=True)
 
 
 @rule("ZH005", "full-width-alphanumeric")
-def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
+def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses full-width Latin letters or digits.
 
     Why: letters and digits are always half-width (GB/T 15835-2011).
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in FULL_WIDTH_ALNUM.finditer(masked):
             half = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
@@ -352,7 +357,7 @@ def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
 
 
 @rule("ZH006", "zh-straight-quotes")
-def zh_straight_quotes(project: Project) -> Iterator[Finding]:
+def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses straight quotes " or ' instead of “ ” and ‘ ’.
 
     Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.8).
@@ -360,6 +365,7 @@ def zh_straight_quotes(project: Project) -> Iterator[Finding]:
     up in their unit, double and single apart (so nested quotes pair too); an apostrophe
     (``Bruton's``) and a prime (``5'端``) are no quotes. An odd number of marks is reported unfixed.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         doubles = [m.start() for m in re.finditer('"', masked)]
         singles = [m.start() for m in re.finditer("'", masked) if single_quote(masked, m.start())]
@@ -391,13 +397,14 @@ def joinable(masked: str, text: str, i: int) -> bool:
 
 
 @rule("ZH007", "space-beside-full-width-punctuation")
-def space_beside_full_width_punctuation(project: Project) -> Iterator[Finding]:
+def space_beside_full_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A space stands beside a full-width punctuation mark, quote or bracket.
 
     Why: a full-width mark carries its own space and takes none on either side, in both
     conventions (GB/T 15834-2011, 5.1; the Chinese copywriting guidelines).
     Example: zh ``MRD ，提示`` → ``MRD，提示``; ``所谓“完全缓解” 是指`` → ``所谓“完全缓解”是指``.
     """
+    project = ctx.project
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
     for span, masked in prose_units(project.zh):
         for m in MARK_RUN.finditer(masked):
@@ -417,12 +424,13 @@ CORNER_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 
 
 @rule("ZH008", "corner-quotes")
-def corner_quotes(project: Project) -> Iterator[Finding]:
+def corner_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses the corner quotes 「」『』 instead of the mainland “” and ‘’.
 
     Why: mainland text takes “ ” and, inside them, ‘ ’ (GB/T 15834-2011, 4.8).
     Example: zh ``又称「急粒」`` → ``又称“急粒”``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in re.finditer("[「」『』]", masked):
             curly = CORNER_QUOTES[m.group()]
@@ -434,12 +442,13 @@ ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[…⋯]+")
 
 
 @rule("ZH009", "zh-ellipsis")
-def zh_ellipsis(project: Project) -> Iterator[Finding]:
+def zh_ellipsis(ctx: RuleContext) -> Iterator[Finding]:
     """An ellipsis in Chinese text is written ..., 。。。 or … instead of …….
 
     Why: Chinese text writes the ellipsis as two three-dot marks, …… (GB/T 15834-2011, 4.11).
     Example: zh ``发热、乏力...`` or ``乏力。。。`` or ``乏力…`` → ``乏力……``; ``1, 2, ..., n`` is left alone.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in ELLIPSIS.finditer(masked):
             if m.group() == "……":
@@ -455,12 +464,13 @@ NAME_DOT = re.compile(f"(?<=[{CJK_CHAR}])[•●・･∙⋅‧](?=[{CJK_CHAR}])
 
 
 @rule("ZH010", "zh-name-dot")
-def zh_name_dot(project: Project) -> Iterator[Finding]:
+def zh_name_dot(ctx: RuleContext) -> Iterator[Finding]:
     """A bullet (•, ●, ・) joins the parts of a name in Chinese text instead of ·.
 
     Why: the parts of a transcribed name are joined by the middle dot · (GB/T 15834-2011, 4.15).
     Example: zh ``让•多塞`` → ``让·多塞``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in NAME_DOT.finditer(masked):
             yield finding(span, m.start(), m.end(), f"“{m.group()}” between names in “{excerpt(span.text, m.start(), m.end())}”; write “·”",
@@ -471,13 +481,14 @@ CJK_SPACE = re.compile(f"(?<=[{CJK_CHAR}])[ \\t]+(?=[{CJK_CHAR}])")
 
 
 @rule("ZH011", "space-between-chinese")
-def space_between_chinese(project: Project) -> Iterator[Finding]:
+def space_between_chinese(ctx: RuleContext) -> Iterator[Finding]:
     """A space stands between two Chinese characters.
 
     Why: Chinese words are not separated by spaces; a stray space splits a word (白血 病). Headings
     (``第1章 绪论``) and table columns are left alone.
     Example: zh ``急性髓系白血 病`` → ``急性髓系白血病``.
     """
+    project = ctx.project
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
     headings = {id(b.span) for b in project.zh.headings}
     for span, masked in prose_units(project.zh):
@@ -494,12 +505,13 @@ QUOTE_MARKS = re.compile("[，。；：？！（）]")
 
 
 @rule("ZH012", "chinese-punctuation-in-english-quote")
-def chinese_punctuation_in_english_quote(project: Project) -> Iterator[Finding]:
+def chinese_punctuation_in_english_quote(ctx: RuleContext) -> Iterator[Finding]:
     """An English quotation in Chinese text holds full-width punctuation.
 
     Why: a quotation in another language keeps that language's punctuation (GB/T 15834-2011, 5.1.6).
     Example: zh ``写道“Yes，it works。”`` → ``写道“Yes, it works.”``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for quote in LATIN_QUOTE.finditer(masked):
             inner = quote.group(1)
@@ -515,13 +527,14 @@ def chinese_punctuation_in_english_quote(project: Project) -> Iterator[Finding]:
 
 
 @rule("ZH013", "roman-numeral-grade")
-def roman_numeral_grade(project: Project) -> Iterator[Finding]:
+def roman_numeral_grade(ctx: RuleContext) -> Iterator[Finding]:
     """A grade or phase is numbered in Latin letters (III期) or spaced from it (Ⅲ 期).
 
     Why: Chinese medical text numbers grades, phases, classes and types with the Roman numerals
     Ⅰ–Ⅻ, closed up to the word (GB/T 15835-2011, 4.3; the words are in toolchain/data/typography.yaml).
     Example: zh ``III期临床试验`` → ``Ⅲ期临床试验``; ``II 度`` → ``Ⅱ度``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in roman_grades(masked):
             unicode = unicode_numerals(m.group(2))
@@ -535,12 +548,13 @@ DIGIT_COLON = re.compile("(?<=[0-9０-９])：(?=[0-9０-９])")
 
 
 @rule("ZH014", "full-width-colon-in-number")
-def full_width_colon_in_number(project: Project) -> Iterator[Finding]:
+def full_width_colon_in_number(ctx: RuleContext) -> Iterator[Finding]:
     """A time or ratio between digits is written with the full-width colon ：.
 
     Why: a colon inside a number (10:30, 1:1) is the half-width one (GB/T 15835-2011, 4.1.4).
     Example: zh ``10：30`` → ``10:30``; ``按1：1随机`` → ``按1:1随机``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in DIGIT_COLON.finditer(masked):
             yield finding(span, m.start(), m.end(), f"full-width colon between digits in “{excerpt(span.text, m.start(), m.end())}”; write “:”",
@@ -551,7 +565,7 @@ PLUS_MINUS = re.compile(r"(?<=[0-9)）%])([ \t]*)±([ \t]*)(?=[0-9(（.])")
 
 
 @rule("ZH015", "plus-minus-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
-def plus_minus_spacing(project: Project, options: dict) -> Iterator[Finding]:
+def plus_minus_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """The spaces around ± break the house convention or differ on its two sides.
 
     Why: ± is written closed up (``5.02±0.86``, house style ``none``) or with a space on each side
@@ -559,6 +573,7 @@ def plus_minus_spacing(project: Project, options: dict) -> Iterator[Finding]:
     ZH002's ``cjk-latin-spacing`` unless set here.
     Example (none): zh ``5.02 ±0.86`` → ``5.02±0.86``; (space): ``5.02±0.86`` → ``5.02 ± 0.86``.
     """
+    project, options = ctx.project, ctx.options
     mode = spacing_mode(options, "ZH015")
     found = [(span, m) for span, masked in prose_units(project.zh) for m in PLUS_MINUS.finditer(masked)]
     fixable = mode != "infer"
@@ -576,10 +591,11 @@ def plus_minus_spacing(project: Project, options: dict) -> Iterator[Finding]:
 
 
 @rule("ZH016", "zh-chi-square-superscript")
-def zh_chi_square_superscript(project: Project) -> Iterator[Finding]:
+def zh_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text writes χ2 on the line instead of χ^2^.
 
     Why: the statistic is χ squared, set with a superscript (GB 3102.11-1993).
     Example: zh ``采用χ2检验`` → ``采用χ^2^检验``.
     """
+    project = ctx.project
     yield from superscript_findings(project.zh)
