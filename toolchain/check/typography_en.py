@@ -138,14 +138,15 @@ def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """English prose uses straight double quotes " instead of curly “ ”.
 
     Why: the article uses curly quotes; mixing both looks careless in print.
-    Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
+    Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation`` (fixed when the marks of the unit pair up).
     """
     project = ctx.project
     for span, masked in prose_units(project.en):
-        for count, m in enumerate(re.finditer('"', masked)):
+        marks = [m.start() for m in re.finditer('"', masked)]
+        for count, i in enumerate(marks):
             curly = "“" if count % 2 == 0 else "”"
-            yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
-                          suggestion=curly)
+            yield finding(span, i, i + 1, f"straight quote in “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
+                          curly if len(marks) % 2 == 0 else None, suggestion=curly)
 
 
 BRACKET_SPACE = re.compile(r"(?<=[(\[])[ \t]+(?=[^\s)\]])|(?<=[^\s(\[])[ \t]+(?=[)\]])")
