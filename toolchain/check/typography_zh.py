@@ -252,7 +252,7 @@ ROMAN_GRADE = re.compile(f"((?<=[{CJK_CHAR}])[ \\t]+)?(?<![{LETTER}\u2160-\u217f
 def roman_grades(masked: str) -> Iterator[re.Match[str]]:
     """Roman numerals before a grade, phase, class or type word (``III期``, ``I/II期``, ``Ⅱ 度``): group 2 the numerals."""
     for m in ROMAN_GRADE.finditer(masked):
-        if all(part in ROMAN or "\u2160" <= part <= "\u216b" for part in re.split("[/／、～~-]", m.group(2))):
+        if m.group(2) not in ("V", "X") and all(part in ROMAN or "\u2160" <= part <= "\u216b" for part in re.split("[/／、～~-]", m.group(2))):
             yield m
 
 
@@ -515,8 +515,8 @@ def chinese_punctuation_in_english_quote(ctx: RuleContext) -> Iterator[Finding]:
     for span, masked in prose_units(project.zh):
         for quote in LATIN_QUOTE.finditer(masked):
             inner = quote.group(1)
-            if CJK.search(inner) or not re.search(f"[{LETTER}]{{2}}", inner):
-                continue
+            if CJK.search(inner) or not re.search(f"[{LETTER}]+ [{LETTER}]+", inner):
+                continue  # Chinese, or no English words (“FLT3，NPM1” lists symbols)
             for m in QUOTE_MARKS.finditer(masked, quote.start(1), quote.end(1)):
                 ascii_ = CJK_TO_ASCII[m.group()]
                 nxt = masked[m.end():m.end() + 1]
