@@ -88,14 +88,15 @@ def command_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from toolchain.check import run_checks
+    from toolchain.check.registry import configure, resolve
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.report import FORMATTERS
 
     root = Path(args.project)
     settings = load_settings(root)
+    configure(settings)  # unknown rules and bad option values: exit 2 before anything is read
     if args.select:
-        from toolchain.check.registry import resolve
 
         for code in split(args.select):
             if not resolve(code):
@@ -135,7 +136,7 @@ def command_build(args: argparse.Namespace) -> int:
     from toolchain.render import build
 
     root = Path(args.project)
-    settings = load_settings(root, check_section=False)
+    settings = load_settings(root)
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:

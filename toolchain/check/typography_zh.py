@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.check._typography import (
@@ -25,8 +25,7 @@ from toolchain.check._typography import (
     word_marks,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import RuleContext, rule
-from toolchain.errors import InputError
+from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.source import Span
 
@@ -185,7 +184,7 @@ def widened(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
-@rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
+@rule("ZH001", "half-width-punctuation", **{"gloss-comma": Option("any", ("any", "full-width"))})
 def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
@@ -198,8 +197,6 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     options = ctx.options
     policy = options["gloss-comma"]
-    if policy not in ("any", "full-width"):
-        raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
     for span, masked in prose_units(project.zh):
         marks = set(half_width_marks(masked))
         if policy == "full-width":
@@ -279,16 +276,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
-def spacing_mode(options: Mapping[str, object], rule_id: str) -> str:
-    """The house convention a rule follows: none, space or infer."""
-    mode = str(options.get("cjk-latin-spacing", "infer"))
-    if mode not in SPACING_MODES:
-        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.{rule_id}] cjk-latin-spacing must be one of "
-                         f"{', '.join(SPACING_MODES)}, found {mode!r}")
-    return mode
-
-
-@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
+@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
 def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
@@ -296,7 +284,7 @@ def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Example (none): zh ``AML 患者中`` → ``AML患者中``; (space): ``45岁`` → ``45 岁``.
     """
     project = ctx.project
-    mode = spacing_mode(ctx.options, "ZH002")
+    mode = ctx.options["cjk-latin-spacing"]
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced
@@ -564,7 +552,7 @@ def full_width_colon_in_number(ctx: RuleContext) -> Iterator[Finding]:
 PLUS_MINUS = re.compile(r"(?<=[0-9)）%])([ \t]*)±([ \t]*)(?=[0-9(（.])")
 
 
-@rule("ZH015", "plus-minus-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
+@rule("ZH015", "plus-minus-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
 def plus_minus_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """The spaces around ± break the house convention or differ on its two sides.
 
@@ -574,7 +562,7 @@ def plus_minus_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Example (none): zh ``5.02 ±0.86`` → ``5.02±0.86``; (space): ``5.02±0.86`` → ``5.02 ± 0.86``.
     """
     project, options = ctx.project, ctx.options
-    mode = spacing_mode(options, "ZH015")
+    mode = options["cjk-latin-spacing"]
     found = [(span, m) for span, masked in prose_units(project.zh) for m in PLUS_MINUS.finditer(masked)]
     fixable = mode != "infer"
     if mode == "infer":

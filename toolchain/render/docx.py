@@ -23,13 +23,13 @@ from typing import Any
 from lxml import etree
 
 from toolchain.load import Project
+from toolchain.pandoc import ast_to_file, default_data_file
 from toolchain.render import docx_submission as submission_docx
 from toolchain.render.ast import text_of
 from toolchain.render.docx_blocks import prepare_blocks
 from toolchain.render.docx_styles import restyle
 from toolchain.render.docx_xml import repair
 from toolchain.render.fonts import font_paths
-from toolchain.render.pandoc import ast_to_file, default_data_file
 
 CORE_NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from toolchain.pandoc import ast_to
 from toolchain.render.ast import divs
 from toolchain.render.jats.xml import MML, parse
 from toolchain.render.manuscript import LABELS
-from toolchain.render.pandoc import ast_to
 
 DASHES = {"–", "-", "—", "‒", "～", "~"}
 # xref/@ref-type by the element the link points at (JATS Tag Library, ref-type values).
@@ -268,12 +268,3 @@ def type_links(root: etree._Element) -> None:
         if not xref.get("ref-type"):
             target = targets.get((xref.get("rid") or "").split(" ")[0], "")
             xref.set("ref-type", REF_TYPES.get(target, "other"))
-
-
-def fn_back(footnotes: etree._Element | None) -> etree._Element | None:
-    """A <back> holding only the footnotes (for the sub-article)."""
-    if footnotes is None:
-        return None
-    back = etree.Element("back")
-    back.append(footnotes)
-    return back
