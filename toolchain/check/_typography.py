@@ -15,7 +15,7 @@ from pathlib import Path
 
 from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges
 from toolchain.check.diagnostic import Finding
-from toolchain.load._yaml import parse_yaml
+from toolchain.load import parse_yaml
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location, Span
 
