@@ -1,4 +1,4 @@
-"""``make bench``: build and check timings, the pandoc+typst floor, scaling and peak memory.
+"""``make bench``: build and check timings, the pandoc+typst floor, scaling, peak memory, typography scores.
 
 Prints a table with each target next to its measurement and writes bench/results.json.
 Nothing in the repository changes: outputs go to temporary directories (``make all OUT=…``),
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import typography
 from synthetic import multiply
 
 REPO = Path(__file__).resolve().parent.parent
@@ -230,8 +231,13 @@ def main() -> int:
         results["check"] = check_article(work, cache)
         results["scaling"] = scaling(work, env)
         results["fonts"] = font_discovery()
+        scores = typography.score_all()
+        results["typography"] = {c: {**s.figures, "wrong": s.wrong, "right": s.right, "second_fix_edits": s.refix_changes}
+                                 for c, s in scores.items()}
     results["bench_seconds"] = time.perf_counter() - begun
     print(table(results))
+    print("\nChinese typography (bench/typography_cases.yaml):")
+    print(typography.report(scores))
     print(f"(bench took {results['bench_seconds']:.0f} s; numbers in bench/results.json)")
     (REPO / "bench" / "results.json").write_text(json.dumps(finite(results), indent=2, ensure_ascii=False) + "\n")
     return 0

@@ -100,6 +100,13 @@ class RuleCase:
             (root / "pyproject.toml").write_text(str(self.data["config"]), encoding="utf-8")
         return root
 
+    def body(self, root: Path, snippet: str) -> str:
+        """A snippet's file as it stands now, without the base front matter the case did not write."""
+        text = (root / SNIPPET_FILES[snippet]).read_text(encoding="utf-8")
+        if str(self.data[snippet]).lstrip("\ufeff").startswith("---"):
+            return text
+        return text[len(front_matter(BASE_PROJECT / SNIPPET_FILES[snippet])):]
+
     def short_form(self, file: str, line: int, column: int, rule: str) -> tuple[str, int, int, str]:
         """A diagnostic as (snippet, line within the snippet, column, rule)."""
         snippet = next((name for name, path in SNIPPET_FILES.items() if path == file), file)

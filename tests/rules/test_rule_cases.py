@@ -9,6 +9,7 @@ import pytest
 
 from tests.rules.harness import RuleCase, load_cases
 from toolchain.check import run_checks
+from toolchain.check.fixes import apply_fixes
 from toolchain.config import load_settings
 from toolchain.load import load_project
 
@@ -17,7 +18,7 @@ CASES = load_cases()
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_case(case: RuleCase, tmp_path: Path) -> None:
-    """Run the case's rule alone over the overlaid base project."""
+    """Run the case's rule alone over the overlaid base project; ``fixed`` gives the text ``--fix`` must write."""
     if case.data.get("skip"):
         pytest.skip(str(case.data["skip"]))
     root = case.write_project(tmp_path / "project")
@@ -33,3 +34,9 @@ def test_rule_case(case: RuleCase, tmp_path: Path) -> None:
     contains = case.data.get("message_contains")
     if contains:
         assert any(str(contains) in d.message for d in result.diagnostics), [d.message for d in result.diagnostics]
+    fixed = case.data.get("fixed") or {}
+    if fixed:
+        apply_fixes(load_project(root), settings)
+        for snippet, want in fixed.items():
+            assert case.body(root, snippet) == str(want), f"{snippet} after --fix"
+        assert apply_fixes(load_project(root), settings) == {}, "a second --fix changed the text"

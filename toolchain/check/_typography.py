@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
-from toolchain.check._text import CJK_CHAR, non_prose_ranges, typed_heading_number
+from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_heading_number
 from toolchain.check.diagnostic import Finding
-from toolchain.load import Project
+from toolchain.load import Project, parse_yaml
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location, Span
 
@@ -22,19 +23,28 @@ HIDDEN = "\x00"  # stands for a masked character in prose_units' text
 LETTER = "A-Za-z\u0370-\u03ff"  # Latin and Greek letters (α, β in gene and drug names)
 CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018\u2019\u201c\u201d\u2026\u2014]")
 
-# Unit symbols that follow a number with a space between (GB 3101-1993; SI Brochure, 9th ed., 5.4.3).
-UNITS = frozenset({
-    "mg", "kg", "μg", "µg", "ug", "ng", "pg", "mL", "ml", "μL", "µL", "dL", "nL",
-    "mmol", "μmol", "µmol", "nmol", "pmol", "mol", "mEq", "cm", "mm", "μm", "µm", "nm", "km",
-    "Gy", "cGy", "mGy", "Bq", "kBq", "MBq", "min", "IU", "kIU", "mIU", "kU", "mU", "kDa", "Da",
-    "bp", "kb", "Mb", "mmHg", "kPa", "Pa", "Hz", "kHz", "MHz", "kcal", "kJ", "mV", "mA",
-})
-# One-letter symbols are also letters of names and plurals (3D, 1990s, 2L = second line), so
-# only g, d and h count, and only when they stand alone: followed by "/" (mg/kg/d), a space,
-# punctuation or the end of the text.
-SHORT_UNITS = frozenset({"g", "d", "h"})
+# Full-width punctuation with its ASCII counterpart (a Chinese input method leaves it in Latin text).
+CJK_TO_ASCII = {"，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(", "）": ")",
+                "【": "[", "】": "]", "～": "~", "\u3000": " "}
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "typography.yaml"
+
+
+@cache
+def word_lists() -> dict[str, tuple[str, ...]]:
+    """The typography word lists (toolchain/data/typography.yaml), loaded once."""
+    data = parse_yaml(DATA_FILE.read_text(encoding="utf-8"), "toolchain/data/typography.yaml")
+    return {str(key): tuple(str(v) for v in values) for key, values in data.items()}
+
+
+# Unit symbols that follow a number with a space between (GB 3101-1993; SI Brochure, 9th ed., 5.4.3);
+# one-letter g, d and h count only when they stand alone (see the data file).
+UNITS = frozenset(word_lists()["units"])
+SHORT_UNITS = frozenset(word_lists()["short-units"])
+DEGREE_UNITS = word_lists()["degree-units"]
 ORDINALS = frozenset({"st", "nd", "rd", "th"})
 NUMBER_LETTERS = re.compile(f"(?<![{LETTER}0-9.,])(\\d{{1,3}}(?:,\\d{{3}})+(?:\\.\\d+)?|\\d+(?:\\.\\d+)?)([{LETTER}µ]+)")
+DEGREES = re.compile(f"(?<![{LETTER}0-9.,])(\\d+(?:\\.\\d+)?)({'|'.join(map(re.escape, DEGREE_UNITS))})")
+TIMES_POWER = re.compile(r"(?<=\d)(?:[ \t]+×[ \t]*|×[ \t]+)(?=10\^)")
 SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
 RANGE = re.compile(
     f"(?<![{LETTER}0-9.\\-‐-―−~～])(\\d+(?:\\.\\d+)?)([%‰]?)([ \\t]*([-~～—–－〜―‒−])[ \\t]*)(\\d+(?:\\.\\d+)?)(?![0-9])"
@@ -145,17 +155,21 @@ def unit_after(masked: str, match: re.Match[str]) -> str | None:
     if letters in UNITS:
         return letters
     after = masked[match.end():match.end() + 1]
-    if letters in SHORT_UNITS and (not after or after.isspace() or after in "/,.;:)]，。；：、）"):
+    if letters in SHORT_UNITS and (not after or after.isspace() or after in "/,.;:)]，。；：、）" or CJK.match(after)):
         return letters
     return None
 
 
 def missing_unit_spaces(masked: str) -> Iterator[tuple[int, str, str]]:
     """Offsets where a space is missing between a number and its unit: (offset, number, unit)."""
-    for match in NUMBER_LETTERS.finditer(masked):
-        unit = unit_after(masked, match)
-        if unit:
-            yield match.end(1), match.group(1), unit
+    found = [(m.end(1), m.group(1), unit) for m in NUMBER_LETTERS.finditer(masked) if (unit := unit_after(masked, m))]
+    found += [(m.end(1), m.group(1), m.group(2)) for m in DEGREES.finditer(masked)]
+    yield from sorted(found)
+
+
+def spaced_times_signs(masked: str) -> Iterator[re.Match[str]]:
+    """A × with spaces between a number and its power of ten (``5.0 ×10^9^/L``): Chinese writes ``5.0×10^9^/L``."""
+    yield from TIMES_POWER.finditer(masked)
 
 
 def spaces_before_signs(masked: str) -> Iterator[re.Match[str]]:
@@ -177,14 +191,19 @@ def numeric_ranges(masked: str, *, skip_years: bool) -> Iterator[Range]:
             continue  # a month (2024-03, GB/T 7408)
         if skip_years and YEAR.fullmatch(left) and YEAR.fullmatch(right):
             continue
+        if float(left) > float(right):
+            continue  # no range runs downwards: a suture gauge (3-0, 4-0), a score (2-1)
         if re.search(r"(?:ISSN|ISBN)[\s:：]*$", masked[max(0, match.start() - 12):match.start()]):
             continue  # ISSN 1004-2806
         yield Range(match.start(3), match.end(3), left, right, match.group(4))
 
 
 def number_unit_findings(project: Project, lang: str) -> Iterator[Finding]:
-    """ZH004/EN003 findings of one language."""
+    """ZH004/EN003 findings of one language (Chinese text also writes ``5.0×10^9^/L`` closed up)."""
     for span, masked in language_units(project, lang):
+        for m in spaced_times_signs(masked) if lang == "zh" else ():
+            yield finding(span, m.start(), m.end(), f"spaces around “×” in “{excerpt(span.text, m.start(), m.end())}”; "
+                          "write the number and its power of ten together", "×", suggestion="×")
         for offset, number, unit in missing_unit_spaces(masked):
             yield finding(span, offset, offset, f"no space between the number and its unit in “{number}{unit}”; write “{number} {unit}”",
                           " ", suggestion=f"{number} {unit}")
@@ -204,3 +223,26 @@ def range_connector_findings(project: Project, lang: str, connector: str, *, ski
             yield finding(span, found.start, found.end,
                           f"range “{found.left}{text}{found.right}” uses “{found.connector}”; write “{found.left}{connector}{found.right}”",
                           connector, suggestion=connector)
+
+
+@cache
+def punctuated_words() -> re.Pattern[str]:
+    """Abbreviations ending in a full stop (vs., et al.) and names holding punctuation (Yahoo!, Node.js)."""
+    words = sorted(word_lists()["abbreviations"] + word_lists()["names-with-punctuation"], key=len, reverse=True)
+    return re.compile(f"(?<![{LETTER}0-9])(?:{'|'.join(map(re.escape, words))})(?![{LETTER}0-9])")
+
+
+def word_marks(masked: str) -> set[int]:
+    """Offsets of the marks inside abbreviations and punctuated names: they belong to the word."""
+    return {m.start() + i for m in punctuated_words().finditer(masked) for i, c in enumerate(m.group()) if not c.isalnum()}
+
+
+CHI_SQUARE = re.compile(f"(?<![{LETTER}])χ2(?![0-9.^~])")
+
+
+def superscript_findings(document: Document) -> Iterator[Finding]:
+    """``χ2`` written on the line: the statistic is χ squared, ``χ^2^``."""
+    for span, masked in prose_units(document):
+        for m in CHI_SQUARE.finditer(masked):
+            yield finding(span, m.start(), m.end(), f"“χ2” in “{excerpt(span.text, m.start(), m.end())}” is χ squared; write “χ^2^”",
+                          "χ^2^", suggestion="χ^2^")

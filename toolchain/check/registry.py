@@ -68,6 +68,8 @@ class Option:
 
 
 RULES: dict[str, Rule] = {}
+# Options that set a house convention: a rule declaring one follows its owner's setting unless set itself.
+HOUSE_OPTIONS = {"cjk-latin-spacing": "ZH002"}
 REDIRECTS: dict[str, str] = {}  # retired id → its successor
 
 
@@ -147,7 +149,10 @@ def configure(settings: Settings) -> Configuration:
             for key, value in values.items():
                 check_option(RULES[rule_id], key, value, settings.line(f"check.rules.{code}.{key}") or settings.line(f"check.rules.{code}"))
             given.setdefault(rule_id, {}).update(values)
-    options = {rule_id: MappingProxyType({**rule.options, **given.get(rule_id, {})}) for rule_id, rule in RULES.items()}
+    def house(rule: Rule) -> dict[str, Any]:  # a house option set on its owner holds for every rule declaring it
+        return {key: given[owner][key] for key, owner in HOUSE_OPTIONS.items() if key in rule.options and key in given.get(owner, {})}
+
+    options = {rule_id: MappingProxyType({**rule.options, **house(rule), **given.get(rule_id, {})}) for rule_id, rule in RULES.items()}
     return Configuration(MappingProxyType(severity), MappingProxyType(options), ignores)
 
 

@@ -8,16 +8,26 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._text import non_prose_ranges
-from toolchain.check._typography import excerpt, finding, language_units, number_unit_findings, range_connector_findings
+from toolchain.check._typography import (
+    CJK_TO_ASCII,
+    HIDDEN,
+    excerpt,
+    finding,
+    language_units,
+    number_unit_findings,
+    prose_units,
+    range_connector_findings,
+    superscript_findings,
+)
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
 # a space is added after it only where a word follows. Book-title and corner brackets have no
 # single English counterpart (italics or quotes), so they are reported without a fix.
-CJK_TO_ASCII = {"，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(", "）": ")",
-                "【": "[", "】": "]", "～": "~", "\u3000": " "}
+CJK_TO_ASCII_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 SPACE_AFTER = frozenset("，。、；：？！）】")
+BOOK_TITLE = re.compile("《([^《》\n]+)》")
 CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』０-９Ａ-Ｚａ-ｚ]")
 
 
@@ -26,15 +36,24 @@ def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
     """English text holds full-width (Chinese) punctuation, letters or digits.
 
     Why: a Chinese input method leaves ，（）： behind; in English they print too wide.
-    Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``.
+    Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``; ``the 《Guideline》`` → ``the *Guideline*``;
+    「」『』 → “”‘’.
     """
     project = ctx.project
     for span, masked in language_units(project, "en"):
+        titled = set()
+        for m in BOOK_TITLE.finditer(masked):  # 《Title》: one finding for the pair, the title set in italics
+            titled.update((m.start(), m.end() - 1))
+            italic = f"*{span.text[m.start(1):m.end(1)]}*"
+            yield finding(span, m.start(), m.end(), f"Chinese title marks in English text “{excerpt(span.text, m.start(), m.end())}”; write “{italic}”",
+                          italic, suggestion=italic)
         for m in CJK_PUNCTUATION.finditer(masked):
             ch, i = m.group(), m.start()
+            if i in titled:
+                continue
             if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
                 continue  # a range: EN002 reports it
-            ascii_ = CJK_TO_ASCII.get(ch) or (chr(ord(ch) - 0xFEE0) if ch.isalnum() else None)
+            ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (chr(ord(ch) - 0xFEE0) if ch.isalnum() else None)
             context = excerpt(span.text, i, i + 1)
             if ascii_ is None:
                 yield finding(span, i, i + 1, f"Chinese punctuation “{ch}” in English text “{context}”")
@@ -120,14 +139,15 @@ def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """English prose uses straight double quotes " instead of curly “ ”.
 
     Why: the article uses curly quotes; mixing both looks careless in print.
-    Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
+    Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation`` (fixed when the marks of the unit pair up).
     """
     project = ctx.project
     for span, masked in language_units(project, "en"):
-        for count, m in enumerate(re.finditer('"', masked)):
+        marks = [m.start() for m in re.finditer('"', masked)]
+        for count, i in enumerate(marks):
             curly = "“" if count % 2 == 0 else "”"
-            yield finding(span, m.start(), m.end(), f"straight quote in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
-                          suggestion=curly)
+            yield finding(span, i, i + 1, f"straight quote in “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
+                          curly if len(marks) % 2 == 0 else None, suggestion=curly)
 
 
 # Letters glued to "(" that are notation, not prose: ISCN karyotype operators (del(5q), inv(16),
@@ -151,3 +171,51 @@ def no_space_before_parenthesis(ctx: RuleContext) -> Iterator[Finding]:
             at = m.end(1)
             yield finding(span, at, at + 1, f"no space before “(” in “{excerpt(span.text, m.start(1), at + 1)}”; "
                           f"write “{m.group(1)} (”", " (", suggestion=f"{m.group(1)} (")
+
+
+BRACKET_SPACE = re.compile(r"(?<=[(\[])[ \t]+(?=[^\s)\]])|(?<=[^\s(\[])[ \t]+(?=[)\]])")
+
+
+@rule("EN007", "space-inside-brackets")
+def space_inside_brackets(ctx: RuleContext) -> Iterator[Finding]:
+    """A space stands just inside a parenthesis or bracket in English text.
+
+    Why: English sets parentheses and brackets close to what they enclose (Chicago 6.95).
+    Example: en ``( P < 0.05)`` → ``(P < 0.05)``.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.en, tables=False):
+        for m in BRACKET_SPACE.finditer(masked):
+            if HIDDEN in masked[m.start() - 1:m.end() + 1]:
+                continue
+            yield finding(span, m.start(), m.end(), f"space inside the brackets in “{excerpt(span.text, m.start(), m.end())}”", "")
+
+
+PUNCTUATION_SPACE = re.compile(r"(?<=[^\s\x00.])[ \t]+(?=[,;:.?!](?![.\w]))")
+
+
+@rule("EN008", "space-before-punctuation")
+def space_before_punctuation(ctx: RuleContext) -> Iterator[Finding]:
+    """A space stands before a comma, semicolon, colon, full stop, ? or !.
+
+    Why: English punctuation follows the word without a space (Chicago 6.7).
+    Example: en ``(P < 0.05) .`` → ``(P < 0.05).``; ``P < .05`` and `` ...`` are left alone.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.en, tables=False):
+        for m in PUNCTUATION_SPACE.finditer(masked):
+            mark = masked[m.end()]
+            if mark == ":" and masked[m.start() - 1:m.start()].isdigit():
+                continue  # a ratio written 1 : 2
+            yield finding(span, m.start(), m.end(), f"space before “{mark}” in “{excerpt(span.text, m.start(), m.end())}”", "")
+
+
+@rule("EN009", "en-chi-square-superscript")
+def en_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
+    """English text writes χ2 on the line instead of χ^2^.
+
+    Why: the statistic is χ squared, set with a superscript (ISO 80000-2).
+    Example: en ``the χ2 test`` → ``the χ^2^ test``.
+    """
+    project = ctx.project
+    yield from superscript_findings(project.en)

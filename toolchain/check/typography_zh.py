@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.check._typography import (
     CJK_OR_PUNCT,
+    CJK_TO_ASCII,
+    HIDDEN,
     LETTER,
     SHORT_UNITS,
     UNITS,
@@ -16,7 +18,12 @@ from toolchain.check._typography import (
     is_table,
     language_units,
     number_unit_findings,
+    prose_units,
+    punctuated_words,
     range_connector_findings,
+    superscript_findings,
+    word_lists,
+    word_marks,
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import Option, RuleContext, rule
@@ -107,11 +114,25 @@ def joins_digits(masked: str, i: int) -> bool:
 
 
 def half_width_marks(masked: str) -> Iterator[int]:
-    """Offsets of half-width punctuation marks that stand in Chinese clauses."""
+    """Offsets of half-width punctuation marks that stand in Chinese clauses.
+
+    A ``.``, ``!`` or ``?`` after a Latin word ends a Chinese sentence when the sentence holds
+    Chinese (since its last full stop or opening quote) and Chinese or the line's end follows;
+    a mark inside an abbreviation or a name (``vs.``, ``Yahoo!``, ``Amazon.com``) is the word's.
+    """
+    in_words = word_marks(masked)
+    chinese = False  # a Chinese character since the last sentence end or opening quote
     for i, ch in enumerate(masked):
-        if ch not in ",;:?!.":
+        if ch in SENTENCE_RESETS:
+            chinese = False
+        elif "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":  # CJK_CHAR, without a regex call per character
+            chinese = True
+        if ch not in ",;:?!." or i in in_words:
             continue
         prev, nxt = masked[i - 1:i], masked[i + 1:i + 2]
+        if chinese and ch in ".!?" and (prev.isalnum() or prev in ")%") and ends_sentence(masked, i):
+            yield i  # 接受了allo-HSCT.  疗效如何?CR!
+            continue
         if prev.isdigit() and nxt.isdigit() and ch in ",.;:":
             if not joins_digits(masked, i):
                 yield i  # *HR*=0.86,95%CI: a Chinese clause's comma between two numbers
@@ -132,6 +153,15 @@ def half_width_marks(masked: str) -> Iterator[int]:
         elif chinese_parens(masked, open_, close):
             yield open_
             yield close
+
+
+SENTENCE_RESETS = frozenset("。！？“‘「『\n")
+
+
+def ends_sentence(masked: str, i: int) -> bool:
+    """Whether only the line's end or Chinese text follows the mark at ``i`` (spaces and hidden marks looked through)."""
+    after = nearest(masked, i, 1)
+    return not after or bool(CJK.match(after))
 
 
 def gloss_commas(masked: str) -> Iterator[int]:
@@ -181,19 +211,52 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
 
 
 def shape(masked: str) -> str:
-    """The masked text with superscripts, subscripts and emphasis marks next to Latin text as letters.
+    """The masked text with everything that reads as part of a Latin word turned into letters.
 
-    ``ITD^+^患者`` and ``*P*值`` then show their Latin–Chinese boundary like ``ITD患者``.
+    Superscripts, subscripts and emphasis marks next to Latin text (``ITD^+^患者``, ``*P*值``),
+    signs (``CD34+细胞``, ``或+20``; a hyphen only before a space, as ``α-干扰素`` is one word), a degree sign (``37°``, ``℃``), a name's parentheses
+    (``t(8;21)``), abbreviations and punctuated names (``vs.``, ``Yahoo!``) then show their
+    Latin–Chinese boundary like ``ITD患者``; a Roman numeral that grades (``III期``, ZH013) is
+    neither Latin nor Chinese.
     """
     chars = list(masked)
-    for pattern in (r"\^[^\^\s]{1,12}\^", f"(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"):
-        for m in re.finditer(pattern, masked):
+    for pattern in SHAPES:
+        for m in pattern.finditer(masked):
             chars[m.start():m.end()] = "a" * (m.end() - m.start())
     for m in re.finditer(r"[*_]+", masked):
         around = masked[m.start() - 1:m.start()] + masked[m.end():m.end() + 1]
         if re.search(f"[{LETTER}0-9]", around):
             chars[m.start():m.end()] = "a" * (m.end() - m.start())
+    for m in roman_grades(masked):
+        chars[m.start(2):m.end(2)] = "Ⅰ" * (m.end(2) - m.start(2))
     return "".join(chars)
+
+
+SHAPES = (
+    re.compile(r"\^[^\^\s]{1,12}\^"),
+    re.compile(f"(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
+    re.compile(f"(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
+    re.compile(f"(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
+    re.compile(r"(?<=\d)[°'′]|℃"),
+    re.compile(f"(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}\u3000-\u303f\uff00-\uffef]{{1,20}}\\)"),
+    punctuated_words(),
+)
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+NUMERAL = "(?:[IVX]{1,4}|[\u2160-\u216b])"
+ROMAN_GRADE = re.compile(f"((?<=[{CJK_CHAR}])[ \\t]+)?(?<![{LETTER}\u2160-\u217f/])({NUMERAL}(?:[/／、～~-]{NUMERAL})?)([ \\t]*)"
+                         f"(?=(?:{'|'.join(word_lists()['roman-numeral-words'])}))")
+
+
+def roman_grades(masked: str) -> Iterator[re.Match[str]]:
+    """Roman numerals before a grade, phase, class or type word (``III期``, ``I/II期``, ``Ⅱ 度``): group 2 the numerals."""
+    for m in ROMAN_GRADE.finditer(masked):
+        if m.group(2) not in ("V", "X") and all(part in ROMAN or "\u2160" <= part <= "\u216b" for part in re.split("[/／、～~-]", m.group(2))):
+            yield m
+
+
+def unicode_numerals(numerals: str) -> str:
+    """``III`` → ``Ⅲ``, ``I/II`` → ``Ⅰ/Ⅱ`` (U+2160 …)."""
+    return re.sub("[IVX]+", lambda m: chr(0x2160 + ROMAN.index(m.group())), numerals)
 
 
 LATIN_SIDE = f"{LETTER}0-9"
@@ -222,8 +285,7 @@ def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Example (none): zh ``AML 患者中`` → ``AML患者中``; (space): ``45岁`` → ``45 岁``.
     """
     project = ctx.project
-    options = ctx.options
-    mode = options["cjk-latin-spacing"]
+    mode = ctx.options["cjk-latin-spacing"]
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced
@@ -266,8 +328,7 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     Why: a space separates a value from its unit symbol, none goes before % (GB 3101-1993).
     Example: zh ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
-    project = ctx.project
-    yield from number_unit_findings(project, "zh")
+    yield from number_unit_findings(ctx.project, "zh")
 
 
 @rule("ZH005", "full-width-alphanumeric")
@@ -289,18 +350,241 @@ def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses straight quotes " or ' instead of “ ” and ‘ ’.
 
     Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.8).
-    Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``.
+    Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``; ``所谓'维持'`` → ``所谓‘维持’``. Marks pair
+    up in their unit, double and single apart (so nested quotes pair too); an apostrophe
+    (``Bruton's``) and a prime (``5'端``) are no quotes. An odd number of marks is reported unfixed.
     """
     project = ctx.project
     for span, masked in language_units(project, "zh"):
-        doubles = 0
-        for i, ch in enumerate(masked):
-            if ch == '"':
-                curly = "“" if doubles % 2 == 0 else "”"
-                doubles += 1
-            elif ch == "'" and any(c and CJK_OR_PUNCT.match(c) for c in (masked[i - 1:i], masked[i + 1:i + 2])):
-                curly = "‘ or ’"
-            else:
+        doubles = [m.start() for m in re.finditer('"', masked)]
+        singles = [m.start() for m in re.finditer("'", masked) if single_quote(masked, m.start())]
+        for marks, pair in ((doubles, "“”"), (singles, "‘’")):
+            balanced = len(marks) % 2 == 0
+            for count, i in enumerate(marks):
+                curly = pair[count % 2]
+                yield finding(span, i, i + 1, f"straight quote “{masked[i]}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
+                              curly if balanced else None, suggestion=curly)
+
+
+def single_quote(masked: str, i: int) -> bool:
+    """Whether a ``'`` is a quotation mark: next to Chinese, and neither an apostrophe nor a prime."""
+    prev, nxt = masked[i - 1:i], masked[i + 1:i + 2]
+    if (prev.isalpha() and nxt.isalpha() and not CJK.match(prev + nxt)) or prev.isdigit():
+        return False
+    return any(c and CJK_OR_PUNCT.match(c) for c in (prev, nxt))
+
+
+FULL_WIDTH_MARKS = "，。、；：？！…（）【】《》〈〉“”‘’「」『』〔〕—～"
+MARK_RUN = re.compile(f"(?<![ \\t])[ \\t]*[{FULL_WIDTH_MARKS}]+[ \\t]*")
+
+
+def joinable(masked: str, text: str, i: int) -> bool:
+    """Whether the character at ``i`` is text a mark may close up to (not a line edge, table rule, heading or quote marker)."""
+    if not 0 <= i < len(masked) or masked[i] in "\n|#>":
+        return False
+    return masked[i] != HIDDEN or text[i] in "[]"  # a citation group [@k] is text; other hidden spans are not
+
+
+@rule("ZH007", "space-beside-full-width-punctuation")
+def space_beside_full_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
+    """A space stands beside a full-width punctuation mark, quote or bracket.
+
+    Why: a full-width mark carries its own space and takes none on either side, in both
+    conventions (GB/T 15834-2011, 5.1; the Chinese copywriting guidelines).
+    Example: zh ``MRD ，提示`` → ``MRD，提示``; ``所谓“完全缓解” 是指`` → ``所谓“完全缓解”是指``.
+    """
+    project = ctx.project
+    tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
+    for span, masked in language_units(project, "zh"):
+        for m in MARK_RUN.finditer(masked):
+            marks = m.group().strip(" \t")
+            core = m.start() + m.group().index(marks[0])
+            start, end = m.start(), m.end()
+            if start < core and (not joinable(masked, span.text, start - 1) or (id(span) in tables and core - start > 1)):
+                start = core
+            if end > core + len(marks) and (not joinable(masked, span.text, end) or (id(span) in tables and end - core - len(marks) > 1)):
+                end = core + len(marks)
+            if (start, end) != (core, core + len(marks)):
+                yield finding(span, start, end, f"space beside “{marks}” in “{excerpt(span.text, start, end)}”; "
+                              "full-width punctuation takes no space", span.text[core:core + len(marks)], suggestion=marks)
+
+
+CORNER_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
+
+
+@rule("ZH008", "corner-quotes")
+def corner_quotes(ctx: RuleContext) -> Iterator[Finding]:
+    """Chinese text uses the corner quotes 「」『』 instead of the mainland “” and ‘’.
+
+    Why: mainland text takes “ ” and, inside them, ‘ ’ (GB/T 15834-2011, 4.8).
+    Example: zh ``又称「急粒」`` → ``又称“急粒”``.
+    """
+    project = ctx.project
+    for span, masked in language_units(project, "zh"):
+        for m in re.finditer("[「」『』]", masked):
+            curly = CORNER_QUOTES[m.group()]
+            yield finding(span, m.start(), m.end(), f"corner quote “{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
+                          curly, suggestion=curly)
+
+
+ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[…⋯]+")
+
+
+@rule("ZH009", "zh-ellipsis")
+def zh_ellipsis(ctx: RuleContext) -> Iterator[Finding]:
+    """An ellipsis in Chinese text is written ..., 。。。 or … instead of …….
+
+    Why: Chinese text writes the ellipsis as two three-dot marks, …… (GB/T 15834-2011, 4.11).
+    Example: zh ``发热、乏力...`` or ``乏力。。。`` or ``乏力…`` → ``乏力……``; ``1, 2, ..., n`` is left alone.
+    """
+    project = ctx.project
+    for span, masked in language_units(project, "zh"):
+        for m in ELLIPSIS.finditer(masked):
+            if m.group() == "……":
                 continue
-            yield finding(span, i, i + 1, f"straight quote “{ch}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
-                          suggestion=curly)
+            near = (nearest(masked, m.start(), -1), nearest(masked, m.end() - 1, 1))
+            if m.group()[0] != "。" and not any(c and CJK_OR_PUNCT.match(c) for c in near):
+                continue  # an ellipsis of Latin text or a formula
+            yield finding(span, m.start(), m.end(), f"ellipsis “{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “……”",
+                          "……", suggestion="……")
+
+
+NAME_DOT = re.compile(f"(?<=[{CJK_CHAR}])[•●・･∙⋅‧](?=[{CJK_CHAR}])")
+
+
+@rule("ZH010", "zh-name-dot")
+def zh_name_dot(ctx: RuleContext) -> Iterator[Finding]:
+    """A bullet (•, ●, ・) joins the parts of a name in Chinese text instead of ·.
+
+    Why: the parts of a transcribed name are joined by the middle dot · (GB/T 15834-2011, 4.15).
+    Example: zh ``让•多塞`` → ``让·多塞``.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.zh):
+        for m in NAME_DOT.finditer(masked):
+            yield finding(span, m.start(), m.end(), f"“{m.group()}” between names in “{excerpt(span.text, m.start(), m.end())}”; write “·”",
+                          "·", suggestion="·")
+
+
+CJK_SPACE = re.compile(f"(?<=[{CJK_CHAR}])[ \\t]+(?=[{CJK_CHAR}])")
+
+
+@rule("ZH011", "space-between-chinese")
+def space_between_chinese(ctx: RuleContext) -> Iterator[Finding]:
+    """A space stands between two Chinese characters.
+
+    Why: Chinese words are not separated by spaces; a stray space splits a word (白血 病). Headings
+    (``第1章 绪论``) and table columns are left alone.
+    Example: zh ``急性髓系白血 病`` → ``急性髓系白血病``.
+    """
+    project = ctx.project
+    tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
+    headings = {id(b.span) for b in project.zh.headings}
+    for span, masked in prose_units(project.zh):
+        if id(span) in headings:
+            continue
+        for m in CJK_SPACE.finditer(masked):
+            if id(span) in tables and m.end() - m.start() > 1:
+                continue
+            yield finding(span, m.start(), m.end(), f"space between Chinese characters in “{excerpt(span.text, m.start(), m.end())}”", "")
+
+
+LATIN_QUOTE = re.compile("“([^“”\n]*)”")
+QUOTE_MARKS = re.compile("[，。；：？！（）]")
+
+
+@rule("ZH012", "chinese-punctuation-in-english-quote")
+def chinese_punctuation_in_english_quote(ctx: RuleContext) -> Iterator[Finding]:
+    """An English quotation in Chinese text holds full-width punctuation.
+
+    Why: a quotation in another language keeps that language's punctuation (GB/T 15834-2011, 5.1.6).
+    Example: zh ``写道“Yes，it works。”`` → ``写道“Yes, it works.”``.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.zh):
+        for quote in LATIN_QUOTE.finditer(masked):
+            inner = quote.group(1)
+            if CJK.search(inner) or not re.search(f"[{LETTER}]+ [{LETTER}]+", inner):
+                continue  # Chinese, or no English words (“FLT3，NPM1” lists symbols)
+            for m in QUOTE_MARKS.finditer(masked, quote.start(1), quote.end(1)):
+                ascii_ = CJK_TO_ASCII[m.group()]
+                nxt = masked[m.end():m.end() + 1]
+                if m.group() not in "（" and nxt.isalnum():
+                    ascii_ += " "
+                yield finding(span, m.start(), m.end(), f"full-width “{m.group()}” in the English quotation “{excerpt(span.text, m.start(), m.end())}”; "
+                              f"write “{ascii_.strip()}”", ascii_, suggestion=ascii_.strip())
+
+
+@rule("ZH013", "roman-numeral-grade")
+def roman_numeral_grade(ctx: RuleContext) -> Iterator[Finding]:
+    """A grade or phase is numbered in Latin letters (III期) or spaced from it (Ⅲ 期).
+
+    Why: Chinese medical text numbers grades, phases, classes and types with the Roman numerals
+    Ⅰ–Ⅻ, closed up to the word (GB/T 15835-2011, 4.3; the words are in toolchain/data/typography.yaml).
+    Example: zh ``III期临床试验`` → ``Ⅲ期临床试验``; ``II 度`` → ``Ⅱ度``.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.zh):
+        for m in roman_grades(masked):
+            unicode = unicode_numerals(m.group(2))
+            if unicode == m.group():
+                continue
+            yield finding(span, m.start(), m.end(), f"“{m.group().strip()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{unicode}”",
+                          unicode, suggestion=unicode)
+
+
+DIGIT_COLON = re.compile("(?<=[0-9０-９])：(?=[0-9０-９])")
+
+
+@rule("ZH014", "full-width-colon-in-number")
+def full_width_colon_in_number(ctx: RuleContext) -> Iterator[Finding]:
+    """A time or ratio between digits is written with the full-width colon ：.
+
+    Why: a colon inside a number (10:30, 1:1) is the half-width one (GB/T 15835-2011, 4.1.4).
+    Example: zh ``10：30`` → ``10:30``; ``按1：1随机`` → ``按1:1随机``.
+    """
+    project = ctx.project
+    for span, masked in prose_units(project.zh):
+        for m in DIGIT_COLON.finditer(masked):
+            yield finding(span, m.start(), m.end(), f"full-width colon between digits in “{excerpt(span.text, m.start(), m.end())}”; write “:”",
+                          ":", suggestion=":")
+
+
+PLUS_MINUS = re.compile(r"(?<=[0-9)）%])([ \t]*)±([ \t]*)(?=[0-9(（.])")
+
+
+@rule("ZH015", "plus-minus-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
+def plus_minus_spacing(ctx: RuleContext) -> Iterator[Finding]:
+    """The spaces around ± break the house convention or differ on its two sides.
+
+    Why: ± is written closed up (``5.02±0.86``, house style ``none``) or with a space on each side
+    (``5.02 ± 0.86``, ``space``); ``infer`` takes the document's majority. The option follows
+    ZH002's ``cjk-latin-spacing`` unless set here.
+    Example (none): zh ``5.02 ±0.86`` → ``5.02±0.86``; (space): ``5.02±0.86`` → ``5.02 ± 0.86``.
+    """
+    project, options = ctx.project, ctx.options
+    mode = options["cjk-latin-spacing"]
+    found = [(span, m) for span, masked in prose_units(project.zh) for m in PLUS_MINUS.finditer(masked)]
+    fixable = mode != "infer"
+    if mode == "infer":
+        spaced = sum(1 for _, m in found if m.group(1) and m.group(2))
+        closed = sum(1 for _, m in found if not m.group(1) and not m.group(2))
+        mode = "space" if spaced > closed else "none"
+    want = " ± " if mode == "space" else "±"
+    for span, m in found:
+        before, after = m.group(1), m.group(2)
+        if (mode == "space" and before == after == " ") or (mode == "none" and not before and not after):
+            continue
+        yield finding(span, m.start(), m.end(), f"“{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{want}” "
+                      f"(house style cjk-latin-spacing = {mode})", want if fixable else None, suggestion=want)
+
+
+@rule("ZH016", "zh-chi-square-superscript")
+def zh_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
+    """Chinese text writes χ2 on the line instead of χ^2^.
+
+    Why: the statistic is χ squared, set with a superscript (GB 3102.11-1993).
+    Example: zh ``采用χ2检验`` → ``采用χ^2^检验``.
+    """
+    project = ctx.project
+    yield from superscript_findings(project.zh)
