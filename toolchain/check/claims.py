@@ -389,7 +389,7 @@ def group_outlier(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("CITE005", "first-report-claim", Severity.WARNING)
 def first_report_claim(ctx: RuleContext) -> Iterator[Finding]:
-    """A "first reported" claim cites a review, or not the earliest work on its subject.
+    """A "first reported" claim cites a review, or a later work than one on its topic.
 
     Why: a first report is a primary study, and the earliest on its subject.
     Example: ``索拉非尼最初报道用于……[@review2020]`` citing a 2020 review when a 2008 study on sorafenib is cited elsewhere.
