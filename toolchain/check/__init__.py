@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
     abbreviations,
     alignment,
+    claims,
     hygiene,
     metadata,
     numbers,
