@@ -105,6 +105,14 @@ class CitingSentence:
         """The words that the citation group supports."""
         return self.text[self.start:self.end]
 
+    @property
+    def rest(self) -> tuple[int, str]:
+        """(offset, text) of the sentence after the group, when no other citation follows in it."""
+        close = self.span.text.find("]", self.group_start) + 1 or self.group_start + 1
+        ending = BOUNDARY.search(self.text, close, close + WINDOW)
+        end = ending.start() if ending else min(len(self.text), close + WINDOW)
+        return (close, "") if "@" in self.span.text[close:end] else (close, self.text[close:end])
+
     def location(self, start: int, end: int) -> Location:
         """The location of claim[start:end]."""
         return self.span.location(self.start + start, self.start + end)
@@ -280,10 +288,13 @@ def stated_year_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
 def design_findings(lib: Library, sentence: CitingSentence) -> Iterator[Finding]:
     """Design words of the claim that the records of the cited works contradict."""
-    lang, claim = sentence.document.lang, sentence.claim
+    lang = sentence.document.lang
+    after, rest = sentence.rest  # "A[@a]和B[@b]均显示，与安慰剂组比较……": the claim may follow its citations
+    parts = ((sentence.start, sentence.claim), (after, rest))
     for name, design in word_lists()["designs"].items():
         said = pattern(tuple(design["sentence"].get(lang, ())))
-        match = next((m for m in said.finditer(claim) if not negated(claim, m.start(), lang)), None) if said else None
+        found = ((base, m) for base, text in parts for m in (said.finditer(text) if said else ()) if not negated(text, m.start(), lang))
+        base, match = next(found, (0, None))
         if match is None:
             continue
         supporting, contradicting = pattern(both(design["record"])), pattern(both(design["contradicted-by"]))
@@ -291,7 +302,7 @@ def design_findings(lib: Library, sentence: CitingSentence) -> Iterator[Finding]
             record = lib.records[key]
             against = contradicting.search(record.text) if contradicting else None
             if against and not (supporting and supporting.search(record.text)):
-                yield Finding(sentence.location(match.start(), match.end()),
+                yield Finding(sentence.span.location(base + match.start(), base + match.end()),
                               f"“{match.group()}” ({name}) but the record of {lib.label(key)} says “{against.group()}”{record.scope}")
     yield from phase_findings(lib, sentence)
 
