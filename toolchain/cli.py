@@ -154,7 +154,7 @@ def command_report(args: argparse.Namespace) -> int:
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.render import human_size
-    from toolchain.render.files import refuse_source_directories, write_atomically
+    from toolchain.render.files import refuse_source_directories, safe_target, write_atomically
     from toolchain.report.html import render_report
     from toolchain.report.text import summary
 
@@ -166,7 +166,7 @@ def command_report(args: argparse.Namespace) -> int:
     target = Path(args.out) if args.out else root / "build" / "report.html"
     refuse_source_directories(project.root, target.parent)
     page = render_report(project, result)
-    size = write_atomically(target.resolve(), lambda path: path.write_text(page, encoding="utf-8"))
+    size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))
     print(f"  wrote {target}  ({human_size(size)}, {time.perf_counter() - started:.2f} s); {summary(result)}", file=sys.stderr)
     return 2 if result.crashed else 0
 

@@ -6,6 +6,7 @@ itself; every block keeps its span so that rules can point at a line and column.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
 # Pandoc's simple and multiline tables (columns under “-----  ------”) and grid tables (“+---+”)
 LAYOUT_TABLE_RULE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]+\+)+)[ \t]*$", re.MULTILINE)
 FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
+FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -167,7 +169,7 @@ def parse_document(source: SourceFile, lang: str) -> Document:
     abstract: tuple[Span, ...] = ()
     keywords: tuple[Span, ...] = ()
     declared = ""
-    match = re.match(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    match = FRONT_MATTER.match(text)
     if text.startswith("---") and not match:
         raise InputError(source.path, 1, "front matter starts with '---' but is never closed")
     if match:
@@ -199,6 +201,13 @@ def parse_document(source: SourceFile, lang: str) -> Document:
                 raise InputError(source.path, front_lines["keywords"], "keywords must list text items")
     blocks = tuple(split_blocks(source, front_end))
     return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end)
+
+
+def front_matter(document: Document) -> dict:
+    """The front matter's values as plain dicts, lists and scalars (empty without front matter)."""
+    match = FRONT_MATTER.match(document.source.text)
+    data = parse_yaml(match.group(1) or "", document.path, first_line=2) if match else None
+    return json.loads(json.dumps(data if isinstance(data, dict) else {}, ensure_ascii=False, default=str))
 
 
 def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:

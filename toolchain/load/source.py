@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from toolchain.errors import InputError
-
-MAX_BYTES = 50 * 1024 * 1024
+from toolchain.limits import MAX_FILE_BYTES as MAX_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +91,21 @@ def decode(path: str, data: bytes) -> SourceFile:
     return SourceFile.from_text(path, text, had_bom=had_bom, had_crlf=had_crlf)
 
 
+def project_path(root: Path, relative: str) -> Path:
+    """``root/relative`` with links resolved; an InputError when that leaves the project.
+
+    A manuscript repository is untrusted: a planted ``manuscript/en.md -> /host/file`` must not
+    bring a host file into a check or an output.
+    """
+    path = (root / relative).resolve()
+    if path != root.resolve() and root.resolve() not in path.parents:
+        raise InputError(relative, None, "is a symbolic link to a place outside the project; only files inside it are read")
+    return path
+
+
 def read_source(root: Path, relative: str) -> SourceFile:
     """Read and decode ``root/relative``; a missing or unreadable file is an InputError."""
-    path = root / relative
+    path = project_path(root, relative)
     if not path.is_file():
         problem = "is a directory, not a file" if path.is_dir() else "is missing"
         raise InputError(relative, None, f"required file {problem}")

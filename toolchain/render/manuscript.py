@@ -5,10 +5,12 @@ Citations are resolved, references localised and metadata.yaml merged in for the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.load import Project
+from toolchain.load.markdown import front_matter
 from toolchain.load.metadata import Affiliation, Funding, Metadata
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
@@ -17,6 +19,7 @@ from toolchain.render.intext import fix_in_text_citations
 from toolchain.render.pandoc import markdown_to_ast
 from toolchain.render.rawhtml import convert_inline_html
 
+PANDOC_METADATA = ("title", "abstract", "keywords")  # the front-matter keys handed to Pandoc (lang is set by the build)
 LABELS = {
     "zh": {"abstract": "摘要", "keywords": "关键词", "doi": "DOI", "clc": "中图分类号", "document-code": "文献标志码",
            "corresp": "通信作者", "funding": "基金项目", "bio": "专家简介", "received": "收稿日期", "cite": "引用本文",
@@ -180,7 +183,14 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
         f"--metadata=lang:{'zh-CN' if lang == 'zh' else 'en'}",
         "--metadata=link-citations:true",
     ]
-    ast = markdown_to_ast(document.source.text, args, f"{lang} manuscript", cwd=project.root / "manuscript")
+    # Pandoc sees only the front-matter keys the outputs use: others (citation-abbreviations,
+    # bibliography, csl …) would make it open files the project does not control.
+    values = front_matter(document)
+    metadata = workdir / f"{lang}-metadata.json"
+    metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
+    args.append(f"--metadata-file={metadata}")
+    body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
+    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
     convert_inline_html(ast)
     fix_reference_languages(ast, project, lang, items)
     fix_in_text_citations(ast, items, lang)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import copy
+import os
+import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from functools import cache
 from pathlib import Path
 
 import manimgx_fonts_cjk
-import typst
 
 from toolchain.errors import RenderError
+from toolchain.limits import memory_limit_code, run_limited
 from toolchain.load import Project
 from toolchain.names import CJK
 from toolchain.render.ast import divs, text_of
+from toolchain.render.files import FIGURES, copy_figures
 from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
 
@@ -146,22 +150,57 @@ def typst_source(ast: dict, lang: str) -> str:
     return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang, ast)], f"{lang}.pdf")
 
 
+# typst compiles in a child process, so that the time and memory limits bound it; a proxy that
+# refuses every connection keeps it off the network whatever the document asks for.
+TYPST_CHILD = "import sys, typst; sys.stdout.buffer.write(typst.compile(sys.argv[1], root=sys.argv[2], font_paths=sys.argv[3:]))"
+
+OFFLINE = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+PACKAGE = re.compile(r'"@[\w-]+/')  # a typst package specification: "@preview/name:1.0.0"
+
+
+def refuse_packages(ast: dict, lang: str) -> None:
+    """A raw typst block or inline that names a package is refused: the build fetches nothing."""
+    for node in raw_nodes(ast["blocks"]):
+        fmt, code = node["c"]
+        if fmt == "typst" and PACKAGE.search(code):
+            raise RenderError(f"{lang}.pdf", f"raw typst imports a package ({PACKAGE.search(code).group()}…): "
+                              "the build fetches nothing from the network")
+
+
+def raw_nodes(node: object) -> list[dict]:
+    """Every RawBlock and RawInline under ``node`` (iteratively: the AST may be deep)."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if item.get("t") in ("RawBlock", "RawInline"):
+                found.append(item)
+            elif "c" in item:
+                stack.append(item["c"])
+    return found
+
+
+def compile_typst(main: Path, root: Path, lang: str) -> bytes:
+    """The PDF of ``main`` compiled by typst in a child process under the limits."""
+    env = {**os.environ, **OFFLINE}
+    code = f"{memory_limit_code()}; {TYPST_CHILD}"
+    done = run_limited([sys.executable, "-I", "-c", code, str(main), str(root), *font_paths()], b"", f"{lang}.pdf", "typst",
+                       cwd=root, env=env)
+    if done.returncode != 0:
+        lines = [line for line in done.stderr.decode("utf-8", "replace").strip().splitlines() if line.strip()]
+        raise RenderError(f"{lang}.pdf", f"typst failed: {lines[-1] if lines else f'exit code {done.returncode}'}")
+    return done.stdout
+
+
 def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
     """Compile the PDF for ``lang`` into ``target``."""
+    refuse_packages(ast, lang)
     source = typst_source(ast, lang)
-    with tempfile.TemporaryDirectory(prefix="typst-") as work:
+    with tempfile.TemporaryDirectory(prefix=".typst-", dir=target.parent) as work:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
-        figures = project.root / "manuscript" / "figures"
-        if figures.is_dir():
-            # copy regular files only: a link planted in figures/ must not let #read() reach outside
-            copies = Path(work) / "figures"
-            for image in figures.rglob("*"):
-                if image.is_file() and not image.is_symlink():
-                    (copies / image.relative_to(figures)).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(image, copies / image.relative_to(figures))
-        try:
-            pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
-        except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
-            raise RenderError(f"{lang}.pdf", f"typst failed: {exc}") from None
+        copy_figures(project.root, Path(work) / FIGURES)
+        pdf = compile_typst(main, Path(work), lang)
     target.write_bytes(pdf)

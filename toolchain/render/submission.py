@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.errors import RenderError
-from toolchain.render.files import refuse_source_directories, safe_target, write_atomically
+from toolchain.render.files import figure_files, refuse_source_directories, safe_target, write_atomically
 
 OUTPUTS = ("zh.pdf", "en.pdf", "zh.docx", "en.docx", "article.xml")
 MANIFEST_NAME = "manifest.json"
@@ -74,12 +74,12 @@ def collect(project_root: Path, out: Path) -> list[PackagedFile]:
         raise RenderError("submission", f"missing {', '.join(missing)} in {out}: run `python -m toolchain build` first")
     files = []
     for name in OUTPUTS:
+        if (out / name).is_symlink():
+            raise RenderError("submission", f"{out / name} is a symbolic link, not an output the build wrote; run the build again")
         item_type = "article-metadata" if name == "article.xml" else "manuscript"
         files.append(packaged(name, (out / name).read_bytes(), item_type))
-    figures = project_root / "manuscript" / "figures"
-    if figures.is_dir():
-        for path in sorted(p for p in figures.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            files.append(packaged(f"figures/{path.relative_to(figures).as_posix()}", path.read_bytes(), "figure"))
+    for relative, path in figure_files(project_root):
+        files.append(packaged(f"figures/{relative}", path.read_bytes(), "figure"))
     return files
 
 
