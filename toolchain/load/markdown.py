@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.errors import InputError
+from toolchain.limits import MAX_NESTING
 from toolchain.load._yaml import Fields, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
@@ -31,6 +32,9 @@ CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
 LAYOUT_TABLE_RULE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]+\+)+)[ \t]*$", re.MULTILINE)
 FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
+NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
+NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+BRACKET = re.compile(r"(?<!\\)[\[\]]")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -199,8 +203,38 @@ def parse_document(source: SourceFile, lang: str) -> Document:
             )
             if len(keywords) != len(keyword_items):
                 raise InputError(source.path, front_lines["keywords"], "keywords must list text items")
+    check_nesting(source)
     blocks = tuple(split_blocks(source, front_end))
     return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end)
+
+
+def check_nesting(source: SourceFile) -> None:
+    """Raise InputError where brackets, block quotes or list markers nest beyond ``MAX_NESTING``.
+
+    Pandoc's Markdown reader takes time and memory that grow much faster than the depth, and
+    the renderers walk its tree: such input is refused before any of them sees it. Fenced code
+    is skipped; a blank line ends a bracket run as it ends a paragraph.
+    """
+    fence = ""
+    depth = 0
+    for number, line in enumerate(source.text.split("\n"), 1):
+        opening = FENCE.match(line)
+        if fence:
+            fence = "" if opening and opening.group(1).startswith(fence) and not line.strip()[len(opening.group(1)):].strip() else fence
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if not line.strip():
+            depth = 0
+            continue
+        prefix = NESTED_PREFIX.match(line)
+        if prefix and len(NESTED_MARKER.findall(prefix.group())) > MAX_NESTING:
+            raise InputError(source.path, number, f"block quotes or lists nest more than {MAX_NESTING} levels deep on this line")
+        for bracket in BRACKET.finditer(line):
+            depth = depth + 1 if bracket.group() == "[" else max(0, depth - 1)
+            if depth > MAX_NESTING:
+                raise InputError(source.path, number, f"brackets [ nest more than {MAX_NESTING} levels deep here")
 
 
 def front_matter(document: Document) -> dict:

@@ -12,6 +12,7 @@ from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.markdown import front_matter
 from toolchain.load.metadata import Affiliation, Funding, Metadata
+from toolchain.render.active import drop_active_content
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
 from toolchain.render.crossref import resolve_cross_references
@@ -192,6 +193,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
     ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
     convert_inline_html(ast)
+    drop_active_content(ast)
     fix_reference_languages(ast, project, lang, items)
     fix_in_text_citations(ast, items, lang)
     resolve_cross_references(ast, lang)
