@@ -15,12 +15,6 @@ from toolchain.errors import InputError, RenderError
 if TYPE_CHECKING:
     from toolchain.check.registry import Rule
 
-FAMILY_TITLES = {
-    "SRC": "File hygiene", "REF": "References", "ALIGN": "Alignment", "TERM": "Terminology",
-    "NUM": "Numbers", "META": "Metadata", "ZH": "Chinese typography", "EN": "English typography",
-    "SUP": "Suppressions",
-}
-
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
@@ -65,7 +59,7 @@ def command_rules(args: argparse.Namespace) -> int:
 
     rows = sorted(RULES.values(), key=lambda r: r.id)
     if args.format == "json":
-        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": r.options}
+        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": dict(r.options)}
                   for r in rows]
         print(json.dumps(listed, ensure_ascii=False, indent=2))
     elif args.format == "markdown":
@@ -151,6 +145,7 @@ def command_report(args: argparse.Namespace) -> int:
     import time
 
     from toolchain.check import run_checks
+    from toolchain.cite import Citations
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.render import human_size
@@ -162,10 +157,11 @@ def command_report(args: argparse.Namespace) -> int:
     root = Path(args.project)
     settings = load_settings(root)
     project = load_project(root)
-    result = run_checks(project, settings)
+    cite = Citations(project, settings)
+    result = run_checks(project, settings, cite)
     target = Path(args.out) if args.out else root / "build" / "report.html"
     refuse_source_directories(project.root, target.parent)
-    page = render_report(project, result)
+    page = render_report(project, result, cite)
     size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))
     print(f"  wrote {target}  ({human_size(size)}, {time.perf_counter() - started:.2f} s); {summary(result)}", file=sys.stderr)
     return 2 if result.crashed else 0

@@ -6,8 +6,7 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load.source import Location
 from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LINK
 
@@ -16,33 +15,36 @@ BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
-def byte_order_mark(project: Project) -> Iterator[Finding]:
+def byte_order_mark(ctx: RuleContext) -> Iterator[Finding]:
     """A source file starts with a UTF-8 byte-order mark.
 
     Why: tolerated, but some tools print it as a stray character.
     """
+    project = ctx.project
     for source in project.sources:
         if source.had_bom:
             yield Finding(Location(source.path, 1, 1), "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
 
 
 @rule("SRC002", "crlf-line-endings", Severity.WARNING)
-def crlf_line_endings(project: Project) -> Iterator[Finding]:
+def crlf_line_endings(ctx: RuleContext) -> Iterator[Finding]:
     """A source file uses CRLF (Windows) line endings.
 
     Why: tolerated, but diffs and some tools treat the carriage returns as text.
     """
+    project = ctx.project
     for source in project.sources:
         if source.had_crlf:
             yield Finding(Location(source.path, 1, 1), "file uses CRLF line endings; save it with LF endings")
 
 
 @rule("SRC003", "control-character")
-def control_character(project: Project) -> Iterator[Finding]:
+def control_character(ctx: RuleContext) -> Iterator[Finding]:
     """A source file contains an invisible control or zero-width character.
 
     Why: invisible characters break searching, line breaking and identifiers.
     """
+    project = ctx.project
     for source in project.sources:
         for match in CONTROL.finditer(source.text):
             line, column = source.position(match.start())
@@ -52,26 +54,26 @@ def control_character(project: Project) -> Iterator[Finding]:
 
 
 @rule("SRC004", "raw-typst", Severity.WARNING)
-def raw_typst(project: Project) -> Iterator[Finding]:
+def raw_typst(ctx: RuleContext) -> Iterator[Finding]:
     """A raw typst block or inline holds code that runs when the PDF is compiled.
 
     Why: raw typst is a program, not text: it can loop, read files of the build or import
     packages. The build refuses package imports and bounds time and memory; set this rule's
     severity to ``error`` to refuse raw typst altogether.
     """
-    for document in project.documents:
+    for document in ctx.project.documents:
         for match in RAW_TYPST.finditer(document.source.text, document.body_start):
             line, column = document.source.position(match.start())
             yield Finding(Location(document.path, line, column), "raw typst: code that runs when the PDF is compiled")
 
 
 @rule("SRC005", "active-content")
-def active_content(project: Project) -> Iterator[Finding]:
+def active_content(ctx: RuleContext) -> Iterator[Finding]:
     """A link runs script (javascript:) or raw OpenXML holds a fetching field.
 
     Why: such content acts when a reader opens the output. The outputs drop it.
     """
-    for document in project.documents:
+    for document in ctx.project.documents:
         text = document.source.text
         for match in SCRIPT_LINK.finditer(text, document.body_start):
             line, column = document.source.position(match.start())
