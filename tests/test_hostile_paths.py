@@ -175,3 +175,18 @@ def test_archive_member_names_are_safe_and_unique(project: Path, names: list, pr
     assert code == 2, printed
     assert problem in printed and "internal error" not in printed
     assert not (out / "submission.zip").exists()
+
+
+@pytest.mark.parametrize("command", ["build", "report", "submission"])
+def test_default_out_linked_outside_the_project_is_refused(project: Path, tmp_path: Path, command: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A planted PROJECT/build -> host directory: nothing is written there unless --out names it."""
+    host = tmp_path / "host-dir"
+    host.mkdir()
+    fake_outputs(host)
+    before = sorted(p.name for p in host.iterdir())
+    (project / "build").symlink_to(host, target_is_directory=True)
+    code, printed = run(capsys, command, str(project), *(["--to", "jats"] if command == "build" else []))
+    assert code == 2, printed
+    assert "outside the project" in printed
+    assert sorted(p.name for p in host.iterdir()) == before

@@ -53,6 +53,15 @@ def split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def default_out(root: Path) -> Path:
+    """PROJECT/build, unless the project plants it as a link to a place outside itself."""
+    out = root / "build"
+    resolved = out.resolve()
+    if out.is_symlink() and root.resolve() not in resolved.parents:
+        raise RenderError(str(out), "is a symbolic link to a place outside the project; give --out to write there")
+    return out
+
+
 def command_rules(args: argparse.Namespace) -> int:
     """Print the rule table."""
     from toolchain.check import RULES
@@ -130,7 +139,7 @@ def command_build(args: argparse.Namespace) -> int:
         if lang not in ("zh", "en"):
             raise InputError("--lang", None, f"unknown language {lang!r} (choose from zh, en)")
     project = load_project(root)
-    out = Path(args.out) if args.out else root / "build"
+    out = Path(args.out) if args.out else default_out(root)
 
     def progress(message: str) -> None:
         if not args.quiet:
@@ -159,7 +168,7 @@ def command_report(args: argparse.Namespace) -> int:
     project = load_project(root)
     cite = Citations(project, settings)
     result = run_checks(project, settings, cite)
-    target = Path(args.out) if args.out else root / "build" / "report.html"
+    target = Path(args.out) if args.out else default_out(root) / "report.html"
     refuse_source_directories(project.root, target.parent)
     page = render_report(project, result, cite)
     size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))
@@ -173,7 +182,7 @@ def command_submission(args: argparse.Namespace) -> int:
     from toolchain.render.submission import build_submission
 
     root = Path(args.project)
-    for path in build_submission(root, Path(args.out) if args.out else root / "build"):
+    for path in build_submission(root, Path(args.out) if args.out else default_out(root)):
         print(f"  wrote {path}  ({human_size(path.stat().st_size)})", file=sys.stderr)
     return 0
 

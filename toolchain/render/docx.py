@@ -230,7 +230,7 @@ def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: P
     kept = {k: v for k, v in meta.items() if k in KEEP_META}
     if lang == "zh":  # Pandoc's caption terms (图, 表) live in translations/zh-Hans.yaml; "zh-CN" finds none
         kept["lang"] = {"t": "MetaString", "c": "zh-Hans"}
-    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths())
+    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths(), workdir)
     document = {**ast, "meta": kept, "blocks": front_matter(meta, lang) + body}
     # native_numbering: Word SEQ fields number the captions, labelled in the document language (图 1, Figure 1).
     ast_to_file(document, "docx+native_numbering", [f"--reference-doc={reference}", "--number-sections"], target, f"{lang}.docx",

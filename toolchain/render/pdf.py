@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import copy
-import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from functools import cache
 from pathlib import Path
@@ -15,13 +13,13 @@ from pathlib import Path
 import manimgx_fonts_cjk
 
 from toolchain.errors import RenderError
-from toolchain.limits import memory_limit_code, run_limited
 from toolchain.load import Project
 from toolchain.names import CJK
 from toolchain.render.ast import divs, text_of
 from toolchain.render.files import FIGURES, copy_figures
 from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
+from toolchain.render.typst_run import compile_typst
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
 # Preferred CJK serif families when fontconfig knows them; the PyPI Noto Sans CJK is the fallback.
@@ -150,11 +148,6 @@ def typst_source(ast: dict, lang: str) -> str:
     return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang, ast)], f"{lang}.pdf")
 
 
-# typst compiles in a child process, so that the time and memory limits bound it; a proxy that
-# refuses every connection keeps it off the network whatever the document asks for.
-TYPST_CHILD = "import sys, typst; sys.stdout.buffer.write(typst.compile(sys.argv[1], root=sys.argv[2], font_paths=sys.argv[3:]))"
-
-OFFLINE = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9", "no_proxy": ""}
 PACKAGE = re.compile(r'"@[\w-]+/')  # a typst package specification: "@preview/name:1.0.0"
 
 
@@ -182,18 +175,6 @@ def raw_nodes(node: object) -> list[dict]:
     return found
 
 
-def compile_typst(main: Path, root: Path, lang: str) -> bytes:
-    """The PDF of ``main`` compiled by typst in a child process under the limits."""
-    env = {**os.environ, **OFFLINE}
-    code = f"{memory_limit_code()}; {TYPST_CHILD}"
-    done = run_limited([sys.executable, "-I", "-c", code, str(main), str(root), *font_paths()], b"", f"{lang}.pdf", "typst",
-                       cwd=root, env=env)
-    if done.returncode != 0:
-        lines = [line for line in done.stderr.decode("utf-8", "replace").strip().splitlines() if line.strip()]
-        raise RenderError(f"{lang}.pdf", f"typst failed: {lines[-1] if lines else f'exit code {done.returncode}'}")
-    return done.stdout
-
-
 def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
     """Compile the PDF for ``lang`` into ``target``."""
     refuse_packages(ast, lang)
@@ -202,5 +183,5 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
         copy_figures(project.root, Path(work) / FIGURES)
-        pdf = compile_typst(main, Path(work), lang)
+        pdf = compile_typst(main, Path(work), f"{lang}.pdf", font_paths())
     target.write_bytes(pdf)
