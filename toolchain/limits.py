@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import subprocess
 import sys
 
@@ -17,12 +18,15 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
 MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
 MAX_BIB_FIELD_CHARS = 1_000_000  # one BibTeX field after @string and # expansion
 MAX_NESTING = 100  # brackets, block quotes or list levels in a row: Pandoc's parser is not linear beyond
-MAX_TOML_DEPTH = 50  # nested tables and arrays in pyproject.toml
 
 CHILD_SECONDS = 300  # wall clock per Pandoc or typst run
 CHILD_CPU_SECONDS = 300
 CHILD_MEMORY = 4 * 1024**3  # address space per child, bytes
-PANDOC_HEAP = "2g"  # Pandoc's own heap limit (+RTS -M), below the address-space limit
+PANDOC_HEAP = "2g"  # Pandoc's own heap limit (+RTS -M): its runtime cannot be given an address-space limit
+
+
+# How Pandoc (GHC's runtime), typst (Rust) and a Python child say that they ran out of memory
+MEMORY_SIGNS = ("Heap exhausted", "out of memory", "Out of memory", "memory allocation of", "MemoryError")
 
 
 def limit_child(pid: int) -> None:
@@ -61,9 +65,9 @@ def run_limited(command: list[str], stdin: bytes, output: str, program: str, cwd
         process.kill()
         process.communicate()
         raise RenderError(output, f"{program} took more than {seconds} s (the time limit per output)") from None
-    if process.returncode < 0 and -process.returncode in (9, 24):  # SIGKILL, SIGXCPU: a resource limit
+    if process.returncode < 0 and -process.returncode in (signal.SIGKILL, signal.SIGXCPU):  # a resource limit
         raise RenderError(output, f"{program} exceeded its CPU-time or memory limit")
     text = stderr.decode("utf-8", "replace")
-    if process.returncode != 0 and ("Heap exhausted" in text or "out of memory" in text.lower() or "memory allocation" in text):
-        raise RenderError(output, f"{program} exceeded its memory limit ({CHILD_MEMORY // 1024**3} GB)")
+    if process.returncode != 0 and any(sign in text for sign in MEMORY_SIGNS):
+        raise RenderError(output, f"{program} exceeded its memory limit")
     return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
