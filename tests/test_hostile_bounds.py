@@ -88,7 +88,7 @@ def test_raw_typst_loop_hits_the_time_limit(project: Path, tmp_path: Path, monke
                                             capsys: pytest.CaptureFixture[str]) -> None:
     """A raw typst loop that never ends: the build stops at the time limit with a clear error."""
     monkeypatch.setattr(limits, "CHILD_SECONDS", 4)
-    append(project, "zh", "\n```{=typst}\n#for i in range(100000000) { for j in range(100000000) { } }\n```\n")
+    append(project, "zh", "\n```{=typst}\n#for a in range(10000) { for b in range(10000) { for c in range(10000) { } } }\n```\n")
     code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "pdf", "--lang", "zh")
     assert code == 2
     assert "zh.pdf: typst took more than 4 s" in printed
