@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import shutil
 import stat
@@ -18,7 +19,6 @@ from pypdf import PdfReader
 
 from toolchain.check import fixes
 from toolchain.cli import main
-from toolchain.render.files import output_lock
 
 TESTS = Path(__file__).resolve().parent
 BASE = TESTS / "rules" / "base_project"
@@ -102,12 +102,17 @@ def test_fix_respects_a_read_only_source(project: Path, capsys: pytest.CaptureFi
 def test_build_waits_for_the_lock_on_out(project: Path, tmp_path: Path) -> None:
     """While another build holds --out, a build writes nothing there; it completes once the lock is free."""
     out = tmp_path / "out"
+    out.mkdir()
     command = [sys.executable, "-m", "toolchain", "build", str(project), "--out", str(out), "--to", "jats", "--quiet"]
-    with output_lock(out):
+    handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # as a build holds it
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(4)  # a JATS build of the base project takes about 1 s
         assert child.poll() is None, child.communicate()
         assert not (out / "article.xml").exists()
+    finally:
+        os.close(handle)
     _, stderr = child.communicate(timeout=120)
     assert child.returncode == 0, stderr
     assert (out / "article.xml").is_file()
