@@ -99,23 +99,27 @@ def test_fix_respects_a_read_only_source(project: Path, capsys: pytest.CaptureFi
 
 # --- builds ---------------------------------------------------------------------------------------------
 
-def test_build_waits_for_the_lock_on_out(project: Path, tmp_path: Path) -> None:
-    """While another build holds --out, a build writes nothing there; it completes once the lock is free."""
+@pytest.mark.parametrize(("command", "written"), [("build", "article.xml"), ("submission", "submission.zip")])
+def test_writers_wait_for_the_lock_on_out(project: Path, tmp_path: Path, command: str, written: str) -> None:
+    """While a build holds --out, another build or a submission writes nothing there; each completes once it is free."""
     out = tmp_path / "out"
     out.mkdir()
-    command = [sys.executable, "-m", "toolchain", "build", str(project), "--out", str(out), "--to", "jats", "--quiet"]
+    for name in OUTPUTS:  # what a submission packages
+        (out / name).write_bytes(name.encode())
+    extra = ["--to", "jats", "--quiet"] if command == "build" else []
     handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX)  # as a build holds it
-        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child = subprocess.Popen([sys.executable, "-m", "toolchain", command, str(project), "--out", str(out), *extra],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         time.sleep(4)  # a JATS build of the base project takes about 1 s
         assert child.poll() is None, child.communicate()
-        assert not (out / "article.xml").exists()
+        assert (out / "article.xml").read_bytes() == b"article.xml" and not (out / "submission.zip").exists()
     finally:
         os.close(handle)
     _, stderr = child.communicate(timeout=120)
     assert child.returncode == 0, stderr
-    assert (out / "article.xml").is_file()
+    assert (out / written).is_file() and (out / written).read_bytes() != written.encode()
 
 
 def test_build_cleans_stale_work_and_keeps_temporaries_under_out(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import etree
 
 from toolchain.errors import RenderError
-from toolchain.render.files import figure_files, refuse_source_directories, safe_target, write_atomically
+from toolchain.render.files import figure_files, output_lock, refuse_source_directories, safe_target, write_atomically
 
 OUTPUTS = ("zh.pdf", "en.pdf", "zh.docx", "en.docx", "article.xml")
 MANIFEST_NAME = "manifest.json"
@@ -119,7 +119,10 @@ def write_zip(target: Path, members: list[tuple[str, bytes]]) -> None:
 def build_submission(project_root: Path, out: Path) -> list[Path]:
     """Write ``out``/submission.zip and ``out``/meca.zip from the outputs already built in ``out``."""
     refuse_source_directories(project_root, out)
-    files = collect(project_root, out)
+    if not out.is_dir():
+        raise RenderError("submission", f"no directory {out}: run `python -m toolchain build` first")
+    with output_lock(out):  # a build into ``out`` finishes first: the package holds one build's outputs
+        files = collect(project_root, out)
     members = [(f.name, f.data) for f in files]
     written = []
     for name, content in (("submission.zip", [*members, (MANIFEST_NAME, manifest_json(files))]),
