@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -31,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", default="", help="comma-separated languages: zh,en (default: both)")
     build.add_argument("--out", help="output directory (default: PROJECT/build)")
     build.add_argument("--jobs", type=int, default=0, help="outputs rendered in parallel (default: number of cores)")
+    build.add_argument("--docx-mode", choices=["journal", "submission"],
+                       help="DOCX layout: the journal's pages, or the manuscript to submit (double spacing, line numbers); default from settings")
     verbosity = build.add_mutually_exclusive_group()
     verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     verbosity.add_argument("--verbose", action="store_true", help="print the commands run")
@@ -94,14 +97,15 @@ def command_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from toolchain.check import run_checks
+    from toolchain.check.registry import configure, resolve
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.report import FORMATTERS
 
     root = Path(args.project)
     settings = load_settings(root)
+    configure(settings)  # unknown rules and bad option values: exit 2 before anything is read
     if args.select:
-        from toolchain.check.registry import resolve
 
         for code in split(args.select):
             if not resolve(code):
@@ -122,6 +126,18 @@ def command_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def show_render_warnings() -> None:
+    """Print the renderers' warnings (a page count that differs from metadata.yaml …) as ``warning: …``."""
+    import logging
+
+    logger = logging.getLogger("toolchain.render")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Check inputs load, then render the outputs."""
     from toolchain.config import load_settings
@@ -129,7 +145,7 @@ def command_build(args: argparse.Namespace) -> int:
     from toolchain.render import build
 
     root = Path(args.project)
-    settings = load_settings(root, check_section=False)
+    settings = load_settings(root)
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:
@@ -140,11 +156,14 @@ def command_build(args: argparse.Namespace) -> int:
             raise InputError("--lang", None, f"unknown language {lang!r} (choose from zh, en)")
     project = load_project(root)
     out = Path(args.out) if args.out else default_out(root)
+    if args.docx_mode:
+        settings = dataclasses.replace(settings, docx_mode=args.docx_mode)
 
     def progress(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    show_render_warnings()
     build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1)
     return 0
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from types import MappingProxyType
-from typing import Any
 
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
     abbreviations,
@@ -20,12 +18,12 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     typography_en,
     typography_zh,
 )
+from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
-from toolchain.check.registry import RULES, Rule, RuleContext, resolve
+from toolchain.check.registry import RULES, Configuration, Rule, RuleContext, configure, resolve
 from toolchain.check.suppressions import Suppression, parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
-from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.source import Location
 
@@ -62,21 +60,12 @@ class CheckResult:
         return 1 if self.errors else 0
 
 
-def active_rules(settings: Settings) -> list[Rule]:
+def active_rules(settings: Settings, config: Configuration | None = None) -> list[Rule]:
     """Rules selected, minus ignored ones and those whose severity is ``off``."""
+    config = config or configure(settings)
     selected = {rule_id for code in settings.select for rule_id in resolve(code)}
     ignored = {rule_id for code in settings.ignore for rule_id in resolve(code)}
-    return [
-        RULES[rule_id]
-        for rule_id in RULES
-        if rule_id in selected and rule_id not in ignored and settings.severity.get(rule_id) != "off"
-    ]
-
-
-def context(rule: Rule, project: Project, settings: Settings, cite: Citations, **run: Any) -> RuleContext:
-    """The context a rule is called with: its options are its defaults overlaid by the settings."""
-    options = MappingProxyType({**rule.options, **settings.rule_options.get(rule.id, {})})
-    return RuleContext(project, settings, options, cite, **run)
+    return [RULES[i] for i in RULES if i in selected and i not in ignored and config.severity.get(i) != "off"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,41 +78,50 @@ class Outcome:
 
 
 def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressions: list[Suppression],
-             cite: Citations) -> Iterator[Outcome]:
+             cite: Citations, config: Configuration | None = None) -> Iterator[Outcome]:
     """Run each rule; drop findings silenced for their file or line (marking the suppression used)."""
+    config = config or configure(settings)
     for rule in rules:
         try:
-            findings = list(rule.check(context(rule, project, settings, cite)))
-        except InputError:  # a bad option value (pyproject.toml): the run cannot be done as asked
-            raise
+            findings = list(rule.check(RuleContext(project, settings, config.options[rule.id], cite)))
         except Exception as exc:  # a crashing rule must not take the run down
             yield Outcome(rule, (), exc)
             continue
-        kept = tuple(f for f in findings if not silenced(rule.id, f.location, settings, suppressions))
+        kept = tuple(f for f in findings if not silenced(rule.id, f.location, config, suppressions))
         yield Outcome(rule, kept)
 
 
-def silenced(rule_id: str, where: Location, settings: Settings, suppressions: list[Suppression]) -> bool:
+def silenced(rule_id: str, where: Location, config: Configuration, suppressions: list[Suppression]) -> bool:
     """Whether per-file-ignores or a suppression comment silences a finding (the comment is then used)."""
-    if ignored_for_file(rule_id, where.file, settings):
+    if ignored_for_file(rule_id, where.file, config):
         return True
-    return any(s.covers(rule_id, where.file, where.line) and not s.used.add(rule_id) for s in suppressions)
+    covering = [s for s in suppressions if s.covers(rule_id, where.file, where.line)]
+    if covering:  # the innermost directive (the latest to start) is the one used: an outer range may be stale
+        max(covering, key=lambda s: (s.first_line, s.location.line)).used.add(rule_id)
+    return bool(covering)
+
+
+def ignored_for_file(rule_id: str, file: str, config: Configuration) -> bool:
+    """Whether per-file-ignores silences this rule in this file."""
+    return any(rule_id in ids and (file == pattern or file.endswith("/" + pattern) or file.rsplit("/", 1)[-1] == pattern)
+               for pattern, ids in config.per_file_ignores)
 
 
 def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None) -> CheckResult:
     """Run every active rule; apply per-file ignores and inline suppressions."""
     settings = settings or Settings()
+    config = configure(settings)  # bad settings stop the run before any rule runs
     cite = cite or Citations(project, settings)
-    active = active_rules(settings)
+    active = active_rules(settings, config)
     active_ids = {r.id for r in active}
     suppressions = [s for document in project.documents for s in parse_suppressions(document.source)]
     rules = [r for r in active if not r.final]
     if any(r.final for r in active):  # whether a suppression is used can only be told if its rule runs
         named = {rule_id for s in suppressions for rule_id in s.rule_ids}
-        rules += [RULES[i] for i in RULES if i in named and i not in active_ids and not RULES[i].final and settings.severity.get(i) != "off"]
+        rules += [RULES[i] for i in RULES if i in named and i not in active_ids and not RULES[i].final and config.severity.get(i) != "off"]
     diagnostics: list[Diagnostic] = []
     crashed: list[str] = []
-    for outcome in outcomes(project, settings, rules, suppressions, cite):
+    for outcome in outcomes(project, settings, rules, suppressions, cite, config):
         rule = outcome.rule
         if outcome.crash is not None:
             crashed.append(rule.id)
@@ -134,29 +132,19 @@ def run_checks(project: Project, settings: Settings | None = None, cite: Citatio
                            "other rules still ran")
             )
         elif rule.id in active_ids:
-            diagnostics.extend(diagnostic(rule, f, settings) for f in outcome.findings)
+            diagnostics.extend(diagnostic(rule, f, config) for f in outcome.findings)
     ran = frozenset(r.id for r in rules)
     for rule in active:
         if rule.final:
-            ctx = context(rule, project, settings, cite, suppressions=tuple(suppressions), ran=ran)
-            diagnostics.extend(diagnostic(rule, f, settings) for f in rule.check(ctx))
+            ctx = RuleContext(project, settings, config.options[rule.id], cite, suppressions=tuple(suppressions), ran=ran)
+            diagnostics.extend(diagnostic(rule, f, config) for f in rule.check(ctx))
     unique = {(d.sort_key, d.severity): d for d in diagnostics}
     return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed), tuple(r.id for r in active))
 
 
-def diagnostic(rule: Rule, finding: Finding, settings: Settings) -> Diagnostic:
+def diagnostic(rule: Rule, finding: Finding, config: Configuration) -> Diagnostic:
     """A finding reported under its rule's id, name and effective severity."""
-    severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-    return Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion)
+    return Diagnostic(rule.id, rule.name, config.severity_of(rule), finding.location, finding.message, finding.related, finding.suggestion)
 
 
-def ignored_for_file(rule_id: str, file: str, settings: Settings) -> bool:
-    """Whether per-file-ignores silences this rule in this file."""
-    for pattern, codes in settings.per_file_ignores.items():
-        if file == pattern or file.endswith("/" + pattern) or file.rsplit("/", 1)[-1] == pattern:
-            if any(rule_id in resolve(code) for code in codes):
-                return True
-    return False
-
-
-__all__ = ["CheckResult", "Diagnostic", "Finding", "RULES", "Severity", "run_checks"]
+__all__ = ["CheckResult", "Diagnostic", "Finding", "RULES", "Severity", "mask_non_prose", "run_checks"]

@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from toolchain.check import active_rules, outcomes
+from toolchain.check.registry import configure
 from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
@@ -37,9 +38,10 @@ def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]
     """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
     documents = {d.path: d for d in project.documents}
     suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
-    rules = [rule for rule in active_rules(settings) if not rule.final]
+    config = configure(settings)
+    rules = [rule for rule in active_rules(settings, config) if not rule.final]
     edits: dict[str, list[Edit]] = {path: [] for path in documents}
-    for outcome in outcomes(project, settings, rules, suppressions, Citations(project, settings)):
+    for outcome in outcomes(project, settings, rules, suppressions, Citations(project, settings), config):
         for finding in outcome.findings:
             if finding.fix is not None and finding.location.file in documents:
                 edits[finding.location.file].append(finding.fix)

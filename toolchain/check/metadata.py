@@ -309,3 +309,18 @@ def date_invalid(ctx: RuleContext) -> Iterator[Finding]:
         if b < a:
             yield Finding(at(meta, meta.lines.get(f"article.{key_b}", 1)), f"article.{key_b} {b} is before article.{key_a} {a}",
                           related=(at(meta, meta.lines.get(f"article.{key_a}", 1)),))
+
+
+@rule("META020", "permissions-missing", Severity.WARNING)
+def permissions_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The metadata gives neither a copyright holder nor a licence for the article.
+
+    Why: JATS ``<permissions>`` is required by JATS4R and by most archives; it is written only from
+    ``article.copyright`` / ``article.license`` and never invented.
+    Example: add ``copyright: 临床血液学杂志编辑部`` or ``license: https://creativecommons.org/licenses/by/4.0/`` under ``article``.
+    """
+    meta = ctx.project.metadata
+    fields = {**meta.journal, **meta.article}
+    if not fields.get("copyright") and not fields.get("license"):
+        yield Finding(at(meta, meta.lines.get("article", 1)),
+                      "no article.copyright or article.license: the JATS has no <permissions> (JATS4R requires them)")

@@ -39,5 +39,5 @@ def unclosed_suppression_range(ctx: RuleContext) -> Iterator[Finding]:
     Why: an open range silently switches a rule off for the rest of the file.
     """
     for s in ctx.suppressions:
-        if s.kind == "disable" and s.unclosed:
-            yield Finding(s.location, f"check-disable {' '.join(s.codes)} is never closed by check-enable")
+        if s.unclosed:
+            yield Finding(s.location, f"check-disable {' '.join(sorted(s.unclosed))} is never closed by check-enable")

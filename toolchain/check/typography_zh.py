@@ -19,8 +19,7 @@ from toolchain.check._typography import (
     range_connector_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import RuleContext, rule
-from toolchain.errors import InputError
+from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.source import Span
 
@@ -156,7 +155,7 @@ def widened(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
-@rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
+@rule("ZH001", "half-width-punctuation", **{"gloss-comma": Option("any", ("any", "full-width"))})
 def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
@@ -169,8 +168,6 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     options = ctx.options
     policy = options["gloss-comma"]
-    if policy not in ("any", "full-width"):
-        raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
     for span, masked in prose_units(project.zh):
         marks = set(half_width_marks(masked))
         if policy == "full-width":
@@ -217,7 +214,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
-@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
+@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
 def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
@@ -226,10 +223,7 @@ def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     options = ctx.options
-    mode = str(options.get("cjk-latin-spacing", "infer"))
-    if mode not in SPACING_MODES:
-        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.ZH002] cjk-latin-spacing must be one of "
-                         f"{', '.join(SPACING_MODES)}, found {mode!r}")
+    mode = options["cjk-latin-spacing"]
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced

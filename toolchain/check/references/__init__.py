@@ -8,7 +8,6 @@ from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
 from toolchain.check.references._bib import WorkIdentity, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import identifier_rules, reference_table
-from toolchain.check.references._format import format_references
 from toolchain.check.references._render import rendering_gaps
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.registry import RuleContext, rule
@@ -85,7 +84,7 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
             if reason:
                 if formatted is None:
                     try:
-                        formatted = format_references(ctx.cite, "zh")
+                        formatted = ctx.cite.references("zh")
                     except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
                         formatted = {}
                 text = formatted.get(entry.key, "")
