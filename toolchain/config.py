@@ -18,7 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.load.source import read_source
+from toolchain.limits import project_path
 
 CONFIG_FILE = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info", "off")
@@ -189,7 +189,10 @@ def load_settings(root: Path) -> Settings:
     """Read settings from ``root/pyproject.toml``; an unknown key or a malformed value exits 2 with its line."""
     if not (root / CONFIG_FILE).is_file() and not (root / CONFIG_FILE).is_symlink():
         return Settings()
-    raw = read_source(root, CONFIG_FILE).text  # a link leaving the project is refused
+    try:
+        raw = project_path(root, CONFIG_FILE).read_text(encoding="utf-8", errors="replace")  # a link leaving the project is refused
+    except OSError as exc:
+        raise InputError(CONFIG_FILE, None, f"cannot read file: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

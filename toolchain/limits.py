@@ -1,4 +1,4 @@
-"""Bounds on untrusted input and on the child processes that render it, in one place.
+"""Bounds on untrusted input (where it may be read, how large it may grow) and on the child processes that render it.
 
 A manuscript repository is untrusted: every size the loader accepts and every resource Pandoc
 or typst may take is set here, so that a hostile input ends in a clear error, never a hang.
@@ -11,8 +11,9 @@ import resource
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
-from toolchain.errors import RenderError
+from toolchain.errors import InputError, RenderError
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
 MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
@@ -27,6 +28,18 @@ PANDOC_HEAP = "2g"  # Pandoc's own heap limit (+RTS -M): its runtime cannot be g
 
 # How Pandoc (GHC's runtime), typst (Rust) and a Python child say that they ran out of memory
 MEMORY_SIGNS = ("Heap exhausted", "out of memory", "Out of memory", "memory allocation of", "MemoryError")
+
+
+def project_path(root: Path, relative: str) -> Path:
+    """``root/relative`` with links resolved; an InputError when that leaves the project.
+
+    A manuscript repository is untrusted: a planted ``manuscript/en.md -> /host/file`` must not
+    bring a host file into a check or an output.
+    """
+    path = (root / relative).resolve()
+    if path != root.resolve() and root.resolve() not in path.parents:
+        raise InputError(relative, None, "is a symbolic link to a place outside the project; only files inside it are read")
+    return path
 
 
 def limit_child(pid: int) -> None:

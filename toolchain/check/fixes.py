@@ -26,9 +26,10 @@ from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
+from toolchain.limits import project_path
 from toolchain.load import Project
 from toolchain.load.markdown import Document, parse_document
-from toolchain.load.source import SourceFile, decode, project_path
+from toolchain.load.source import SourceFile, decode
 
 MAX_PASSES = 5
 Edit = tuple[int, int, str]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from toolchain.errors import InputError
 from toolchain.limits import MAX_FILE_BYTES as MAX_BYTES
+from toolchain.limits import project_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,18 +90,6 @@ def decode(path: str, data: bytes) -> SourceFile:
     if had_crlf or "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return SourceFile.from_text(path, text, had_bom=had_bom, had_crlf=had_crlf)
-
-
-def project_path(root: Path, relative: str) -> Path:
-    """``root/relative`` with links resolved; an InputError when that leaves the project.
-
-    A manuscript repository is untrusted: a planted ``manuscript/en.md -> /host/file`` must not
-    bring a host file into a check or an output.
-    """
-    path = (root / relative).resolve()
-    if path != root.resolve() and root.resolve() not in path.parents:
-        raise InputError(relative, None, "is a symbolic link to a place outside the project; only files inside it are read")
-    return path
 
 
 def read_source(root: Path, relative: str) -> SourceFile:

@@ -120,7 +120,7 @@ def build_submission(project_root: Path, out: Path) -> list[Path]:
     """Write ``out``/submission.zip and ``out``/meca.zip from the outputs already built in ``out``."""
     refuse_source_directories(project_root, out)
     if not out.is_dir():
-        raise RenderError("submission", f"no directory {out}: run `python -m toolchain build` first")
+        files = collect(project_root, out)  # raises: the outputs are missing
     with output_lock(out):  # a build into ``out`` finishes first: the package holds one build's outputs
         files = collect(project_root, out)
     members = [(f.name, f.data) for f in files]

@@ -7,13 +7,15 @@ import os
 import sys
 from pathlib import Path
 
+import typst
+
 from toolchain.errors import RenderError
 from toolchain.limits import memory_limit_code, run_limited
 
 # The child compiles one file and writes the result to its standard output; a proxy that refuses
 # every connection keeps it off the network whatever the document asks for.
-CHILD = """
-import json, sys, typst
+CHILD = f"""
+import json, sys, {typst.__name__} as typst
 try:
     result = typst.compile(sys.argv[1], root=sys.argv[2], **json.loads(sys.argv[3]))
 except Exception as exc:
