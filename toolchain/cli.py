@@ -57,6 +57,15 @@ def split(value: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def default_out(root: Path) -> Path:
+    """PROJECT/build, unless the project plants it as a link to a place outside itself."""
+    out = root / "build"
+    resolved = out.resolve()
+    if out.is_symlink() and root.resolve() not in resolved.parents:
+        raise RenderError(str(out), "is a symbolic link to a place outside the project; give --out to write there")
+    return out
+
+
 def command_rules(args: argparse.Namespace) -> int:
     """Print the rule table."""
     from toolchain.check import RULES
@@ -166,7 +175,7 @@ def command_build(args: argparse.Namespace) -> int:
         if lang not in ("zh", "en"):
             raise InputError("--lang", None, f"unknown language {lang!r} (choose from zh, en)")
     project = load_project(root)
-    out = Path(args.out) if args.out else root / "build"
+    out = Path(args.out) if args.out else default_out(root)
     if args.docx_mode:
         settings = dataclasses.replace(settings, docx_mode=args.docx_mode)
 
@@ -189,7 +198,7 @@ def command_report(args: argparse.Namespace) -> int:
     from toolchain.files import write_atomically
     from toolchain.load import load_project
     from toolchain.render import human_size
-    from toolchain.render.files import refuse_source_directories
+    from toolchain.render.files import refuse_source_directories, safe_target
     from toolchain.report.html import render_report
     from toolchain.report.text import summary
 
@@ -199,10 +208,10 @@ def command_report(args: argparse.Namespace) -> int:
     project = load_project(root)
     cite = Citations(project, settings)
     result = run_checks(project, settings, cite)
-    target = Path(args.out) if args.out else root / "build" / "report.html"
+    target = Path(args.out) if args.out else default_out(root) / "report.html"
     refuse_source_directories(project.root, target.parent)
     page = render_report(project, result, cite)
-    size = write_atomically(target.resolve(), lambda path: path.write_text(page, encoding="utf-8"))
+    size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))
     print(f"  wrote {target}  ({human_size(size)}, {time.perf_counter() - started:.2f} s); {summary(result)}", file=sys.stderr)
     return 2 if result.crashed else 0
 
@@ -213,7 +222,7 @@ def command_submission(args: argparse.Namespace) -> int:
     from toolchain.render.submission import build_submission
 
     root = Path(args.project)
-    for path in build_submission(root, Path(args.out) if args.out else root / "build"):
+    for path in build_submission(root, Path(args.out) if args.out else default_out(root)):
         print(f"  wrote {path}  ({human_size(path.stat().st_size)})", file=sys.stderr)
     return 0
 

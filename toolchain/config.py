@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from toolchain.errors import InputError
+from toolchain.limits import project_path
 
 CONFIG_FILE = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info", "off")
@@ -205,14 +206,20 @@ class Reader:
 
 def load_settings(root: Path) -> Settings:
     """Read settings from ``root/pyproject.toml``; an unknown key or a malformed value exits 2 with its line."""
-    path = root / CONFIG_FILE
-    if not path.is_file():
+    if not (root / CONFIG_FILE).is_file() and not (root / CONFIG_FILE).is_symlink():
         return Settings()
-    raw = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        raw = project_path(root, CONFIG_FILE).read_text(encoding="utf-8", errors="replace")  # a link leaving the project is refused
+    except OSError as exc:
+        raise InputError(CONFIG_FILE, None, f"cannot read file: {exc.strerror or exc}") from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise InputError(CONFIG_FILE, getattr(exc, "lineno", None), f"malformed TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(CONFIG_FILE, None, "malformed TOML: tables or arrays nested too deeply") from None
+    except ValueError as exc:  # an integer of more digits than Python converts
+        raise InputError(CONFIG_FILE, None, f"malformed TOML: {exc}") from None
     reader = Reader(raw)
     tool = data.get("tool", {})
     section = reader.table(tool.get("toolchain", {}) if isinstance(tool, dict) else {}, "")

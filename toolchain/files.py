@@ -20,7 +20,30 @@ def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
     The file keeps the mode of the one it replaces (0644 for a new one); a reader sees the old
     file or the new one, never a part.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = stage(target, produce)
+    try:
+        return commit(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def commit(temporary: Path, target: Path) -> int:
+    """Move a staged file into place (never through a link planted at ``target``); return its size."""
+    if target.is_symlink():
+        raise RenderError(target.name, f"refusing to replace {target}: it is a symbolic link")
+    size = temporary.stat().st_size
+    os.replace(temporary, target)
+    return size
+
+
+def stage(target: Path, produce: Callable[[Path], None]) -> Path:
+    """Let ``produce`` write a whole temporary file next to ``target``; return its path (not yet in place)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise RenderError(str(target.parent), "is a file, not a directory") from None
+    if not target.parent.is_dir():
+        raise RenderError(str(target.parent), "is a file, not a directory")
     # Hidden, and named after the writing process, so that a later run can tell a file left
     # by a killed one (render.files.remove_stale_parts) from one another run is still writing.
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".part", dir=target.parent)
@@ -28,13 +51,13 @@ def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
     temporary_path = Path(temporary)
     try:
         produce(temporary_path)
-        size = temporary_path.stat().st_size
-        if size == 0:
+        if temporary_path.stat().st_size == 0:
             raise RenderError(target.name, "nothing was written (an empty file)")
         with open(temporary_path, "rb") as written:
             os.fsync(written.fileno())
-        os.chmod(temporary_path, stat.S_IMODE(target.stat().st_mode) if target.is_file() else 0o644)
-        os.replace(temporary_path, target)
-        return size
-    finally:
+        keep = target.is_file() and not target.is_symlink()
+        os.chmod(temporary_path, stat.S_IMODE(target.stat().st_mode) if keep else 0o644)
+    except BaseException:
         temporary_path.unlink(missing_ok=True)
+        raise
+    return temporary_path

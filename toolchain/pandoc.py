@@ -16,6 +16,7 @@ from urllib.parse import unquote
 import pypandoc
 
 from toolchain.errors import RenderError
+from toolchain.limits import PANDOC_HEAP, run_limited
 
 MINIMUM_VERSION = (3, 1)
 
@@ -34,12 +35,13 @@ def pandoc_binary() -> str:
 
 
 def run_pandoc(args: list[str], stdin: str, output: str, cwd: Path | None = None) -> str:
-    """Run pandoc in sandbox mode with ``args``, feeding ``stdin``; return its standard output."""
-    command = [pandoc_binary(), "--sandbox", *args]
-    try:
-        done = subprocess.run(command, input=stdin.encode("utf-8"), capture_output=True, cwd=cwd, timeout=300, check=False)
-    except subprocess.TimeoutExpired:
-        raise RenderError(output, "pandoc took more than 300 s") from None
+    """Run pandoc in sandbox mode with ``args``, feeding ``stdin``; return its standard output.
+
+    Pandoc runs under the time and memory limits of ``toolchain.limits`` (its own heap limit
+    too), so that no input makes it hang or swallow the machine.
+    """
+    command = [pandoc_binary(), "+RTS", f"-M{PANDOC_HEAP}", "-RTS", "--sandbox", *args]
+    done = run_limited(command, stdin.encode("utf-8"), output, "pandoc", cwd=cwd)
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit code {done.returncode}"
         raise RenderError(output, f"pandoc failed: {message}")
@@ -50,9 +52,9 @@ def run_pandoc(args: list[str], stdin: str, output: str, cwd: Path | None = None
     return done.stdout.decode("utf-8")
 
 
-def markdown_to_ast(text: str, extra: list[str], output: str, cwd: Path | None = None) -> dict:
+def markdown_to_ast(text: str, extra: list[str], output: str, cwd: Path | None = None, reader: str = "markdown") -> dict:
     """Parse Pandoc Markdown (with citeproc options in ``extra``) into the JSON AST."""
-    return json.loads(run_pandoc(["-f", "markdown", "-t", "json", *extra], text, output, cwd))
+    return json.loads(run_pandoc(["-f", reader, "-t", "json", *extra], text, output, cwd))
 
 
 def ast_to(ast: dict, to: str, extra: list[str], output: str, cwd: Path | None = None) -> str:

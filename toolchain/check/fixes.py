@@ -12,7 +12,11 @@ original to ``<file>.bak``.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import stat
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,10 +26,10 @@ from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
-from toolchain.files import write_atomically
+from toolchain.limits import project_path
 from toolchain.load import Project
 from toolchain.load.markdown import Document, parse_document
-from toolchain.load.source import SourceFile
+from toolchain.load.source import SourceFile, decode
 
 MAX_PASSES = 5
 Edit = tuple[int, int, str]
@@ -115,15 +119,47 @@ def apply_fixes(project: Project, settings: Settings) -> dict[str, int]:
             changed = True
         if not changed:
             break
-    for path in counts:
+    targets = {path: project_path(project.root, path) for path in counts}
+    for path, target in targets.items():
+        if not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR:
+            raise InputError(path, None, "is read-only: nothing was fixed (make it writable to apply --fix)")
+    for path, target in targets.items():
         document = current.zh if current.zh.path == path else current.en
-        write(project.root / path, document.source, originals[path].source)
+        write(target, path, document.source, originals[path].source)
     return counts
 
 
-def write(target: Path, fixed: SourceFile, original: SourceFile) -> None:
-    """Keep ``<file>.bak``, then replace the file atomically, with its BOM and line endings."""
+def write(target: Path, path: str, fixed: SourceFile, original: SourceFile) -> None:
+    """Keep ``<file>.bak``, then replace the file atomically, with its BOM and line endings.
+
+    Both files are written to a temporary file and renamed into place (a link planted at the
+    ``.bak`` name is replaced, never followed), and the source is read again just before: if
+    someone changed it while the fix ran, it is left alone.
+    """
     text = fixed.text.replace("\n", "\r\n") if original.had_crlf else fixed.text
     data = ("\ufeff" if original.had_bom else "").encode("utf-8") + text.encode("utf-8")
-    shutil.copy2(target, target.with_name(target.name + ".bak"))
-    write_atomically(target, lambda path: path.write_bytes(data))
+    try:
+        current = target.read_bytes()
+        if decode(path, current) != original:
+            raise InputError(path, None, "changed while --fix was running: not replaced (run --fix again)")
+        replace_file(target.with_name(target.name + ".bak"), current, target)
+        if hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(current).digest():
+            raise InputError(path, None, "changed while --fix was running: not replaced (run --fix again)")
+        replace_file(target, data, target)
+    except OSError as exc:
+        raise InputError(path, None, f"cannot write the fixed file: {exc.strerror or exc}") from None
+
+
+def replace_file(target: Path, data: bytes, like: Path) -> None:
+    """Write ``data`` to a temporary file beside ``target`` with ``like``'s mode, then rename it over ``target``."""
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        shutil.copymode(like, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

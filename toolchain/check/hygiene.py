@@ -1,4 +1,4 @@
-"""File hygiene: byte-order marks, CRLF line endings, stray control characters."""
+"""File hygiene: byte-order marks, CRLF line endings, stray control characters, code hidden in the text."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from toolchain.check._text import typed_heading_number
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load.source import Location
+from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LINK
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
+BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
@@ -47,7 +49,44 @@ def control_character(ctx: RuleContext) -> Iterator[Finding]:
     for source in project.sources:
         for match in CONTROL.finditer(source.text):
             line, column = source.position(match.start())
-            yield Finding(Location(source.path, line, column), f"invisible character U+{ord(match.group()):04X}")
+            kind = "bidirectional control character" if BIDI.match(match.group()) else "invisible character"
+            yield Finding(Location(source.path, line, column), f"{kind} U+{ord(match.group()):04X}"
+                          + (" (it reorders the text as displayed, not as read)" if kind.startswith("bidi") else ""))
+
+
+@rule("SRC004", "raw-typst", Severity.WARNING)
+def raw_typst(ctx: RuleContext) -> Iterator[Finding]:
+    """A raw typst block or inline holds code that runs when the PDF is compiled.
+
+    Why: raw typst is a program, not text: it can loop, read files of the build or import
+    packages. The build refuses package imports and bounds time and memory; set this rule's
+    severity to ``error`` to refuse raw typst altogether.
+    """
+    for document in ctx.project.documents:
+        for match in RAW_TYPST.finditer(document.source.text, document.body_start):
+            line, column = document.source.position(match.start())
+            yield Finding(Location(document.path, line, column), "raw typst: code that runs when the PDF is compiled")
+
+
+@rule("SRC005", "active-content")
+def active_content(ctx: RuleContext) -> Iterator[Finding]:
+    """A link runs script (javascript:) or raw OpenXML holds a fetching field.
+
+    Why: such content acts when a reader opens the output. The outputs drop it.
+    """
+    for document in ctx.project.documents:
+        text = document.source.text
+        for match in SCRIPT_LINK.finditer(text, document.body_start):
+            line, column = document.source.position(match.start())
+            yield Finding(Location(document.path, line, column), "a link with a script URL (javascript:): dropped from the outputs")
+        for raw in RAW_OPENXML.finditer(text, document.body_start):
+            end = text.find("\n```", raw.end()) if raw.group().lstrip().startswith(("`" * 3, "~" * 3)) else raw.end()
+            field = FIELD_CODE.search(text, raw.start(), end if end >= 0 else len(text))
+            if field:
+                line, column = document.source.position(field.start())
+                yield Finding(Location(document.path, line, column),
+                              f"raw OpenXML with an {field.group()} field, which fetches when the DOCX opens: dropped from the outputs")
+
 
 
 @rule("SRC006", "hand-numbered-heading")

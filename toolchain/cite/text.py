@@ -91,7 +91,15 @@ def _style(path: str, modified: float, locale: str) -> object:
     """The parsed style for one locale (cached per file version: parsing is the slow part)."""
     from citeproc import CitationStylesStyle
 
-    xml = normalize_style(Path(path).read_bytes())
+    shown = f"bib/{Path(path).name}" if Path(path).parent.name == "bib" else Path(path).name
+    raw = Path(path).read_bytes()
+    if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
+        line = raw[: raw.find(b"<!")].count(b"\n") + 1
+        raise InputError(shown, line, "the citation style declares a DOCTYPE or entities, which CSL does not use; remove them")
+    try:
+        xml = normalize_style(raw)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(shown, exc.lineno, f"the citation style is not well-formed XML: {exc.msg}") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return CitationStylesStyle(io.BytesIO(xml), locale=locale, validate=False)

@@ -14,6 +14,7 @@ import re
 from bibtexparser import model
 
 from toolchain.errors import InputError
+from toolchain.limits import MAX_BIB_FIELD_CHARS
 
 HEAD = re.compile(r"@[ \t]*([A-Za-z][\w-]*)?\s*([{(])")
 
@@ -44,6 +45,44 @@ def check_entry(path: str, block: model.Entry) -> None:
             where = (field.start_line or block.start_line or 0) + 1 + field.value.count("\n", 0, offset)
             raise InputError(path, where, f"“{text.strip()[:40]}” follows the value of {field.key} in “{key}”: "
                              "a comma is missing before it")
+
+
+def check_expansion(path: str, blocks: list[model.Block]) -> None:
+    """Raise InputError when a field or @string would expand (through ``#`` and @string names) beyond the limit.
+
+    Pandoc expands them all: a macro doubled thirty times would take all the memory there is.
+    """
+    strings: dict[str, int] = {}
+    for block in blocks:
+        if isinstance(block, model.String) and isinstance(block.value, str):
+            size = expanded_length(block.value, strings)
+            if size > MAX_BIB_FIELD_CHARS:
+                raise InputError(path, (block.start_line or 0) + 1, f"@string “{block.key}” expands to {size} characters "
+                                 f"(the limit is {MAX_BIB_FIELD_CHARS})")
+            strings[block.key.lower()] = size
+        elif isinstance(block, model.Entry):
+            for field in block.fields:
+                if isinstance(field.value, str) and "#" in field.value:
+                    size = expanded_length(field.value, strings)
+                    if size > MAX_BIB_FIELD_CHARS:
+                        raise InputError(path, (field.start_line or block.start_line or 0) + 1, f"{field.key} of “{block.key}” "
+                                         f"expands to {size} characters (the limit is {MAX_BIB_FIELD_CHARS})")
+
+
+def expanded_length(value: str, strings: dict[str, int]) -> int:
+    """The length of a raw value once its ``#``-joined parts and @string names are expanded."""
+    total, index, length = 0, 0, len(value)
+    while True:
+        index = skip_space(value, index)
+        if index >= length:
+            return total
+        end = token_end(value, index) or length
+        token = value[index:end]
+        total += len(token) - 2 if token[0] in "{\"" else strings.get(token.lower(), len(token))
+        index = skip_space(value, end)
+        if index >= length or value[index] != "#":
+            return total
+        index += 1
 
 
 def trailing_text(value: str) -> tuple[int, str] | None:

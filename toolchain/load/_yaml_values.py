@@ -15,6 +15,7 @@ from typing import Any
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from toolchain.errors import InputError
+from toolchain.limits import MAX_YAML_NODES
 
 TAG = "tag:yaml.org,2002:"
 NULL = re.compile(r"~|null|Null|NULL|")
@@ -68,6 +69,7 @@ class Builder:
         self.path, self.first_line = path, first_line
         self.done: dict[int, Any] = {}
         self.open: set[int] = set()
+        self.weight: dict[int, int] = {}  # values a collection expands to, aliases counted at each use
 
     def fail(self, node: Node, message: str) -> InputError:
         """An InputError at the node's line."""
@@ -85,6 +87,12 @@ class Builder:
         result = self.mapping(node) if isinstance(node, MappingNode) else self.sequence(node)
         self.open.discard(id(node))
         self.done[id(node)] = result
+        children = node.value if isinstance(node, SequenceNode) else [n for pair in node.value for n in pair]
+        weight = 1 + sum(self.weight.get(id(child), 1 + len(child.value) // 64 if isinstance(child, ScalarNode) else 1)
+                         for child in children)
+        if weight > MAX_YAML_NODES:
+            raise self.fail(node, f"aliases expand this to more than {MAX_YAML_NODES} values (an alias bomb?)")
+        self.weight[id(node)] = weight
         return result
 
     def sequence(self, node: SequenceNode) -> LineList:
@@ -146,7 +154,10 @@ def scalar(node: ScalarNode, builder: Builder) -> Any:
         if text in BOOL:
             return BOOL[text]
         if INT.fullmatch(text):
-            return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+            try:
+                return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+            except ValueError:  # more digits than Python converts: no number anyone means
+                raise builder.fail(node, f"the number {text[:20]}… has {len(text)} digits; quote it if it is text") from None
         if text.lower() in SPECIAL:
             return SPECIAL[text.lower()]
         if FLOAT.fullmatch(text):

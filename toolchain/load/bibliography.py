@@ -11,7 +11,7 @@ from bibtexparser import model
 from bibtexparser.middlewares.parsestack import default_parse_stack
 
 from toolchain.errors import InputError
-from toolchain.load._bibtex_syntax import check_entry
+from toolchain.load._bibtex_syntax import check_entry, check_expansion
 from toolchain.load.source import SourceFile
 from toolchain.names import CJK, split_name
 
@@ -172,6 +172,7 @@ def parse_bibliography(source: SourceFile) -> Bibliography:
     for block in library.blocks:
         if isinstance(block, model.Entry):
             check_entry(source.path, block)
+    check_expansion(source.path, library.blocks)
     for middleware in default_parse_stack(allow_inplace_modification=True):  # @string macros, outer braces
         library = middleware.transform(library=library)
     first_lines: dict[str, int] = {}

@@ -6,12 +6,14 @@ itself; every block keeps its span so that rules can point at a line and column.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from toolchain.errors import InputError
+from toolchain.limits import MAX_NESTING
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
@@ -31,6 +33,10 @@ CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
 # Pandoc's simple and multiline tables (columns under “-----  ------”) and grid tables (“+---+”)
 LAYOUT_TABLE_RULE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]+\+)+)[ \t]*$", re.MULTILINE)
 FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
+FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
+NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
+NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
+BRACKET = re.compile(r"(?<!\\)[\[\]]")
 TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -180,7 +186,7 @@ def parse_document(source: SourceFile, lang: str) -> Document:
     abstract: tuple[Span, ...] = ()
     keywords: tuple[Span, ...] = ()
     declared = ""
-    match = re.match(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", text, re.S)
+    match = FRONT_MATTER.match(text)
     if text.startswith("---") and not match:
         raise InputError(source.path, 1, "front matter starts with '---' but is never closed")
     if match:
@@ -209,8 +215,44 @@ def parse_document(source: SourceFile, lang: str) -> Document:
         keywords = tuple(locate_value(source, text, line, front_end) for text, line in items if text)
     else:
         data = None
+    check_nesting(source)
     blocks = tuple(split_blocks(source, front_end))
     return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end, data)
+
+
+def check_nesting(source: SourceFile) -> None:
+    """Raise InputError where brackets, block quotes or list markers nest beyond ``MAX_NESTING``.
+
+    Pandoc's Markdown reader takes time and memory that grow much faster than the depth, and
+    the renderers walk its tree: such input is refused before any of them sees it. Fenced code
+    is skipped; a blank line ends a bracket run as it ends a paragraph.
+    """
+    fence = ""
+    depth = 0
+    for number, line in enumerate(source.text.split("\n"), 1):
+        opening = FENCE.match(line)
+        if fence:
+            fence = "" if opening and opening.group(1).startswith(fence) and not line.strip()[len(opening.group(1)):].strip() else fence
+            continue
+        if opening:
+            fence = opening.group(1)
+            continue
+        if not line.strip():
+            depth = 0
+            continue
+        prefix = NESTED_PREFIX.match(line)
+        if prefix and len(NESTED_MARKER.findall(prefix.group())) > MAX_NESTING:
+            raise InputError(source.path, number, f"block quotes or lists nest more than {MAX_NESTING} levels deep on this line")
+        for bracket in BRACKET.finditer(line):
+            depth = depth + 1 if bracket.group() == "[" else max(0, depth - 1)
+            if depth > MAX_NESTING:
+                raise InputError(source.path, number, f"brackets [ nest more than {MAX_NESTING} levels deep here")
+
+
+def front_matter(document: Document) -> dict:
+    """The front matter's values as plain dicts, lists and scalars (empty without front matter)."""
+    data = document.front
+    return json.loads(json.dumps(data if isinstance(data, dict) else {}, ensure_ascii=False, default=str))
 
 
 def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:

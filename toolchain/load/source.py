@@ -9,8 +9,8 @@ from pathlib import Path
 
 from toolchain.cjk import CJK
 from toolchain.errors import InputError
-
-MAX_BYTES = 50 * 1024 * 1024
+from toolchain.limits import MAX_FILE_BYTES as MAX_BYTES
+from toolchain.limits import project_path
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +95,7 @@ def decode(path: str, data: bytes) -> SourceFile:
 
 def read_source(root: Path, relative: str) -> SourceFile:
     """Read and decode ``root/relative``; a missing or unreadable file is an InputError."""
-    path = root / relative
+    path = project_path(root, relative)
     if not path.is_file():
         problem = "is a directory, not a file" if path.is_dir() else "is missing"
         raise InputError(relative, None, f"required file {problem}")

@@ -10,10 +10,19 @@ from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.errors import RenderError
-from toolchain.files import write_atomically
+from toolchain.files import commit, stage
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
-from toolchain.render.files import check_figures, refuse_source_directories, remove_stale_parts, safe_target
+from toolchain.render.files import (
+    WORK_PREFIX,
+    check_figures,
+    figure_files,
+    output_lock,
+    refuse_source_directories,
+    remove_stale_parts,
+    remove_stale_work,
+    safe_target,
+)
 from toolchain.render.jats import render_jats
 from toolchain.render.manuscript import add_translation, prepare_ast
 from toolchain.render.pdf import render_pdf
@@ -35,10 +44,18 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
     """Render the requested outputs into ``out``; raise RenderError naming every failed output."""
     refuse_source_directories(project.root, out)
     check_figures(project)  # a missing figure stops the build before any output is replaced
-    out.mkdir(parents=True, exist_ok=True)
+    figure_files(project.root)  # and so does a figure that is a link leaving the project
+    with output_lock(out):
+        return build_locked(project, settings, formats, langs, out, progress, verbose, jobs)
+
+
+def build_locked(project: Project, settings: Settings, formats: tuple[str, ...], langs: tuple[str, ...], out: Path,
+                 progress: Callable[[str], None], verbose: bool, jobs: int) -> list[Path]:
+    """The build, with ``out`` locked: render every output to a temporary file, then move them all into place."""
     remove_stale_parts(out)  # left by a build killed mid-write
+    remove_stale_work(out)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="toolchain-") as work:
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
         workdir = Path(work)
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir) for lang in ("zh", "en")}
@@ -63,26 +80,32 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
                     tasks.append((name, lambda path, ast=ast, lang=lang: render_docx(project, ast, lang, path, workdir,
                                                                                       settings.docx_mode, settings.docx_floats)))
 
-        def run(name: str, produce: Callable[[Path], None]) -> Path:
+        def run(name: str, produce: Callable[[Path], None]) -> tuple[Path, Path, float]:
             begun = time.perf_counter()
             target = safe_target(out, name)
-            size = write_atomically(target, produce)
-            shown = target.relative_to(out.resolve()) if out.resolve() in target.parents else target
-            progress(f"  wrote {shown}  ({human_size(size)}, {time.perf_counter() - begun:.2f} s)")
-            return target
+            return target, stage(target, produce), time.perf_counter() - begun
 
-        written: list[Path] = []
+        staged: list[tuple[Path, Path, float]] = []
         failures: list[str] = []
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [(name, pool.submit(run, name, produce)) for name, produce in tasks]
             for name, future in futures:
                 try:
-                    written.append(future.result())
+                    staged.append(future.result())
                 except RenderError as exc:
                     failures.append(str(exc))
                 except Exception as exc:  # a renderer bug: name the output, keep the others
                     failures.append(f"{name}: {type(exc).__name__}: {exc}")
-    if failures:
-        raise RenderError("build", "; ".join(failures))
+        try:
+            if failures:  # no output is replaced when one of them failed: the set stays consistent
+                raise RenderError("build", "; ".join(failures) + " (no output was replaced)")
+            for target, temporary, seconds in staged:
+                size = commit(temporary, target)
+                shown = target.relative_to(out.resolve()) if out.resolve() in target.parents else target
+                progress(f"  wrote {shown}  ({human_size(size)}, {seconds:.2f} s)")
+        finally:
+            for _, temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+    written = [target for target, _, _ in staged]
     progress(f"built {len(written)} output{'s' * (len(written) != 1)} in {out} in {time.perf_counter() - started:.1f} s")
     return written

@@ -267,7 +267,7 @@ def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: P
     if lang == "zh":  # Pandoc's caption terms (图, 表) live in translations/zh-Hans.yaml; "zh-CN" finds none
         kept["lang"] = {"t": "MetaString", "c": "zh-Hans"}
     submission = mode == "submission"
-    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths())
+    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths(), workdir)
     if submission and floats == "end":
         body = submission_docx.floats_at_end(body)
     document = {**ast, "meta": kept, "blocks": front_matter(meta, lang, submission) + body}

@@ -20,12 +20,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
-import typst
-
 from toolchain.errors import RenderError
 from toolchain.render.ast import replace_blocks, walk
 from toolchain.render.docx_styles import MARGINS, PAGE, SMALL_TABLE_SIZE, SMALL_TABLE_TEXT, TABLE_SIZE
 from toolchain.render.tables import fitted_widths, measure
+from toolchain.render.typst_run import compile_typst
 
 TEXT_WIDTH = (int(PAGE["w"]) - int(MARGINS["left"]) - int(MARGINS["right"])) / 20  # points
 LANDSCAPE_WIDTH = (int(PAGE["h"]) - int(MARGINS["left"]) - int(MARGINS["right"])) / 20
@@ -76,28 +75,28 @@ def lay_out_tables(blocks: list) -> list:
 
 
 @cache
-def rasterise(svg: bytes, font_paths: tuple[str, ...]) -> tuple[bytes, float]:
-    """An SVG drawn as PNG by typst, and its width in inches."""
-    with tempfile.TemporaryDirectory(prefix="svg-") as work:
+def rasterise(svg: bytes, font_paths: tuple[str, ...], workdir: Path) -> tuple[bytes, float]:
+    """An SVG drawn as PNG by typst (in a child process under the limits), and its width in inches."""
+    with tempfile.TemporaryDirectory(prefix="svg-", dir=workdir) as work:
         (Path(work) / "figure.svg").write_bytes(svg)
         main = Path(work) / "main.typ"
         main.write_text('#set page(width: auto, height: auto, margin: 0pt)\n#image("figure.svg")\n', encoding="utf-8")
         try:
-            png = typst.compile(str(main), root=work, format="png", ppi=SVG_PPI, font_paths=list(font_paths))
-        except Exception as exc:  # noqa: BLE001 (typst reports a bad SVG as a generic exception)
-            raise RenderError("docx", f"cannot draw the SVG figure: {exc}") from None
+            png = compile_typst(main, Path(work), "docx", font_paths, format="png", ppi=SVG_PPI)
+        except RenderError as exc:
+            raise RenderError("docx", f"cannot draw the SVG figure: {exc.cause}") from None
     pixels = int.from_bytes(png[16:20], "big")  # IHDR width
     return png, pixels / SVG_PPI
 
 
-def size_image(image: dict, manuscript: Path, font_paths: tuple[str, ...]) -> None:
+def size_image(image: dict, manuscript: Path, font_paths: tuple[str, ...], workdir: Path) -> None:
     """Percentages to inches of the text width; an SVG under figures/ to an embedded PNG."""
     attributes = image["c"][0][2]
     target = image["c"][2]
     path = (manuscript / unquote(target[0])).resolve()
     figures = (manuscript / "figures").resolve()
     if path.suffix.lower() == ".svg" and figures in path.parents and path.is_file():
-        png, inches = rasterise(path.read_bytes(), font_paths)
+        png, inches = rasterise(path.read_bytes(), font_paths, workdir)
         target[0] = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         if not any(key in ("width", "height") for key, _ in attributes):
             attributes.append(["width", f"{inches:.2f}in"])
@@ -115,13 +114,13 @@ def number_equation(span: dict) -> None:
         span["c"][1].append({"t": "Str", "c": f"\u2003({number})"})
 
 
-def prepare_blocks(blocks: list, manuscript: Path, font_paths: tuple[str, ...]) -> list:
+def prepare_blocks(blocks: list, manuscript: Path, font_paths: tuple[str, ...], workdir: Path) -> list:
     """Rewrite (in place) and return the body blocks for the docx writer."""
     def visit(node: dict) -> None:
         """Adjust one node."""
         kind = node.get("t")
         if kind == "Image":
-            size_image(node, manuscript, font_paths)
+            size_image(node, manuscript, font_paths, workdir)
         elif kind == "Span" and "equation" in node["c"][0][1]:
             number_equation(node)
 

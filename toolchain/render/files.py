@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -52,6 +57,36 @@ def remove_stale_parts(out: Path) -> list[Path]:
     return removed
 
 
+WORK_PREFIX = ".toolchain-"  # the build's working directory, inside --out
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the directory ``out``: two builds never mix their outputs."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise RenderError(str(out), "is a file, not a directory: --out names the directory the outputs go to") from None
+    if not out.is_dir():
+        raise RenderError(str(out), "is not a directory: --out names the directory the outputs go to")
+    handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)  # the directory itself: no lock file among the outputs
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # another build is writing there: wait for it (its children are time-limited)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def remove_stale_work(out: Path) -> None:
+    """Delete working directories left by killed builds (called with ``out`` locked: none is in use)."""
+    for directory in [*out.glob(WORK_PREFIX + "*"), *out.glob(".typst-*")]:
+        if directory.is_dir() and not directory.is_symlink():
+            shutil.rmtree(directory, ignore_errors=True)
+
+
 def refuse_source_directories(project_root: Path, out: Path) -> None:
     """The build never writes into manuscript/ or bib/."""
     resolved = out.resolve()
@@ -86,3 +121,60 @@ def check_figures(project: Project) -> None:
                                      "the only place the build reads images from")
                 if not path.is_file():
                     raise InputError(document.path, line, f"figure “{target}” not found (no file manuscript/{target})")
+
+
+def figure_files(project_root: Path) -> list[tuple[str, Path]]:
+    """The regular files of manuscript/figures/ as (name relative to it, path); links that leave it are refused.
+
+    Every name is safe as an archive member: UTF-8, no backslash, no control character, no
+    ``..``, and unique even where case or Unicode normalisation would merge two of them.
+    """
+    figures = project_root / "manuscript" / FIGURES
+    if not figures.is_dir():
+        return []
+    allowed = (project_root / "manuscript").resolve() / FIGURES
+    if figures.resolve() != allowed:
+        raise InputError(f"manuscript/{FIGURES}", None, "is a symbolic link to another directory; figures are read only from the project")
+    found: list[tuple[str, Path]] = []
+    seen: dict[str, str] = {}
+    for path in sorted(figures.rglob("*")):
+        relative = path.relative_to(figures).as_posix()
+        shown = f"manuscript/{FIGURES}/{relative.encode('utf-8', 'backslashreplace').decode('utf-8')}"
+        if any(part.startswith(".") for part in path.relative_to(figures).parts):
+            continue
+        resolved = path.resolve()
+        if allowed not in resolved.parents:
+            raise InputError(shown, None, "is a symbolic link to a file outside manuscript/figures/; figures are read only from there")
+        if not resolved.is_file():
+            continue
+        problem = unsafe_name(relative)
+        if problem:
+            raise InputError(shown, None, f"figure file name {problem}; rename the file")
+        folded = unicodedata.normalize("NFC", relative).casefold()
+        if folded in seen:
+            raise InputError(shown, None, f"figure file name differs from {seen[folded]} only in case or Unicode form; rename one of them")
+        seen[folded] = relative
+        found.append((relative, resolved))
+    return found
+
+
+def unsafe_name(name: str) -> str:
+    """What makes ``name`` unsafe as an archive member or a typst path ('' when nothing)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    if "\\" in name:
+        return "contains a backslash"
+    if any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+        return "contains a control character"
+    if ".." in name.split("/"):
+        return "contains “..”"
+    return ""
+
+
+def copy_figures(project_root: Path, target: Path) -> None:
+    """Copy the figures (regular files inside the project only) to ``target`` for typst, whose root it is in."""
+    for relative, path in figure_files(project_root):
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / relative)

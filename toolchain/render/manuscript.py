@@ -5,19 +5,23 @@ Citations are resolved, references localised and metadata.yaml merged in for the
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
+from toolchain.load.markdown import front_matter
 from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
 from toolchain.pandoc import markdown_to_ast
+from toolchain.render.active import drop_active_content
 from toolchain.render.ast import meta_text, text_of
 from toolchain.render.citations import fix_reference_languages, require_resolved, write_items
 from toolchain.render.crossref import resolve_cross_references
 from toolchain.render.intext import citation_marks, fix_in_text_citations
 from toolchain.render.rawhtml import convert_inline_html
 
+PANDOC_METADATA = ("title", "abstract", "keywords")  # the front-matter keys handed to Pandoc (lang is set by the build)
 # Column heading (栏目) for an article type when metadata gives no article.heading.
 HEADINGS = {
     "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
@@ -209,9 +213,17 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
         f"--metadata=lang:{'zh-CN' if lang == 'zh' else 'en'}",
         "--metadata=link-citations:true",
     ]
-    ast = markdown_to_ast(document.source.text, args, f"{lang} manuscript", cwd=project.root / "manuscript")
+    # Pandoc sees only the front-matter keys the outputs use: others (citation-abbreviations,
+    # bibliography, csl …) would make it open files the project does not control.
+    values = front_matter(document)
+    metadata = workdir / f"{lang}-metadata.json"
+    metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
+    args.append(f"--metadata-file={metadata}")
+    body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
+    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
+    drop_active_content(ast)
     fix_reference_languages(ast, project, lang, items)
     fix_in_text_citations(ast, items, lang, citation_marks(csl))
     resolve_cross_references(ast, lang)

@@ -1,15 +1,12 @@
-"""zh.pdf / en.pdf: Pandoc's typst writer with our template, compiled in process by ``typst``."""
+"""zh.pdf / en.pdf: Pandoc's typst writer with our template, compiled by ``typst`` in a limited child process."""
 
 from __future__ import annotations
 
 import copy
 import logging
 import re
-import shutil
 import tempfile
 from pathlib import Path
-
-import typst
 
 from toolchain.errors import RenderError
 from toolchain.load import Project
@@ -17,7 +14,9 @@ from toolchain.names import CJK
 from toolchain.pandoc import ast_to
 from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
+from toolchain.render.files import FIGURES, copy_figures
 from toolchain.render.pdf_layout import lay_out
+from toolchain.render.typst_run import compile_typst
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
 LOG = logging.getLogger("toolchain.render")
@@ -147,20 +146,41 @@ def typst_source(ast: dict, lang: str) -> str:
     return ast_to(ast, "typst-citations", [f"--template={TEMPLATE}", "--number-sections", *template_variables(lang, ast)], f"{lang}.pdf")
 
 
+PACKAGE = re.compile(r'"@[\w-]+/')  # a typst package specification: "@preview/name:1.0.0"
+
+
+def refuse_packages(ast: dict, lang: str) -> None:
+    """A raw typst block or inline that names a package is refused: the build fetches nothing."""
+    for node in raw_nodes(ast["blocks"]):
+        fmt, code = node["c"]
+        if fmt == "typst" and PACKAGE.search(code):
+            raise RenderError(f"{lang}.pdf", f"raw typst imports a package ({PACKAGE.search(code).group()}…): "
+                              "the build fetches nothing from the network")
+
+
+def raw_nodes(node: object) -> list[dict]:
+    """Every RawBlock and RawInline under ``node`` (iteratively: the AST may be deep)."""
+    found, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            if item.get("t") in ("RawBlock", "RawInline"):
+                found.append(item)
+            elif "c" in item:
+                stack.append(item["c"])
+    return found
+
+
 def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
     """Compile the PDF for ``lang`` into ``target``."""
+    refuse_packages(ast, lang)
     source = typst_source(ast, lang)
-    with tempfile.TemporaryDirectory(prefix="typst-") as work:
+    with tempfile.TemporaryDirectory(prefix=".typst-", dir=target.parent) as work:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
-        figures = project.root / "manuscript" / "figures"
-        if figures.is_dir():
-            # copy regular files only: a link planted in figures/ must not let #read() reach outside
-            copies = Path(work) / "figures"
-            for image in figures.rglob("*"):
-                if image.is_file() and not image.is_symlink():
-                    (copies / image.relative_to(figures)).parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(image, copies / image.relative_to(figures))
+        copy_figures(project.root, Path(work) / FIGURES)  # regular files inside the project only
         pdf = compile_tagged(main, Path(work), f"{lang}.pdf")
     check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
@@ -173,15 +193,12 @@ def compile_tagged(main: Path, root: Path, name: str) -> bytes:
     without alt text): the PDF is then still written, untagged for PDF/UA.
     """
     try:
-        return typst.compile(str(main), root=str(root), font_paths=list(fonts.font_paths()), pdf_standards="ua-1")
-    except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
-        if "PDF/UA" not in str(exc):
-            raise RenderError(name, f"typst failed: {exc}") from None
-        LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, str(exc).splitlines()[0])
-    try:
-        return typst.compile(str(main), root=str(root), font_paths=list(fonts.font_paths()))
-    except Exception as exc:  # noqa: BLE001
-        raise RenderError(name, f"typst failed: {exc}") from None
+        return compile_typst(main, root, name, fonts.font_paths(), pdf_standards="ua-1")
+    except RenderError as exc:
+        if "PDF/UA" not in exc.cause:
+            raise
+        LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, exc.cause.removeprefix("typst failed: ").splitlines()[0])
+    return compile_typst(main, root, name, fonts.font_paths())
 
 
 def page_count(pdf: bytes) -> int:

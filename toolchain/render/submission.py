@@ -20,7 +20,7 @@ from lxml import etree
 
 from toolchain.errors import RenderError
 from toolchain.files import write_atomically
-from toolchain.render.files import refuse_source_directories, safe_target
+from toolchain.render.files import figure_files, output_lock, refuse_source_directories, safe_target
 
 OUTPUTS = ("zh.pdf", "en.pdf", "zh.docx", "en.docx", "article.xml")
 MANIFEST_NAME = "manifest.json"
@@ -75,12 +75,12 @@ def collect(project_root: Path, out: Path) -> list[PackagedFile]:
         raise RenderError("submission", f"missing {', '.join(missing)} in {out}: run `python -m toolchain build` first")
     files = []
     for name in OUTPUTS:
+        if (out / name).is_symlink():
+            raise RenderError("submission", f"{out / name} is a symbolic link, not an output the build wrote; run the build again")
         item_type = "article-metadata" if name == "article.xml" else "manuscript"
         files.append(packaged(name, (out / name).read_bytes(), item_type))
-    figures = project_root / "manuscript" / "figures"
-    if figures.is_dir():
-        for path in sorted(p for p in figures.rglob("*") if p.is_file() and not p.name.startswith(".")):
-            files.append(packaged(f"figures/{path.relative_to(figures).as_posix()}", path.read_bytes(), "figure"))
+    for relative, path in figure_files(project_root):
+        files.append(packaged(f"figures/{relative}", path.read_bytes(), "figure"))
     return files
 
 
@@ -120,7 +120,10 @@ def write_zip(target: Path, members: list[tuple[str, bytes]]) -> None:
 def build_submission(project_root: Path, out: Path) -> list[Path]:
     """Write ``out``/submission.zip and ``out``/meca.zip from the outputs already built in ``out``."""
     refuse_source_directories(project_root, out)
-    files = collect(project_root, out)
+    if not out.is_dir():
+        files = collect(project_root, out)  # raises: the outputs are missing
+    with output_lock(out):  # a build into ``out`` finishes first: the package holds one build's outputs
+        files = collect(project_root, out)
     members = [(f.name, f.data) for f in files]
     written = []
     for name, content in (("submission.zip", [*members, (MANIFEST_NAME, manifest_json(files))]),

@@ -20,7 +20,7 @@ ELLIPSIS = "…"
 # each: a raw ESC or CR would garble the terminal. Zero-width characters (what SRC003 finds)
 # are spelled out, or the marker would point at nothing.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def width(text: str) -> int:

@@ -1,0 +1,115 @@
+"""Hostile input is bounded: expansion, nesting, raw typst and every child process end in a clear error."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from toolchain import limits
+from toolchain.cli import main
+from toolchain.errors import RenderError
+
+TESTS = Path(__file__).resolve().parent
+BASE = TESTS / "rules" / "base_project"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the base project."""
+    root = tmp_path / "project"
+    shutil.copytree(BASE, root)
+    return root
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, float]:
+    """Run the command line in process; return the exit code, everything printed and the seconds taken."""
+    started = time.perf_counter()
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err, time.perf_counter() - started
+
+
+def append(root: Path, lang: str, text: str) -> None:
+    """Append Markdown to zh.md or en.md."""
+    with open(root / "manuscript" / f"{lang}.md", "a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Nine levels of nine aliases (387 million values) in zh.md: exit 2 at once, naming the file."""
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    zh = project / "manuscript" / "zh.md"
+    zh.write_text(zh.read_text(encoding="utf-8").replace("lang: zh-CN\n", "lang: zh-CN\n" + "\n".join(levels) + "\n", 1), encoding="utf-8")
+    for command in (["check", str(project)], ["build", str(project), "--out", str(project / "build"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert "manuscript/zh.md:" in printed and "alias" in printed
+        assert seconds < 20
+
+
+def test_bibtex_string_doubling_is_refused(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An @string doubled thirty times (8 GB expanded): exit 2 naming the line where it passes the limit."""
+    bib = project / "bib" / "references.bib"
+    macros = '@string{s0 = "abcdefgh"}\n' + "".join(f"@string{{s{i + 1} = s{i} # s{i}}}\n" for i in range(30))
+    bib.write_text(macros + bib.read_text(encoding="utf-8"), encoding="utf-8")
+    code, printed, seconds = run(capsys, "check", str(project))
+    assert code == 2, printed
+    assert "bib/references.bib:18:" in printed and "expands to" in printed
+    assert seconds < 20
+
+
+@pytest.mark.parametrize("shape", ["[" * 20000, "> " * 10000 + "x", "- " * 10000 + "x", "1. " * 10000 + "x"],
+                         ids=["brackets", "block-quotes", "bullets", "numbers"])
+def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """20,000 nested [ or 10,000 nested quotes or lists: exit 2 naming the line, in seconds, for check and build."""
+    append(project, "zh", "\n" + shape + "\n")
+    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert "manuscript/zh.md:17:" in printed and "nest more than" in printed
+        assert "internal error" not in printed
+        assert seconds < 20
+
+
+def test_raw_typst_package_import_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``#import "@preview/…"`` in raw typst: the build refuses it without touching the network."""
+    append(project, "zh", '\n```{=typst}\n#import "@preview/cetz:0.2.2": canvas\n```\n')
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "pdf", "--lang", "zh")
+    assert code == 2
+    assert "zh.pdf" in printed and "imports a package" in printed
+    assert seconds < 30
+
+
+def test_raw_typst_loop_hits_the_time_limit(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A raw typst loop that never ends: the build stops at the time limit with a clear error."""
+    monkeypatch.setattr(limits, "CHILD_SECONDS", 4)
+    append(project, "zh", "\n```{=typst}\n#for a in range(10000) { for b in range(10000) { for c in range(10000) { } } }\n```\n")
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "pdf", "--lang", "zh")
+    assert code == 2
+    assert "zh.pdf: typst took more than 4 s" in printed
+    assert seconds < 30
+
+
+def test_raw_typst_huge_allocation_hits_the_memory_limit(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """``range(2000000000)`` asks typst for 16 GB: a clear memory-limit error, not a Rust backtrace."""
+    monkeypatch.setattr(limits, "CHILD_MEMORY", 2 * 1024**3)
+    append(project, "zh", "\n```{=typst}\n#let xs = array(range(2000000000))\n#xs.len()\n```\n")
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "pdf", "--lang", "zh")
+    assert code == 2
+    assert "zh.pdf" in printed and "memory limit" in printed
+    assert "backtrace" not in printed.lower() and "internal error" not in printed
+    assert seconds < 60
+
+
+def test_child_time_limit_is_a_render_error() -> None:
+    """The one runner of child processes turns a child that outlives its limit into a RenderError."""
+    started = time.perf_counter()
+    with pytest.raises(RenderError, match="took more than 1 s"):
+        limits.run_limited(["sleep", "30"], b"", "x.pdf", "sleep", seconds=1)
+    assert time.perf_counter() - started < 10

@@ -1,0 +1,86 @@
+"""Bounds on untrusted input (where it may be read, how large it may grow) and on the child processes that render it.
+
+A manuscript repository is untrusted: every size the loader accepts and every resource Pandoc
+or typst may take is set here, so that a hostile input ends in a clear error, never a hang.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from toolchain.errors import InputError, RenderError
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
+MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
+MAX_BIB_FIELD_CHARS = 1_000_000  # one BibTeX field after @string and # expansion
+MAX_NESTING = 100  # brackets, block quotes or list levels in a row: Pandoc's parser is not linear beyond
+
+CHILD_SECONDS = 300  # wall clock per Pandoc or typst run
+CHILD_CPU_SECONDS = 300
+CHILD_MEMORY = 4 * 1024**3  # address space per child, bytes
+PANDOC_HEAP = "2g"  # Pandoc's own heap limit (+RTS -M): its runtime cannot be given an address-space limit
+
+
+# How Pandoc (GHC's runtime), typst (Rust) and a Python child say that they ran out of memory
+MEMORY_SIGNS = ("Heap exhausted", "out of memory", "Out of memory", "memory allocation of", "MemoryError")
+
+
+def project_path(root: Path, relative: str) -> Path:
+    """``root/relative`` with links resolved; an InputError when that leaves the project.
+
+    A manuscript repository is untrusted: a planted ``manuscript/en.md -> /host/file`` must not
+    bring a host file into a check or an output.
+    """
+    path = (root / relative).resolve()
+    if path != root.resolve() and root.resolve() not in path.parents:
+        raise InputError(relative, None, "is a symbolic link to a place outside the project; only files inside it are read")
+    return path
+
+
+def limit_child(pid: int) -> None:
+    """Set the CPU-time limit of a child that has not read its input yet.
+
+    The address-space limit cannot be set this way: Pandoc's runtime has reserved its address
+    space by then and would fail at random. Pandoc is bounded by its own heap limit
+    (``PANDOC_HEAP``), and a Python child sets ``CHILD_MEMORY`` on itself (``memory_limit_code``).
+    """
+    if not sys.platform.startswith("linux"):
+        return  # prlimit on another process is Linux only; the wall-clock timeout still applies
+    try:
+        resource.prlimit(pid, resource.RLIMIT_CPU, (CHILD_CPU_SECONDS, CHILD_CPU_SECONDS))
+    except (ProcessLookupError, PermissionError, ValueError, OSError):
+        pass  # the child is gone already; its exit status tells
+
+
+def memory_limit_code() -> str:
+    """Python source that limits the running process's address space to ``CHILD_MEMORY``."""
+    return f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({CHILD_MEMORY}, {CHILD_MEMORY}))"
+
+
+def run_limited(command: list[str], stdin: bytes, output: str, program: str, cwd: os.PathLike | str | None = None,
+                seconds: int | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``command`` with the time and memory limits, feeding ``stdin``; a limit reached is a RenderError.
+
+    The limits are set after the start and before any input is written: the child cannot grow
+    on the input before it is bounded.
+    """
+    seconds = seconds or CHILD_SECONDS
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
+    limit_child(process.pid)
+    try:
+        stdout, stderr = process.communicate(stdin, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise RenderError(output, f"{program} took more than {seconds} s (the time limit per output)") from None
+    if process.returncode < 0 and -process.returncode in (signal.SIGKILL, signal.SIGXCPU):  # a resource limit
+        raise RenderError(output, f"{program} exceeded its CPU-time or memory limit")
+    text = stderr.decode("utf-8", "replace")
+    if process.returncode != 0 and any(sign in text for sign in MEMORY_SIGNS):
+        raise RenderError(output, f"{program} exceeded its memory limit")
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)

@@ -1,0 +1,36 @@
+"""typst, run in a child process under the limits of ``toolchain.limits`` and off the network."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typst
+
+from toolchain.errors import RenderError
+from toolchain.limits import memory_limit_code, run_limited
+
+# The child compiles one file and writes the result to its standard output; a proxy that refuses
+# every connection keeps it off the network whatever the document asks for.
+CHILD = f"""
+import json, sys, {typst.__name__} as typst
+try:
+    result = typst.compile(sys.argv[1], root=sys.argv[2], **json.loads(sys.argv[3]))
+except Exception as exc:
+    sys.stderr.write(str(exc))
+    sys.exit(1)
+sys.stdout.buffer.write(result)
+"""
+OFFLINE = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+
+
+def compile_typst(main: Path, root: Path, output: str, font_paths: tuple[str, ...], **options: object) -> bytes:
+    """The document ``main`` compiled by typst (PDF, or ``format="png"``) with ``root`` as its root."""
+    arguments = json.dumps({"font_paths": list(font_paths), **options})
+    done = run_limited([sys.executable, "-I", "-c", f"{memory_limit_code()}\n{CHILD}", str(main), str(root), arguments], b"",
+                       output, "typst", cwd=root, env={**os.environ, **OFFLINE})
+    if done.returncode != 0:
+        raise RenderError(output, f"typst failed: {done.stderr.decode('utf-8', 'replace').strip() or f'exit code {done.returncode}'}")
+    return done.stdout
