@@ -266,7 +266,7 @@ def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     if any(unreadable_key_character(e.key) for e in project.bibliography.entries):
-        return  # Pandoc cannot read the bibliography: REF013 names the key
+        return  # Pandoc cannot read the bibliography: REF024 names the key
     try:
         gaps = list(rendering_gaps(ctx.cite))
         losses = list(rendering_losses(ctx.cite, reference_table(style_edition(ctx.cite.style()))))
@@ -316,7 +316,7 @@ def hand_typed_citation_number(ctx: RuleContext) -> Iterator[Finding]:
                           suggestion=f"[{'; '.join(known)}]" if known and None not in keys else None)
 
 
-@rule("REF013", "unreadable-citation-key")
+@rule("REF024", "unreadable-citation-key")
 def unreadable_citation_key(ctx: RuleContext) -> Iterator[Finding]:
     """An entry key holds a mark Pandoc cannot read (a full-width comma “，”, “、”, “#”).
 
