@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import bibtexparser
@@ -18,6 +19,9 @@ from toolchain.names import CJK, split_name
 # The documented extension: a Chinese-language entry carries its English version in
 # fields named like the original plus "-en" (title-en, author-en, journal-en, …).
 ENGLISH_SUFFIX = "-en"
+# LaTeX accent commands as BibTeX writes them: {\"o}, \'{e}, \v c, {\ss}; the letter is kept.
+LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?\s*([A-Za-z])\s*\}?")
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 
 # bibtexparser logs each failed block to stderr; the loader reports it once, as an InputError.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -89,6 +93,20 @@ class Bibliography:
 def strip_braces(value: str) -> str:
     """Remove protective braces: ``{{NCCN}}`` → ``NCCN``, ``{DNA} test`` → ``DNA test``."""
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents (Döhner → dohner, Arbolí → arboli); LaTeX accents too."""
+    text = LATEX_COMMAND.sub("", LATEX_ACCENT.sub(r"\1", text))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_text(text: str) -> str:
+    """Folded text with braces removed, punctuation turned into space and spaces collapsed."""
+    folded = fold(strip_braces(text))
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in folded)
+    return " ".join(cleaned.split())
 
 
 def split_top_level(value: str, separator: str) -> list[str]:
