@@ -12,6 +12,8 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     metadata,
     numbers,
     references,
+    references_consistency,
+    references_record,
     suppression_rules,
     terminology,
     typography_en,

@@ -1,0 +1,1 @@
+"""Looking works up in Crossref, DataCite and PubMed, and comparing entries with their records."""
