@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,12 +155,13 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
 
 
 def key_lines(raw: str) -> dict[str, int]:
-    """The line of each record key (``"key": {``) in the raw JSON; json gives no positions."""
+    """The first line of each object key (``"key": {``) in the raw JSON; json gives no positions."""
     lines: dict[str, int] = {}
-    for number, line in enumerate(raw.splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith('"') and stripped.endswith("{") and '":' in stripped:
-            lines.setdefault(stripped[1:stripped.index('":')], number)
+    line, last = 1, 0
+    for match in re.finditer(r'"((?:[^"\\\n]|\\.)*)"\s*:\s*\{', raw):
+        line += raw.count("\n", last, match.start())
+        last = match.start()
+        lines.setdefault(match.group(1), line)
     return lines
 
 
