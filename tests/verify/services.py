@@ -153,6 +153,7 @@ class Server:
         self.thread.start()
 
     def close(self) -> None:
-        """Stop serving."""
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        """Stop serving (once)."""
+        if self.thread.is_alive():
+            self.httpd.shutdown()
+            self.httpd.server_close()

@@ -13,6 +13,7 @@ from toolchain.load.lock import LockedAuthor, LockedRecord
 DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 TAG = re.compile(r"<[^>]{1,200}>")
+JOINING_WORDS = frozenset("the of and for in on at to a an de des du la le les der die das und fur y et e di del".split())
 SAME_WORK_TITLE = 0.5  # title similarity below which a work found by identifier is another work
 SOURCE_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "pubmed": "PubMed", "crossref-query": "Crossref (bibliographic query)"}
 
@@ -206,6 +207,31 @@ def without_periods(text: str) -> str:
     return " ".join(fold(clean(text)).replace(".", " ").split())
 
 
+def title_words(text: str) -> list[str]:
+    """A journal title's words for abbreviation matching: folded, no periods, qualifiers or joining words."""
+    text = re.sub(r"\([^()]*\)", " ", fold(clean(text)))
+    text = re.sub(r"(?<=\w)[-‐](?=\w)", "", text)
+    return [w for w in re.split(r"[^\w]+", text) if w and w not in JOINING_WORDS]
+
+
+def abbreviates(abbreviation: str, title: str) -> bool:
+    """Whether an abbreviation (ISO 4 / NLM) shortens a title word by word: ``Natl`` of ``National``.
+
+    Each word must start with its title word's first letter and keep its letters in order;
+    articles, prepositions and conjunctions are left out on both sides, as ISO 4 does.
+    """
+    short, full = title_words(abbreviation), title_words(title)
+    if len(short) != len(full) or not short:
+        return False
+    for word, whole in zip(short, full, strict=True):
+        if word[0] != whole[0]:
+            return False
+        letters = iter(whole)
+        if not all(ch in letters for ch in word):
+            return False
+    return True
+
+
 def compare_journal(entry: Entry, record: LockedRecord) -> list[Difference]:
     """The journal: its full title or one of its abbreviations (ISO 4 / NLM), written as the record does."""
     raw = entry.fields.get("journal", "") or entry.fields.get("journaltitle", "")
@@ -219,6 +245,8 @@ def compare_journal(entry: Entry, record: LockedRecord) -> list[Difference]:
     close = next((form for form in forms if normalize_text(form) == normalize_text(raw)), None)
     if close is not None:
         return [Difference(field, f"journal “{clean(raw)}” is written “{close}” in the record", raw, close)]
+    if any(abbreviates(raw, part) for form in forms for part in (form, *form.split(":")[1:])):
+        return []
     listed = " / ".join(f"“{form}”" for form in dict.fromkeys(forms))
     return [Difference(field, f"journal “{clean(raw)}” is none of the record's {listed}", raw, forms[0])]
 
