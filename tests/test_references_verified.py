@@ -68,14 +68,17 @@ def test_every_named_defect_is_found_at_its_line_with_the_records_value() -> Non
 
 
 def test_record_free_rules_find_what_needs_no_record(tmp_path: Path) -> None:
-    """Without the lock: Rollig/Röllig, the eleven missing issues, the manuscript id as pages, Biology(Basel), the stray title phrase, the glued parenthesis."""
+    """Without the lock: Rollig/Röllig, the ten missing issues, the manuscript id as pages, Biology(Basel), the stray title phrase, the glued parenthesis.
+
+    short2024's missing issue stands behind its malformed pages (REF021): one defect, one finding.
+    """
     project = tmp_path / "seed-bib"
     shutil.copytree(SEED, project)
     (project / "bib" / "references.lock.json").unlink()
     found = {(d["rule"], d["line"]) for d in check(project, ALL_NEW)}
     expected = {("REF019", line_of("rollig2015", "author")), ("REF021", line_of("short2024", "pages")), ("REF022", line_of("xu2023", "journal")),
                 ("REF023", line_of("frohling2002", "title")), ("REF023", line_of("cortes2019", "title"))}
-    expected |= {("REF020", line_of(key)) for key in ISSUES}
+    expected |= {("REF020", line_of(key)) for key in ISSUES if key != "short2024"}
     assert found == expected, sorted(found ^ expected)
     print(f"\nseed-bib without lock: {len(expected)} findings, each a named defect (Otrock, DiNardo, Fröhling, Hüttmann and “;” for “:” need the lock)")
 

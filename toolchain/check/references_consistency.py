@@ -36,6 +36,7 @@ class Consistency:
     min_entries: int
     share: float
     fields: dict[str, tuple[str, ...]]
+    unless_article_number: frozenset[str]
     pages: tuple[re.Pattern[str], ...]
     abbreviations: frozenset[str]
 
@@ -46,7 +47,7 @@ def tables() -> Consistency:
     data = parse_yaml(CONSISTENCY_FILE.read_text(encoding="utf-8"), "toolchain/data/bib-consistency.yaml")
     common = data["common-fields"]
     return Consistency(int(common["min-entries"]), float(common["share"]),
-                       {str(k): tuple(v) for k, v in common["fields"].items()},
+                       {str(k): tuple(v) for k, v in common["fields"].items()}, frozenset(common.get("unless-article-number") or ()),
                        tuple(re.compile(p) for p in data["pages"]), frozenset(str(a) for a in data["title-abbreviations"]))
 
 
@@ -114,6 +115,8 @@ def field_usually_present(project: Project) -> Iterator[Finding]:
             if having == len(entries) or having < table.share * len(entries):
                 continue
             for entry in entries:
+                if field in table.unless_article_number and not re.search(r"\d\s*(?:--?|–|—)\s*\S", entry.fields.get("pages", "")):
+                    continue
                 if not entry.fields.get(field, "").strip("{} "):
                     yield Finding(Location(project.bibliography.path, entry.line, 1),
                                   f"“{entry.key}” has no {field}; {having} of the {len(entries)} @{kind} entries give one")

@@ -15,6 +15,7 @@ DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "
 TAG = re.compile(r"<[^>]{1,200}>")
 JOINING_WORDS = frozenset("the of and for in on at to a an de des du la le les der die das und fur y et e di del".split())
 SAME_WORK_TITLE = 0.5  # title similarity below which a work found by identifier is another work
+MAX_WORDS = 300  # titles are compared on their first words: the comparison stays linear on any input
 SOURCE_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "pubmed": "PubMed", "crossref-query": "Crossref (bibliographic query)"}
 
 
@@ -40,7 +41,7 @@ def source_label(record: LockedRecord) -> str:
 
 def title_ratio(a: str, b: str) -> float:
     """Similarity of two titles' words (0–1)."""
-    return SequenceMatcher(None, normalize_text(a).split(), normalize_text(b).split(), autojunk=False).ratio()
+    return SequenceMatcher(None, normalize_text(a).split()[:MAX_WORDS], normalize_text(b).split()[:MAX_WORDS], autojunk=False).ratio()
 
 
 def initials(given: str) -> str:
@@ -72,14 +73,14 @@ def punctuation_changes(bib: str, record: str) -> list[tuple[str, str]]:
         found = re.findall(r"\s*[^\w\s]+\s*|\s{2,}", text.casefold().rstrip(". "))
         return [(" " if m[:1].isspace() else "") + (m.strip() or " ") + (" " if m[-1:].isspace() and m.strip() else "") for m in found]
 
-    a, b = marks(bib), marks(record)
+    a, b = marks(bib)[:MAX_WORDS], marks(record)[:MAX_WORDS]
     matcher = SequenceMatcher(None, a, b, autojunk=False)
     return [("".join(a[i1:i2]) or "∅", "".join(b[j1:j2]) or "∅") for op, i1, i2, j1, j2 in matcher.get_opcodes() if op != "equal"]
 
 
 def word_changes(bib: str, record: str) -> str:
     """What differs between two titles, word by word: ``“Acute myeloid leukemia.” before the title``."""
-    a, b = clean(bib).split(), clean(record).split()
+    a, b = clean(bib).split()[:MAX_WORDS], clean(record).split()[:MAX_WORDS]
     norm = [normalize_text(w) for w in a], [normalize_text(w) for w in b]
     parts = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, *norm, autojunk=False).get_opcodes():
