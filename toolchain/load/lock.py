@@ -46,7 +46,7 @@ class LockedRecord:
     fingerprint: str  # of the entry's identifying fields when verified ('' = not recorded)
     title: str = ""
     authors: tuple[LockedAuthor, ...] = ()
-    author_count: int = 0  # authors the work has (may exceed the names listed)
+    author_count: int = 0  # authors the work has (may exceed the names listed; 0 = not known)
     year: str = ""
     volume: str = ""
     issue: str = ""
@@ -126,7 +126,7 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
                                         text(item.get("given", ""), f"{key}.authors.given", path, line)))
         else:
             raise InputError(path, line, f"record {key!r}: each author must be an object with family and given")
-    count = fields.get("author-count", len(authors))
+    count = fields.get("author-count", 0)
     if not isinstance(count, int) or isinstance(count, bool):
         raise InputError(path, line, f"record {key!r}: author-count must be a number")
     retraction = data.get("retraction") or {}
@@ -145,7 +145,7 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
         identifier=text(data.get("identifier", ""), f"{key}.identifier", path, line),
         retrieved=text(data.get("retrieved", ""), f"{key}.retrieved", path, line),
         fingerprint=text(data.get("fingerprint", ""), f"{key}.fingerprint", path, line),
-        title=get("title"), authors=tuple(authors), author_count=max(count, len(authors)), year=get("year"),
+        title=get("title"), authors=tuple(authors), author_count=max(count, len(authors)) if count else 0, year=get("year"),
         volume=get("volume"), issue=get("issue"), pages=get("pages"), article_number=get("article-number"),
         journal=get("journal"), journal_abbreviations=tuple(text(a, f"{key}.journal-abbreviations", path, line) for a in abbreviations),
         doi=get("doi"), pmid=get("pmid"),

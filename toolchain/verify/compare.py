@@ -135,7 +135,7 @@ def compare_authors(entry: Entry, record: LockedRecord) -> list[Difference]:
     found: list[Difference] = []
     for position, name in enumerate(listed):
         if position >= len(record.authors):
-            if not truncated and record.author_count <= len(record.authors):
+            if not truncated and record.author_count == len(record.authors):
                 found.append(Difference("author", f"author {position + 1} “{name.family}” is not in the record's {len(record.authors)} authors", "", ""))
             break
         theirs = record.authors[position]
@@ -154,7 +154,7 @@ def compare_authors(entry: Entry, record: LockedRecord) -> list[Difference]:
             mine, other = initials(name.given), initials(theirs.given)
             if mine and other and not other.startswith(mine):
                 found.append(Difference("author", f"author {position + 1} “{display(name)}” has other initials than the record's “{display(theirs)}”", "", ""))
-    count = max(record.author_count, len(record.authors))
+    count = record.author_count  # 0: the record does not say how many authors the work has
     if not truncated and len(listed) < count:
         found.append(Difference("author", f"the entry lists {len(listed)} of the work's {count} authors without “and others”", "", ""))
     return found
