@@ -15,11 +15,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from toolchain.check import active_rules, ignored_for_file, run_rule
+from toolchain.check import active_rules, outcomes
+from toolchain.check.diagnostic import Finding
+from toolchain.check.registry import configure
 from toolchain.check.suppressions import parse_suppressions
+from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -31,21 +35,21 @@ MAX_PASSES = 5
 Edit = tuple[int, int, str]
 
 
+def fixable(project: Project, settings: Settings) -> Iterator[Finding]:
+    """The findings with an edit of the active rules, suppressed findings left out."""
+    suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
+    config = configure(settings)
+    rules = [rule for rule in active_rules(settings, config) if not rule.final]
+    for outcome in outcomes(project, settings, rules, suppressions, Citations(project, settings), config):
+        yield from (finding for finding in outcome.findings if finding.fix is not None)
+
+
 def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]:
     """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
-    documents = {d.path: d for d in project.documents}
-    suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
-    edits: dict[str, list[Edit]] = {path: [] for path in documents}
-    for rule in active_rules(settings):
-        if rule.family == "suppression_rules":
-            continue
-        for finding in run_rule(rule, project, settings):
-            where = finding.location
-            if finding.fix is None or where.file not in documents or ignored_for_file(rule.id, where.file, settings):
-                continue
-            if any(s.covers(rule.id, where.file, where.line) for s in suppressions):
-                continue
-            edits[where.file].append(finding.fix)
+    edits: dict[str, list[Edit]] = {d.path: [] for d in project.documents}
+    for finding in fixable(project, settings):
+        if finding.location.file in edits and finding.fix is not None:
+            edits[finding.location.file].append(finding.fix)
     return edits
 
 
@@ -147,12 +151,8 @@ def bib_edits(project: Project, settings: Settings) -> tuple[list[Edit], set[str
     starts = sorted((e.line, e.key) for e in project.bibliography.entries)
     edits: list[Edit] = []
     keys: set[str] = set()
-    for rule in active_rules(settings):
-        if rule.family == "suppression_rules":
-            continue
-        for finding in run_rule(rule, project, settings):
-            if finding.fix is None or finding.location.file != path or ignored_for_file(rule.id, path, settings):
-                continue
+    for finding in fixable(project, settings):
+        if finding.location.file == path and finding.fix is not None:
             edits.append(finding.fix)
             keys.add(next((k for line, k in reversed(starts) if line <= finding.location.line), ""))
     return edits, keys - {""}

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.metadata import Affiliation, Funding, Metadata
+from toolchain.pandoc import markdown_to_ast
 from toolchain.render.ast import meta_text, text_of
-from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
+from toolchain.render.citations import fix_reference_languages, write_items
 from toolchain.render.crossref import resolve_cross_references
 from toolchain.render.intext import fix_in_text_citations
-from toolchain.render.pandoc import markdown_to_ast
 from toolchain.render.rawhtml import convert_inline_html
 
 LABELS = {
@@ -49,7 +50,7 @@ def cite_as(metadata: Metadata, title: str, lang: str) -> str:
     names = [display_name(a.name.get(lang), lang) for a in metadata.authors]
     if lang == "en":
         names = [n.title() if n.isupper() else n for n in names]
-    shown = ", ".join(names[:3]) + ((", 等" if lang == "zh" else ", et al") if len(names) > 3 else "")
+    shown = ", ".join(names[:3]) + (f", {et_al(lang).removesuffix('.')}" if len(names) > 3 else "")
     pages = f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")
     # The journal prints no space between the colon and the pages: 37(5):306-311.
     return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}):{pages}."
@@ -170,10 +171,11 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
 
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
     """Parse one language with citeproc; return the AST and the CSL items used."""
+    cite = Citations(project, settings)
     document = project.document(lang)
-    items = csl_items(project, lang)
+    items = cite.items(lang)
     bibliography = write_items(items, workdir, lang)
-    csl = style_path(project, settings)
+    csl = cite.style()
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",
         f"--metadata=reference-section-title:{SECTION_TITLE[lang]}",

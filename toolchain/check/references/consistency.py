@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from toolchain.check._references_bib import field_location
-from toolchain.check._references_data import DATA
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.references._bib import field_location
+from toolchain.check.references._data import DATA
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load._yaml import parse_yaml
 from toolchain.load.bibliography import CJK, Entry, Name
 from toolchain.load.source import Location
@@ -63,7 +62,7 @@ def spelling_weight(family: str) -> tuple[int, int]:
 
 
 @rule("REF019", "name-variant", Severity.WARNING)
-def name_variant(project: Project) -> Iterator[Finding]:
+def name_variant(ctx: RuleContext) -> Iterator[Finding]:
     """One person's name is spelled differently in two entries (Rollig / Röllig).
 
     Why: one person, one spelling: indexes and readers take variants for different people, and
@@ -71,6 +70,7 @@ def name_variant(project: Project) -> Iterator[Finding]:
     accents, case, spaces and hyphens folded, and by first initial; the spelling with the most
     diacritics and capitals is suggested.
     """
+    project = ctx.project
     clusters: dict[tuple[str, str], list[tuple[Entry, str, Name]]] = defaultdict(list)
     for entry in project.bibliography.entries:
         for field in NAME_FIELDS:
@@ -96,12 +96,13 @@ def name_variant(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF020", "field-usually-present", Severity.WARNING)
-def field_usually_present(project: Project) -> Iterator[Finding]:
+def field_usually_present(ctx: RuleContext) -> Iterator[Finding]:
     """An entry lacks a field most entries of its type carry (an issue number).
 
     Why: a list where most articles give volume, issue and pages and one does not has usually
     lost a value on the way; GB/T 7714 prints the issue when the work has one.
     """
+    project = ctx.project
     table = tables()
     by_type: dict[str, list[Entry]] = defaultdict(list)
     for entry in project.bibliography.entries:
@@ -142,12 +143,13 @@ def pages_problem(value: str) -> str:
 
 
 @rule("REF021", "malformed-pages")
-def malformed_pages(project: Project) -> Iterator[Finding]:
+def malformed_pages(ctx: RuleContext) -> Iterator[Finding]:
     """A pages field is not a page range or an article number (``JCO2301911``).
 
     Why: GB/T 7714 prints pages after the issue; a manuscript id or a day in that place points
     the reader nowhere. The accepted forms are toolchain/data/bib-consistency.yaml.
     """
+    project = ctx.project
     for entry in project.bibliography.entries:
         value = entry.fields.get("pages", "")
         problem = pages_problem(value)
@@ -171,12 +173,13 @@ def journal_problems(value: str) -> list[tuple[str, str, str]]:
 
 
 @rule("REF022", "journal-abbreviation-form", Severity.WARNING)
-def journal_abbreviation_form(project: Project) -> Iterator[Finding]:
+def journal_abbreviation_form(ctx: RuleContext) -> Iterator[Finding]:
     """A journal abbreviation breaks the ISO 4 form (``Biology(Basel)``).
 
     Why: ISO 4 and the NLM catalogue write the qualifier of a journal title in parentheses after a
     space; indexes match journals by the exact form.
     """
+    project = ctx.project
     for entry in project.bibliography.entries:
         for field in ("journal", "journaltitle"):
             for needle, problem, fixed in journal_problems(entry.fields.get(field, ""))[:1]:
@@ -193,7 +196,7 @@ def leading_phrase(text: str) -> str:
 
 
 @rule("REF023", "title-punctuation", Severity.WARNING)
-def title_punctuation(project: Project) -> Iterator[Finding]:
+def title_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A title has a space before “;”, two spaces, a glued “(” or a stray first phrase.
 
     Reported: a space before “;”, two spaces, a word glued to “(”, a stray leading phrase.
@@ -201,6 +204,7 @@ def title_punctuation(project: Project) -> Iterator[Finding]:
     Why: such slips come from copying a title out of a database page or a PDF and survive into
     print; a phrase such as “Acute myeloid leukemia.” before the title is a heading of the source page.
     """
+    project = ctx.project
     for entry in project.bibliography.entries:
         for field in ("title", "title-en"):
             value = entry.fields.get(field, "")

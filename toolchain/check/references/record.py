@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolchain.check._references_bib import bib_source, field_location
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.references._bib import bib_source, field_location
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry
 from toolchain.load.lock import LockedRecord, fingerprint
@@ -90,7 +90,7 @@ def edit(source: SourceFile, entry: Entry, difference: Difference) -> tuple[int,
 
 
 @rule("REF013", "record-mismatch")
-def record_mismatch(project: Project) -> Iterator[Finding]:
+def record_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A field of an entry differs from the verified record of its work (the lock).
 
     Why: a quarter of references in medical journals carry metadata errors, authors and pages
@@ -99,6 +99,7 @@ def record_mismatch(project: Project) -> Iterator[Finding]:
     diacritics and capitals; the suggestion is the record's value (``refs verify --fix`` applies it).
     Example: ``author = {Antar, A. I. and Otrrock, Z. K. …}`` when the record has “Otrock”.
     """
+    project = ctx.project
     source = bib_source(project)
     for entry, record in locked(project):
         if record.source in BY_IDENTIFIER and not same_work(entry, record):
@@ -110,12 +111,13 @@ def record_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF014", "stale-lock-entry", Severity.WARNING)
-def stale_lock_entry(project: Project) -> Iterator[Finding]:
+def stale_lock_entry(ctx: RuleContext) -> Iterator[Finding]:
     """An entry changed since it was verified, or it and the lock disagree on keys.
 
     Why: the lock must describe the bibliography it sits beside; an entry whose DOI, PMID, title
     or year changed needs a new lookup (``refs verify --update KEY``).
     """
+    project = ctx.project
     lock = project.lock
     if lock is None:
         return
@@ -134,12 +136,13 @@ def stale_lock_entry(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF015", "doi-of-another-work")
-def doi_of_another_work(project: Project) -> Iterator[Finding]:
+def doi_of_another_work(ctx: RuleContext) -> Iterator[Finding]:
     """The entry's DOI or PMID resolves to another work.
 
     Why: a mistyped identifier sends every reader (and every link in the PDF and JATS) to the
     wrong article; the record's title and first author share nothing with the entry's.
     """
+    project = ctx.project
     for entry, record in locked(project):
         if record.source in BY_IDENTIFIER and not same_work(entry, record):
             field = "doi" if record.source != "pubmed" else "pmid"
@@ -150,11 +153,12 @@ def doi_of_another_work(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF016", "retracted-work")
-def retracted_work(project: Project) -> Iterator[Finding]:
+def retracted_work(ctx: RuleContext) -> Iterator[Finding]:
     """The cited work has been retracted (a notice in Crossref or Retraction Watch).
 
     Why: a retracted article may be cited only as retracted, and a review resting on it must say so.
     """
+    project = ctx.project
     for entry, record in locked(project):
         if record.retraction:
             notice = record.retraction.get("notice", "")
@@ -180,20 +184,22 @@ def unmatched(project: Project, chinese: bool) -> Iterator[Finding]:
 
 
 @rule("REF017", "unmatched-entry", Severity.WARNING)
-def unmatched_entry(project: Project) -> Iterator[Finding]:
+def unmatched_entry(ctx: RuleContext) -> Iterator[Finding]:
     """No source matched the entry by DOI, PMID or query; it says what was tried.
 
     Why: an entry that neither Crossref, DataCite nor PubMed knows may be mistyped beyond
     recognition, or a work those sources do not hold; someone has to look.
     """
+    project = ctx.project
     yield from unmatched(project, chinese=False)
 
 
 @rule("REF018", "unverifiable-entry", Severity.INFO)
-def unverifiable_entry(project: Project) -> Iterator[Finding]:
+def unverifiable_entry(ctx: RuleContext) -> Iterator[Finding]:
     """A Chinese-language work has no Crossref or PubMed record to verify it against.
 
     Why: many Chinese journals deposit no metadata in Crossref or PubMed; such an entry is
     checked by the record-free rules only, and that is no error.
     """
+    project = ctx.project
     yield from unmatched(project, chinese=True)
