@@ -16,7 +16,7 @@ from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references._bib import field_location
 from toolchain.check.references._data import DATA
 from toolchain.check.registry import RuleContext, rule
-from toolchain.load._yaml import parse_yaml
+from toolchain.load import parse_yaml
 from toolchain.load.bibliography import CJK, Entry, Name
 from toolchain.load.source import Location
 from toolchain.verify.compare import family_key, initials
