@@ -6,14 +6,17 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
+from pathlib import Path
 
+from toolchain.load import parse_yaml
 from toolchain.load.bibliography import Entry, Name, fold, normalize_text, strip_braces
 from toolchain.load.lock import LockedAuthor, LockedRecord
 
 DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
                         "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 TAG = re.compile(r"<[^>]{1,200}>")
-JOINING_WORDS = frozenset("the of and for in on at to a an de des du la le les der die das und fur y et e di del".split())
+JOURNAL_TITLES = Path(__file__).resolve().parent.parent / "data" / "journal-titles.yaml"
 SAME_WORK_TITLE = 0.5  # title similarity below which a work found by identifier is another work
 MAX_WORDS = 300  # titles are compared on their first words: the comparison stays linear on any input
 SOURCE_NAMES = {"crossref": "Crossref", "datacite": "DataCite", "pubmed": "PubMed", "crossref-query": "Crossref (bibliographic query)"}
@@ -208,11 +211,18 @@ def without_periods(text: str) -> str:
     return " ".join(fold(clean(text)).replace(".", " ").split())
 
 
+@cache
+def joining_words() -> frozenset[str]:
+    """The words an ISO 4 abbreviation leaves out (toolchain/data/journal-titles.yaml)."""
+    data = parse_yaml(JOURNAL_TITLES.read_text(encoding="utf-8"), "toolchain/data/journal-titles.yaml")
+    return frozenset(str(word) for word in data["joining-words"])
+
+
 def title_words(text: str) -> list[str]:
     """A journal title's words for abbreviation matching: folded, no periods, qualifiers or joining words."""
     text = re.sub(r"\([^()]*\)", " ", fold(clean(text)))
     text = re.sub(r"(?<=\w)[-‐](?=\w)", "", text)
-    return [w for w in re.split(r"[^\w]+", text) if w and w not in JOINING_WORDS]
+    return [w for w in re.split(r"[^\w]+", text) if w and w not in joining_words()]
 
 
 def abbreviates(abbreviation: str, title: str) -> bool:
