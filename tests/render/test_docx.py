@@ -211,3 +211,8 @@ def test_a_bad_docx_mode_in_the_settings_is_an_input_error(base_copy: Path, caps
     (base_copy / "pyproject.toml").write_text('[tool.toolchain.build]\ndocx-mode = "manuscript"\n', encoding="utf-8")
     assert main(["build", str(base_copy), "--to", "docx", "--out", str(base_copy / "out")]) == 2
     assert "pyproject.toml:2" in capsys.readouterr().err
+
+
+def test_column_heading_without_metadata_heading(built_base: Path) -> None:
+    headings = [p.text for p in docx.Document(built_base / "zh.docx").paragraphs if p.style.name == "Column Heading"]
+    assert headings == ["·综述·"]

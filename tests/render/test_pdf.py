@@ -246,3 +246,48 @@ def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path
     assert main(["build", str(base_copy), "--to", "pdf", "--lang", "zh", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     pages = len(PdfReader(tmp_path / "out" / "zh.pdf").pages)
     assert f"warning: zh.pdf has {pages} pages, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err
+
+
+def test_column_heading_is_named_after_the_article_type_when_metadata_gives_none(built_base: Path) -> None:
+    """The base project's metadata has no article.heading: a review prints ·综述· / Review, as the JATS names it."""
+    assert "·综述·" in pdf_text(built_base / "zh.pdf").replace(" ", "")
+    assert "Review" in pdf_text(built_base / "en.pdf").splitlines()[0:6].__str__()
+
+
+def test_revised_and_accepted_dates_print_beside_the_received_date(base_copy: Path, tmp_path: Path) -> None:
+    metadata = base_copy / "manuscript" / "metadata.yaml"
+    text = metadata.read_text(encoding="utf-8").replace("  received: 2024-03-20\n", "  received: 2024-03-20\n  revised: 2024-04-02\n  accepted: 2024-04-10\n")
+    metadata.write_text(text, encoding="utf-8")
+    project = load_project(base_copy)
+    for lang, expected in (("zh", "收稿日期：2024-03-20；修回日期：2024-04-02；录用日期：2024-04-10"),
+                           ("en", "Received: 2024-03-20; Revised: 2024-04-02; Accepted: 2024-04-10")):
+        ast, _ = prepare_ast(project, Settings(), lang, tmp_path)
+        render_pdf(project, ast, lang, tmp_path / f"{lang}.pdf")
+        assert expected in pdf_text(tmp_path / f"{lang}.pdf").replace("\n", "").replace(" ：", "："), lang
+
+
+def test_type_and_carrier_marks_do_not_break_at_the_slash() -> None:
+    from toolchain.render.pdf import unbroken_type_marks
+
+    marks = unbroken_type_marks([{"t": "Str", "c": "guidelines[EB/OL]."}, {"t": "Space"}, {"t": "Str", "c": "[J]."}])
+    assert marks == [{"t": "Str", "c": "guidelines"}, {"t": "RawInline", "c": ["typst", '#box("[EB/OL]")']},
+                     {"t": "Str", "c": "."}, {"t": "Space"}, {"t": "Str", "c": "[J]."}]
+
+
+def test_a_heading_does_not_end_on_one_word_alone(base_copy: Path, tmp_path: Path) -> None:
+    """A long English heading whose last word would fall alone on the last line keeps two words there."""
+    heading = "Sorafenib with intensive chemotherapy for newly diagnosed patients in acute myeloid leukemia"
+    path = base_copy / "manuscript" / "en.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n# {heading}\n\nText.\n", encoding="utf-8")
+    project = load_project(base_copy)
+    ast, _ = prepare_ast(project, Settings(), "en", tmp_path)
+    render_pdf(project, ast, "en", tmp_path / "en.pdf")
+    lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith("3 Sorafenib with")))
+    assert lines[start + 2] == "myeloid leukemia", lines[start:start + 3]  # without the tie: "leukemia" alone
+
+
+def test_headings_are_not_hyphenated(built_article: Path) -> None:
+    text = pdf_text(built_article / "en.pdf")
+    headings = [line for line in text.splitlines() if re.match(r"\d+(\.\d+)* [A-Z]", line)]
+    assert headings and not any(line.rstrip().endswith("\u00ad") for line in headings)

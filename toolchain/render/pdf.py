@@ -67,7 +67,7 @@ def typeset_references(ast: dict) -> dict:
             content = block.get("c")
             if block.get("t") not in ("Para", "Plain") or not content:
                 continue
-            content = unlink_titles(content)
+            content = unbroken_type_marks(unlink_titles(content))
             block["c"] = content
             first = content[0]
             if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
@@ -76,6 +76,29 @@ def typeset_references(ast: dict) -> dict:
                 lang = "zh" if CJK.search(text_of(content)) else "en"
                 block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content[1:], raw("]")]
     return ast
+
+
+TYPE_MARK = re.compile(r"\[[A-Z]{1,3}/[A-Z]{2}\]")  # [EB/OL], [J/OL], [M/CD] (GB/T 7714 type and carrier)
+
+
+def unbroken_type_marks(content: list) -> list:
+    """Inlines whose type-and-carrier marks such as “[EB/OL]” cannot break at the slash (a typst box)."""
+    result: list = []
+    for node in content:
+        text = node.get("c") if isinstance(node, dict) and node.get("t") == "Str" else None
+        if not text or not TYPE_MARK.search(text):
+            result.append({"t": "Span", "c": [node["c"][0], unbroken_type_marks(node["c"][1])]}
+                          if isinstance(node, dict) and node.get("t") == "Span" else node)
+            continue
+        last = 0
+        for match in TYPE_MARK.finditer(text):
+            if match.start() > last:
+                result.append({"t": "Str", "c": text[last:match.start()]})
+            result.append(raw(f'#box("{match.group(0)}")'))
+            last = match.end()
+        if last < len(text):
+            result.append({"t": "Str", "c": text[last:]})
+    return result
 
 
 def unlink_titles(content: list) -> list:

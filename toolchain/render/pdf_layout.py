@@ -154,7 +154,23 @@ def raw_inline(code: str) -> dict:
     return {"t": "RawInline", "c": ["typst", code]}
 
 
+def no_runts(blocks: list) -> None:
+    """Keep the last two words of each heading together (a typst box) so that no heading ends on one word alone."""
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("t") == "Header":
+            inlines = block["c"][2]
+            spaces = [i for i, node in enumerate(inlines) if node.get("t") == "Space"]
+            if spaces and spaces[-1] < len(inlines) - 1:
+                start = spaces[-2] + 1 if len(spaces) > 1 else 0
+                inlines[start:] = [raw_inline("#box["), *inlines[start:], raw_inline("]")]
+        elif block.get("t") in ("Div", "BlockQuote"):
+            no_runts(block["c"][-1] if block["t"] == "Div" else block["c"])
+
+
 def lay_out(ast: dict) -> None:
     """Rewrite a copy of the AST for typst's two-column page (in place)."""
+    no_runts(ast["blocks"])
     describe_images(ast["blocks"])
     ast["blocks"] = equation_numbering(ast) + lay_out_blocks(ast["blocks"])

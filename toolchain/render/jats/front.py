@@ -17,14 +17,8 @@ from toolchain.load.metadata import Metadata
 from toolchain.render.jats.body import Parts
 from toolchain.render.jats.contributors import author_notes, contrib_group
 from toolchain.render.jats.xml import ALI, XLINK, XML_LANG, el, sub
-from toolchain.render.manuscript import LABELS
+from toolchain.render.manuscript import LABELS, column_heading
 
-# Column heading (栏目) for an article type when metadata gives no article.heading.
-HEADINGS = {
-    "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
-    "case-report": ("病例报告", "Case Report"), "editorial": ("述评", "Editorial"), "letter": ("读者来信", "Letter"),
-    "brief-report": ("短篇论著", "Brief Report"), "systematic-review": ("系统评价", "Systematic Review"),
-}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -181,9 +175,7 @@ def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
     PMC requires the element and a ``heading`` subj-group in it: without ``article.heading`` the
     column is named after the article type (a review is a 综述).
     """
-    heading = md.heading.get(lang) if md.heading else ""
-    article_type = md.article.get("type") or "review-article"
-    heading = heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type))))[lang]
+    heading = column_heading(md, lang)
     node = el("article-categories")
     subject = sub(node, "subj-group", {"subj-group-type": "heading"})
     sub(subject, "subject", text=heading)
