@@ -22,6 +22,10 @@ ENGLISH_SUFFIX = "-en"
 # LaTeX accent commands as BibTeX writes them: {\"o}, \'{e}, \v c, {\ss}; the letter is kept.
 LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?\s*([A-Za-z])\s*\}?")
 LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+LATEX_MARKS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+               "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "d": "\u0323", "b": "\u0331", "k": "\u0328", "r": "\u030a"}
+LATEX_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı"}
+LATEX_LETTER = re.compile(r"\\(" + "|".join(sorted(LATEX_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
 
 # bibtexparser logs each failed block to stderr; the loader reports it once, as an InputError.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -93,6 +97,13 @@ class Bibliography:
 def strip_braces(value: str) -> str:
     """Remove protective braces: ``{{NCCN}}`` → ``NCCN``, ``{DNA} test`` → ``DNA test``."""
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+
+
+def latex_to_unicode(text: str) -> str:
+    r"""Text without braces, LaTeX accents and letters as Unicode (NFC): ``R{\"o}llig`` → ``Röllig``, ``{\ss}`` → ``ß``."""
+    text = strip_braces(LATEX_LETTER.sub(lambda m: LATEX_LETTERS[m.group(1)], text))
+    text = LATEX_ACCENT.sub(lambda m: m.group(1) + LATEX_MARKS[m.group(0)[1]], text)
+    return unicodedata.normalize("NFC", text)
 
 
 def fold(text: str) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 from pathlib import Path
 
 from toolchain.load import parse_yaml
-from toolchain.load.bibliography import Entry, Name, fold, normalize_text, strip_braces
+from toolchain.load.bibliography import Entry, Name, fold, latex_to_unicode, normalize_text, strip_braces
 from toolchain.load.lock import LockedAuthor, LockedRecord
 
 DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
@@ -34,7 +33,7 @@ class Difference:
 
 def clean(text: str) -> str:
     """Record or bib text without braces, markup tags, typographic dashes/quotes and doubled spaces."""
-    return " ".join(TAG.sub("", strip_braces(text)).translate(DASHES).split())
+    return " ".join(TAG.sub("", latex_to_unicode(text)).translate(DASHES).split())
 
 
 def source_label(record: LockedRecord) -> str:
@@ -277,5 +276,5 @@ def differences(entry: Entry, record: LockedRecord) -> list[Difference]:
 
 
 def nfc(text: str) -> str:
-    """Unicode NFC form (records and bib files mix composed and decomposed accents)."""
-    return unicodedata.normalize("NFC", text)
+    """A name in Unicode NFC form, LaTeX accents decoded (records and bib files mix all three)."""
+    return latex_to_unicode(text)

@@ -17,7 +17,7 @@ from toolchain.check.references._bib import field_location
 from toolchain.check.references._data import DATA
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load import parse_yaml
-from toolchain.load.bibliography import CJK, Entry, Name
+from toolchain.load.bibliography import CJK, Entry, Name, latex_to_unicode
 from toolchain.load.source import Location
 from toolchain.verify.compare import family_key, initials
 
@@ -79,14 +79,14 @@ def name_variant(ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 clusters[(family_key(name.family), initials(name.given)[:1])].append((entry, field, name))
     for members in clusters.values():
-        spellings = Counter(unicodedata.normalize("NFC", name.family) for _, _, name in members)
+        spellings = Counter(latex_to_unicode(name.family) for _, _, name in members)
         if len(spellings) < 2:
             continue
         best = max(spellings, key=lambda s: (*spelling_weight(s), spellings[s]))
-        model = next((e, f) for e, f, n in members if unicodedata.normalize("NFC", n.family) == best)
+        model = next((e, f) for e, f, n in members if latex_to_unicode(n.family) == best)
         reported: set[tuple[str, str]] = set()
         for entry, field, name in members:
-            spelled = unicodedata.normalize("NFC", name.family)
+            spelled = latex_to_unicode(name.family)
             if spelled == best or (entry.key, spelled) in reported:
                 continue
             reported.add((entry.key, spelled))
