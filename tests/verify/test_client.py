@@ -195,3 +195,15 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     assert retry_after("120", 0.0) == 120.0
     assert retry_after("Thu, 01 Jan 1970 00:01:00 GMT", 30.0) == 30.0
     assert retry_after("soon", 0.0) is None and retry_after(None, 0.0) is None
+
+
+def test_online_first_year_and_first_page_only_agree_with_the_entry() -> None:
+    """A record whose print year follows its online year, and that gives only the first page, agrees with either year and the range."""
+    from toolchain.verify.sources import crossref_record
+
+    message = {**ANTAR_2020, "published-online": {"date-parts": [[2019, 12, 20]]}, "page": "682"}
+    record = crossref_record("antar2020", message, "crossref", ANTAR_2020["DOI"], TODAY)
+    assert (record.year, record.other_years) == ("2020", ("2019",))
+    online = entry(ANTAR_BIB.replace("{2020}", "{2019}").replace("Otrrock", "Otrock").replace("volume = {34},", "volume = {34}, number = {3},"))
+    assert differences(online, record) == []
+    assert "year “2018”; the record has 2020" in [d.message for d in differences(entry(ANTAR_BIB.replace("{2020}", "{2018}")), record)]

@@ -48,6 +48,7 @@ class LockedRecord:
     authors: tuple[LockedAuthor, ...] = ()
     author_count: int = 0  # authors the work has (may exceed the names listed; 0 = not known)
     year: str = ""
+    other_years: tuple[str, ...] = ()  # years of the other publication dates (online first, print)
     volume: str = ""
     issue: str = ""
     pages: str = ""
@@ -66,7 +67,7 @@ class LockedRecord:
                                 "retrieved": self.retrieved, "fingerprint": self.fingerprint}
         fields: dict[str, Any] = {
             "title": self.title, "authors": [{"family": a.family, "given": a.given} for a in self.authors],
-            "author-count": self.author_count, "year": self.year, "volume": self.volume, "issue": self.issue,
+            "author-count": self.author_count, "year": self.year, "other-years": list(self.other_years), "volume": self.volume, "issue": self.issue,
             "pages": self.pages, "article-number": self.article_number, "journal": self.journal,
             "journal-abbreviations": list(self.journal_abbreviations), "doi": self.doi, "pmid": self.pmid,
         }
@@ -134,8 +135,9 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
         raise InputError(path, line, f"record {key!r}: retraction must be an object")
     abbreviations = fields.get("journal-abbreviations") or []
     tried = data.get("tried") or []
-    if not isinstance(abbreviations, list) or not isinstance(tried, list):
-        raise InputError(path, line, f"record {key!r}: journal-abbreviations and tried must be lists")
+    years = fields.get("other-years") or []
+    if not isinstance(abbreviations, list) or not isinstance(tried, list) or not isinstance(years, list):
+        raise InputError(path, line, f"record {key!r}: journal-abbreviations, other-years and tried must be lists")
 
     def get(name: str) -> str:
         return text(fields.get(name, ""), f"{key}.{name}", path, line)
@@ -146,6 +148,7 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
         retrieved=text(data.get("retrieved", ""), f"{key}.retrieved", path, line),
         fingerprint=text(data.get("fingerprint", ""), f"{key}.fingerprint", path, line),
         title=get("title"), authors=tuple(authors), author_count=max(count, len(authors)) if count else 0, year=get("year"),
+        other_years=tuple(text(y, f"{key}.other-years", path, line) for y in years),
         volume=get("volume"), issue=get("issue"), pages=get("pages"), article_number=get("article-number"),
         journal=get("journal"), journal_abbreviations=tuple(text(a, f"{key}.journal-abbreviations", path, line) for a in abbreviations),
         doi=get("doi"), pmid=get("pmid"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -33,7 +34,7 @@ class Difference:
 
 def clean(text: str) -> str:
     """Record or bib text without braces, markup tags, typographic dashes/quotes and doubled spaces."""
-    return " ".join(TAG.sub("", latex_to_unicode(text)).translate(DASHES).split())
+    return " ".join(html.unescape(TAG.sub("", latex_to_unicode(text))).translate(DASHES).split())
 
 
 def source_label(record: LockedRecord) -> str:
@@ -66,7 +67,7 @@ def same_work(entry: Entry, record: LockedRecord) -> bool:
     first = family_key(names[0].family or names[0].literal) if names else ""
     year = re.search(r"\d{4}", entry.fields.get("year", "") or entry.fields.get("date", ""))
     return bool(first and record.authors and first == family_key(record.authors[0].family)
-                and year and year.group(0) == record.year)
+                and year and year.group(0) in (record.year, *record.other_years))
 
 
 def punctuation_changes(bib: str, record: str) -> list[tuple[str, str]]:
@@ -177,6 +178,12 @@ def pages_form(value: str) -> str:
     return text
 
 
+def same_pages(mine: str, theirs: str) -> bool:
+    """Whether the entry's pages are the record's (a record giving only the first page agrees with a range from it)."""
+    a, b = pages_form(mine), pages_form(theirs)
+    return a == b or ("-" not in b and a.split("-")[0] == b)
+
+
 def bib_pages(value: str) -> str:
     """A record's page range in BibTeX form (``1345--1377``)."""
     return re.sub(r"\s*[-\u2010-\u2014]+\s*", "--", value.strip())
@@ -193,13 +200,15 @@ def compare_numbers(entry: Entry, record: LockedRecord) -> list[Difference]:
             continue
         if not mine:
             found.append(Difference(field, f"no {label}; the record has {theirs}", "", theirs))
+        elif field == "year" and number(mine) in record.other_years:
+            continue  # the year of another publication date (online first) of the same work
         elif number(mine) != number(theirs):
             found.append(Difference(field, f"{label} “{mine}”; the record has {theirs}", mine, theirs))
     mine = entry.fields.get("pages", "")
     theirs = record.pages or record.article_number
     if theirs and not mine:
         found.append(Difference("pages", f"no pages; the record has {theirs}", "", bib_pages(theirs)))
-    elif theirs and pages_form(mine) != pages_form(theirs) and pages_form(mine) != pages_form(record.article_number or "\0"):
+    elif theirs and not same_pages(mine, theirs) and pages_form(mine) != pages_form(record.article_number or "\0"):
         what = "article number" if not record.pages else "pages"
         found.append(Difference("pages", f"pages “{mine}”; the record has {what} {theirs}", mine, bib_pages(theirs)))
     return found

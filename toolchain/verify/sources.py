@@ -20,6 +20,7 @@ CSL_JSON = "application/vnd.citationstyles.csl+json"
 # relative to the length of the query, is high enough, and then only when the record agrees.
 MIN_SCORE_PER_WORD = 1.5
 MIN_TITLE_SIMILARITY = 0.8
+DATES = ("published-print", "issued", "published-online", "published")  # Crossref's dates, the one references cite first
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def iso_date(value: dict[str, Any] | None) -> str:
 def crossref_record(key: str, message: dict[str, Any], source: str, identifier: str, today: str) -> LockedRecord:
     """A Crossref work (``message`` of /works/{doi} or an item of a query) as a record."""
     authors = tuple(LockedAuthor(a.get("family", "") or a.get("name", ""), a.get("given", "")) for a in message.get("author") or [])
+    year = date_year(message, *DATES)
     retraction = {}
     for update in message.get("updated-by") or []:
         if str(update.get("type", "")).lower() == "retraction":
@@ -62,7 +64,7 @@ def crossref_record(key: str, message: dict[str, Any], source: str, identifier: 
     return LockedRecord(
         key=key, status="matched", source=source, identifier=identifier, retrieved=today, fingerprint="",
         title=clean(first(message.get("title"))), authors=authors, author_count=len(authors),
-        year=date_year(message, "published-print", "issued", "published"), volume=str(message.get("volume", "")),
+        year=year, other_years=tuple(sorted({date_year(message, k) for k in DATES} - {year, ""})), volume=str(message.get("volume", "")),
         issue=str(message.get("issue", "")), pages=str(message.get("page", "")), article_number=str(message.get("article-number", "")),
         journal=clean(first(message.get("container-title"))),
         journal_abbreviations=tuple(clean(t) for t in message.get("short-container-title") or []),
@@ -101,11 +103,13 @@ def pubmed_record(key: str, summary: dict[str, Any], pmid: str, today: str) -> L
     if "Retracted Publication" in (summary.get("pubtype") or []):
         retraction = {"notice": "", "date": "", "source": "PubMed (publication type Retracted Publication)"}
     year = re.search(r"\d{4}", summary.get("pubdate", "") or summary.get("epubdate", ""))
+    online = re.search(r"\d{4}", summary.get("epubdate", "") or "")
     return LockedRecord(
         key=key, status="matched", source="pubmed", identifier=pmid, retrieved=today, fingerprint="",
         title=clean(str(summary.get("title", ""))).rstrip("."), authors=authors, author_count=len(authors),
-        year=year.group(0) if year else "", volume=str(summary.get("volume", "")), issue=str(summary.get("issue", "")),
-        pages=str(summary.get("pages", "")), journal=clean(str(summary.get("fulljournalname", ""))),
+        year=year.group(0) if year else "", other_years=(online.group(0),) if online and year and online.group(0) != year.group(0) else (),
+        volume=str(summary.get("volume", "")), issue=str(summary.get("issue", "")), pages=str(summary.get("pages", "")),
+        journal=clean(str(summary.get("fulljournalname", ""))),
         journal_abbreviations=tuple(t for t in [clean(str(summary.get("source", "")))] if t),
         doi=ids.get("doi", ""), pmid=pmid, retraction=retraction,
     )
@@ -160,7 +164,7 @@ def query_text(entry: Entry) -> str:
 def validates(entry: Entry, record: LockedRecord) -> str:
     """Why a query's hit is not the entry's work ('' when year, volume, pages, first author and title agree)."""
     year = strip_braces(entry.fields.get("year", ""))
-    if year and record.year and year != record.year:
+    if year and record.year and year not in (record.year, *record.other_years):
         return f"year {record.year}"
     volume = strip_braces(entry.fields.get("volume", ""))
     if volume and record.volume and volume != record.volume:
