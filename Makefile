@@ -10,10 +10,10 @@ STAMP  := $(VENV)/.installed
 OUT    ?= build
 TOOL   := $(BIN)/python -m toolchain
 
-SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl manuscript/figures/*) pyproject.toml
+SOURCES := $(wildcard manuscript/*.md manuscript/*.yaml bib/*.bib bib/*.csl bib/references.lock.json manuscript/figures/*) pyproject.toml
 CODE    := $(shell find toolchain -type f \( -name '*.py' -o -name '*.typ' -o -name '*.csl' -o -name '*.xml' \) 2>/dev/null)
 
-.PHONY: setup check pdf docx jats all test bench report submission clean readme system-deps jats-dtds lint
+.PHONY: setup check refs pdf docx jats all test bench report submission clean readme system-deps jats-dtds lint
 
 setup: $(STAMP)
 
@@ -31,6 +31,12 @@ $(OUT)/.checked: $(SOURCES) $(CODE) | $(STAMP)
 
 check: $(STAMP)
 	$(TOOL) check .
+
+# Verify the references against Crossref, DataCite and PubMed; writes bib/references.lock.json
+# (commit it: `make check` then compares the bib with it offline). REFS_FLAGS=--offline looks
+# nothing up; REFS_FLAGS="--update KEY" looks one entry up again; REFS_FLAGS=--fix applies the records.
+refs: $(STAMP)
+	$(TOOL) refs verify . $(REFS_FLAGS)
 
 pdf: $(OUT)/zh.pdf $(OUT)/en.pdf
 docx: $(OUT)/zh.docx $(OUT)/en.docx

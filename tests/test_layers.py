@@ -1,4 +1,4 @@
-"""The stages import in one direction only: load ← cite ← check / render ← report ← cli.
+"""The stages import in one direction only: load ← cite / verify ← check / render ← report ← cli.
 
 Every import in the package is read (module level and inside functions), so a lazy import
 cannot hide a dependency. Shared infrastructure (errors, limits, config, names, segment, pandoc)
@@ -18,7 +18,7 @@ LAYERS = {
     "files": 0.25, "limits": 0.25,
     "config": 0.5, "names": 0.5, "segment": 0.5, "pandoc": 0.5,
     "load": 1,
-    "cite": 2,
+    "cite": 2, "verify": 2,  # verify: the lookups and the entry-against-record comparison check reads
     "check": 3, "render": 3,
     "report": 4,
     "cli": 5, "__main__": 6,

@@ -1,4 +1,4 @@
-"""Command line: ``check``, ``build``, ``report``, ``rules``, ``validate``; the only module that prints or exits."""
+"""Command line: ``check``, ``build``, ``report``, ``refs``, ``rules``, ``validate``; the only module that prints or exits."""
 
 from __future__ import annotations
 
@@ -41,6 +41,14 @@ def parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="write an HTML report: zh and en side by side with every finding in place")
     report.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
     report.add_argument("--out", help="the HTML file to write (default: PROJECT/build/report.html)")
+    refs = sub.add_parser("refs", help="verify the references against Crossref, DataCite and PubMed (bib/references.lock.json)")
+    refs_sub = refs.add_subparsers(dest="refs_command", required=True)
+    verify = refs_sub.add_parser("verify", help="look entries up, write the lock, report where the bib and the records differ")
+    verify.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
+    verify.add_argument("--offline", action="store_true", help="look nothing up: compare the bib with the lock only")
+    verify.add_argument("--update", action="append", default=[], metavar="KEY", help="look this entry up again (repeatable)")
+    verify.add_argument("--fix", action="store_true", help="write the records' values into references.bib (keeps a .bak)")
+    verify.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], default="text")
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     submission = sub.add_parser("submission", help="package the built outputs: build/submission.zip and a MECA build/meca.zip")
@@ -148,6 +156,62 @@ class CurrentStderr(logging.StreamHandler):
         """Ignored: the stream is always the current standard error."""
 
 
+LOCK_RULES = ("REF013", "REF014", "REF015", "REF016", "REF017", "REF018")
+
+
+def command_refs(args: argparse.Namespace) -> int:
+    """``refs verify``: look up (unless --offline), write the lock, report the record rules, --fix on request."""
+    import datetime
+    from dataclasses import replace
+
+    from toolchain.check import run_checks
+    from toolchain.check.fixes import apply_bib_fixes
+    from toolchain.check.registry import configure
+    from toolchain.config import load_settings
+    from toolchain.load import load_project
+    from toolchain.report import FORMATTERS
+    from toolchain.verify import restamp, verify, write_lock
+    from toolchain.verify.client import Client, Endpoints
+
+    root = Path(args.project)
+    settings = load_settings(root)
+    configure(settings)  # bad settings: exit 2 before anything is looked up
+    project = load_project(root)
+    today = datetime.date.today().isoformat()
+    client = None
+    if not args.offline:
+        mailto = settings.refs.get("mailto", "")
+        if "@" not in mailto:
+            raise InputError("pyproject.toml", None, "refs verify looks works up only with a contact e-mail: set mailto in [tool.toolchain.refs] "
+                             "(sent to Crossref and NCBI, as they ask), or run with --offline")
+        defaults = Endpoints()
+        client = Client(mailto, endpoints=Endpoints(settings.refs.get("crossref-url", defaults.crossref).rstrip("/"),
+                                                    settings.refs.get("doi-url", defaults.doi).rstrip("/"),
+                                                    settings.refs.get("eutils-url", defaults.eutils).rstrip("/")))
+    try:
+        result = verify(project, client, today, update=tuple(args.update), progress=lambda m: print(m, file=sys.stderr, flush=True))
+    finally:
+        if client is not None:
+            client.close()
+    if client is not None:
+        path = write_lock(root, result.records)
+        print(f"  wrote {path} ({len(result.records)} records, {len(result.looked_up)} looked up, {client.requests} requests)", file=sys.stderr)
+        project = load_project(root)
+    lock_settings = replace(settings, select=LOCK_RULES, ignore=())
+    if args.fix:
+        fixed = apply_bib_fixes(project, replace(lock_settings, select=("REF013",)))
+        if fixed:
+            write_lock(root, restamp(load_project(root), project.lock.records if project.lock else {}, fixed))
+            print(f"fixed {len(fixed)} entr{'ies' if len(fixed) != 1 else 'y'} of {project.bibliography.path} from their records "
+                  f"(backup: {project.bibliography.path}.bak)", file=sys.stderr)
+            project = load_project(root)
+    outcome = run_checks(project, lock_settings)
+    print(FORMATTERS[args.format](outcome, project, color=args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    for key, why in result.failed:
+        print(f"error: {key}: lookup failed: {why}", file=sys.stderr)
+    return 2 if result.failed else outcome.exit_code
+
+
 def show_render_warnings() -> None:
     """Print the renderers' warnings (a page count that differs from metadata.yaml …) as ``warning: …``."""
     logger = logging.getLogger("toolchain.render")
@@ -241,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; map input errors to exit 2 without a traceback."""
     args = parser().parse_args(argv)
     commands = {"check": command_check, "build": command_build, "report": command_report, "rules": command_rules,
-                "validate": command_validate, "submission": command_submission}
+                "validate": command_validate, "submission": command_submission, "refs": command_refs}
     try:
         return commands[args.command](args)
     except InputError as exc:

@@ -27,7 +27,8 @@ LANGS = ("zh", "en")
 DOCX_MODES = ("journal", "submission")
 DOCX_FLOATS = ("inline", "end")
 SECTIONS = {"check": ("select", "ignore", "severity", "per-file-ignores", "rules"),
-            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats")}
+            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats"),
+            "refs": ("mailto", "crossref-url", "doi-url", "eutils-url")}  # refs verify: contact e-mail, the services' addresses
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -50,11 +51,12 @@ class Settings:
     langs: tuple[str, ...] = LANGS
     docx_mode: str = "journal"  # "journal" (the journal's layout) or "submission" (double-spaced, line numbers)
     docx_floats: str = "inline"  # submission DOCX: figures and tables "inline" or at the "end"
+    refs: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # [tool.toolchain.refs]: mailto, crossref-url, doi-url, eutils-url
     lines: Mapping[str, int] = field(default_factory=lambda: EMPTY, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         """Freeze what a caller passed as lists or dicts, so that no stage can change the settings."""
-        for name in ("select", "ignore", "severity", "per_file_ignores", "rule_options", "formats", "langs", "lines"):
+        for name in ("select", "ignore", "severity", "per_file_ignores", "rule_options", "formats", "langs", "refs", "lines"):
             object.__setattr__(self, name, frozen(getattr(self, name)))
 
     def line(self, place: str) -> int | None:
@@ -203,6 +205,13 @@ class Reader:
                 fields[f"docx_{key}"] = value
         return fields
 
+    def refs_section(self, refs: dict[str, Any]) -> dict[str, Any]:
+        """The ``[tool.toolchain.refs]`` values (strings) as the Settings field ``refs``."""
+        for key, value in refs.items():
+            if not isinstance(value, str):
+                raise self.fail(f"refs.{key}", f"[tool.toolchain.refs].{key} must be a string")
+        return {"refs": frozen(refs)} if refs else {}
+
 
 def load_settings(root: Path) -> Settings:
     """Read settings from ``root/pyproject.toml``; an unknown key or a malformed value exits 2 with its line."""
@@ -228,5 +237,6 @@ def load_settings(root: Path) -> Settings:
     for name, allowed in SECTIONS.items():
         table = reader.table(section.get(name, {}), name)
         reader.known_keys(table, allowed, name)
-        fields.update(reader.check_section(table) if name == "check" else reader.build_section(table))
+        sections = {"check": reader.check_section, "build": reader.build_section, "refs": reader.refs_section}
+        fields.update(sections[name](table))
     return Settings(**fields, lines=MappingProxyType(reader.lines))

@@ -19,6 +19,7 @@ SNIPPET_FILES = {
     "metadata": "manuscript/metadata.yaml",
     "glossary": "manuscript/glossary.yaml",
     "bib": "bib/references.bib",
+    "lock": "bib/references.lock.json",
 }
 EXPECT = re.compile(r"^(\w+)(?::(\d+))?(?::(\d+))?\s+([A-Z]{2,5}\d{3})$")
 
@@ -96,6 +97,8 @@ class RuleCase:
                 target.write_text(buffer.getvalue(), encoding="utf-8")
         if "bib" in self.data:
             (root / SNIPPET_FILES["bib"]).write_text(str(self.data["bib"]), encoding="utf-8")
+        if "lock" in self.data:
+            (root / SNIPPET_FILES["lock"]).write_text(str(self.data["lock"]), encoding="utf-8")
         if "config" in self.data:
             (root / "pyproject.toml").write_text(str(self.data["config"]), encoding="utf-8")
         return root

@@ -17,10 +17,12 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 from toolchain.check import active_rules, outcomes
+from toolchain.check.diagnostic import Finding
 from toolchain.check.registry import configure
 from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
@@ -28,6 +30,7 @@ from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.limits import project_path
 from toolchain.load import Project
+from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.markdown import Document, parse_document
 from toolchain.load.source import SourceFile, decode
 
@@ -35,17 +38,21 @@ MAX_PASSES = 5
 Edit = tuple[int, int, str]
 
 
-def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]:
-    """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
-    documents = {d.path: d for d in project.documents}
+def fixable(project: Project, settings: Settings) -> Iterator[Finding]:
+    """The findings with an edit of the active rules, suppressed findings left out."""
     suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
     config = configure(settings)
     rules = [rule for rule in active_rules(settings, config) if not rule.final]
-    edits: dict[str, list[Edit]] = {path: [] for path in documents}
     for outcome in outcomes(project, settings, rules, suppressions, Citations(project, settings), config):
-        for finding in outcome.findings:
-            if finding.fix is not None and finding.location.file in documents:
-                edits[finding.location.file].append(finding.fix)
+        yield from (finding for finding in outcome.findings if finding.fix is not None)
+
+
+def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]:
+    """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
+    edits: dict[str, list[Edit]] = {d.path: [] for d in project.documents}
+    for finding in fixable(project, settings):
+        if finding.location.file in edits and finding.fix is not None:
+            edits[finding.location.file].append(finding.fix)
     return edits
 
 
@@ -163,3 +170,45 @@ def replace_file(target: Path, data: bytes, like: Path) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def bib_edits(project: Project, settings: Settings) -> tuple[list[Edit], set[str]]:
+    """Edits the active rules propose for references.bib, and the keys of the entries they touch."""
+    path = project.bibliography.path
+    starts = sorted((e.line, e.key) for e in project.bibliography.entries)
+    edits: list[Edit] = []
+    keys: set[str] = set()
+    for finding in fixable(project, settings):
+        if finding.location.file == path and finding.fix is not None:
+            edits.append(finding.fix)
+            keys.add(next((k for line, k in reversed(starts) if line <= finding.location.line), ""))
+    return edits, keys - {""}
+
+
+def apply_bib_fixes(project: Project, settings: Settings) -> set[str]:
+    """Write the edits of the active rules into references.bib (``refs verify --fix``); the keys changed.
+
+    The fixed file must parse to the same keys in the same order; it replaces the original
+    atomically, after a copy to ``references.bib.bak``.
+    """
+    path = project.bibliography.path
+    original = next(s for s in project.sources if s.path == path)
+    current, changed = project, set()
+    for _ in range(MAX_PASSES):
+        edits, keys = bib_edits(current, settings)
+        source = next(s for s in current.sources if s.path == path)
+        text, chosen = apply_edits(source.text, edits)
+        if not chosen:
+            break
+        fixed = SourceFile.from_text(path, text)
+        try:
+            bibliography = parse_bibliography(fixed)
+        except InputError:
+            break
+        if [e.key for e in bibliography.entries] != [e.key for e in current.bibliography.entries]:
+            break
+        sources = tuple(fixed if s.path == path else s for s in current.sources)
+        current, changed = replace(current, bibliography=bibliography, sources=sources), changed | keys
+    if changed:
+        write(project.root / path, path, next(s for s in current.sources if s.path == path), original)
+    return changed

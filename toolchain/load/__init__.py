@@ -9,6 +9,7 @@ from toolchain.load._yaml import describe, key_line, parse_yaml
 from toolchain.load._yaml_values import LineList, LineMap
 from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.glossary import parse_glossary
+from toolchain.load.lock import read_lock
 from toolchain.load.markdown import parse_document
 from toolchain.load.metadata import parse_metadata
 from toolchain.load.project import Project
@@ -43,6 +44,7 @@ def load_project(root: Path | str) -> Project:
         bibliography=parse_bibliography(sources["bibliography"]),
         sources=tuple(sources.values()),
         styles=styles,
+        lock=read_lock(root),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import bibtexparser
@@ -18,6 +19,13 @@ from toolchain.names import CJK, split_name
 # The documented extension: a Chinese-language entry carries its English version in
 # fields named like the original plus "-en" (title-en, author-en, journal-en, …).
 ENGLISH_SUFFIX = "-en"
+# LaTeX accent commands as BibTeX writes them: {\"o}, \'{e}, \v c, {\ss}; the letter is kept.
+LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?\s*([A-Za-z])\s*\}?")
+LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
+LATEX_MARKS = {"`": "\u0300", "'": "\u0301", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+               "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "d": "\u0323", "b": "\u0331", "k": "\u0328", "r": "\u030a"}
+LATEX_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "l": "ł", "L": "Ł", "i": "ı"}
+LATEX_LETTER = re.compile(r"\\(" + "|".join(sorted(LATEX_LETTERS, key=len, reverse=True)) + r")(?![A-Za-z])\s*")
 
 # bibtexparser logs each failed block to stderr; the loader reports it once, as an InputError.
 logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
@@ -99,6 +107,27 @@ def unreadable_key_character(key: str) -> str:
 def strip_braces(value: str) -> str:
     """Remove protective braces: ``{{NCCN}}`` → ``NCCN``, ``{DNA} test`` → ``DNA test``."""
     return re.sub(r"\s+", " ", value.replace("{", "").replace("}", "")).strip()
+
+
+def latex_to_unicode(text: str) -> str:
+    r"""Text without braces, LaTeX accents and letters as Unicode (NFC): ``R{\"o}llig`` → ``Röllig``, ``{\ss}`` → ``ß``."""
+    text = strip_braces(LATEX_LETTER.sub(lambda m: LATEX_LETTERS[m.group(1)], text))
+    text = LATEX_ACCENT.sub(lambda m: m.group(1) + LATEX_MARKS[m.group(0)[1]], text)
+    return unicodedata.normalize("NFC", text)
+
+
+def fold(text: str) -> str:
+    """Casefold and strip accents (Döhner → dohner, Arbolí → arboli); LaTeX accents too."""
+    text = LATEX_COMMAND.sub("", LATEX_ACCENT.sub(r"\1", text))
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalize_text(text: str) -> str:
+    """Folded text with braces removed, punctuation turned into space and spaces collapsed."""
+    folded = fold(strip_braces(text))
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in folded)
+    return " ".join(cleaned.split())
 
 
 def split_top_level(value: str, separator: str) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from toolchain.load.bibliography import Bibliography
 from toolchain.load.glossary import Glossary
+from toolchain.load.lock import ReferenceLock
 from toolchain.load.markdown import Document
 from toolchain.load.metadata import Metadata
 from toolchain.load.source import SourceFile
@@ -24,6 +25,7 @@ class Project:
     bibliography: Bibliography
     sources: tuple[SourceFile, ...]
     styles: tuple[str, ...]  # bib/*.csl, relative paths
+    lock: ReferenceLock | None = None  # bib/references.lock.json, when the project has one
 
     def document(self, lang: str) -> Document:
         """The document in ``lang`` ("zh" or "en")."""

@@ -336,3 +336,7 @@ def unreadable_citation_key(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(Location(project.bibliography.path, entry.line, column),
                       f"the key “{entry.key}” holds “{bad}”, which Pandoc cannot read in a bib key: rename it (“{fixed}”) here and where it is cited",
                       suggestion=fixed)
+
+
+# The record and record-free rules of the family, in their own modules (importing registers them).
+from toolchain.check.references import consistency, record  # noqa: E402, F401

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from toolchain.load import Project
-from toolchain.load.bibliography import Entry, Name, strip_braces
+from toolchain.load.bibliography import Entry, Name, normalize_text, strip_braces
 from toolchain.load.source import Location, SourceFile
 
-# LaTeX accent commands as BibTeX writes them: {\"o}, \'{e}, \v c, {\ss}; the letter is kept.
-LATEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHcdbkr]\s*\{?\s*([A-Za-z])\s*\}?")
-LATEX_COMMAND = re.compile(r"\\[A-Za-z]+\s*")
 RESOLVER = re.compile(r"^\s*(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 ET_AL_TEXT = re.compile(r"(?:,?\s*\bet\.?\s*al\b\.?|[,，、]?\s*等\s*\.?)\s*$", re.IGNORECASE)
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents (Döhner → dohner, Arbolí → arboli); LaTeX accents too."""
-    text = LATEX_COMMAND.sub("", LATEX_ACCENT.sub(r"\1", text))
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def normalize_text(text: str) -> str:
-    """Folded text with braces removed, punctuation turned into space and spaces collapsed."""
-    folded = fold(strip_braces(text))
-    cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZ" else ch for ch in folded)
-    return " ".join(cleaned.split())
 
 
 def normalize_doi(value: str) -> str:

@@ -14,9 +14,8 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from toolchain.check._text import mask_non_prose
-from toolchain.check.references._bib import fold
 from toolchain.load import Project
-from toolchain.load.bibliography import CJK, Entry, Name, parse_names
+from toolchain.load.bibliography import CJK, Entry, Name, fold, parse_names
 from toolchain.load.markdown import Citation, Document
 from toolchain.load.source import Span
 from toolchain.names import readings
