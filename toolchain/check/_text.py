@@ -86,29 +86,3 @@ def footnotes(document: Document) -> dict[str, Block]:
         if label:
             found.setdefault(label, block)
     return found
-
-
-def aligned_units(zh: Document, en: Document) -> Iterator[tuple[str, Span, Span]]:
-    """Pairs of aligned units: title, abstract paragraphs, keywords, headings, body paragraphs.
-
-    Yields (kind, zh span, en span); the kind is title | abstract | keyword | heading | paragraph |
-    footnote (definitions pair by label, wherever they stand).
-    """
-    if zh.title and en.title:
-        yield "title", zh.title, en.title
-    for a, b in zip(zh.abstract, en.abstract):
-        yield "abstract", a, b
-    if len(zh.keywords) == len(en.keywords):
-        for a, b in zip(zh.keywords, en.keywords):
-            yield "keyword", a, b
-    if en.body_is_empty:
-        return
-    for a, b in zip(zh.headings, en.headings):
-        yield "heading", a.span, b.span
-    for section in range(min(len(zh.headings), len(en.headings)) + 1):
-        for a, b in zip(section_units(zh, section), section_units(en, section)):
-            yield "paragraph", a.span, b.span
-    en_notes = footnotes(en)
-    for label, note in footnotes(zh).items():
-        if label in en_notes:
-            yield "footnote", note.span, en_notes[label].span

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from toolchain.check._align import aligned_units
 from toolchain.check._glossary_forms import spaced_form
 from toolchain.check._references_text import HAND_NUMBERED
-from toolchain.check._text import aligned_units, mask_non_prose
+from toolchain.check._text import mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.diagnostic import Finding
 from toolchain.check.registry import rule
@@ -212,7 +213,7 @@ def number_mismatch(project: Project) -> Iterator[Finding]:
     Example: zh ``共纳入120例患者`` / en ``A total of 112 patients`` → NUM001 at “112”.
     """
     names = glossary_names(project.glossary)
-    for kind, zh, en in aligned_units(project.zh, project.en):
+    for kind, zh, en in aligned_units(project):
         zh_numbers, en_numbers = extract(zh.text, "zh", names), extract(en.text, "en", names)
         zh_only, en_only = one_sided(zh_numbers, en_numbers), one_sided(en_numbers, zh_numbers)
         for a, b in zip(zh_only, en_only):

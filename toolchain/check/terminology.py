@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from toolchain.check._align import aligned_units
 from toolchain.check._glossary_forms import Occurrence, matcher
 from toolchain.check._segment import segmenter
-from toolchain.check._text import CJK, aligned_units, mask_non_prose
+from toolchain.check._text import CJK, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
@@ -43,7 +44,7 @@ def unaligned_term(project: Project) -> Iterator[Finding]:
     """
     found = matcher(project.glossary)
     terms = project.glossary.terms
-    for kind, zh_span, en_span in aligned_units(project.zh, project.en):
+    for kind, zh_span, en_span in aligned_units(project):
         sides = {lang: (span, found.find(mask_non_prose(span.text))) for lang, span in (("zh", zh_span), ("en", en_span))}
         for lang, other in (("zh", "en"), ("en", "zh")):
             span, occurrences = sides[lang]
