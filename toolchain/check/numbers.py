@@ -11,39 +11,43 @@ abbreviation definition （FMS-like tyrosine kinase 3，FLT3）.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib.resources import files
 
-from toolchain.check._align import aligned_units
+import yaml
+
+from toolchain.check._align import Group, aligned_units, sentence_groups
 from toolchain.check._glossary_forms import spaced_form
 from toolchain.check._references_text import HAND_NUMBERED
 from toolchain.check._text import mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
-from toolchain.check.diagnostic import Finding
+from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import rule
 from toolchain.load import Project
 from toolchain.load.glossary import Glossary
 from toolchain.load.source import Span
 
-# Small numbers in words. 一/one double as the article (一项研究 = a study), so they are
-# "weak": they excuse a lone 1 on the other side but are never reported themselves.
-ZH_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-            "twice": 2, "once": 1, "a": 1, "an": 1, "single": 1, "both": 2}
-WEAK_WORDS = frozenset({"one", "once", "a", "an", "single", "both"})
-# A Chinese numeral counts only before a measure word (两组, 三个疗程, 三点, 四联, 三期), not in
-# words like 三尖杉.
-MEASURE_WORDS = "个例名位组项种类次年月周天日倍条份点联期剂"
-ZH_NUMBER = re.compile(f"(?<![第数几])[一二两三四五六七八九十]{{1,3}}(?=[余多]?[{MEASURE_WORDS}])")  # 十余项 = more than ten
+# Small numbers in words are data (toolchain/data/number-words.yaml). Weak ones (一/one as the
+# article, “no cases” = 0 例, 无) excuse a lone value on the other side but are never reported.
+WORDS = yaml.safe_load(files("toolchain").joinpath("data", "number-words.yaml").read_text(encoding="utf-8"))
+ZH_NUMERALS: dict[str, int] = WORDS["zh"]["numerals"]
+EN_WORDS: dict[str, int] = {**WORDS["en"]["strong"], **WORDS["en"]["weak"]}
+WEAK_WORDS = frozenset(WORDS["en"]["weak"])
+MEASURE_WORDS = WORDS["zh"]["measure-words"]
+DIGIT_NUMERALS = "".join(c for c in ZH_NUMERALS if c != "零")
+ZH_NUMBER = re.compile(f"(?<![第数几])[{''.join(ZH_NUMERALS)}]{{1,3}}(?=[余多]?[{MEASURE_WORDS}])")  # 十余项 = more than ten
+ZH_WEAK_ZERO = re.compile("|".join(map(re.escape, WORDS["zh"]["weak-zero"])))
 EN_NUMBER = re.compile(r"\b(" + "|".join(EN_WORDS) + r")\b", re.IGNORECASE)
 # Fractions in words (约1/3 = about one-third; 三分之一 = one-third, 1/3): their parts only excuse,
 # since "third" is also an ordinal (the third trial = 第三项试验) and "half" has no Chinese numeral.
 EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
                 "fifth": 5, "fifths": 5}
 EN_FRACTION = re.compile(r"\b(" + "|".join(EN_FRACTIONS) + r")\b", re.IGNORECASE)
-ZH_FRACTION = re.compile("([一二三四五六七八九十]{1,2})分之([一二三四五六七八九十]{1,2})")
+ZH_FRACTION = re.compile(f"([{DIGIT_NUMERALS}]{{1,2}})分之([{DIGIT_NUMERALS}]{{1,2}})")
 # Multiples in words (2倍 = twofold, doubled) and Roman numerals (Ⅲ期 = phase 3 = phase III, NYHA
 # Ⅱ～Ⅳ级 = class II–IV) only excuse: a translator may write either form on either side.
 EN_MULTIPLES = {"double": 2, "doubled": 2, "doubling": 2, "triple": 3, "tripled": 3, "twofold": 2, "threefold": 3,
@@ -139,8 +143,9 @@ def extract(text: str, lang: str, names: re.Pattern[str] | None) -> list[Number]
             found += [Number(str(zh_value(m.group(i))), m.group(i), m.start(i), m.end(i), weak=True) for i in (1, 2) if zh_value(m.group(i))]
         for m in ZH_NUMBER.finditer(masked):
             value = zh_value(m.group())
-            if value and not any(s <= m.start() < e for s, e in fractions):
+            if (value or m.group() == "零") and not any(s <= m.start() < e for s, e in fractions):
                 found.append(Number(str(value), m.group(), m.start(), m.end(), weak=value == 1))
+        found += [Number("0", m.group(), m.start(), m.end(), weak=True) for m in ZH_WEAK_ZERO.finditer(masked)]
     else:
         for m in EN_NUMBER.finditer(masked):
             word = m.group().lower()
@@ -177,7 +182,9 @@ def scaled(text: str, masked: str, end: int, lang: str) -> str:
 
 
 def zh_value(numeral: str) -> int:
-    """The value of a Chinese numeral up to 99 (三 = 3, 十二 = 12, 二十 = 20); 0 when malformed."""
+    """The value of a Chinese numeral up to 99 (三 = 3, 十二 = 12, 二十 = 20); 0 when malformed (or 零)."""
+    if "零" in numeral:
+        return 0
     if "十" not in numeral:
         return ZH_NUMERALS[numeral] if len(numeral) == 1 else 0
     tens, _, ones = numeral.partition("十")
@@ -205,23 +212,80 @@ def one_sided(mine: list[Number], theirs: list[Number]) -> list[Number]:
     return result
 
 
+def sentence_of(groups: list[Group], lang: str) -> tuple[list[int], list[int]]:
+    """Each sentence's start offset in its span and the index of its group, in order."""
+    starts, owners = [], []
+    for index, group in enumerate(groups):
+        for unit in group.zh if lang == "zh" else group.en:
+            starts.append(unit.offset)
+            owners.append(index)
+    return starts, owners
+
+
+def by_sentence_group(numbers: list[Number], groups: list[Group], lang: str) -> dict[int, list[Number]]:
+    """Numbers grouped by the sentence group they stand in."""
+    starts, owners = sentence_of(groups, lang)
+    grouped: dict[int, list[Number]] = {}
+    for number in numbers:
+        grouped.setdefault(owners[max(0, bisect_right(starts, number.start) - 1)] if owners else 0, []).append(number)
+    return grouped
+
+
+def leftovers(project: Project) -> Iterator[tuple[str, Span, Span, list[Group], dict[int, list[Number]], dict[int, list[Number]]]]:
+    """Per aligned unit pair with one-sided numbers: its sentence groups and the one-sided numbers of each."""
+    names = glossary_names(project.glossary)
+    for kind, zh, en in aligned_units(project):
+        zh_numbers, en_numbers = extract(zh.text, "zh", names), extract(en.text, "en", names)
+        zh_only, en_only = one_sided(zh_numbers, en_numbers), one_sided(en_numbers, zh_numbers)
+        if zh_only or en_only:
+            groups = sentence_groups(zh, en)
+            yield kind, zh, en, groups, by_sentence_group(zh_only, groups, "zh"), by_sentence_group(en_only, groups, "en")
+
+
 @rule("NUM001", "number-mismatch")
 def number_mismatch(project: Project) -> Iterator[Finding]:
     """A number in one language is missing from the aligned unit of the other.
 
     Why: a figure changed in translation (120 patients vs 112) is the costliest error of a bilingual article.
+    The numbers of two aligned units are compared as multisets; a number left over is reported in
+    its sentence, paired with a leftover of the aligned sentence of the other language when there
+    is one. Numbers of a sentence without counterpart are NUM002 instead.
     Example: zh ``共纳入120例患者`` / en ``A total of 112 patients`` → NUM001 at “112”.
     """
-    names = glossary_names(project.glossary)
-    for kind, zh, en in aligned_units(project):
-        zh_numbers, en_numbers = extract(zh.text, "zh", names), extract(en.text, "en", names)
-        zh_only, en_only = one_sided(zh_numbers, en_numbers), one_sided(en_numbers, zh_numbers)
-        for a, b in zip(zh_only, en_only):
-            yield Finding(en.location(b.start, b.end), f"number “{b.text}” in the English {kind} differs from “{a.text}” in zh.md",
-                          related=(zh.location(a.start, a.end),), suggestion=a.value)
-        pairs = min(len(zh_only), len(en_only))
-        yield from unmatched(kind, zh_only[pairs:], zh, en, "zh.md", "en.md")
-        yield from unmatched(kind, en_only[pairs:], en, zh, "en.md", "zh.md")
+    for kind, zh, en, groups, zh_left, en_left in leftovers(project):
+        for index, group in enumerate(groups):
+            if not group.matched:
+                continue
+            zh_only, en_only = zh_left.get(index, []), en_left.get(index, [])
+            for a, b in zip(zh_only, en_only):
+                yield Finding(en.location(b.start, b.end), f"number “{b.text}” in the English {kind} differs from “{a.text}” in zh.md",
+                              related=(zh.location(a.start, a.end),), suggestion=a.value)
+            pairs = min(len(zh_only), len(en_only))
+            yield from unmatched(kind, zh_only[pairs:], zh, en, "zh.md", "en.md")
+            yield from unmatched(kind, en_only[pairs:], en, zh, "en.md", "zh.md")
+
+
+@rule("NUM002", "sentence-without-counterpart", Severity.INFO)
+def sentence_without_counterpart(project: Project) -> Iterator[Finding]:
+    """A sentence with numbers has no counterpart in the other language's aligned unit.
+
+    Why: an English abstract often adds a sentence (or the Chinese one says more); its numbers
+    are then not mistranslated but untranslated, one note for the sentence instead of a NUM001
+    per number. The sentences of two aligned units are aligned on their numbers, citations,
+    Latin names and length, as the units themselves are.
+    """
+    for kind, zh, en, groups, zh_left, en_left in leftovers(project):
+        for index, group in enumerate(groups):
+            if group.matched:
+                continue
+            here, left, other = (zh, zh_left, "en.md") if group.zh else (en, en_left, "zh.md")
+            numbers = left.get(index, [])
+            if numbers:
+                listed = ", ".join(f"“{n.text}”" for n in numbers)
+                start = (group.zh or group.en)[0].offset
+                yield Finding(here.location(start + len(here.text[start:]) - len(here.text[start:].lstrip())),
+                              f"this sentence of the {kind} has no counterpart in {other} (its numbers {listed} are not there)",
+                              related=((en if group.zh else zh).start,))
 
 
 def unmatched(kind: str, numbers: list[Number], here: Span, there: Span, this: str, other: str) -> Iterator[Finding]:
