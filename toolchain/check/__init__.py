@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
     abbreviations,
@@ -18,8 +21,9 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     typography_zh,
 )
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
-from toolchain.check.registry import RULES, Rule, resolve
+from toolchain.check.registry import RULES, Rule, RuleContext, resolve
 from toolchain.check.suppressions import Suppression, parse_suppressions
+from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -28,10 +32,17 @@ from toolchain.load.source import Location
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The diagnostics of one run and the rules that crashed (an incomplete run)."""
+    """The diagnostics of one run, the rules that ran and those that crashed (an incomplete run)."""
 
     diagnostics: tuple[Diagnostic, ...]
     crashed: tuple[str, ...]
+    ran: tuple[str, ...] = ()  # ids of the rules whose findings the run reports, in registry order
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules the run used, in registry order: those that ran and any that reported."""
+        used = set(self.ran) | {d.rule for d in self.diagnostics}
+        return [rule for rule in RULES.values() if rule.id in used]
 
     @property
     def errors(self) -> int:
@@ -62,59 +73,81 @@ def active_rules(settings: Settings) -> list[Rule]:
     ]
 
 
-def run_rule(rule: Rule, project: Project, settings: Settings) -> list[Finding]:
-    """Call one rule with its options."""
-    if rule.options:
-        options = {**rule.options, **settings.rule_options.get(rule.id, {})}
-        return list(rule.check(project, options))
-    return list(rule.check(project))
+def context(rule: Rule, project: Project, settings: Settings, cite: Citations, **run: Any) -> RuleContext:
+    """The context a rule is called with: its options are its defaults overlaid by the settings."""
+    options = MappingProxyType({**rule.options, **settings.rule_options.get(rule.id, {})})
+    return RuleContext(project, settings, options, cite, **run)
 
 
-def run_checks(project: Project, settings: Settings | None = None) -> CheckResult:
-    """Run every active rule; apply per-file ignores and inline suppressions."""
-    settings = settings or Settings()
-    rules = active_rules(settings)
-    suppressions: list[Suppression] = []
-    for document in project.documents:
-        suppressions.extend(parse_suppressions(document.source))
-    diagnostics: list[Diagnostic] = []
-    crashed: list[str] = []
-    active_ids = {r.id for r in rules}
-    if "SUP001" in active_ids:  # an unused suppression can only be told if its rule runs
-        named = {rule_id for s in suppressions for rule_id in s.rule_ids}
-        rules = rules + [RULES[i] for i in RULES if i in named and i not in active_ids and settings.severity.get(i) != "off"]
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One rule's findings that survive per-file ignores and suppressions, or the crash that stopped it."""
+
+    rule: Rule
+    findings: tuple[Finding, ...]
+    crash: Exception | None = None
+
+
+def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressions: list[Suppression],
+             cite: Citations) -> Iterator[Outcome]:
+    """Run each rule; drop findings silenced for their file or line (marking the suppression used)."""
     for rule in rules:
-        if rule.family == "suppression_rules":
-            continue
         try:
-            findings = run_rule(rule, project, settings)
+            findings = list(rule.check(context(rule, project, settings, cite)))
         except InputError:  # a bad option value (pyproject.toml): the run cannot be done as asked
             raise
         except Exception as exc:  # a crashing rule must not take the run down
+            yield Outcome(rule, (), exc)
+            continue
+        kept = tuple(f for f in findings if not silenced(rule.id, f.location, settings, suppressions))
+        yield Outcome(rule, kept)
+
+
+def silenced(rule_id: str, where: Location, settings: Settings, suppressions: list[Suppression]) -> bool:
+    """Whether per-file-ignores or a suppression comment silences a finding (the comment is then used)."""
+    if ignored_for_file(rule_id, where.file, settings):
+        return True
+    return any(s.covers(rule_id, where.file, where.line) and not s.used.add(rule_id) for s in suppressions)
+
+
+def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None) -> CheckResult:
+    """Run every active rule; apply per-file ignores and inline suppressions."""
+    settings = settings or Settings()
+    cite = cite or Citations(project, settings)
+    active = active_rules(settings)
+    active_ids = {r.id for r in active}
+    suppressions = [s for document in project.documents for s in parse_suppressions(document.source)]
+    rules = [r for r in active if not r.final]
+    if any(r.final for r in active):  # whether a suppression is used can only be told if its rule runs
+        named = {rule_id for s in suppressions for rule_id in s.rule_ids}
+        rules += [RULES[i] for i in RULES if i in named and i not in active_ids and not RULES[i].final and settings.severity.get(i) != "off"]
+    diagnostics: list[Diagnostic] = []
+    crashed: list[str] = []
+    for outcome in outcomes(project, settings, rules, suppressions, cite):
+        rule = outcome.rule
+        if outcome.crash is not None:
             crashed.append(rule.id)
-            where = traceback.extract_tb(exc.__traceback__)[-1]
+            where = traceback.extract_tb(outcome.crash.__traceback__)[-1]
             diagnostics.append(
                 Diagnostic(rule.id, rule.name, Severity.ERROR, Location(project.zh.path, 1, 1),
-                           f"rule {rule.id} crashed: {type(exc).__name__}: {exc} (at {where.name}:{where.lineno}); other rules still ran")
+                           f"rule {rule.id} crashed: {type(outcome.crash).__name__}: {outcome.crash} (at {where.name}:{where.lineno}); "
+                           "other rules still ran")
             )
-            continue
-        severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-        for finding in findings:
-            if ignored_for_file(rule.id, finding.location.file, settings):
-                continue
-            if any(s.covers(rule.id, finding.location.file, finding.location.line) and not s.used.add(rule.id) for s in suppressions):
-                continue
-            if rule.id not in active_ids:
-                continue
-            diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
-    ran = {r.id for r in rules}
-    for rule in rules:
-        if rule.family == "suppression_rules" and rule.id in active_ids:
-            severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-            for finding in rule.check(suppressions, ran):
-                diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
+        elif rule.id in active_ids:
+            diagnostics.extend(diagnostic(rule, f, settings) for f in outcome.findings)
+    ran = frozenset(r.id for r in rules)
+    for rule in active:
+        if rule.final:
+            ctx = context(rule, project, settings, cite, suppressions=tuple(suppressions), ran=ran)
+            diagnostics.extend(diagnostic(rule, f, settings) for f in rule.check(ctx))
     unique = {(d.sort_key, d.severity): d for d in diagnostics}
-    return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed))
+    return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed), tuple(r.id for r in active))
+
+
+def diagnostic(rule: Rule, finding: Finding, settings: Settings) -> Diagnostic:
+    """A finding reported under its rule's id, name and effective severity."""
+    severity = Severity(settings.severity.get(rule.id, rule.severity.value))
+    return Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion)
 
 
 def ignored_for_file(rule_id: str, file: str, settings: Settings) -> bool:

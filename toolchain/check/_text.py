@@ -73,11 +73,6 @@ def footnote_label(block: Block) -> str:
     return block.footnote_label
 
 
-def section_units(document: Document, section: int) -> tuple[Block, ...]:
-    """A section's paragraph-like blocks, footnote definitions left out (see Document.units)."""
-    return document.units(section)
-
-
 def footnotes(document: Document) -> dict[str, Block]:
     """Footnote definitions by label (the first, if a label is defined twice)."""
     found: dict[str, Block] = {}

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from toolchain.check._align import Group, alignment
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location
@@ -41,13 +41,14 @@ def unmatched(project: Project, headings: bool) -> Iterator[Finding]:
 
 
 @rule("ALIGN001", "heading-count-mismatch")
-def heading_count_mismatch(project: Project) -> Iterator[Finding]:
+def heading_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A heading has no counterpart in the other language, or its level differs.
 
     Why: the n-th heading of one language must correspond to the n-th of the other. Headings and
     paragraphs are aligned on what both languages share (see ALIGN002), so a missing heading is
     reported once, where it stands, and the sections around it are still compared.
     """
+    project = ctx.project
     yield from unmatched(project, headings=True)
     for a, b in aligned_headings(project):
         if a.level != b.level:
@@ -56,7 +57,7 @@ def heading_count_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ALIGN002", "paragraph-count-mismatch")
-def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
+def paragraph_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A paragraph, list, table or figure has no counterpart in the other language.
 
     Why: aligned paragraphs are how terms, numbers and citations are compared. The units of
@@ -65,16 +66,18 @@ def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
     reported once at its place (the other language's neighbouring unit as related location),
     and the pairwise rules (NUM, TERM, REF007) compare only the units that match.
     """
+    project = ctx.project
     yield from unmatched(project, headings=False)
 
 
 @rule("ALIGN005", "paragraph-split", Severity.INFO)
-def paragraph_split(project: Project) -> Iterator[Finding]:
+def paragraph_split(ctx: RuleContext) -> Iterator[Finding]:
     """A paragraph of one language is split in two in the other.
 
     Why: the contract pairs paragraphs one to one; a split is no mistranslation, but the layouts
     differ. The two paragraphs are compared with their counterpart as one unit.
     """
+    project = ctx.project
     for group in alignment(project).body:
         if len(group.zh) + len(group.en) == 3:
             pair, single = (group.zh, group.en) if len(group.zh) == 2 else (group.en, group.zh)
@@ -91,11 +94,12 @@ def aligned_headings(project: Project) -> Iterator[tuple[Block, Block]]:
 
 
 @rule("ALIGN003", "section-id-mismatch")
-def section_id_mismatch(project: Project) -> Iterator[Finding]:
+def section_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """Aligned headings carry different explicit identifiers ``{#sec-x}``.
 
     Why: the contract requires matching ids when both headings have one.
     """
+    project = ctx.project
     for a, b in aligned_headings(project):
         if a.identifier and b.identifier and a.identifier != b.identifier:
             yield Finding(b.span.start, f"heading id “#{b.identifier}” differs from zh.md's “#{a.identifier}”",
@@ -103,11 +107,12 @@ def section_id_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ALIGN004", "front-matter-key-missing")
-def front_matter_key_missing(project: Project) -> Iterator[Finding]:
+def front_matter_key_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A front-matter key (title, abstract, keywords, lang) is missing in one language.
 
     Why: the English title, abstract and keywords are printed with every article.
     """
+    project = ctx.project
     expected_lang = {"zh": ("zh", "zh-cn", "zh-hans"), "en": ("en", "en-us", "en-gb")}
     for document in project.documents:
         for key in ("lang", "title", "abstract", "keywords"):

@@ -22,11 +22,11 @@ import yaml
 
 from toolchain.check._align import Group, aligned_units, sentence_groups
 from toolchain.check._glossary_forms import spaced_form
-from toolchain.check._references_text import HAND_NUMBERED
 from toolchain.check._text import mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.references._text import HAND_NUMBERED
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.glossary import Glossary
 from toolchain.load.source import Span
@@ -243,7 +243,7 @@ def leftovers(project: Project) -> Iterator[tuple[str, Span, Span, list[Group], 
 
 
 @rule("NUM001", "number-mismatch")
-def number_mismatch(project: Project) -> Iterator[Finding]:
+def number_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A number in one language is missing from the aligned unit of the other.
 
     Why: a figure changed in translation (120 patients vs 112) is the costliest error of a bilingual article.
@@ -252,7 +252,7 @@ def number_mismatch(project: Project) -> Iterator[Finding]:
     is one. Numbers of a sentence without counterpart are NUM002 instead.
     Example: zh ``共纳入120例患者`` / en ``A total of 112 patients`` → NUM001 at “112”.
     """
-    for kind, zh, en, groups, zh_left, en_left in leftovers(project):
+    for kind, zh, en, groups, zh_left, en_left in leftovers(ctx.project):
         for index, group in enumerate(groups):
             if not group.matched:
                 continue
@@ -266,7 +266,7 @@ def number_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("NUM002", "sentence-without-counterpart", Severity.INFO)
-def sentence_without_counterpart(project: Project) -> Iterator[Finding]:
+def sentence_without_counterpart(ctx: RuleContext) -> Iterator[Finding]:
     """A sentence with numbers has no counterpart in the other language's aligned unit.
 
     Why: an English abstract often adds a sentence (or the Chinese one says more); its numbers
@@ -274,7 +274,7 @@ def sentence_without_counterpart(project: Project) -> Iterator[Finding]:
     per number. The sentences of two aligned units are aligned on their numbers, citations,
     Latin names and length, as the units themselves are.
     """
-    for kind, zh, en, groups, zh_left, en_left in leftovers(project):
+    for kind, zh, en, groups, zh_left, en_left in leftovers(ctx.project):
         for index, group in enumerate(groups):
             if group.matched:
                 continue

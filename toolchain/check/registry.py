@@ -3,13 +3,38 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from toolchain.check.diagnostic import Finding, Severity
+from toolchain.cite import Citations
+from toolchain.config import Settings
+from toolchain.load import Project
 
-CheckFn = Callable[..., Iterator[Finding]]
+if TYPE_CHECKING:
+    from toolchain.check.suppressions import Suppression
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    """What a rule is given: the project, the settings, its own options and the references.
+
+    ``suppressions`` and ``ran`` are filled for rules registered with ``final=True`` (they run
+    after every other rule): the directives of the run, with what each silenced, and the ids
+    of the rules that ran.
+    """
+
+    project: Project
+    settings: Settings
+    options: Mapping[str, Any]
+    cite: Citations
+    suppressions: tuple[Suppression, ...] = ()
+    ran: frozenset[str] = frozenset()
+
+
+CheckFn = Callable[[RuleContext], Iterator[Finding]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +43,12 @@ class Rule:
 
     id: str
     name: str
-    family: str
+    family: str  # the id's prefix (REF, ZH …): what --select, ignores and suppressions accept
     severity: Severity
     summary: str
     check: CheckFn
-    options: dict[str, Any] = field(default_factory=dict)  # option name → default value
+    options: Mapping[str, Any] = field(default_factory=dict)  # option name → default value
+    final: bool = False  # runs after the others, on what the run's suppressions silenced
 
     @property
     def doc(self) -> str:
@@ -35,18 +61,22 @@ RULES: dict[str, Rule] = {}
 REDIRECTS: dict[str, str] = {}  # retired id → its successor
 
 
-def rule(id: str, name: str, severity: Severity = Severity.ERROR, **options: Any) -> Callable[[CheckFn], CheckFn]:
+def family_of(rule_id: str) -> str:
+    """The family of a rule id: its letters (``REF011`` → ``REF``)."""
+    return rule_id.rstrip("0123456789")
+
+
+def rule(id: str, name: str, severity: Severity = Severity.ERROR, *, final: bool = False, **options: Any) -> Callable[[CheckFn], CheckFn]:
     """Register a check function under a stable id; its docstring's first line is the summary.
 
-    A check takes the project and, when the rule declares options, a dict of option values.
+    A check takes a ``RuleContext``; keyword arguments declare the rule's options and defaults.
     """
 
     def register(function: CheckFn) -> CheckFn:
         if id in RULES:
             raise ValueError(f"rule id {id} registered twice")
         summary = (inspect.getdoc(function) or "").strip().splitlines()[0] if function.__doc__ else ""
-        family = function.__module__.rsplit(".", 1)[-1]
-        RULES[id] = Rule(id, name, family, severity, summary, function, dict(options))
+        RULES[id] = Rule(id, name, family_of(id), severity, summary, function, MappingProxyType(dict(options)), final)
         return function
 
     return register
@@ -63,4 +93,4 @@ def resolve(code: str) -> list[str]:
     by_name = [r.id for r in RULES.values() if r.name == code.lower()]
     if by_name:
         return by_name
-    return [r.id for r in RULES.values() if r.id.rstrip("0123456789") == upper]
+    return [r.id for r in RULES.values() if r.family == upper]

@@ -116,6 +116,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
     journal = root.mapping("journal")
     article = root.mapping("article", required=False) or Fields({}, path, "article", line=1)
     for name, node in (("journal", journal), ("article", article)):
+        lines[name] = node.line
         for key in node.node:
             lines[f"{name}.{key}"] = node.line_of(str(key))
     affiliations = []

@@ -62,8 +62,8 @@ def journal_meta(md: Metadata) -> etree._Element:
         sub(meta, "issn", {"pub-type": "ppub", "publication-format": "print"}, text=j["issn"])
     if j.get("eissn"):
         sub(meta, "issn", {"pub-type": "epub", "publication-format": "electronic"}, text=j["eissn"])
-    publisher = sub(meta, "publisher")
-    sub(publisher, "publisher-name", text=j.get("publisher") or f"{md.journal_title.zh}编辑部")
+    if j.get("publisher"):  # optional in JATS: never made up
+        sub(sub(meta, "publisher"), "publisher-name", text=j["publisher"])
     return meta
 
 
@@ -213,7 +213,7 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
     issue_fields(meta, md)
     for child in (
         permissions(md),
-        abstract("abstract", zh.abstract, {}, None),
+        abstract("abstract", zh.abstract, {}, LABELS["zh"]["abstract"]),
         abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]),
         kwd_group(zh.keywords, "zh", False),
         kwd_group(en.keywords if en else (), "en", True),
@@ -226,13 +226,16 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
 
 
 def front_stub(md: Metadata, en: Parts) -> etree._Element:
-    """The English sub-article's <front-stub>: heading, title, abstract, keywords."""
+    """The English sub-article's <front-stub>: heading, title, keywords.
+
+    The English abstract is the parent's <trans-abstract>; it is not repeated here.
+    """
     stub = el("front-stub")
     stub.append(categories(md, "en", False))
     if en.title is not None:
         group = sub(stub, "title-group")
         group.append(inline_copy("article-title", en.title))
-    for child in (abstract("abstract", en.abstract, {}, None), kwd_group(en.keywords, "en", False)):
-        if child is not None:
-            stub.append(child)
+    keywords = kwd_group(en.keywords, "en", False)
+    if keywords is not None:
+        stub.append(keywords)
     return stub

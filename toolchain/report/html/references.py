@@ -1,6 +1,6 @@
 """The report's reference list: each entry formatted per language, numbered by first citation.
 
-The formatted text comes from ``check._references_format.format_references(project, lang)``
+The formatted text comes from ``check.references._format.format_references(project, lang)``
 when that module exists; until then (or when it answers in a shape this module does not
 know) a plain GB/T 7714-like formatter stands in: authors, title[type], journal, year,
 volume(issue): pages.
@@ -12,11 +12,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from toolchain.load import Project
+from toolchain.cite import Citations
 from toolchain.load.bibliography import Entry, Name, strip_braces
 
 try:
-    from toolchain.check._references_format import format_references as _shared_formatter
+    from toolchain.check.references._format import format_references as _shared_formatter
 except ImportError:  # the shared formatter is not there yet: use the simple one below
     _shared_formatter = None
 
@@ -80,11 +80,11 @@ def simple_format(entry: Entry, lang: str) -> str:
     return text + (" (in Chinese)" if translated else "")
 
 
-def shared_texts(project: Project, lang: str) -> dict[str, str] | None:
+def shared_texts(cite: Citations, lang: str) -> dict[str, str] | None:
     """Key → text from the shared formatter, when it exists and answers in a known shape."""
     if _shared_formatter is None:
         return None
-    answer = _shared_formatter(project, lang)
+    answer = _shared_formatter(cite, lang)
     if isinstance(answer, dict):
         return {str(k): NUMBER.sub("", str(v)) for k, v in answer.items()}
     texts = {}
@@ -101,14 +101,15 @@ def shared_texts(project: Project, lang: str) -> dict[str, str] | None:
     return texts
 
 
-def formatter(project: Project, lang: str) -> Callable[[Entry], str]:
+def formatter(cite: Citations, lang: str) -> Callable[[Entry], str]:
     """The formatting function for ``lang``: shared texts first, the simple format for the rest."""
-    shared = shared_texts(project, lang) or {}
+    shared = shared_texts(cite, lang) or {}
     return lambda entry: shared.get(entry.key) or simple_format(entry, lang)
 
 
-def build_references(project: Project) -> tuple[Reference, ...]:
+def build_references(cite: Citations) -> tuple[Reference, ...]:
     """Every entry and every cited key: cited ones in zh citation order, then uncited entries."""
+    project = cite.project
     order: dict[str, int] = {}
     numbers: dict[str, dict[str, int]] = {"zh": {}, "en": {}}
     for lang in ("zh", "en"):
@@ -118,7 +119,7 @@ def build_references(project: Project) -> tuple[Reference, ...]:
     entries = project.bibliography.by_key
     for key in entries:
         order.setdefault(key, len(order))
-    format_in = {lang: formatter(project, lang) for lang in ("zh", "en")}
+    format_in = {lang: formatter(cite, lang) for lang in ("zh", "en")}
     references = []
     for key in sorted(order, key=order.get):
         entry = entries.get(key)

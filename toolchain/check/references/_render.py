@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolchain.check._references_format import active_style, format_items, render_items
-from toolchain.load import Project
+from toolchain.check.references._format import format_items, render_items
+from toolchain.cite import Citations
 from toolchain.load.bibliography import Entry, strip_braces
 
 # Elements every reference prints (title, date) and the container of a part of a whole:
@@ -66,20 +66,18 @@ class RenderingGap:
     hole: str  # the punctuation left by an empty element ('' when none)
 
 
-def rendering_gaps(project: Project) -> Iterator[RenderingGap]:
+def rendering_gaps(cite: Citations) -> Iterator[RenderingGap]:
     """Render the entries that may leave a hole (zh list; Chinese works also in the English list)."""
-    suspects = {e.key: e for e in project.bibliography.entries if may_leave_gap(e)}
+    suspects = {e.key: e for e in cite.project.bibliography.entries if may_leave_gap(e)}
     if not suspects:
         return
-    from toolchain.render.citations import csl_items
-
-    style = active_style(project)
+    style = cite.style()
     for lang in ("zh", "en"):
         wanted = {k for k, e in suspects.items() if lang == "zh" or e.langid == "zh"}
-        items = [item for item in csl_items(project, lang) if item.get("id") in wanted]
+        items = [item for item in cite.items(lang) if item.get("id") in wanted]
         if not items:
             continue
-        texts = format_items(project, lang, items)
+        texts = format_items(cite, lang, items)
         for item in items:
             key = str(item.get("id", ""))
             text = re.sub(r"^\[\d+\]\s*", "", texts.get(key, ""))

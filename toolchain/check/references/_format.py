@@ -1,7 +1,7 @@
 """Formatted references: every entry rendered by citeproc-py in the project's CSL style.
 
-``format_references(project, lang)`` is the public entry point (the checker's messages and
-the HTML report use it). The CSL JSON comes from ``toolchain.render.citations.csl_items``,
+``format_references(cite, lang)`` is the public entry point (the checker's messages and
+the HTML report use it). The CSL JSON comes from ``Citations.items``,
 the same items Pandoc's citeproc renders, so the text matches the PDF's reference list.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolchain.config import load_settings
+from toolchain.cite import Citations
 from toolchain.load import Project
 
 # The renderer's citation module (CSL JSON, style choice) is imported when first needed: the
@@ -139,14 +139,7 @@ def _render(path: str, modified: float, locale: str, items_json: str, order: tup
     return tuple(result)
 
 
-def active_style(project: Project) -> Path:
-    """The CSL file the build would use for this project."""
-    from toolchain.render.citations import style_path
-
-    return style_path(project, load_settings(project.root))
-
-
-def format_references(project: Project, lang: str) -> dict[str, str]:
+def format_references(cite: Citations, lang: str) -> dict[str, str]:
     """Each entry as the active CSL style prints it in ``lang``'s reference list.
 
     Numbered in first-citation order of that language's document (as the numeric style
@@ -154,16 +147,15 @@ def format_references(project: Project, lang: str) -> dict[str, str]:
     own language (GB/T 7714-2015, 8.1.2), and an English list marks a Chinese work printed
     in its English version with "(in Chinese)".
     """
-    from toolchain.render.citations import csl_items
-
-    return format_items(project, lang, csl_items(project, lang))
+    return format_items(cite, lang, cite.items(lang))
 
 
-def format_items(project: Project, lang: str, items: list[dict]) -> dict[str, str]:
+def format_items(cite: Citations, lang: str, items: list[dict]) -> dict[str, str]:
     """Render some of ``lang``'s CSL items as ``format_references`` does (numbered among themselves)."""
     from toolchain.render.citations import ET_AL
 
-    rendered = render_items(active_style(project), lang, items, citation_order(project, lang))
+    project = cite.project
+    rendered = render_items(cite.style(), lang, items, citation_order(project, lang))
     translated = {item["id"] for item in items if item.get("translated-from-chinese")}
     entries = project.bibliography.by_key
     result = {}
