@@ -25,10 +25,12 @@ from toolchain.load.markdown import Block, Document, find_citations
 from toolchain.load.source import Span
 
 SKIP = 0.55  # cost of a unit without counterpart; two skips cost more than the worst 1–1 pair
-MERGE = 0.8  # extra cost of a 2–1 or 1–2 match: a skip + 0.25, so a merge must improve the match beyond what length alone can
+MERGE = 0.65  # extra cost of a 2–1 or 1–2 match: a skip + 0.1, so a merge must improve the match
 KIND_MISMATCH = 0.3  # a paragraph aligned with a list or table
 LEVEL_MISMATCH = 0.2  # two headings of different levels
-BAND = 20  # half-width of the band around the diagonal, plus the difference of the lengths
+BAND = 20  # half-width of the band around the diagonal, plus the difference of the lengths (up to MAX_SHIFT)
+MAX_SHIFT = 200
+MAX_SENTENCES = 300  # units with more sentences (a paste of a whole text as one paragraph) are compared whole
 WEIGHTS = {"c": 2.0, "h": 3.0, "n": 1.0, "t": 1.0, "l": 1.0}  # citation, heading id, number, term, Latin name
 MERGEABLE = frozenset({"paragraph", "list", "abstract", "sentence"})
 NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")
@@ -46,6 +48,7 @@ class Unit:
     level: int = 0
     block: Block | None = None
     offset: int = 0  # where a sentence starts in its span's text
+    weight: float = 0.0  # weighted size of the anchors
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +93,7 @@ def make_unit(kind: str, span: Span, names: Callable[[str], list[int]] | None, b
     found = anchors(span.text, span, names)
     if block is not None and block.identifier:
         found["h" + block.identifier] += 1
-    return Unit(kind, span, found, prose_length(span.text), block.level if block else 0, block)
+    return Unit(kind, span, found, prose_length(span.text), block.level if block else 0, block, weight=weight(found))
 
 
 def body_units(document: Document, names: Callable[[str], list[int]] | None) -> list[Unit]:
@@ -99,20 +102,29 @@ def body_units(document: Document, names: Callable[[str], list[int]] | None) -> 
             if b.kind == "heading" or (b.is_unit and not b.footnote_label)]
 
 
+def weight(anchors: Counter[str]) -> float:
+    """The weighted size of a multiset of anchors."""
+    return sum(WEIGHTS[k[0]] * v for k, v in anchors.items())
+
+
 def similarity(a: Sequence[Unit], b: Sequence[Unit], ratio: float) -> float:
     """How alike two runs of units are, 0…1: weighted Dice of their anchors and their length ratio."""
-    left: Counter[str] = Counter()
-    right: Counter[str] = Counter()
-    for unit in a:
-        left.update(unit.anchors)
-    for unit in b:
-        right.update(unit.anchors)
+    if len(a) == 1 and len(b) == 1:
+        left, right, total = a[0].anchors, b[0].anchors, a[0].weight + b[0].weight
+    else:
+        left, right = Counter(), Counter()
+        for unit in a:
+            left.update(unit.anchors)
+        for unit in b:
+            right.update(unit.anchors)
+        total = sum(u.weight for u in a) + sum(u.weight for u in b)
     length_a, length_b = sum(u.length for u in a), sum(u.length for u in b)
     log_ratio = math.log((length_b + 20) / (ratio * length_a + 20))
     length_score = math.exp(-((log_ratio / 0.6) ** 2))
-    total = sum(WEIGHTS[k[0]] * v for k, v in left.items()) + sum(WEIGHTS[k[0]] * v for k, v in right.items())
     if not total:
         return 0.5 * length_score
+    if len(right) < len(left):
+        left, right = right, left
     shared = sum(WEIGHTS[k[0]] * min(v, right[k]) for k, v in left.items() if k in right)
     return 0.7 * (2 * shared / total) + 0.3 * length_score
 
@@ -122,6 +134,8 @@ def pair_cost(a: Sequence[Unit], b: Sequence[Unit], ratio: float) -> float:
     if len(a) + len(b) > 2 and any(u.kind not in MERGEABLE for u in (*a, *b)):
         return math.inf
     if (a[0].kind == "heading") != (b[0].kind == "heading"):
+        return math.inf
+    if len(a) + len(b) > 2 and not pieces_anchored(a, b):
         return math.inf
     cost = 1 - similarity(a, b, ratio)
     if len(a) + len(b) > 2:
@@ -133,6 +147,12 @@ def pair_cost(a: Sequence[Unit], b: Sequence[Unit], ratio: float) -> float:
     return cost
 
 
+def pieces_anchored(a: Sequence[Unit], b: Sequence[Unit]) -> bool:
+    """Whether each piece of the split side shares an anchor with the single unit (length alone proves no split)."""
+    single, pieces = (a[0], b) if len(a) == 1 else (b[0], a)
+    return all(not single.anchors.keys().isdisjoint(piece.anchors) for piece in pieces)
+
+
 MOVES = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2))
 
 
@@ -141,7 +161,7 @@ def align(zh: Sequence[Unit], en: Sequence[Unit], ratio: float | None = None) ->
     n, m = len(zh), len(en)
     if ratio is None:
         ratio = (sum(u.length for u in en) + 1) / (sum(u.length for u in zh) + 1)
-    width = BAND + abs(n - m)
+    width = BAND + min(abs(n - m), MAX_SHIFT)
 
     def band(i: int) -> range:
         centre = i * m // n if n else 0
@@ -167,7 +187,7 @@ def align(zh: Sequence[Unit], en: Sequence[Unit], ratio: float | None = None) ->
                 cost[(i, j)] = best
     groups: list[Group] = []
     i, j = n, m
-    if (n, m) not in cost:  # the band missed the corner (cannot happen with width ≥ |n − m|)
+    if (n, m) not in cost:  # the band missed the corner (it is on the band's centre line: cannot happen)
         return [Group((u,), ()) for u in zh] + [Group((), (u,)) for u in en]
     while i or j:
         di, dj = cost[(i, j)][1]
@@ -237,15 +257,18 @@ def sentences(span: Span, lang: str, names: Callable[[str], list[int]] | None) -
     ends = [m.end() for m in SENTENCE_END[lang].finditer(masked)] + [len(masked)]
     for end in ends:
         if masked[start:end].strip():
-            units.append(Unit("sentence", span, anchors(span.text[start:end], None, names), prose_length(span.text[start:end]),
-                              offset=start))
+            found = anchors(span.text[start:end], None, names)
+            units.append(Unit("sentence", span, found, prose_length(span.text[start:end]), offset=start, weight=weight(found)))
         start = end
     return units
 
 
 def sentence_groups(zh: Span, en: Span, names: Callable[[str], list[int]] | None = None) -> list[Group]:
-    """The sentences of two aligned spans, aligned."""
-    return align(sentences(zh, "zh", names), sentences(en, "en", names))
+    """The sentences of two aligned spans, aligned (as one group when either has more than MAX_SENTENCES)."""
+    zh_units, en_units = sentences(zh, "zh", names), sentences(en, "en", names)
+    if len(zh_units) > MAX_SENTENCES or len(en_units) > MAX_SENTENCES:
+        return [Group(tuple(zh_units), tuple(en_units))]
+    return align(zh_units, en_units)
 
 
 def aligned_units(project: Project) -> Iterator[tuple[str, Span, Span]]:

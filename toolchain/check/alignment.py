@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from toolchain.check._align import Group, alignment
+from toolchain.check._pairwise import pair_gaps
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
@@ -84,6 +85,30 @@ def paragraph_split(ctx: RuleContext) -> Iterator[Finding]:
             file = single[0].span.source.path.rsplit("/", 1)[-1]
             yield Finding(pair[1].span.start, f"this {pair[1].kind} and the one before it are one {single[0].kind} in {file}",
                           related=(single[0].span.start,))
+
+
+@rule("ALIGN006", "sentence-without-counterpart", Severity.INFO)
+def sentence_without_counterpart(ctx: RuleContext) -> Iterator[Finding]:
+    """A sentence with numbers or terms has no counterpart in the other language.
+
+    Why: an English abstract often adds a sentence (or the Chinese one says more); its numbers
+    and terms are then not mistranslated but untranslated: one note for the sentence instead
+    of a NUM001 or TERM001 per number and term. The sentences of two aligned units are aligned
+    on their numbers, citations, terms, Latin names and length, as the units themselves are.
+    """
+    for pair in pair_gaps(ctx.project):
+        for index, group in enumerate(pair.groups):
+            if group.matched:
+                continue
+            lang, other = ("zh", "en") if group.zh else ("en", "zh")
+            here = pair.span(lang)
+            missing = [f"“{n.text}”" for n in pair.numbers[lang].get(index, [])]
+            missing += list(dict.fromkeys(f"“{here.text[o.start:o.end]}”" for o in pair.terms[lang].get(index, [])))
+            if missing:
+                start = (group.zh or group.en)[0].offset
+                start += len(here.text[start:]) - len(here.text[start:].lstrip())
+                yield Finding(here.location(start), f"this sentence of the {pair.kind} has no counterpart in {other}.md "
+                              f"({', '.join(missing)} not there)", related=(pair.span(other).start,))
 
 
 def aligned_headings(project: Project) -> Iterator[tuple[Block, Block]]:
