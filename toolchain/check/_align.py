@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from toolchain.check._glossary_forms import matcher
-from toolchain.check._text import footnotes, mask_non_prose
+from toolchain.check._text import CROSS_REFERENCE_USE, IDENTIFIER, footnotes, mask_non_prose
 from toolchain.load import Project
 from toolchain.load.markdown import Block, Document, find_citations
 from toolchain.load.source import Span
@@ -70,11 +70,17 @@ class Group:
 
 
 def anchors(text: str, span: Span | None, names: Callable[[str], list[int]] | None) -> Counter[str]:
-    """The anchors of a text: cited keys, numbers, glossary terms and Latin names."""
+    """The anchors of a text: cited keys and cross references, ids, numbers, glossary terms and Latin names.
+
+    A cross reference right after a Chinese character (见@tbl-x) is no citation for the loader but
+    an anchor here; one after a Latin character is already a cited key.
+    """
     masked = mask_non_prose(text)
     found: Counter[str] = Counter()
     if span is not None:
         found.update("c" + c.key for c in find_citations(span))
+        found.update("h" + m.group(1) for m in IDENTIFIER.finditer(text))  # {#sec-x}, {#tbl-x}, {#fig-x}
+        found.update("c" + m.group(1) for m in CROSS_REFERENCE_USE.finditer(text) if m.start() and not text[m.start() - 1].isascii())
     found.update("n" + m.group().replace(",", "") for m in NUMBER.finditer(masked))
     found.update("l" + m.group() for m in LATIN_NAME.finditer(masked) if len(m.group()) >= 2)
     if names is not None:
@@ -89,10 +95,8 @@ def prose_length(text: str) -> int:
 
 
 def make_unit(kind: str, span: Span, names: Callable[[str], list[int]] | None, block: Block | None = None) -> Unit:
-    """A unit for a span (a heading also anchors on its id)."""
+    """A unit for a span."""
     found = anchors(span.text, span, names)
-    if block is not None and block.identifier:
-        found["h" + block.identifier] += 1
     return Unit(kind, span, found, prose_length(span.text), block.level if block else 0, block, weight=weight(found))
 
 

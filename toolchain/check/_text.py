@@ -16,6 +16,9 @@ from toolchain.load.source import Span
 
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_CHAR}]")
+# Ids ({#sec-x}, {#tbl-x}) and their uses (@tbl-x, also right after a Chinese character: 见@tbl-x).
+IDENTIFIER = re.compile(r"\{#([^\s{}]+)")
+CROSS_REFERENCE_USE = re.compile(r"(?<![A-Za-z0-9_])-?@((?:tbl|fig|sec|eq)[-:][A-Za-z0-9_:.\-]*[A-Za-z0-9_])")
 CJK_PUNCT = "，。、；：？！（）【】《》“”‘’～…—"
 
 NON_PROSE = [

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.check._align import aligned_units
-from toolchain.check._text import mask_non_prose
+from toolchain.check._text import CROSS_REFERENCE_USE, IDENTIFIER, mask_non_prose
 from toolchain.load import Project
 from toolchain.load.markdown import Citation, Document, find_citations, mask
 from toolchain.load.source import Location, Span
@@ -22,7 +22,6 @@ HAND_NUMBERED = re.compile(rf"\^?(?<!\!)\[\s*(?P<items>{ITEM}(?:\s*[,，、;；]
 # Cross references as Quarto and pandoc-crossref write them (@tbl-x, @fig-x, @sec-x, @eq-x): Pandoc
 # reads them as citations, the renderers resolve them against {#tbl-x} … (toolchain.render.crossref).
 CROSS_REFERENCE = re.compile(r"(?:tbl|fig|sec|eq)[-:]")
-IDENTIFIER = re.compile(r"\{#([^\s{}]+)")
 
 
 def is_cross_reference(key: str, project: Project) -> bool:
@@ -30,7 +29,6 @@ def is_cross_reference(key: str, project: Project) -> bool:
     return bool(CROSS_REFERENCE.match(key)) and key not in project.bibliography.by_key
 
 
-CROSS_REFERENCE_USE = re.compile(r"(?<![A-Za-z0-9_])-?@((?:tbl|fig|sec|eq)[-:][A-Za-z0-9_:.\-]*[A-Za-z0-9_])")
 
 
 def cross_references(document: Document) -> Iterator[tuple[Span, int, int, str]]:
