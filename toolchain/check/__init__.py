@@ -19,6 +19,8 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     typography_en,
     typography_zh,
 )
+from toolchain.check._align import Group, Unit, body_units
+from toolchain.check._align import alignment as align_project
 from toolchain.check._glossary_forms import Matcher as GlossaryMatcher
 from toolchain.check._glossary_forms import matcher as glossary_matcher
 from toolchain.check._text import mask_non_prose
@@ -150,4 +152,5 @@ def diagnostic(rule: Rule, finding: Finding, config: Configuration) -> Diagnosti
     return Diagnostic(rule.id, rule.name, config.severity_of(rule), finding.location, finding.message, finding.related, finding.suggestion)
 
 
-__all__ = ["CheckResult", "Diagnostic", "Finding", "GlossaryMatcher", "RULES", "Severity", "glossary_matcher", "mask_non_prose", "run_checks"]
+__all__ = ["CheckResult", "Diagnostic", "Finding", "GlossaryMatcher", "Group", "RULES", "Severity", "Unit", "align_project", "body_units",
+           "glossary_matcher", "mask_non_prose", "run_checks"]

@@ -20,6 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.resources import files
+
+import yaml
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.load.glossary import Glossary, Term
@@ -31,6 +34,12 @@ LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 CJK_LATIN_EDGE = re.compile(f"(?<=[{CJK_CHAR}])[ \t]*(?=[A-Za-z0-9\u0370-\u03ff])|(?<=[A-Za-z0-9\u0370-\u03ff])[ \t]*(?=[{CJK_CHAR}])")
 SPACE_GAP = re.compile("[\"'”’]?\\s+[\"'“‘]?")  # a space in a form; quotes may close/open
 COMMA_GAP = re.compile(r",?\s+")
+CONNECTORS = yaml.safe_load(files("toolchain").joinpath("data", "coordination.yaml").read_text(encoding="utf-8"))
+ZH_CONNECTOR = re.compile("|".join(re.escape(c) for c in sorted(CONNECTORS["zh"], key=len, reverse=True)))
+# The conjuncts between the connector and the shared head: Chinese characters and further connectors.
+ZH_CONJUNCTS = re.compile(f"(?:[{CJK_CHAR}]|{ZH_CONNECTOR.pattern}){{1,12}}")
+CJK_ONLY = re.compile(f"[{CJK_CHAR}]+")
+PHRASE_CHARS = set("的之地得")  # a conjunct holding these is a phrase (移植后维持的全程), not a modifier
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +132,7 @@ def coordinated(text: str, runs: list[tuple[int, int]], j: int) -> Iterator[int]
     """Runs that may be the head noun after coordinated modifiers: "first-line and salvage therapy"."""
     for _ in range(3):
         gap = text[runs[j - 1][1]:runs[j][0]]
-        if text[runs[j][0]:runs[j][1]] in ("and", "or") and COMMA_GAP.fullmatch(gap):
+        if text[runs[j][0]:runs[j][1]] in CONNECTORS["en"] and COMMA_GAP.fullmatch(gap):
             j += 1
             if j >= len(runs) or not text[runs[j - 1][1]:runs[j][0]].isspace():
                 return
@@ -167,6 +176,12 @@ class Matcher:
         self.spaced = {f.text: re.compile(spaced_form(f.text)) for forms in self.by_char.values() for f in forms
                        if CJK_LATIN_EDGE.search(f.text)}
         self.user_words = tuple(sorted({f.text for f in self.forms if f.lang == "zh"}))
+        self.heads: dict[str, list[tuple[str, Form]]] = {}  # 临床前 → [(研究, 临床前研究)]: modifier → (head, form)
+        for form in self.forms:
+            if form.lang == "zh" and re.fullmatch(f"[{CJK_CHAR}]{{4,}}", form.text):
+                for cut in range(2, len(form.text) - 1):
+                    self.heads.setdefault(form.text[:cut], []).append((form.text[cut:], form))
+        self.longest_modifier = max(map(len, self.heads), default=0)
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
 
     def find(self, text: str) -> tuple[Occurrence, ...]:
@@ -192,6 +207,7 @@ class Matcher:
                 end = self.form_end(form, text, start)
                 if end is not None and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
                     found.append((form, start, end))
+        found += self.coordinated_zh(text)
         found.sort(key=lambda f: (f[1] - f[2], f[1]))
         covered = bytearray(len(text))
         chosen: set[tuple[int, int]] = set()
@@ -203,6 +219,21 @@ class Matcher:
                 covered[start:end] = b"\x01" * (end - start)
             result.append(Occurrence(form, start, end, top))
         return tuple(sorted(result, key=lambda o: (o.start, o.end)))
+
+    def coordinated_zh(self, text: str) -> list[tuple[Form, int, int]]:
+        """Chinese forms whose modifier is coordinated with others before the shared head: 临床前和临床研究, 诱导、巩固及维持治疗."""
+        found = []
+        for connector in ZH_CONNECTOR.finditer(text) if self.heads else ():
+            at, after = connector.start(), connector.end()
+            conjuncts = ZH_CONJUNCTS.match(text, after)
+            if not conjuncts:
+                continue
+            for size in range(2, min(self.longest_modifier, at) + 1):
+                for head, form in self.heads.get(text[at - size:at], ()):
+                    end = text.find(head, after + 1, conjuncts.end() + len(head))
+                    if end > after and modifiers(text[after:end], size + 1):
+                        found.append((form, at - size, end + len(head)))
+        return found
 
     def form_end(self, form: Form, text: str, start: int) -> int | None:
         """Where a form holding Chinese, found at ``start``, ends (spaces at its Chinese–Latin edges allowed)."""
@@ -217,6 +248,12 @@ class Matcher:
         if not CJK.search(form.text) or len(form.text) >= 4:
             return True
         return segmenter(self.user_words).aligned(text, start, end)
+
+
+def modifiers(between: str, longest: int) -> bool:
+    """Whether the text between a connector and a head is coordinated modifiers, each no longer than ``longest``."""
+    pieces = ZH_CONNECTOR.split(between)
+    return all(0 < len(p) <= longest and CJK_ONLY.fullmatch(p) and not PHRASE_CHARS & set(p) for p in pieces)
 
 
 def spaced_form(form: str) -> str:

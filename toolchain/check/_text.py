@@ -8,15 +8,16 @@ text rule fires inside them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 
 from toolchain.cjk import CJK as CJK  # re-exported: the family modules import it from here
 from toolchain.cjk import HAN, WIDE
 from toolchain.load.markdown import Block, Document
-from toolchain.load.source import Span
 
 CJK_CHAR = HAN
+# Ids ({#sec-x}, {#tbl-x}) and their uses (@tbl-x, also right after a Chinese character: 见@tbl-x).
+IDENTIFIER = re.compile(r"\{#([^\s{}]+)")
+CROSS_REFERENCE_USE = re.compile(r"(?<![A-Za-z0-9_])-?@((?:tbl|fig|sec|eq)[-:][A-Za-z0-9_:.\-]*[A-Za-z0-9_])")
 
 NON_PROSE = [
     re.compile(r"!(?=\[[^\]]*\]\()"),                     # the ! of an image ![caption](path)
@@ -80,11 +81,6 @@ def footnote_label(block: Block) -> str:
     return block.footnote_label
 
 
-def section_units(document: Document, section: int) -> tuple[Block, ...]:
-    """A section's paragraph-like blocks, footnote definitions left out (see Document.units)."""
-    return document.units(section)
-
-
 def footnotes(document: Document) -> dict[str, Block]:
     """Footnote definitions by label (the first, if a label is defined twice)."""
     found: dict[str, Block] = {}
@@ -93,29 +89,3 @@ def footnotes(document: Document) -> dict[str, Block]:
         if label:
             found.setdefault(label, block)
     return found
-
-
-def aligned_units(zh: Document, en: Document) -> Iterator[tuple[str, Span, Span]]:
-    """Pairs of aligned units: title, abstract paragraphs, keywords, headings, body paragraphs.
-
-    Yields (kind, zh span, en span); the kind is title | abstract | keyword | heading | paragraph |
-    footnote (definitions pair by label, wherever they stand).
-    """
-    if zh.title and en.title:
-        yield "title", zh.title, en.title
-    for a, b in zip(zh.abstract, en.abstract):
-        yield "abstract", a, b
-    if len(zh.keywords) == len(en.keywords):
-        for a, b in zip(zh.keywords, en.keywords):
-            yield "keyword", a, b
-    if en.body_is_empty:
-        return
-    for a, b in zip(zh.headings, en.headings):
-        yield "heading", a.span, b.span
-    for section in range(min(len(zh.headings), len(en.headings)) + 1):
-        for a, b in zip(section_units(zh, section), section_units(en, section)):
-            yield "paragraph", a.span, b.span
-    en_notes = footnotes(en)
-    for label, note in footnotes(zh).items():
-        if label in en_notes:
-            yield "footnote", note.span, en_notes[label].span

@@ -1,207 +1,14 @@
-"""Numbers: every aligned zh/en unit states the same numbers.
-
-Numbers are compared as multisets after normalisation (1,000 = 1000, 76.9 % = 76.9%, .05 =
-0.05, 890万 = 8.9 million, 2019年11月 = November 2019; a range is its two ends, whatever joins
-them; the parts of a fraction in words, one-third or 三分之一, only excuse 1/3). Names that hold digits are not numbers:
-glossary terms (FMS样酪氨酸激酶3, IL-15), letters glued to digits (FLT3, CD34, AAML1031,
-F691L, 2021YFC2500300), t(8;21), 7+3, superscripts, and the English gloss of a Chinese
-abbreviation definition （FMS-like tyrosine kinase 3，FLT3）.
-"""
+"""Numbers: every aligned zh/en unit states the same numbers (how they are read: ``_numbers``)."""
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import Decimal
 
-from toolchain.check._glossary_forms import spaced_form
-from toolchain.check._text import aligned_units, mask_non_prose
-from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
+from toolchain.check._numbers import Number
+from toolchain.check._pairwise import pair_gaps
 from toolchain.check.diagnostic import Finding
-from toolchain.check.references._text import HAND_NUMBERED
 from toolchain.check.registry import RuleContext, rule
-from toolchain.cjk import HAN
-from toolchain.load.glossary import Glossary
 from toolchain.load.source import Span
-
-# Small numbers in words. 一/one double as the article (一项研究 = a study), so they are
-# "weak": they excuse a lone 1 on the other side but are never reported themselves.
-ZH_NUMERALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-EN_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-            "twice": 2, "once": 1, "a": 1, "an": 1, "single": 1, "both": 2}
-WEAK_WORDS = frozenset({"one", "once", "a", "an", "single", "both"})
-# A Chinese numeral counts only before a measure word (两组, 三个疗程, 三点, 四联, 三期), not in
-# words like 三尖杉.
-MEASURE_WORDS = "个例名位组项种类次年月周天日倍条份点联期剂"
-ZH_NUMBER = re.compile(f"(?<![第数几])[一二两三四五六七八九十]{{1,3}}(?=[余多]?[{MEASURE_WORDS}])")  # 十余项 = more than ten
-EN_NUMBER = re.compile(r"\b(" + "|".join(EN_WORDS) + r")\b", re.IGNORECASE)
-# Fractions in words (约1/3 = about one-third; 三分之一 = one-third, 1/3): their parts only excuse,
-# since "third" is also an ordinal (the third trial = 第三项试验) and "half" has no Chinese numeral.
-EN_FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4, "fourths": 4,
-                "fifth": 5, "fifths": 5}
-EN_FRACTION = re.compile(r"\b(" + "|".join(EN_FRACTIONS) + r")\b", re.IGNORECASE)
-ZH_FRACTION = re.compile("([一二三四五六七八九十]{1,2})分之([一二三四五六七八九十]{1,2})")
-# Multiples in words (2倍 = twofold, doubled) and Roman numerals (Ⅲ期 = phase 3 = phase III, NYHA
-# Ⅱ～Ⅳ级 = class II–IV) only excuse: a translator may write either form on either side.
-EN_MULTIPLES = {"double": 2, "doubled": 2, "doubling": 2, "triple": 3, "tripled": 3, "twofold": 2, "threefold": 3,
-                "fourfold": 4, "fivefold": 5, "tenfold": 10}
-EN_MULTIPLE = re.compile(r"\b(" + "|".join(EN_MULTIPLES) + r")\b", re.IGNORECASE)
-ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
-UNICODE_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}
-ROMAN = r"(?:VIII|VII|VI|IV|IX|V|X|III|II|I)"
-ROMAN_RUN = f"{ROMAN}(?:\\s*[/～~–-]\\s*{ROMAN})*"
-ROMAN_NUMERALS = {
-    "zh": re.compile(f"(?<![A-Za-z])({ROMAN_RUN})(?=\\s*[期级型类度])"),
-    "en": re.compile(f"\\b(?:[Pp]hase|[Cc]lass|[Gg]rade|[Ss]tage|[Tt]ype)s?\\s+({ROMAN_RUN})\\b"),
-}
-# Month names: “2019年11月” is “November 2019”. May is a month only next to a day or a year.
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
-EN_MONTH = re.compile(r"\b(?:(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|(January|February|March|April|June|July|August|"
-                      r"September|October|November|December)\b|May(?=\s+\d)|(?<=\d\s)May\b)")
-# Large-number words: 6,430万 = 64.3 million; 1.2亿 = 120 million.
-MULTIPLIERS = {"zh": re.compile(r"\s*(万|亿)"), "en": re.compile(r"\s+(thousand|million|billion)\b")}
-SCALE = {"万": 4, "亿": 8, "thousand": 3, "million": 6, "billion": 9}
-GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
-DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+")
-NAMES = [
-    re.compile(r"(?<![A-Za-z0-9])t\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
-    re.compile(r"(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),              # 7+3 regimens
-    re.compile(r"\^[^\^\s]{1,12}\^"),                              # superscripts ^+^
-    re.compile(f"(?<=[{LETTER}])~[^~\\s]{{1,12}}~"),               # subscripts CO~2~
-    # the English gloss inside a Chinese abbreviation definition: （FMS-like tyrosine kinase 3，FLT3）
-    re.compile(r"[（(]\s*[A-Za-z][^（）()\n]*?[，,]\s*[A-Za-z][\w/+\-]*\s*[）)]"),
-    HAND_NUMBERED,                                                 # citation numbers typed by hand [3] (REF012)
-]
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
-@dataclass(frozen=True, slots=True)
-class Number:
-    """A number found in a unit: canonical value, its text and offsets, and whether it is weak."""
-
-    value: str
-    text: str
-    start: int
-    end: int
-    weak: bool = False
-
-
-def glossary_names(glossary: Glossary) -> re.Pattern[str] | None:
-    """A pattern matching every glossary form that holds a digit or a Chinese numeral."""
-    forms = set()
-    for term in glossary.terms:
-        for lang in ("zh", "en"):
-            forms.update(term.accepted(lang))
-            forms.update(term.avoid.get(lang, ()))
-    named = sorted((f for f in forms if re.search(r"[0-9一二两三四五六七八九十]", f)), key=len, reverse=True)
-    if not named:
-        return None
-    return re.compile("|".join(spaced_form(f) for f in named), re.IGNORECASE)
-
-
-def blank(text: str, pattern: re.Pattern[str] | None) -> str:
-    """Replace every match of the pattern by spaces."""
-    if pattern is None:
-        return text
-    return pattern.sub(lambda m: " " * len(m.group(0)), text)
-
-
-def canonical(text: str) -> str:
-    """1,000 → 1000; 03 → 3; .05 → 0.05; full-width １２ → 12 (ZH005 reports the width)."""
-    text = text.translate(FULL_WIDTH_DIGITS).replace(",", "")
-    whole, _, fraction = text.partition(".")
-    whole = whole.lstrip("0") or "0"
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def is_name(masked: str, start: int, end: int) -> bool:
-    """Whether the digits at start:end belong to a name (FLT3, IL-15, 2021YFC2500300, 8p11)."""
-    before = masked[max(0, start - 2):start]
-    if re.search(f"[{LETTER}]$", before) or re.search(f"[{LETTER}{HAN}]-$", before):
-        return True
-    letters = GLUED_LETTERS.match(masked, end)
-    return bool(letters) and letters.group(0) not in UNITS | SHORT_UNITS | ORDINALS
-
-
-def extract(text: str, lang: str, names: re.Pattern[str] | None) -> list[Number]:
-    """The numbers of one unit's text, in order."""
-    masked = blank(mask_non_prose(text), names)
-    for pattern in NAMES:
-        masked = blank(masked, pattern)
-    found = [Number(scaled(m.group(), masked, m.end(), lang), m.group(), m.start(), m.end())
-             for m in DIGITS.finditer(masked) if not is_name(masked, m.start(), m.end())]
-    if lang == "zh":
-        fractions = [(m.start(), m.end()) for m in ZH_FRACTION.finditer(masked)]
-        for m in ZH_FRACTION.finditer(masked):
-            found += [Number(str(zh_value(m.group(i))), m.group(i), m.start(i), m.end(i), weak=True) for i in (1, 2) if zh_value(m.group(i))]
-        for m in ZH_NUMBER.finditer(masked):
-            value = zh_value(m.group())
-            if value and not any(s <= m.start() < e for s, e in fractions):
-                found.append(Number(str(value), m.group(), m.start(), m.end(), weak=value == 1))
-    else:
-        for m in EN_NUMBER.finditer(masked):
-            word = m.group().lower()
-            found.append(Number(str(EN_WORDS[word]), m.group(), m.start(), m.end(), weak=word in WEAK_WORDS))
-        for m in EN_FRACTION.finditer(masked):
-            found.append(Number(str(EN_FRACTIONS[m.group().lower()]), m.group(), m.start(), m.end(), weak=True))
-        for m in EN_MONTH.finditer(masked):
-            name = m.group(1) or m.group(2) or "May"
-            month = next(i for i, full in enumerate(MONTHS, 1) if full.startswith(name[:3]))
-            found.append(Number(str(month), m.group(), m.start(), m.end()))
-    found += roman_numerals(masked, lang)
-    return sorted(found, key=lambda n: n.start)
-
-
-def roman_numerals(masked: str, lang: str) -> list[Number]:
-    """Roman numerals (Ⅲ, phase III, II～IV级) and, in English, multiples in words, as weak numbers."""
-    found = [Number(str(UNICODE_ROMAN[c]), c, i, i + 1, weak=True) for i, c in enumerate(masked) if c in UNICODE_ROMAN]
-    for m in ROMAN_NUMERALS[lang].finditer(masked):
-        for part in re.finditer(ROMAN, m.group(1)):
-            found.append(Number(str(ROMAN_VALUES[part.group()]), part.group(), m.start(1) + part.start(), m.start(1) + part.end(), weak=True))
-    if lang == "en":
-        found += [Number(str(EN_MULTIPLES[m.group().lower()]), m.group(), m.start(), m.end(), weak=True) for m in EN_MULTIPLE.finditer(masked)]
-    return found
-
-
-def scaled(text: str, masked: str, end: int, lang: str) -> str:
-    """The canonical value of a number, multiplied out when 万/亿 or million/billion follows it."""
-    value = canonical(text)
-    multiplier = MULTIPLIERS[lang].match(masked, end)
-    if not multiplier:
-        return value
-    exact = Decimal(value).scaleb(SCALE[multiplier.group(1)])
-    return canonical(format(exact.normalize(), "f"))
-
-
-def zh_value(numeral: str) -> int:
-    """The value of a Chinese numeral up to 99 (三 = 3, 十二 = 12, 二十 = 20); 0 when malformed."""
-    if "十" not in numeral:
-        return ZH_NUMERALS[numeral] if len(numeral) == 1 else 0
-    tens, _, ones = numeral.partition("十")
-    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
-        return 0
-    return (ZH_NUMERALS.get(tens, 0) if tens else 1) * 10 + (ZH_NUMERALS.get(ones, 0) if ones else 0)
-
-
-def one_sided(mine: list[Number], theirs: list[Number]) -> list[Number]:
-    """Strong numbers of ``mine`` left over after matching ``theirs`` (weak ones only excuse)."""
-    available = Counter(n.value for n in theirs if not n.weak)
-    weak = Counter(n.value for n in theirs if n.weak)
-    left = []
-    for number in (n for n in mine if not n.weak):
-        if available[number.value]:
-            available[number.value] -= 1
-        else:
-            left.append(number)
-    result = []
-    for number in left:
-        if weak[number.value]:
-            weak[number.value] -= 1
-        else:
-            result.append(number)
-    return result
 
 
 @rule("NUM001", "number-mismatch")
@@ -209,19 +16,23 @@ def number_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A number in one language is missing from the aligned unit of the other.
 
     Why: a figure changed in translation (120 patients vs 112) is the costliest error of a bilingual article.
+    The numbers of two aligned units are compared as multisets; a number left over is reported in
+    its sentence, paired with a leftover of the aligned sentence of the other language when there
+    is one. Numbers of a sentence without counterpart are one ALIGN006 note instead.
     Example: zh ``共纳入120例患者`` / en ``A total of 112 patients`` → NUM001 at “112”.
     """
-    project = ctx.project
-    names = glossary_names(project.glossary)
-    for kind, zh, en in aligned_units(project.zh, project.en):
-        zh_numbers, en_numbers = extract(zh.text, "zh", names), extract(en.text, "en", names)
-        zh_only, en_only = one_sided(zh_numbers, en_numbers), one_sided(en_numbers, zh_numbers)
-        for a, b in zip(zh_only, en_only):
-            yield Finding(en.location(b.start, b.end), f"number “{b.text}” in the English {kind} differs from “{a.text}” in zh.md",
-                          related=(zh.location(a.start, a.end),), suggestion=a.value)
-        pairs = min(len(zh_only), len(en_only))
-        yield from unmatched(kind, zh_only[pairs:], zh, en, "zh.md", "en.md")
-        yield from unmatched(kind, en_only[pairs:], en, zh, "en.md", "zh.md")
+    for pair in pair_gaps(ctx.project):
+        kind, zh, en = pair.kind, pair.zh, pair.en
+        for index, group in enumerate(pair.groups):
+            if not group.matched:
+                continue
+            zh_only, en_only = pair.numbers["zh"].get(index, []), pair.numbers["en"].get(index, [])
+            for a, b in zip(zh_only, en_only):
+                yield Finding(en.location(b.start, b.end), f"number “{b.text}” in the English {kind} differs from “{a.text}” in zh.md",
+                              related=(zh.location(a.start, a.end),), suggestion=a.value)
+            pairs = min(len(zh_only), len(en_only))
+            yield from unmatched(kind, zh_only[pairs:], zh, en, "zh.md", "en.md")
+            yield from unmatched(kind, en_only[pairs:], en, zh, "en.md", "zh.md")
 
 
 def unmatched(kind: str, numbers: list[Number], here: Span, there: Span, this: str, other: str) -> Iterator[Finding]:

@@ -10,8 +10,9 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._glossary_forms import Occurrence, matcher
+from toolchain.check._pairwise import pair_gaps
 from toolchain.check._shape import schema, shape_findings
-from toolchain.check._text import CJK, aligned_units, mask_non_prose
+from toolchain.check._text import CJK, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
@@ -51,26 +52,24 @@ def unaligned_term(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh.md ``……联合维奈克拉……`` while the aligned en.md paragraph never names venetoclax.
     """
     project = ctx.project
-    found = matcher(project.glossary)
     terms = project.glossary.terms
-    for kind, zh_span, en_span in aligned_units(project.zh, project.en):
-        sides = {lang: (span, found.find(mask_non_prose(span.text))) for lang, span in (("zh", zh_span), ("en", en_span))}
+    for pair in pair_gaps(project):
         for lang, other in (("zh", "en"), ("en", "zh")):
-            span, occurrences = sides[lang]
-            other_span, other_occurrences = sides[other]
-            present = {o.form.term for o in other_occurrences}
+            span, where = pair.span(lang), pair.span(other).start
             reported: set[int] = set()
-            for occurrence in occurrences:
-                term = occurrence.form.term
-                if not occurrence.top or term in present or term in reported:
-                    continue
-                reported.add(term)
-                written = span.text[occurrence.start:occurrence.end]
-                where = other_span.start
-                yield Finding(span.location(occurrence.start, occurrence.end),
-                              f"“{written}” has no counterpart in the aligned {kind} of {where.file}:{where.line} "
-                              f"(expected {describe(terms[term], other)})",
-                              related=(where,), suggestion=terms[term].preferred(other))
+            for index, occurrences in sorted(pair.terms[lang].items()):
+                if not pair.groups[index].matched:
+                    continue  # a sentence without counterpart: one ALIGN006 note
+                for occurrence in occurrences:
+                    term = occurrence.form.term
+                    if term in reported:
+                        continue
+                    reported.add(term)
+                    written = span.text[occurrence.start:occurrence.end]
+                    yield Finding(span.location(occurrence.start, occurrence.end),
+                                  f"“{written}” has no counterpart in the aligned {pair.kind} of {where.file}:{where.line} "
+                                  f"(expected {describe(terms[term], other)})",
+                                  related=(where,), suggestion=terms[term].preferred(other))
 
 
 @rule("TERM002", "avoided-term-variant")

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolchain.check._text import aligned_units, mask_non_prose, section_units
+from toolchain.check._align import aligned_units
+from toolchain.check._text import CROSS_REFERENCE_USE, IDENTIFIER, mask_non_prose
 from toolchain.load import Project
 from toolchain.load.markdown import Citation, Document, find_citations, mask
 from toolchain.load.source import Location, Span
@@ -21,7 +22,6 @@ HAND_NUMBERED = re.compile(rf"\^?(?<!\!)\[\s*(?P<items>{ITEM}(?:\s*[,，、;；]
 # Cross references as Quarto and pandoc-crossref write them (@tbl-x, @fig-x, @sec-x, @eq-x): Pandoc
 # reads them as citations, the renderers resolve them against {#tbl-x} … (toolchain.render.crossref).
 CROSS_REFERENCE = re.compile(r"(?:tbl|fig|sec|eq)[-:]")
-IDENTIFIER = re.compile(r"\{#([^\s{}]+)")
 
 
 def is_cross_reference(key: str, project: Project) -> bool:
@@ -29,7 +29,6 @@ def is_cross_reference(key: str, project: Project) -> bool:
     return bool(CROSS_REFERENCE.match(key)) and key not in project.bibliography.by_key
 
 
-CROSS_REFERENCE_USE = re.compile(r"(?<![A-Za-z0-9_])-?@((?:tbl|fig|sec|eq)[-:][A-Za-z0-9_:.\-]*[A-Za-z0-9_])")
 
 
 def cross_references(document: Document) -> Iterator[tuple[Span, int, int, str]]:
@@ -98,14 +97,9 @@ class CitationGap:
 
 def citation_gaps(project: Project) -> Iterator[CitationGap]:
     """Keys cited on one side of an aligned zh/en unit pair but not on the other."""
-    zh, en = project.zh, project.en
-    unequal = {s for s in range(len(zh.headings) + 1) if len(section_units(zh, s)) != len(section_units(en, s))}
-    section_of = {id(b.span): b.section for b in zh.blocks}
-    for kind, zh_span, en_span in aligned_units(zh, en):
+    for kind, zh_span, en_span in aligned_units(project):
         if kind in ("title", "keyword", "heading"):
             continue
-        if kind == "paragraph" and section_of.get(id(zh_span)) in unequal:
-            continue  # the paragraphs are misaligned (ALIGN002 says so): comparing would cascade
         zh_cites, en_cites = ([c for c in find_citations(span) if not is_cross_reference(c.key, project)] for span in (zh_span, en_span))
         zh_keys, en_keys = {c.key for c in zh_cites}, {c.key for c in en_cites}
         for citations, other_keys, other, lang in ((zh_cites, en_keys, en_span, "en"), (en_cites, zh_keys, zh_span, "zh")):

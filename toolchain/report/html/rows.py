@@ -1,18 +1,18 @@
 """The report's rows: zh and en side by side, unit by unit, and where each finding lands.
 
-Units pair up as the checker aligns them (``check._text.aligned_units``: title, abstract
-paragraphs, keywords, then each section's heading and paragraph-like blocks by position), but
-in reading order, and a unit without a counterpart gets a row with one empty side instead of
-being dropped: that is what ALIGN001/ALIGN002 point at, and what an editor needs to see.
+Units pair up as the checker aligns them (``check._align``: title, abstract paragraphs,
+keywords, then the headings and paragraph-like blocks as the aligner matched them), in reading
+order; a unit without a counterpart gets a row with one empty side instead of being dropped:
+that is what ALIGN001/ALIGN002 point at, and what an editor needs to see.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import zip_longest
 
+from toolchain.check import Group, Unit, align_project, body_units
 from toolchain.load import Project
-from toolchain.load.markdown import Block, Document
+from toolchain.load.markdown import Block
 from toolchain.load.source import Location, Span
 
 
@@ -53,11 +53,11 @@ class Place:
     point: bool = False  # the finding has no extent: only its first character is marked
 
 
-def block_cell(lang: str, block: Block | None) -> Cell | None:
-    """A cell for a body block."""
-    if block is None:
+def units_cell(lang: str, units: tuple[Unit, ...]) -> Cell | None:
+    """A cell for the units of one side of an aligned group (None when that side has none)."""
+    if not units:
         return None
-    return Cell(lang, block.kind, (block.span,), block.level)
+    return Cell(lang, units[0].kind, tuple(u.span for u in units), units[0].level)
 
 
 def section_numbers(headings: tuple[Block, ...]) -> list[str]:
@@ -80,27 +80,24 @@ def build_rows(project: Project) -> tuple[Row, ...]:
     if zh.title or en.title:
         rows.append(("title", "Title", Cell("zh", "title", (zh.title,)) if zh.title else None,
                      Cell("en", "title", (en.title,)) if en.title else None))
-    for i, (a, b) in enumerate(zip_longest(zh.abstract, en.abstract), 1):
-        rows.append(("abstract", f"Abstract ¶{i}", Cell("zh", "abstract", (a,)) if a else None, Cell("en", "abstract", (b,)) if b else None))
+    found = align_project(project)
+    for i, group in enumerate(found.abstract, 1):
+        rows.append(("abstract", f"Abstract ¶{i}", units_cell("zh", group.zh), units_cell("en", group.en)))
     if zh.keywords or en.keywords:
         rows.append(("keywords", "Keywords", Cell("zh", "keywords", zh.keywords) if zh.keywords else None,
                      Cell("en", "keywords", en.keywords) if en.keywords else None))
-    numbers = section_numbers(zh.headings if len(zh.headings) >= len(en.headings) else en.headings)
-    for section in range(max(len(zh.headings), len(en.headings)) + 1):
-        prefix = ""
-        if section:
-            prefix = numbers[section - 1]
-            a, b = heading_at(zh, section), heading_at(en, section)
-            rows.append(("heading", f"§{prefix}", block_cell("zh", a), block_cell("en", b)))
-        for i, (a, b) in enumerate(zip_longest(zh.units(section), en.units(section)), 1):
-            rows.append(((a or b).kind, f"{'§' + prefix + ' ' if prefix else ''}¶{i}", block_cell("zh", a), block_cell("en", b)))
+    groups = found.body or [Group((u,), ()) for u in body_units(zh, None)]
+    heading_groups = [g for g in groups if g.kind == "heading"]
+    numbers = dict(zip(map(id, heading_groups), section_numbers(tuple((g.zh or g.en)[0].block for g in heading_groups))))
+    prefix, paragraph = "", 0
+    for group in groups:
+        if group.kind == "heading":
+            prefix, paragraph = numbers[id(group)], 0
+            rows.append(("heading", f"§{prefix}", units_cell("zh", group.zh), units_cell("en", group.en)))
+            continue
+        paragraph += 1
+        rows.append((group.kind, f"{'§' + prefix + ' ' if prefix else ''}¶{paragraph}", units_cell("zh", group.zh), units_cell("en", group.en)))
     return tuple(Row(f"r{n}", kind, label, a, b) for n, (kind, label, a, b) in enumerate(rows, 1))
-
-
-def heading_at(document: Document, section: int) -> Block | None:
-    """The heading that opens ``section`` (1-based), if the document has it."""
-    headings = document.headings
-    return headings[section - 1] if section <= len(headings) else None
 
 
 def text_offset(span: Span, source_offset: int) -> int | None:
