@@ -98,9 +98,12 @@ def mixed_term_variants(project: Project) -> Iterator[Finding]:
         first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
         for span, text in prose(document):
             occurrences = found.find(text)
+            ends: dict[int, set[int]] = {}  # where occurrences end → their terms (one index per text, not a scan per occurrence)
+            for o in occurrences:
+                ends.setdefault(o.end, set()).add(o.form.term)
             for occurrence in occurrences:
                 form = occurrence.form
-                if not occurrence.top or form.lang != document.lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
+                if not occurrence.top or form.lang != document.lang or form.kind == "avoid" or is_gloss(text, occurrence, ends):
                     continue
                 first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
         for term, used in first.items():
@@ -118,13 +121,22 @@ def mixed_term_variants(project: Project) -> Iterator[Finding]:
                               related=(anchor_span.location(anchor.start, anchor.end),), suggestion=preferred)
 
 
-def is_gloss(text: str, occurrence: Occurrence, occurrences: tuple[Occurrence, ...]) -> bool:
-    """Whether an occurrence sits in parentheses right after an occurrence of the same term."""
+def is_gloss(text: str, occurrence: Occurrence, ends: dict[int, set[int]]) -> bool:
+    """Whether an occurrence sits in parentheses right after an occurrence of the same term.
+
+    ``ends`` maps the end offset of every occurrence in ``text`` to the terms ending there.
+    """
     since = max(0, occurrence.start - 200)  # a gloss is short; an unbounded look-back is quadratic in a long paragraph
     opening = max(text.rfind("（", since, occurrence.start), text.rfind("(", since, occurrence.start))
     if opening < 0 or any(c in text[opening:occurrence.start] for c in "）)"):
         return False
-    return any(o.end <= opening and not text[o.end:opening].strip() and o.form.term == occurrence.form.term for o in occurrences)
+    at = opening
+    while True:  # the term may end anywhere in the spaces before the parenthesis
+        if occurrence.form.term in ends.get(at, ()):
+            return True
+        if at <= since or not text[at - 1].isspace():
+            return False
+        at -= 1
 
 
 # Stems of international nonproprietary names (WHO INN stems) as Chinese and English write them.

@@ -7,8 +7,10 @@ itself; every block keeps its span so that rules can point at a line and column.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from toolchain.errors import InputError
 from toolchain.load._yaml import Fields, key_line, parse_yaml
@@ -131,25 +133,36 @@ class Document:
         return not any(b.kind == "heading" or b.is_unit for b in self.blocks)
 
 
-def find_citations(span: Span) -> list[Citation]:
-    """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code."""
+EMAIL_TAIL = re.compile(r"[\w.-]+\.[a-z]{2,}")
+
+
+@lru_cache(maxsize=4096)
+def find_citations(span: Span) -> tuple[Citation, ...]:
+    """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code.
+
+    Linear in the span: bare keys are tested against the groups by bisection, and each span is
+    read once per process however often the rules ask for its citations.
+    """
     text = mask(span.text, COMMENT, re.compile(r"`[^`\n]*`"))
     found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for group in CITE_GROUP.finditer(text):
         if text.startswith("](", group.end()):  # a link's text, not a citation group
             continue
-        taken.append(group.span())
+        starts.append(group.start())
+        ends.append(group.end())
         for m in CITE_IN_GROUP.finditer(text, group.start(), group.end()):
             found.append(Citation(m.group(1), span, m.start(1) - 1, m.end(1), group.start(), group.end()))
     for m in CITE_BARE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        inside = bisect_right(starts, m.start()) - 1
+        if inside >= 0 and m.start() < ends[inside]:
             continue
-        if re.match(r"[\w.-]+\.[a-z]{2,}", text[m.start(1):]) and m.start() > 0 and text[m.start() - 1].isalnum():
+        if m.start() > 0 and text[m.start() - 1].isalnum() and EMAIL_TAIL.match(text, m.start(1)):
             continue  # an e-mail address
         found.append(Citation(m.group(1), span, m.start(), m.end(1), m.start(), m.end(1)))
     found.sort(key=lambda c: c.start)
-    return found
+    return tuple(found)
 
 
 def mask(text: str, *patterns: re.Pattern[str]) -> str:
