@@ -41,7 +41,7 @@ TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Z
 MUTATION = re.compile(r"^[A-Z]\d+[A-Z]?$")  # amino-acid substitutions (F691L, D835Y) name no trial
 # Names and trials are read in a window before each citation group, never in the whole prefix of
 # the paragraph: the cost per group stays bounded whatever the paragraph's length.
-WINDOW = 400
+WINDOW = 120
 TRIAL_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "note", "keywords")
 
 
