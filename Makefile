@@ -82,8 +82,8 @@ readme: $(STAMP)
 # Optional system packages: with them a few more tests run (without them those tests are skipped
 # and say why). poppler-utils: pdftotext/pdffonts on the PDFs; chromium: the HTML report in a
 # real browser; libreoffice-writer-nogui: the DOCX files open and convert without repair;
-# fonts-noto-cjk: the PDFs set Chinese in Noto Serif CJK (a Song face, as journals print)
-# instead of the Noto Sans CJK that comes from PyPI.
+# fonts-noto-cjk: the PDFs set Chinese in the system's Noto Serif/Sans CJK instead of the
+# Noto Serif SC / Noto Sans SC that come from PyPI.
 SYSTEM_PACKAGES := poppler-utils chromium libreoffice-writer-nogui fonts-noto-cjk
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \

@@ -73,7 +73,7 @@ class TimedTypst:
 def main(project: str, out: str) -> int:
     """Build with the external calls timed; print the JSON report."""
     begun = time.perf_counter()
-    import toolchain.render.pandoc as pandoc_module
+    import toolchain.pandoc as pandoc_module
     import toolchain.render.pdf as pdf_module
     from toolchain.cli import main as cli_main
 

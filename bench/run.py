@@ -149,8 +149,8 @@ def scaling(work: Path, env: dict[str, str]) -> dict:
 
 def font_discovery() -> dict:
     """What typst pays to index the bundled CJK font, in a fresh process (once per compile today)."""
-    probe = ("import time, manimgx_fonts_cjk, pathlib, typst; begun = time.perf_counter(); "
-             "typst.Fonts(font_paths=[str(pathlib.Path(manimgx_fonts_cjk.__file__).parent)]); "
+    probe = ("import time, pylopdf_fonts_zh_cn, pathlib, typst; begun = time.perf_counter(); "
+             "typst.Fonts(font_paths=[str(pathlib.Path(pylopdf_fonts_zh_cn.__file__).parent)]); "
              "print(time.perf_counter() - begun)")
     seconds = [float(subprocess.run([PYTHON, "-c", probe], capture_output=True, text=True, check=True).stdout) for _ in range(3)]
     return {"seconds": statistics.median(seconds)}

@@ -29,7 +29,7 @@ DEFECTS = {
     ("REF010", EN, 19), ("NUM001", EN, 19), ("REF009", EN, 19),
     ("EN003", EN, 23), ("EN002", EN, 23), ("EN004", EN, 23), ("EN001", EN, 23), ("EN005", EN, 23),
     ("ALIGN003", EN, 25), ("SRC003", EN, 29),
-    ("META010", META, 4), ("META012", META, 16), ("META005", META, 18), ("META009", META, 23),
+    ("META010", META, 4), ("META020", META, 10), ("META012", META, 16), ("META005", META, 18), ("META009", META, 23),
     ("REF006", BIB, 33), ("REF005", BIB, 37), ("REF004", BIB, 48), ("REF008", BIB, 71), ("REF003", BIB, 81),
     ("REF002", BIB, 99),
 }

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from toolchain.check._references_format import format_references
+from toolchain.cite import Citations
+from toolchain.config import Settings
 from toolchain.load import load_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,9 +73,9 @@ def test_key_defined_twice_is_an_input_error(seed_copy: Path) -> None:
 
 
 def test_seed_reference_list_is_formatted_in_citation_order() -> None:
-    """format_references numbers as the PDF does and keeps GB/T's type mark and et-al terms."""
+    """Citations.references numbers as the PDF does and keeps GB/T's type mark and et-al terms."""
     project = load_project(SEED)
-    zh = format_references(project, "zh")
+    zh = Citations(project, Settings()).references("zh")
     assert len(zh) == 51
     assert zh["dohner2022"].startswith("[1] ")
     assert zh["xuan2019"].startswith("[13] ") and zh["xuan2019b"].startswith("[21] ")
@@ -97,7 +98,7 @@ def test_english_list_prints_the_english_version_in_chinese(seed_copy: Path) -> 
     path.write_text(bib[:end + 1] + english + bib[end + 1:], encoding="utf-8")
     project = load_project(seed_copy)
     assert project.bibliography.by_key["zhangyu2016"].english("title")
-    en = format_references(project, "en")
+    en = Citations(project, Settings()).references("en")
     translated = en["zhangyu2016"]
     assert translated.endswith("(in Chinese)") and "Clinical application of sorafenib" in translated
     assert "et al." in translated and "等" not in translated and "ZHANG Y" in translated

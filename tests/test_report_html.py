@@ -13,7 +13,9 @@ from lxml import html as lxml_html
 
 from tests.test_report import checked, make_findings_project
 from toolchain.check import CheckResult
+from toolchain.cite import Citations
 from toolchain.cli import main
+from toolchain.config import Settings
 from toolchain.load import Project, load_project
 from toolchain.report.html import render_report
 from toolchain.report.html.rows import build_rows
@@ -153,21 +155,18 @@ def test_citations_link_to_the_reference_list_and_back(page) -> None:
     assert numbers[:3] == ["[1]", "[2]", "[3]"]  # numbered by first citation in the zh text
 
 
-def test_reference_texts_come_from_the_shared_formatter_else_a_simple_one(report_project: Path) -> None:
-    """The CSL-formatted text when ``format_references`` exists; the fallback is GB/T-like on its own."""
+def test_report_prints_each_reference_as_the_outputs_do() -> None:
+    """The report's reference texts are the citation layer's (an organisation as written, not in capitals)."""
     from toolchain.report.html import references
 
-    project = load_project(report_project)
-    entry = project.bibliography.get("zhangyu2016")
-    assert references.simple_format(entry, "zh") == "张钰, 李明, 王芳, 等. 索拉非尼联合化疗治疗复发难治急性髓系白血病[J]. 中华血液学杂志, 2016, 37(2): 110-114."
-    assert references.simple_format(entry, "en") == ("Zhang Y, Li M, Wang F, et al. Sorafenib combined with chemotherapy for relapsed or "
-                                                     "refractory acute myeloid leukemia[J]. Chinese Journal of Hematology, 2016, 37(2): 110-114. (in Chinese)")
-    built = {r.key: r for r in references.build_references(project)}
-    if references._shared_formatter is None:
-        assert built["zhangyu2016"].text["en"] == references.simple_format(entry, "en")
-    else:
-        shared = references._shared_formatter(project, "en")["zhangyu2016"]
-        assert shared.endswith(built["zhangyu2016"].text["en"]) and not built["zhangyu2016"].text["en"].startswith("[")
+    project = load_project(REPO / "tests" / "projects" / "seed-bib")
+    cite = Citations(project, Settings())
+    built = {r.key: r for r in references.build_references(cite)}
+    for lang in ("zh", "en"):
+        for key, text in cite.references(lang).items():
+            assert text.endswith(built[key].text[lang]) and not built[key].text[lang].startswith("[")
+    nccn = next(r for r in built.values() if r.entry and "Network" in r.entry.fields.get("author", ""))
+    assert nccn.text["zh"].startswith("National Comprehensive Cancer Network.") and "NETWORK" not in nccn.text["zh"]
 
 
 def test_markdown_is_escaped_and_the_page_is_self_contained(page) -> None:
@@ -210,9 +209,9 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chro
 
 def fonts_config(tmp_path: Path) -> Path:
     """A fontconfig file adding the CJK font the project installs from PyPI, so the Chinese column renders."""
-    import manimgx_fonts_cjk
+    import pylopdf_fonts_zh_cn
 
-    directory = Path(manimgx_fonts_cjk.__file__).resolve().parent
+    directory = Path(pylopdf_fonts_zh_cn.__file__).resolve().parent
     config = tmp_path / "fonts.conf"
     config.write_text(f"""<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">
 <fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include><dir>{directory}</dir>

@@ -24,8 +24,8 @@ from toolchain.check.diagnostic import Finding, Severity
 from toolchain.cli import main
 from toolchain.errors import RenderError
 from toolchain.load import load_project
+from toolchain.pandoc import ast_to_file, markdown_to_ast
 from toolchain.render.files import refuse_source_directories, remove_stale_parts, safe_target, write_atomically
-from toolchain.render.pandoc import ast_to_file, markdown_to_ast
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

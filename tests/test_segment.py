@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from toolchain.check import _segment
+from toolchain import segment
 from toolchain.check._glossary_forms import Matcher
-from toolchain.check._segment import USER_WORD_FREQ, Dictionary, _jieba, read_dictionary, segmenter
 from toolchain.load.glossary import Term
+from toolchain.segment import USER_WORD_FREQ, Dictionary, _jieba, read_dictionary, segmenter
 
 PARAGRAPH = (
     "本中心的基础研究也发现，骨髓微环境或获得性耐药基因突变可增强FLT3-ITD细胞的自噬，从而诱发其对FLT3抑制剂耐药；"
@@ -55,11 +55,11 @@ def test_short_terms_count_only_as_whole_words() -> None:
 def test_cache_is_built_once_in_the_cache_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The SQLite copy goes to $XDG_CACHE_HOME/toolchain and is reused, not rebuilt."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    monkeypatch.setattr(_segment, "read_dictionary", lambda: FAKE)
+    monkeypatch.setattr(segment, "read_dictionary", lambda: FAKE)
     first = Dictionary()
     files = list((tmp_path / "toolchain").glob("jieba-*.sqlite3"))
     assert len(files) == 1 and first.total == 46
-    monkeypatch.setattr(_segment, "read_dictionary", lambda: pytest.fail("cache rebuilt"))
+    monkeypatch.setattr(segment, "read_dictionary", lambda: pytest.fail("cache rebuilt"))
     second = Dictionary()
     second.fetch({"白血病", "白血", "骨髓"})
     assert second.freq == {"白血病": 20, "白血": 0} and second.tags == {"白血病": "n"}
@@ -72,7 +72,7 @@ def test_unwritable_cache_falls_back_silently(tmp_path: Path, monkeypatch: pytes
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    monkeypatch.setattr(_segment, "read_dictionary", lambda: FAKE)
+    monkeypatch.setattr(segment, "read_dictionary", lambda: FAKE)
     fallback = Dictionary()
     assert fallback.database is None and fallback.freq["白血病"] == 20
     assert capfd.readouterr() == ("", "")

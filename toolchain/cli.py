@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -14,12 +15,6 @@ from toolchain.errors import InputError, RenderError
 
 if TYPE_CHECKING:
     from toolchain.check.registry import Rule
-
-FAMILY_TITLES = {
-    "SRC": "File hygiene", "REF": "References", "ALIGN": "Alignment", "TERM": "Terminology",
-    "NUM": "Numbers", "META": "Metadata", "ZH": "Chinese typography", "EN": "English typography",
-    "SUP": "Suppressions",
-}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -37,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", default="", help="comma-separated languages: zh,en (default: both)")
     build.add_argument("--out", help="output directory (default: PROJECT/build)")
     build.add_argument("--jobs", type=int, default=0, help="outputs rendered in parallel (default: number of cores)")
+    build.add_argument("--docx-mode", choices=["journal", "submission"],
+                       help="DOCX layout: the journal's pages, or the manuscript to submit (double spacing, line numbers); default from settings")
     verbosity = build.add_mutually_exclusive_group()
     verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors")
     verbosity.add_argument("--verbose", action="store_true", help="print the commands run")
@@ -65,7 +62,7 @@ def command_rules(args: argparse.Namespace) -> int:
 
     rows = sorted(RULES.values(), key=lambda r: r.id)
     if args.format == "json":
-        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": r.options}
+        listed = [{"id": r.id, "name": r.name, "family": r.family, "severity": r.severity.value, "summary": r.summary, "options": dict(r.options)}
                   for r in rows]
         print(json.dumps(listed, ensure_ascii=False, indent=2))
     elif args.format == "markdown":
@@ -91,14 +88,15 @@ def command_check(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from toolchain.check import run_checks
+    from toolchain.check.registry import configure, resolve
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.report import FORMATTERS
 
     root = Path(args.project)
     settings = load_settings(root)
+    configure(settings)  # unknown rules and bad option values: exit 2 before anything is read
     if args.select:
-        from toolchain.check.registry import resolve
 
         for code in split(args.select):
             if not resolve(code):
@@ -119,6 +117,18 @@ def command_check(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
+def show_render_warnings() -> None:
+    """Print the renderers' warnings (a page count that differs from metadata.yaml …) as ``warning: …``."""
+    import logging
+
+    logger = logging.getLogger("toolchain.render")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Check inputs load, then render the outputs."""
     from toolchain.config import load_settings
@@ -126,7 +136,7 @@ def command_build(args: argparse.Namespace) -> int:
     from toolchain.render import build
 
     root = Path(args.project)
-    settings = load_settings(root, check_section=False)
+    settings = load_settings(root)
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:
@@ -137,11 +147,14 @@ def command_build(args: argparse.Namespace) -> int:
             raise InputError("--lang", None, f"unknown language {lang!r} (choose from zh, en)")
     project = load_project(root)
     out = Path(args.out) if args.out else root / "build"
+    if args.docx_mode:
+        settings = dataclasses.replace(settings, docx_mode=args.docx_mode)
 
     def progress(message: str) -> None:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    show_render_warnings()
     build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1)
     return 0
 
@@ -151,6 +164,7 @@ def command_report(args: argparse.Namespace) -> int:
     import time
 
     from toolchain.check import run_checks
+    from toolchain.cite import Citations
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.render import human_size
@@ -162,10 +176,11 @@ def command_report(args: argparse.Namespace) -> int:
     root = Path(args.project)
     settings = load_settings(root)
     project = load_project(root)
-    result = run_checks(project, settings)
+    cite = Citations(project, settings)
+    result = run_checks(project, settings, cite)
     target = Path(args.out) if args.out else root / "build" / "report.html"
     refuse_source_directories(project.root, target.parent)
-    page = render_report(project, result)
+    page = render_report(project, result, cite)
     size = write_atomically(target.resolve(), lambda path: path.write_text(page, encoding="utf-8"))
     print(f"  wrote {target}  ({human_size(size)}, {time.perf_counter() - started:.2f} s); {summary(result)}", file=sys.stderr)
     return 2 if result.crashed else 0

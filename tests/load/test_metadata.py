@@ -124,3 +124,11 @@ def test_pure_python_parser_agrees(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [a.line for a in slow.authors] == [a.line for a in fast.authors] and slow.lines == fast.lines
     caught = error(METADATA.replace("  issue: 5", "  issue: 5\x07"))
     assert caught.line == line_of("  issue:")
+
+
+@pytest.mark.parametrize(("written", "corresponding"), [("true", True), ("false", False), ('"no"', False), ("no", False), ('"false"', False)])
+def test_corresponding_is_true_only_when_written_true(written: str, corresponding: bool) -> None:
+    """A quoted "no" (or YAML 1.1's bare no, a string in YAML 1.2) does not make an author corresponding."""
+    text = METADATA.replace("corresponding: true", f"corresponding: {written}", 1)
+    assert f"corresponding: {written}" in text
+    assert parse(text).authors[0].corresponding is corresponding

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from toolchain.cite.style import DEFAULT_STYLE, style_path
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import load_project
 from toolchain.render.ast import divs, inlines, text_of
-from toolchain.render.citations import DEFAULT_STYLE, replace_term, style_path
+from toolchain.render.citations import replace_term
 from toolchain.render.manuscript import prepare_ast
 
 REPO = Path(__file__).resolve().parents[2]

@@ -133,3 +133,86 @@ def test_libreoffice_opens_both_documents(built_article: Path, tmp_path: Path) -
         reader = PdfReader(tmp_path / f"{lang}.pdf")
         assert len(reader.pages) >= 4
         assert words in reader.pages[0].extract_text()
+
+
+def test_core_dates_are_the_builds_and_follow_source_date_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docProps dates: the build's time (SOURCE_DATE_EPOCH for a reproducible build), not the received date."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    project = load_project(REPO / "tests" / "rules" / "base_project")
+    ast, _ = prepare_ast(project, Settings(), "en", tmp_path)
+    render_docx(project, ast, "en", tmp_path / "en.docx", tmp_path)
+    properties = docx.Document(tmp_path / "en.docx").core_properties
+    assert properties.created.isoformat().startswith("2026-01-01") and properties.modified == properties.created
+
+
+def test_linked_character_styles_match_their_paragraph_styles(built_article: Path) -> None:
+    styles = styles_xml(built_article / "zh.docx")
+    size = {s.get(qn("w:styleId")): s.find(f"{qn('w:rPr')}/{qn('w:sz')}") for s in styles.iter(qn("w:style"))}
+    for paragraph, character in (("Heading1", "Heading1Char"), ("Heading2", "Heading2Char"), ("Title", "TitleChar")):
+        assert size[paragraph].get(qn("w:val")) == size[character].get(qn("w:val")), paragraph
+
+
+@pytest.fixture(scope="module")
+def submission(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """zh.docx of a project with a figure and a table, built in submission mode with floats at the end."""
+    work = tmp_path_factory.mktemp("submission")
+    root = work / "project"
+    shutil.copytree(REPO / "tests" / "rules" / "base_project", root)
+    add_figure_and_table(root)
+    project = load_project(root)
+    ast, _ = prepare_ast(project, Settings(), "zh", work)
+    render_docx(project, ast, "zh", work / "zh.docx", work, mode="submission", floats="end")
+    return work / "zh.docx"
+
+
+def test_submission_docx_has_real_header_footer_and_line_numbers(submission: Path) -> None:
+    document = docx.Document(submission)
+    section = document.sections[0]
+    assert [p.text for p in section.header.paragraphs] == ["临床血液学杂志 2024年第37卷第5期"]
+    instructions = [t.text for t in section.footer._element.iter(qn("w:instrText"))]
+    assert [i.strip() for i in instructions] == ["PAGE"]
+    numbering = section._sectPr.find(qn("w:lnNumType"))
+    assert numbering is not None and numbering.get(qn("w:restart")) == "continuous"
+
+
+def test_submission_docx_is_double_spaced_with_word_numbered_headings(submission: Path) -> None:
+    document = docx.Document(submission)
+    assert document.styles["heading 1"].paragraph_format.line_spacing == 2.0
+    defaults = styles_xml(submission).find(f"{qn('w:docDefaults')}/{qn('w:pPrDefault')}/{qn('w:pPr')}/{qn('w:spacing')}")
+    assert defaults.get(qn("w:line")) == "480"
+    heading = next(s for s in styles_xml(submission).iter(qn("w:style")) if s.get(qn("w:styleId")) == "Heading1")
+    assert heading.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) == "990"
+    headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0].text == "引言"  # no typed "1\t"
+    references = next(p for p in headings if p.text == "参考文献")
+    assert references._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}").get(qn("w:val")) == "0"
+    with zipfile.ZipFile(submission) as package:
+        assert b'w:abstractNumId="990"' in package.read("word/numbering.xml")
+
+
+def test_submission_docx_puts_first_page_notes_in_a_footnote_and_floats_at_the_end(submission: Path) -> None:
+    document = docx.Document(submission)
+    with zipfile.ZipFile(submission) as package:
+        notes = etree.fromstring(package.read("word/footnotes.xml"))
+    texts = ["".join(n.itertext()) for n in notes.iter(qn("w:footnote")) if n.get(qn("w:type")) is None]
+    assert len(texts) == 1 and "基金项目" in texts[0] and "通信作者" in texts[0]
+    title = next(p for p in document.paragraphs if p.style.name == "Title")
+    assert title._p.find(f".//{qn('w:footnoteReference')}") is not None and "*" not in title.text
+    body = document.element.body
+    order = [child.tag for child in body]
+    last_paragraph_text = max(i for i, p in enumerate(body) if p.tag == qn("w:p") and "".join(p.itertext()).strip().startswith("[1]"))
+    assert order.index(qn("w:tbl")) > last_paragraph_text  # the table follows the reference list
+    assert all("First Page Note" != p.style.name for p in document.paragraphs)
+
+
+def test_a_bad_docx_mode_in_the_settings_is_an_input_error(base_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from toolchain.cli import main
+
+    (base_copy / "pyproject.toml").write_text('[tool.toolchain.build]\ndocx-mode = "manuscript"\n', encoding="utf-8")
+    assert main(["build", str(base_copy), "--to", "docx", "--out", str(base_copy / "out")]) == 2
+    assert "pyproject.toml:2" in capsys.readouterr().err
+
+
+def test_column_heading_without_metadata_heading(built_base: Path) -> None:
+    headings = [p.text for p in docx.Document(built_base / "zh.docx").paragraphs if p.style.name == "Column Heading"]
+    assert headings == ["·综述·"]

@@ -211,7 +211,7 @@ def test_journal_meta(real_xml: Path) -> None:
     assert trans.get(XML_LANG) == "en" and trans.findtext("trans-title") == "Journal of Clinical Hematology"
     issn = meta.find("issn")
     assert (issn.text, issn.get("pub-type"), issn.get("publication-format")) == ("1004-2806", "ppub", "print")
-    assert meta.findtext("publisher/publisher-name") == "临床血液学杂志编辑部"
+    assert meta.find("publisher") is None  # metadata.yaml names no publisher: none is made up
 
 
 # --- article-meta ----------------------------------------------------------------------------------
@@ -268,7 +268,7 @@ def test_author_notes_dates_and_issue(base_xml: Path) -> None:
     received = meta.find("history/date[@date-type='received']")
     assert received.get("iso-8601-date") == "2024-03-20"
     assert [received.findtext(k) for k in ("day", "month", "year")] == ["20", "03", "2024"]
-    assert meta.find("permissions") is None  # metadata gives no copyright or license
+    assert meta.findtext("permissions/license/{http://www.niso.org/schemas/ali/1.0/}license_ref") == "https://creativecommons.org/licenses/by/4.0/"
 
 
 def test_abstracts_and_one_keyword_group_per_language(base_xml: Path) -> None:
@@ -510,9 +510,9 @@ def test_dtd_search_never_downloads(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 
 FULL_METADATA = {
-    "  year: 2024\n": "  year: 2024\n  month: 5\n  id: lcxyx\n",
+    "  year: 2024\n": "  year: 2024\n  month: 5\n  id: lcxyx\n  publisher: 临床血液学杂志编辑部\n",
     "  received: 2024-03-20\n": "  received: 2024-03-20\n  accepted: 2024-04-10\n  published: 2024-05-15\n"
-                               "  copyright: 临床血液学杂志编辑部\n  license: https://creativecommons.org/licenses/by/4.0/\n"
+                               "  copyright: 临床血液学杂志编辑部\n"
                                "  license-text: Distributed under the terms of the CC BY 4.0 license.\n"
                                "  heading: {zh: 综述, en: Review}\n",
     "    email: author@example.org\n": "    email: author@example.org\n    orcid: 0000-0002-1825-0097\n",
@@ -532,6 +532,7 @@ def test_optional_metadata_fields(tmp_path: Path) -> None:
     path = build_jats(root, tmp_path / "out")
     meta = parse(path).getroot().find("front/article-meta")
     assert parse(path).getroot().findtext("front/journal-meta/journal-id") == "lcxyx"
+    assert parse(path).getroot().findtext("front/journal-meta/publisher/publisher-name") == "临床血液学杂志编辑部"
     dates = {d.get("publication-format"): d.get("iso-8601-date") for d in meta.iterfind("pub-date")}
     assert dates == {"print": "2024-05", "electronic": "2024-05-15"}
     assert [d.get("date-type") for d in meta.iterfind("history/date")] == ["received", "accepted"]
@@ -542,3 +543,33 @@ def test_optional_metadata_fields(tmp_path: Path) -> None:
     assert report.ok, report.lines()
     if any(check.startswith("JATS4R") for check in report.checks):  # with saxonche installed
         assert [p.message for p in report.problems if p.checker == "JATS4R" and p.severity == "error"] == []
+
+
+def test_sections_are_labelled_as_the_pdf_numbers_them(real_xml: Path) -> None:
+    body = parse(real_xml).getroot().find("body")
+    labels = [(sec.findtext("label"), sec.findtext("title")) for sec in body.iter("sec")]
+    assert labels[0] == ("1", "引言")
+    assert ("2.1", "索拉非尼联合强化疗治疗初诊FLT3-ITD AML") in [(n, re.sub(r"\s+", " ", t or "")) for n, t in
+                                                                  ((sec.findtext("label"), "".join(sec.find("title").itertext()).replace("+", ""))
+                                                                   for sec in body.iter("sec"))]
+    english = parse(real_xml).getroot().find("sub-article/body")
+    assert [s.findtext("label") for s in english.iter("sec")] == [n for n, _ in labels]
+
+
+def test_heading_numbers_skip_unnumbered_headings() -> None:
+    from toolchain.render.jats.body import heading_numbers
+
+    def header(level: int, *classes: str) -> dict:
+        return {"t": "Header", "c": [level, ["", list(classes), []], []]}
+
+    blocks = [header(1), header(2), header(2), header(1, "unnumbered"), header(1), header(3)]
+    assert heading_numbers(blocks) == ["1", "1.1", "1.2", "", "2", "2.0.1"]
+
+
+def test_abstract_titles_corresp_in_both_languages_and_no_duplicate_abstract(real_xml: Path) -> None:
+    root = parse(real_xml).getroot()
+    meta = root.find("front/article-meta")
+    assert meta.findtext("abstract/title") == "摘要" and meta.findtext("trans-abstract/title") == "Abstract"
+    corresp = {c.get(XML_LANG): "".join(c.itertext()) for c in meta.iterfind("author-notes/corresp")}
+    assert corresp[None].startswith("*通信作者：张钰") and corresp["en"].startswith("*Corresponding author: ZHANG Yu")
+    assert root.find("sub-article/front-stub/abstract") is None  # the English abstract is the trans-abstract

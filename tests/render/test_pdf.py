@@ -100,10 +100,42 @@ def test_every_font_is_embedded(built_article: Path, name: str) -> None:
         assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")), base
 
 
-def test_cjk_bold_is_a_real_font_instance(built_article: Path) -> None:
-    """Headings and body use two instances of the CJK font (typst instances the variable font; no fake bold)."""
-    cjk = [base for base in fonts(PdfReader(built_article / "zh.pdf")) if "CJK" in base]
-    assert len(cjk) >= 2
+def text_fonts(path: Path, page: int = 0) -> list[tuple[str, str]]:
+    """(text, base font name without subset tag) for every text chunk of one page."""
+    chunks: list[tuple[str, str]] = []
+    PdfReader(path).pages[page].extract_text(
+        visitor_text=lambda text, cm, tm, font, size: chunks.append((text.strip(), str(font["/BaseFont"]).split("+")[-1] if font else "")))
+    return [chunk for chunk in chunks if chunk[0]]
+
+
+def font_of(chunks: list[tuple[str, str]], text: str) -> str:
+    """The font of the first chunk that contains ``text``."""
+    return next(font for chunk, font in chunks if text in chunk)
+
+
+def test_chinese_body_is_song_and_headings_hei(built_article: Path) -> None:
+    """The body in a serif (Song) face, the title and headings in a sans (Hei) face; both embedded by their real names."""
+    chunks = text_fonts(built_article / "zh.pdf")
+    body, title = font_of(chunks, "引言"), font_of(chunks, "索拉非尼在急性髓系白血病中的应用")
+    assert "Sans" in title and ("Serif" in font_of(chunks, "张钰"))
+    assert "Sans" in body  # the heading 引言
+    names = {font for _, font in chunks}
+    assert not any(re.search(r"Thin|VF|Variable", name) for name in names), names
+
+
+def test_without_system_fonts_the_pypi_song_and_hei_faces_are_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pip-only install (no fontconfig CJK faces) prints the body in Noto Serif SC and headings in Noto Sans SC."""
+    from toolchain.render import fonts as font_choice
+
+    monkeypatch.setattr(font_choice, "system_families", lambda: frozenset())
+    project = load_project(REPO / "tests" / "rules" / "base_project")
+    target = tmp_path / "zh.pdf"
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    render_pdf(project, ast, "zh", target)
+    chunks = text_fonts(target)
+    assert font_of(chunks, "引言").startswith("NotoSansSC-Regular")
+    body = [font for text, font in chunks if re.search(r"[\u4e00-\u9fff]{6,}", text) and "引言" not in text]
+    assert body and any(font.startswith("NotoSerifSC-Regular") for font in body), chunks
 
 
 @pytest.mark.parametrize(("name", "title", "author", "lang"), [
@@ -182,3 +214,80 @@ def test_typeset_references_leaves_the_shared_ast_alone(tmp_path: Path) -> None:
     before = repr(ast)
     changed = typeset_references(ast)
     assert repr(ast) == before and "#refentry(lang: " in repr(changed)
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_pages_are_labelled_as_printed_and_the_title_is_displayed(built_article: Path, name: str) -> None:
+    """PageLabels number the pages from metadata.yaml's fpage; viewers show the title, not the file name (PDF/UA-1)."""
+    reader = PdfReader(built_article / name)
+    assert reader.page_labels == [str(306 + i) for i in range(len(reader.pages))]
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+
+
+def test_images_and_equations_get_alt_text_so_the_pdf_stays_tagged(tmp_path: Path) -> None:
+    """A figure, an inline image and an equation: the PDF is still written as PDF/UA-1 (it would fail without alt text)."""
+    from toolchain.render.pdf import typst_source
+
+    project = load_project(REPO / "tests" / "projects" / "render-features")
+    ast, _ = prepare_ast(project, Settings(), "zh", tmp_path)
+    source = typst_source(ast, "zh")
+    assert "#set image(alt:" in source and "#set math.equation(alt:" in source
+    target = tmp_path / "zh.pdf"
+    render_pdf(project, ast, "zh", target)
+    assert PdfReader(target).trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+
+
+def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    metadata = base_copy / "manuscript" / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("lpage: 311", "lpage: 330"), encoding="utf-8")
+    from toolchain.cli import main
+
+    assert main(["build", str(base_copy), "--to", "pdf", "--lang", "zh", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    pages = len(PdfReader(tmp_path / "out" / "zh.pdf").pages)
+    assert f"warning: zh.pdf has {pages} pages, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err
+
+
+def test_column_heading_is_named_after_the_article_type_when_metadata_gives_none(built_base: Path) -> None:
+    """The base project's metadata has no article.heading: a review prints ·综述· / Review, as the JATS names it."""
+    assert "·综述·" in pdf_text(built_base / "zh.pdf").replace(" ", "")
+    assert "Review" in pdf_text(built_base / "en.pdf").splitlines()[0:6].__str__()
+
+
+def test_revised_and_accepted_dates_print_beside_the_received_date(base_copy: Path, tmp_path: Path) -> None:
+    metadata = base_copy / "manuscript" / "metadata.yaml"
+    text = metadata.read_text(encoding="utf-8").replace("  received: 2024-03-20\n", "  received: 2024-03-20\n  revised: 2024-04-02\n  accepted: 2024-04-10\n")
+    metadata.write_text(text, encoding="utf-8")
+    project = load_project(base_copy)
+    for lang, expected in (("zh", "收稿日期：2024-03-20；修回日期：2024-04-02；录用日期：2024-04-10"),
+                           ("en", "Received: 2024-03-20; Revised: 2024-04-02; Accepted: 2024-04-10")):
+        ast, _ = prepare_ast(project, Settings(), lang, tmp_path)
+        render_pdf(project, ast, lang, tmp_path / f"{lang}.pdf")
+        assert expected in pdf_text(tmp_path / f"{lang}.pdf").replace("\n", "").replace(" ：", "："), lang
+
+
+def test_type_and_carrier_marks_do_not_break_at_the_slash() -> None:
+    from toolchain.render.pdf import unbroken_type_marks
+
+    marks = unbroken_type_marks([{"t": "Str", "c": "guidelines[EB/OL]."}, {"t": "Space"}, {"t": "Str", "c": "[J]."}])
+    assert marks == [{"t": "Str", "c": "guidelines"}, {"t": "RawInline", "c": ["typst", '#box("[EB/OL]")']},
+                     {"t": "Str", "c": "."}, {"t": "Space"}, {"t": "Str", "c": "[J]."}]
+
+
+def test_a_heading_does_not_end_on_one_word_alone(base_copy: Path, tmp_path: Path) -> None:
+    """A long English heading whose last word would fall alone on the last line keeps two words there."""
+    heading = "Sorafenib with intensive chemotherapy for newly diagnosed patients in acute myeloid leukemia"
+    path = base_copy / "manuscript" / "en.md"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n# {heading}\n\nText.\n", encoding="utf-8")
+    project = load_project(base_copy)
+    ast, _ = prepare_ast(project, Settings(), "en", tmp_path)
+    render_pdf(project, ast, "en", tmp_path / "en.pdf")
+    lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith("3 Sorafenib with")))
+    assert lines[start + 2] == "myeloid leukemia", lines[start:start + 3]  # without the tie: "leukemia" alone
+
+
+def test_headings_are_not_hyphenated(built_article: Path) -> None:
+    text = pdf_text(built_article / "en.pdf")
+    headings = [line for line in text.splitlines() if re.match(r"\d+(\.\d+)* [A-Z]", line)]
+    assert headings and not any(line.rstrip().endswith("\u00ad") for line in headings)

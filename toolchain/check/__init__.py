@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
@@ -17,21 +18,29 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     typography_en,
     typography_zh,
 )
+from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
-from toolchain.check.registry import RULES, Rule, resolve
+from toolchain.check.registry import RULES, Configuration, Rule, RuleContext, configure, resolve
 from toolchain.check.suppressions import Suppression, parse_suppressions
+from toolchain.cite import Citations
 from toolchain.config import Settings
-from toolchain.errors import InputError
 from toolchain.load import Project
 from toolchain.load.source import Location
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """The diagnostics of one run and the rules that crashed (an incomplete run)."""
+    """The diagnostics of one run, the rules that ran and those that crashed (an incomplete run)."""
 
     diagnostics: tuple[Diagnostic, ...]
     crashed: tuple[str, ...]
+    ran: tuple[str, ...] = ()  # ids of the rules whose findings the run reports, in registry order
+
+    @property
+    def rules(self) -> list[Rule]:
+        """The rules the run used, in registry order: those that ran and any that reported."""
+        used = set(self.ran) | {d.rule for d in self.diagnostics}
+        return [rule for rule in RULES.values() if rule.id in used]
 
     @property
     def errors(self) -> int:
@@ -51,79 +60,91 @@ class CheckResult:
         return 1 if self.errors else 0
 
 
-def active_rules(settings: Settings) -> list[Rule]:
+def active_rules(settings: Settings, config: Configuration | None = None) -> list[Rule]:
     """Rules selected, minus ignored ones and those whose severity is ``off``."""
+    config = config or configure(settings)
     selected = {rule_id for code in settings.select for rule_id in resolve(code)}
     ignored = {rule_id for code in settings.ignore for rule_id in resolve(code)}
-    return [
-        RULES[rule_id]
-        for rule_id in RULES
-        if rule_id in selected and rule_id not in ignored and settings.severity.get(rule_id) != "off"
-    ]
+    return [RULES[i] for i in RULES if i in selected and i not in ignored and config.severity.get(i) != "off"]
 
 
-def run_rule(rule: Rule, project: Project, settings: Settings) -> list[Finding]:
-    """Call one rule with its options."""
-    if rule.options:
-        options = {**rule.options, **settings.rule_options.get(rule.id, {})}
-        return list(rule.check(project, options))
-    return list(rule.check(project))
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One rule's findings that survive per-file ignores and suppressions, or the crash that stopped it."""
+
+    rule: Rule
+    findings: tuple[Finding, ...]
+    crash: Exception | None = None
 
 
-def run_checks(project: Project, settings: Settings | None = None) -> CheckResult:
+def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressions: list[Suppression],
+             cite: Citations, config: Configuration | None = None) -> Iterator[Outcome]:
+    """Run each rule; drop findings silenced for their file or line (marking the suppression used)."""
+    config = config or configure(settings)
+    for rule in rules:
+        try:
+            findings = list(rule.check(RuleContext(project, settings, config.options[rule.id], cite)))
+        except Exception as exc:  # a crashing rule must not take the run down
+            yield Outcome(rule, (), exc)
+            continue
+        kept = tuple(f for f in findings if not silenced(rule.id, f.location, config, suppressions))
+        yield Outcome(rule, kept)
+
+
+def silenced(rule_id: str, where: Location, config: Configuration, suppressions: list[Suppression]) -> bool:
+    """Whether per-file-ignores or a suppression comment silences a finding (the comment is then used)."""
+    if ignored_for_file(rule_id, where.file, config):
+        return True
+    covering = [s for s in suppressions if s.covers(rule_id, where.file, where.line)]
+    if covering:  # the innermost directive (the latest to start) is the one used: an outer range may be stale
+        max(covering, key=lambda s: (s.first_line, s.location.line)).used.add(rule_id)
+    return bool(covering)
+
+
+def ignored_for_file(rule_id: str, file: str, config: Configuration) -> bool:
+    """Whether per-file-ignores silences this rule in this file."""
+    return any(rule_id in ids and (file == pattern or file.endswith("/" + pattern) or file.rsplit("/", 1)[-1] == pattern)
+               for pattern, ids in config.per_file_ignores)
+
+
+def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None) -> CheckResult:
     """Run every active rule; apply per-file ignores and inline suppressions."""
     settings = settings or Settings()
-    rules = active_rules(settings)
-    suppressions: list[Suppression] = []
-    for document in project.documents:
-        suppressions.extend(parse_suppressions(document.source))
+    config = configure(settings)  # bad settings stop the run before any rule runs
+    cite = cite or Citations(project, settings)
+    active = active_rules(settings, config)
+    active_ids = {r.id for r in active}
+    suppressions = [s for document in project.documents for s in parse_suppressions(document.source)]
+    rules = [r for r in active if not r.final]
+    if any(r.final for r in active):  # whether a suppression is used can only be told if its rule runs
+        named = {rule_id for s in suppressions for rule_id in s.rule_ids}
+        rules += [RULES[i] for i in RULES if i in named and i not in active_ids and not RULES[i].final and config.severity.get(i) != "off"]
     diagnostics: list[Diagnostic] = []
     crashed: list[str] = []
-    active_ids = {r.id for r in rules}
-    if "SUP001" in active_ids:  # an unused suppression can only be told if its rule runs
-        named = {rule_id for s in suppressions for rule_id in s.rule_ids}
-        rules = rules + [RULES[i] for i in RULES if i in named and i not in active_ids and settings.severity.get(i) != "off"]
-    for rule in rules:
-        if rule.family == "suppression_rules":
-            continue
-        try:
-            findings = run_rule(rule, project, settings)
-        except InputError:  # a bad option value (pyproject.toml): the run cannot be done as asked
-            raise
-        except Exception as exc:  # a crashing rule must not take the run down
+    for outcome in outcomes(project, settings, rules, suppressions, cite, config):
+        rule = outcome.rule
+        if outcome.crash is not None:
             crashed.append(rule.id)
-            where = traceback.extract_tb(exc.__traceback__)[-1]
+            where = traceback.extract_tb(outcome.crash.__traceback__)[-1]
             diagnostics.append(
                 Diagnostic(rule.id, rule.name, Severity.ERROR, Location(project.zh.path, 1, 1),
-                           f"rule {rule.id} crashed: {type(exc).__name__}: {exc} (at {where.name}:{where.lineno}); other rules still ran")
+                           f"rule {rule.id} crashed: {type(outcome.crash).__name__}: {outcome.crash} (at {where.name}:{where.lineno}); "
+                           "other rules still ran")
             )
-            continue
-        severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-        for finding in findings:
-            if ignored_for_file(rule.id, finding.location.file, settings):
-                continue
-            if any(s.covers(rule.id, finding.location.file, finding.location.line) and not s.used.add(rule.id) for s in suppressions):
-                continue
-            if rule.id not in active_ids:
-                continue
-            diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
-    ran = {r.id for r in rules}
-    for rule in rules:
-        if rule.family == "suppression_rules" and rule.id in active_ids:
-            severity = Severity(settings.severity.get(rule.id, rule.severity.value))
-            for finding in rule.check(suppressions, ran):
-                diagnostics.append(Diagnostic(rule.id, rule.name, severity, finding.location, finding.message, finding.related, finding.suggestion))
+        elif rule.id in active_ids:
+            diagnostics.extend(diagnostic(rule, f, config) for f in outcome.findings)
+    ran = frozenset(r.id for r in rules)
+    for rule in active:
+        if rule.final:
+            ctx = RuleContext(project, settings, config.options[rule.id], cite, suppressions=tuple(suppressions), ran=ran)
+            diagnostics.extend(diagnostic(rule, f, config) for f in rule.check(ctx))
     unique = {(d.sort_key, d.severity): d for d in diagnostics}
-    return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed))
+    return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed), tuple(r.id for r in active))
 
 
-def ignored_for_file(rule_id: str, file: str, settings: Settings) -> bool:
-    """Whether per-file-ignores silences this rule in this file."""
-    for pattern, codes in settings.per_file_ignores.items():
-        if file == pattern or file.endswith("/" + pattern) or file.rsplit("/", 1)[-1] == pattern:
-            if any(rule_id in resolve(code) for code in codes):
-                return True
-    return False
+def diagnostic(rule: Rule, finding: Finding, config: Configuration) -> Diagnostic:
+    """A finding reported under its rule's id, name and effective severity."""
+    return Diagnostic(rule.id, rule.name, config.severity_of(rule), finding.location, finding.message, finding.related, finding.suggestion)
 
 
-__all__ = ["CheckResult", "Diagnostic", "Finding", "RULES", "Severity", "run_checks"]
+__all__ = ["CheckResult", "Diagnostic", "Finding", "RULES", "Severity", "mask_non_prose", "run_checks"]

@@ -21,9 +21,9 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolchain.check._segment import segmenter
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.load.glossary import Glossary, Term
+from toolchain.segment import segmenter
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 # Where Chinese meets a Latin letter or digit inside a form (程序性死亡受体1, FLT3野生型), a text that

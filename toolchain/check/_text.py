@@ -16,7 +16,6 @@ from toolchain.load.source import Span
 
 CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK = re.compile(f"[{CJK_CHAR}]")
-CJK_PUNCT = "，。、；：？！（）【】《》“”‘’～…—"
 
 NON_PROSE = [
     re.compile(r"!(?=\[[^\]]*\]\()"),                     # the ! of an image ![caption](path)
@@ -61,12 +60,6 @@ def non_prose_ranges(text: str) -> tuple[tuple[int, int], ...]:
         ranges.extend(m.span() for m in pattern.finditer(text))
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
     return tuple(sorted(ranges))
-
-
-def prose_spans(document: Document) -> Iterator[tuple[Span, str]]:
-    """Every prose span of a document with its masked text."""
-    for span in document.text_spans:
-        yield span, mask_non_prose(span.text)
 
 
 def footnote_label(block: Block) -> str:

@@ -1,7 +1,7 @@
 """Abbreviations: defined at first use in each abstract and body, once, as the glossary says.
 
 An abbreviation is the ``abbr`` of a glossary term, found as the matcher finds forms (see
-``_segment``): as written, on non-alphanumeric boundaries, so CR is not used in CRi while
+``toolchain.segment``): as written, on non-alphanumeric boundaries, so CR is not used in CRi while
 FLT3-ITD and CBF-AML use both of their parts (a reader must know each). Definitions:
     zh  急性髓系白血病（acute myeloid leukemia，AML）  — or ``,`` / ``, `` in the parentheses
     zh  急性髓系白血病（AML）
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from toolchain.check._glossary_forms import matcher
 from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.glossary import Term
 from toolchain.load.source import Location, Span
@@ -209,7 +209,7 @@ def suggestion(term: Term, unit: str) -> str:
 
 
 @rule("ABBR001", "abbreviation-undefined", **{"no-definition-needed": NO_DEFINITION_NEEDED})
-def abbreviation_undefined(project: Project, options: dict) -> Iterator[Finding]:
+def abbreviation_undefined(ctx: RuleContext) -> Iterator[Finding]:
     """An abbreviation is used before its definition, or never defined, in a unit.
 
     Why: a reader must meet the full term first, in the abstract and again in the body
@@ -218,6 +218,8 @@ def abbreviation_undefined(project: Project, options: dict) -> Iterator[Finding]
     Example: en.md body ``the ALLG cooperative group`` with no ``Australasian Leukaemia and
     Lymphoma Group (ALLG)`` before it.
     """
+    project = ctx.project
+    options = ctx.options
     exempt = set(options["no-definition-needed"])
     for unit, term, items in mentions(project):
         if term.abbr in exempt:
@@ -236,13 +238,14 @@ def abbreviation_undefined(project: Project, options: dict) -> Iterator[Finding]
 
 
 @rule("ABBR002", "abbreviation-redefined", Severity.WARNING)
-def abbreviation_redefined(project: Project) -> Iterator[Finding]:
+def abbreviation_redefined(ctx: RuleContext) -> Iterator[Finding]:
     """An abbreviation is defined more than once in one unit.
 
     Why: once defined, an abbreviation is simply used; a second definition suggests the text
     was assembled from pieces. Example: zh.md body defines AML in the introduction and again
     in a later section.
     """
+    project = ctx.project
     for unit, term, items in mentions(project):
         definitions = [m for m in items if m.defines]
         for again in definitions[1:]:
@@ -251,7 +254,7 @@ def abbreviation_redefined(project: Project) -> Iterator[Finding]:
 
 
 @rule("ABBR003", "abbreviation-expansion-mismatch")
-def abbreviation_expansion_mismatch(project: Project) -> Iterator[Finding]:
+def abbreviation_expansion_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """An abbreviation's definition does not give the glossary's term.
 
     Why: the expansion is the glossary's to decide; another wording (or a wrong expansion)
@@ -259,6 +262,7 @@ def abbreviation_expansion_mismatch(project: Project) -> Iterator[Finding]:
     Example: zh.md ``美国国家综合癌症网络（National Comprehensive Cancer Network，NCCN）``
     when the glossary's Chinese name is 美国国立综合癌症网络.
     """
+    project = ctx.project
     for unit, term, items in mentions(project):
         for m in items:
             if m.problem:
@@ -268,7 +272,7 @@ def abbreviation_expansion_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ABBR004", "abbreviation-unused", Severity.INFO)
-def abbreviation_unused(project: Project) -> Iterator[Finding]:
+def abbreviation_unused(ctx: RuleContext) -> Iterator[Finding]:
     """An abbreviation is defined but not used again in its unit.
 
     Why: an abbreviation earns its place by saving repetitions; one used once only makes the
@@ -276,6 +280,7 @@ def abbreviation_unused(project: Project) -> Iterator[Finding]:
     parentheses of a Chinese text). A name explained after it (FLAG方案（…）) is no such burden.
     Example: ``欧洲白血病网（European LeukemiaNet，ELN）`` and no further “ELN”.
     """
+    project = ctx.project
     for unit, term, items in mentions(project):
         first = next((i for i, m in enumerate(items) if m.defines), None)
         if first is not None and not items[first].named and not any(not m.defines for m in items[first + 1:]):

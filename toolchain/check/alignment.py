@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from toolchain.check._text import section_units
 from toolchain.check.diagnostic import Finding
-from toolchain.check.registry import rule
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.markdown import Document
 from toolchain.load.source import Location
@@ -21,11 +21,12 @@ def aligned_sections(project: Project) -> Iterator[tuple[int, Document, Document
 
 
 @rule("ALIGN001", "heading-count-mismatch")
-def heading_count_mismatch(project: Project) -> Iterator[Finding]:
+def heading_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """zh.md and en.md have different numbers of headings (or levels differ).
 
     Why: the n-th heading of one language must correspond to the n-th of the other.
     """
+    project = ctx.project
     zh, en = project.zh.headings, project.en.headings
     if project.en.body_is_empty:
         return
@@ -41,11 +42,12 @@ def heading_count_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ALIGN002", "paragraph-count-mismatch")
-def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
+def paragraph_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A section has different numbers of paragraphs in zh.md and en.md.
 
     Why: aligned paragraphs are how terms, numbers and citations are compared.
     """
+    project = ctx.project
     for section, zh, en in aligned_sections(project):
         zh_units, en_units = section_units(zh, section), section_units(en, section)
         if len(zh_units) != len(en_units):
@@ -59,11 +61,12 @@ def paragraph_count_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ALIGN003", "section-id-mismatch")
-def section_id_mismatch(project: Project) -> Iterator[Finding]:
+def section_id_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """Aligned headings carry different explicit identifiers ``{#sec-x}``.
 
     Why: the contract requires matching ids when both headings have one.
     """
+    project = ctx.project
     for a, b in zip(project.zh.headings, project.en.headings):
         if a.identifier and b.identifier and a.identifier != b.identifier:
             yield Finding(b.span.start, f"heading id “#{b.identifier}” differs from zh.md's “#{a.identifier}”",
@@ -71,11 +74,12 @@ def section_id_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("ALIGN004", "front-matter-key-missing")
-def front_matter_key_missing(project: Project) -> Iterator[Finding]:
+def front_matter_key_missing(ctx: RuleContext) -> Iterator[Finding]:
     """A front-matter key (title, abstract, keywords, lang) is missing in one language.
 
     Why: the English title, abstract and keywords are printed with every article.
     """
+    project = ctx.project
     expected_lang = {"zh": ("zh", "zh-cn", "zh-hans"), "en": ("en", "en-us", "en-gb")}
     for document in project.documents:
         for key in ("lang", "title", "abstract", "keywords"):

@@ -18,8 +18,10 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from toolchain.check import active_rules, ignored_for_file, run_rule
+from toolchain.check import active_rules, outcomes
+from toolchain.check.registry import configure
 from toolchain.check.suppressions import parse_suppressions
+from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -34,17 +36,13 @@ def collect_edits(project: Project, settings: Settings) -> dict[str, list[Edit]]
     """Edits proposed by the active rules for each Markdown file, suppressed findings left out."""
     documents = {d.path: d for d in project.documents}
     suppressions = [s for d in project.documents for s in parse_suppressions(d.source)]
+    config = configure(settings)
+    rules = [rule for rule in active_rules(settings, config) if not rule.final]
     edits: dict[str, list[Edit]] = {path: [] for path in documents}
-    for rule in active_rules(settings):
-        if rule.family == "suppression_rules":
-            continue
-        for finding in run_rule(rule, project, settings):
-            where = finding.location
-            if finding.fix is None or where.file not in documents or ignored_for_file(rule.id, where.file, settings):
-                continue
-            if any(s.covers(rule.id, where.file, where.line) for s in suppressions):
-                continue
-            edits[where.file].append(finding.fix)
+    for outcome in outcomes(project, settings, rules, suppressions, Citations(project, settings), config):
+        for finding in outcome.findings:
+            if finding.fix is not None and finding.location.file in documents:
+                edits[finding.location.file].append(finding.fix)
     return edits
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.metadata import Bilingual, Metadata
 from toolchain.load.source import Location
@@ -49,12 +49,13 @@ def at(meta: Metadata, line: int) -> Location:
 
 
 @rule("META001", "title-empty")
-def title_empty(project: Project) -> Iterator[Finding]:
+def title_empty(ctx: RuleContext) -> Iterator[Finding]:
     """A front-matter title is empty in one language.
 
     Why: both titles are printed and indexed; an empty key passes the key check but prints nothing.
     Example: en.md ``title: ""`` while zh.md has ``title: 索拉非尼在急性髓系白血病中的应用``.
     """
+    project = ctx.project
     for document, other in ((project.zh, project.en), (project.en, project.zh)):
         if "title" in document.front_lines and document.title is None:
             related = (other.title.start,) if other.title else ()
@@ -62,12 +63,13 @@ def title_empty(project: Project) -> Iterator[Finding]:
 
 
 @rule("META002", "keyword-count-mismatch")
-def keyword_count_mismatch(project: Project) -> Iterator[Finding]:
+def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """zh.md and en.md list different numbers of keywords.
 
     Why: keywords are printed side by side and must correspond one to one, in the same order.
     Example: zh ``keywords: [急性髓系白血病, 索拉非尼, 维持治疗]`` / en ``[acute myeloid leukemia, sorafenib]``.
     """
+    project = ctx.project
     zh, en = project.zh, project.en
     if "keywords" in zh.front_lines and "keywords" in en.front_lines and len(zh.keywords) != len(en.keywords):
         yield Finding(Location(en.path, en.front_lines["keywords"], 1),
@@ -76,12 +78,13 @@ def keyword_count_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("META003", "bilingual-field-empty")
-def bilingual_field_empty(project: Project) -> Iterator[Finding]:
+def bilingual_field_empty(ctx: RuleContext) -> Iterator[Finding]:
     """A bilingual metadata field is empty in one language.
 
     Why: the journal prints each field (affiliation, funding, COI, biography…) in both languages.
     Example: ``city: {zh: 广州, en: ""}``.
     """
+    project = ctx.project
     meta = project.metadata
     for name, value in bilingual_fields(meta):
         for lang in ("zh", "en"):
@@ -91,12 +94,13 @@ def bilingual_field_empty(project: Project) -> Iterator[Finding]:
 
 
 @rule("META004", "bilingual-field-language", Severity.WARNING)
-def bilingual_field_language(project: Project) -> Iterator[Finding]:
+def bilingual_field_language(ctx: RuleContext) -> Iterator[Finding]:
     """A bilingual metadata field has Chinese in its en value or none in its zh value.
 
     Why: swapped or untranslated values print the wrong language in one edition.
     Example: ``country: {zh: China, en: 中国}``.
     """
+    project = ctx.project
     meta = project.metadata
     for name, value in bilingual_fields(meta):
         if CJK.search(value.en):
@@ -106,12 +110,13 @@ def bilingual_field_language(project: Project) -> Iterator[Finding]:
 
 
 @rule("META005", "author-name-format")
-def author_name_format(project: Project) -> Iterator[Finding]:
+def author_name_format(ctx: RuleContext) -> Iterator[Finding]:
     """An author's English name is not written FAMILY Given, family name in capitals.
 
     Why: the format contract (and GB/T 28039-2011 for Chinese names) writes “ZHANG Yu”.
     Example: ``name: {zh: 张钰, en: Zhang Yu}`` or ``Yu Zhang`` → ``ZHANG Yu``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         english = author.name.en.strip()
@@ -135,12 +140,13 @@ def author_name_format(project: Project) -> Iterator[Finding]:
 
 
 @rule("META006", "author-name-pinyin", Severity.WARNING)
-def author_name_pinyin(project: Project) -> Iterator[Finding]:
+def author_name_pinyin(ctx: RuleContext) -> Iterator[Finding]:
     """An author's English name is not the pinyin of the Chinese name.
 
     Why: a mistyped name splits the author's publications in indexes (surnames read as surnames: 单 Shan).
     Example: ``name: {zh: 张钰, en: ZHANG Yi}`` → ``ZHANG Yu``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         expected = romanise(author.name.zh)
@@ -156,12 +162,13 @@ def author_name_pinyin(project: Project) -> Iterator[Finding]:
 
 
 @rule("META007", "given-name-split", Severity.WARNING)
-def given_name_split(project: Project) -> Iterator[Finding]:
+def given_name_split(ctx: RuleContext) -> Iterator[Finding]:
     """A Chinese author's given name is written as separate syllables.
 
     Why: GB/T 28039-2011 writes a given name as one word: “YAO Zurong”, not “YAO Zu Rong” or “Zu-rong”.
     Example: ``name: {zh: 姚足容, en: YAO Zu-rong}`` → ``YAO Zurong``.
     """
+    project = ctx.project
     meta = project.metadata
     for author in meta.authors:
         parts = author.name.en.split()
@@ -176,12 +183,13 @@ def given_name_split(project: Project) -> Iterator[Finding]:
 
 
 @rule("META008", "award-number-malformed")
-def award_number_malformed(project: Project) -> Iterator[Finding]:
+def award_number_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """An award number is empty or has spaces, separators or full-width characters.
 
     Why: award numbers are identifiers (JATS ``award-id``); “No.”, two numbers in one item or ２０２１ break them.
     Example: ``awards: ["No. 2021YFC2500300"]`` → ``awards: [2021YFC2500300]``.
     """
+    project = ctx.project
     meta = project.metadata
     for fund in meta.funding:
         for award in fund.awards:
@@ -208,12 +216,13 @@ def line_of(project: Project, value: str, start: int) -> int:
 
 
 @rule("META009", "corresponding-author-email")
-def corresponding_author_email(project: Project) -> Iterator[Finding]:
+def corresponding_author_email(ctx: RuleContext) -> Iterator[Finding]:
     """No corresponding author, or an author's e-mail address is missing or malformed.
 
     Why: the journal prints the corresponding author's address; JATS needs a well-formed ``email``.
     Example: ``corresponding: true`` with ``email: scidzy＠163.com`` or no email at all.
     """
+    project = ctx.project
     meta = project.metadata
     if not any(a.corresponding for a in meta.authors):
         yield Finding(at(meta, meta.authors[0].line), "no author is marked corresponding: true")
@@ -232,12 +241,13 @@ def issn_check_digit(digits: str) -> str:
 
 
 @rule("META010", "issn-invalid")
-def issn_invalid(project: Project) -> Iterator[Finding]:
+def issn_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """A journal ISSN is not NNNN-NNNC or its check digit is wrong.
 
     Why: a wrong ISSN misfiles the article in every index (ISO 3297).
     Example: ``issn: "1004-2805"`` (the check digit of 1004-280 is 6).
     """
+    project = ctx.project
     meta = project.metadata
     for key, value in meta.journal.items():
         if "issn" not in key.lower():
@@ -253,12 +263,13 @@ def issn_invalid(project: Project) -> Iterator[Finding]:
 
 
 @rule("META011", "doi-malformed")
-def doi_malformed(project: Project) -> Iterator[Finding]:
+def doi_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """The article DOI is not a bare ``10.prefix/suffix`` or names another ISSN.
 
     Why: JATS ``article-id`` takes the bare DOI; a URL prefix or a stray space breaks the link.
     Example: ``doi: https://doi.org/10.13201/j.issn.1004-2806.2024.05.005`` → ``10.13201/…``.
     """
+    project = ctx.project
     meta = project.metadata
     doi = meta.article.get("doi", "")
     if not doi:
@@ -276,12 +287,13 @@ def doi_malformed(project: Project) -> Iterator[Finding]:
 
 
 @rule("META012", "date-invalid")
-def date_invalid(project: Project) -> Iterator[Finding]:
+def date_invalid(ctx: RuleContext) -> Iterator[Finding]:
     """An article date does not exist (2024-02-30) or the dates are out of order.
 
     Why: received ≤ revised ≤ accepted ≤ published; an impossible date fails JATS validation.
     Example: ``received: 2024-03-20`` with ``accepted: 2024-03-02``.
     """
+    project = ctx.project
     meta = project.metadata
     dates: list[tuple[str, datetime.date]] = []
     for key in DATE_KEYS:
@@ -297,3 +309,18 @@ def date_invalid(project: Project) -> Iterator[Finding]:
         if b < a:
             yield Finding(at(meta, meta.lines.get(f"article.{key_b}", 1)), f"article.{key_b} {b} is before article.{key_a} {a}",
                           related=(at(meta, meta.lines.get(f"article.{key_a}", 1)),))
+
+
+@rule("META020", "permissions-missing", Severity.WARNING)
+def permissions_missing(ctx: RuleContext) -> Iterator[Finding]:
+    """The metadata gives neither a copyright holder nor a licence for the article.
+
+    Why: JATS ``<permissions>`` is required by JATS4R and by most archives; it is written only from
+    ``article.copyright`` / ``article.license`` and never invented.
+    Example: add ``copyright: 临床血液学杂志编辑部`` or ``license: https://creativecommons.org/licenses/by/4.0/`` under ``article``.
+    """
+    meta = ctx.project.metadata
+    fields = {**meta.journal, **meta.article}
+    if not fields.get("copyright") and not fields.get("license"):
+        yield Finding(at(meta, meta.lines.get("article", 1)),
+                      "no article.copyright or article.license: the JATS has no <permissions> (JATS4R requires them)")

@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from toolchain.check._glossary_forms import spaced_form
-from toolchain.check._references_text import HAND_NUMBERED
 from toolchain.check._text import aligned_units, mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.diagnostic import Finding
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.references._text import HAND_NUMBERED
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load.glossary import Glossary
 from toolchain.load.source import Span
 
@@ -205,12 +204,13 @@ def one_sided(mine: list[Number], theirs: list[Number]) -> list[Number]:
 
 
 @rule("NUM001", "number-mismatch")
-def number_mismatch(project: Project) -> Iterator[Finding]:
+def number_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A number in one language is missing from the aligned unit of the other.
 
     Why: a figure changed in translation (120 patients vs 112) is the costliest error of a bilingual article.
     Example: zh ``共纳入120例患者`` / en ``A total of 112 patients`` → NUM001 at “112”.
     """
+    project = ctx.project
     names = glossary_names(project.glossary)
     for kind, zh, en in aligned_units(project.zh, project.en):
         zh_numbers, en_numbers = extract(zh.text, "zh", names), extract(en.text, "en", names)

@@ -1,7 +1,7 @@
 """Terminology: glossary terms aligned between zh and en, avoided and mixed variants, unknown terms.
 
 How forms are found in text (boundaries, case, plurals, jieba for short Chinese forms, the
-longest of overlapping occurrences) is described in ``_segment``.
+longest of overlapping occurrences) is described in ``toolchain.segment``.
 """
 
 from __future__ import annotations
@@ -10,14 +10,13 @@ import re
 from collections.abc import Iterator
 
 from toolchain.check._glossary_forms import Occurrence, matcher
-from toolchain.check._segment import segmenter
 from toolchain.check._text import CJK, aligned_units, mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.registry import RuleContext, rule
 from toolchain.load.glossary import Term
 from toolchain.load.markdown import Document
 from toolchain.load.source import Span
+from toolchain.segment import segmenter
 
 
 def prose(document: Document) -> Iterator[tuple[Span, str]]:
@@ -32,7 +31,7 @@ def describe(term: Term, lang: str) -> str:
 
 
 @rule("TERM001", "unaligned-term")
-def unaligned_term(project: Project) -> Iterator[Finding]:
+def unaligned_term(ctx: RuleContext) -> Iterator[Finding]:
     """A glossary term on one side has no counterpart in the aligned other-side unit.
 
     Why: the two versions must say the same thing; a term present on one side only is a
@@ -41,6 +40,7 @@ def unaligned_term(project: Project) -> Iterator[Finding]:
     accepted or avoided form or the shared abbreviation answers, also inside a longer term.
     Example: zh.md ``……联合维奈克拉……`` while the aligned en.md paragraph never names venetoclax.
     """
+    project = ctx.project
     found = matcher(project.glossary)
     terms = project.glossary.terms
     for kind, zh_span, en_span in aligned_units(project.zh, project.en):
@@ -64,13 +64,14 @@ def unaligned_term(project: Project) -> Iterator[Finding]:
 
 
 @rule("TERM002", "avoided-term-variant")
-def avoided_term_variant(project: Project) -> Iterator[Finding]:
+def avoided_term_variant(ctx: RuleContext) -> Iterator[Finding]:
     """A term is written in a form the glossary lists under ``avoid``.
 
     Why: journals require one name per concept; the glossary names the preferred one.
     Example (glossary: zh 急性髓系白血病, avoid 急性髓细胞白血病):
         zh.md ``急性髓细胞白血病（AML）是……`` → TERM002, suggest 急性髓系白血病
     """
+    project = ctx.project
     found = matcher(project.glossary)
     for document in project.documents:
         for span, text in prose(document):
@@ -84,7 +85,7 @@ def avoided_term_variant(project: Project) -> Iterator[Finding]:
 
 
 @rule("TERM003", "mixed-term-variants", Severity.WARNING)
-def mixed_term_variants(project: Project) -> Iterator[Finding]:
+def mixed_term_variants(ctx: RuleContext) -> Iterator[Finding]:
     """One concept is written in two accepted forms within one language.
 
     Why: a reader takes two names for two things. A form that extends another (总生存 and
@@ -92,6 +93,7 @@ def mixed_term_variants(project: Project) -> Iterator[Finding]:
     the term (不适合强化疗（unfit）) is not a second use.
     Example: en.md uses “maintenance therapy” and, later, “maintenance treatment”.
     """
+    project = ctx.project
     found = matcher(project.glossary)
     terms = project.glossary.terms
     for document in project.documents:
@@ -152,7 +154,7 @@ FUNCTION_CHARS = set("的地得之与和及或并而以用在于对为是由等�
 
 
 @rule("TERM004", "unknown-term", Severity.WARNING)
-def unknown_term(project: Project) -> Iterator[Finding]:
+def unknown_term(ctx: RuleContext) -> Iterator[Finding]:
     """A word that looks like a drug name or a gene symbol has no glossary entry.
 
     Why: every drug and gene needs one agreed name in both languages before the glossary
@@ -161,6 +163,7 @@ def unknown_term(project: Project) -> Iterator[Finding]:
     Reported once per word and document, at its first occurrence.
     Example: zh.md ``……联合奥雷巴替尼……`` with no glossary entry → suggest {zh: 奥雷巴替尼, en: ?}.
     """
+    project = ctx.project
     found = matcher(project.glossary)
     known = {f.text.casefold() for f in found.forms}
     for document in project.documents:

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from toolchain.check._text import non_prose_ranges
 from toolchain.check._typography import excerpt, finding, number_unit_findings, prose_units, range_connector_findings
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.load import Project
+from toolchain.check.registry import RuleContext, rule
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
 # a space is added after it only where a word follows. Book-title and corner brackets have no
@@ -23,12 +22,13 @@ CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』�
 
 
 @rule("EN001", "cjk-punctuation-in-english")
-def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
+def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
     """English text holds full-width (Chinese) punctuation, letters or digits.
 
     Why: a Chinese input method leaves ，（）： behind; in English they print too wide.
     Example: en ``(AML），a malignancy`` → ``(AML), a malignancy``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en):
         for m in CJK_PUNCTUATION.finditer(masked):
             ch, i = m.group(), m.start()
@@ -49,32 +49,36 @@ def cjk_punctuation_in_english(project: Project) -> Iterator[Finding]:
 
 
 @rule("EN002", "en-range-connector")
-def en_range_connector(project: Project) -> Iterator[Finding]:
+def en_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     """A numeric range in English text is joined by a hyphen or ~, not an en dash.
 
     Why: ranges take an en dash (Chicago 6.78; AMA 8.3.2); a hyphen reads as a minus or a compound.
     Example: en ``200-400 mg`` → ``200–400 mg``; identifiers (FLT3-ITD, IL-15, 7+3) are left alone.
     """
+    project = ctx.project
     yield from range_connector_findings(project.en, "–", skip_years=False)
 
 
 @rule("EN003", "en-number-unit-spacing")
-def en_number_unit_spacing(project: Project) -> Iterator[Finding]:
+def en_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """A number and its unit symbol are not separated by a space (or % is).
 
     Why: SI and AMA style put a space between a value and its unit, none before %.
     Example: en ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
+    project = ctx.project
     yield from number_unit_findings(project.en)
 
 
 @rule("EN004", "statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
-def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
+def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     """A statistic symbol (P, HR, OR, n …) stands before its value without italics.
 
     Why: statistic symbols are set in italics (ISO 80000-2; house style ``*P*``, ``*HR*``).
     Example: en ``(HR 0.24, P = 0.023)`` → ``(*HR* 0.24, *P* = 0.023)``. CI is an abbreviation, not a symbol.
     """
+    project = ctx.project
+    options = ctx.options
     symbols = [str(s) for s in options.get("symbols", ())]
     if not symbols:
         return
@@ -93,12 +97,13 @@ def statistic_not_italic(project: Project, options: dict) -> Iterator[Finding]:
 
 
 @rule("EN005", "double-space")
-def double_space(project: Project) -> Iterator[Finding]:
+def double_space(ctx: RuleContext) -> Iterator[Finding]:
     """Two or more spaces stand between words of English text.
 
     Why: typed double spaces survive into DOCX and JATS; one space separates words and sentences.
     Example: en ``relapse.  The`` → ``relapse. The``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en, tables=False):
         hidden = non_prose_ranges(span.text)
         starts = [s for s, _ in hidden]
@@ -111,12 +116,13 @@ def double_space(project: Project) -> Iterator[Finding]:
 
 
 @rule("EN006", "straight-quotes", Severity.WARNING)
-def straight_quotes(project: Project) -> Iterator[Finding]:
+def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """English prose uses straight double quotes " instead of curly “ ”.
 
     Why: the article uses curly quotes; mixing both looks careless in print.
     Example: en ``the "gatekeeper" mutation`` → ``the “gatekeeper” mutation``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.en):
         for count, m in enumerate(re.finditer('"', masked)):
             curly = "“" if count % 2 == 0 else "”"

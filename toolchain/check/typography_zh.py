@@ -19,8 +19,7 @@ from toolchain.check._typography import (
     range_connector_findings,
 )
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
-from toolchain.errors import InputError
+from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.source import Span
 
@@ -156,8 +155,8 @@ def widened(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
-@rule("ZH001", "half-width-punctuation", **{"gloss-comma": "any"})
-def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]:
+@rule("ZH001", "half-width-punctuation", **{"gloss-comma": Option("any", ("any", "full-width"))})
+def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
     """A half-width , ; : ? ! ( ) or . stands in a Chinese clause.
 
     Why: Chinese text takes the full-width forms of the marks (GB/T 15834-2011, 4.1–4.9).
@@ -166,9 +165,9 @@ def half_width_punctuation(project: Project, options: dict) -> Iterator[Finding]
     ``full-width`` requires ``，``.
     Example: zh ``索拉非尼400 mg,2次/d`` → ``索拉非尼400 mg，2次/d``.
     """
+    project = ctx.project
+    options = ctx.options
     policy = options["gloss-comma"]
-    if policy not in ("any", "full-width"):
-        raise InputError("pyproject.toml", None, f"ZH001 gloss-comma must be “any” or “full-width”, found {policy!r}")
     for span, masked in prose_units(project.zh):
         marks = set(half_width_marks(masked))
         if policy == "full-width":
@@ -215,17 +214,16 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
-@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": "infer"})
-def cjk_latin_spacing(project: Project, options: dict) -> Iterator[Finding]:
+@rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
+def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
     Why: a document keeps one convention (house style ``none``, ``space``, or ``infer`` = its majority).
     Example (none): zh ``AML 患者中`` → ``AML患者中``; (space): ``45岁`` → ``45 岁``.
     """
-    mode = str(options.get("cjk-latin-spacing", "infer"))
-    if mode not in SPACING_MODES:
-        raise InputError("pyproject.toml", None, f"[tool.toolchain.check.rules.ZH002] cjk-latin-spacing must be one of "
-                         f"{', '.join(SPACING_MODES)}, found {mode!r}")
+    project = ctx.project
+    options = ctx.options
+    mode = options["cjk-latin-spacing"]
     found = list(boundaries(project))
     spaced = sum(1 for _, start, end in found if end > start)
     unspaced = len(found) - spaced
@@ -251,32 +249,35 @@ def cjk_latin_spacing(project: Project, options: dict) -> Iterator[Finding]:
 
 
 @rule("ZH003", "zh-range-connector")
-def zh_range_connector(project: Project) -> Iterator[Finding]:
+def zh_range_connector(ctx: RuleContext) -> Iterator[Finding]:
     """A numeric range in Chinese text is not written with the wave dash ～.
 
     Why: Chinese text joins the ends of a numeric range with ～ (GB/T 15834-2011, 4.13).
     Example: zh ``200-400 mg`` or ``200~400 mg`` → ``200～400 mg``; identifiers (FLT3-ITD) are left alone.
     """
+    project = ctx.project
     yield from range_connector_findings(project.zh, "～", skip_years=True)
 
 
 @rule("ZH004", "zh-number-unit-spacing")
-def zh_number_unit_spacing(project: Project) -> Iterator[Finding]:
+def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """A number and its unit symbol are not separated by a space (or % is).
 
     Why: a space separates a value from its unit symbol, none goes before % (GB 3101-1993).
     Example: zh ``400mg`` → ``400 mg``; ``76.9 %`` → ``76.9%``.
     """
+    project = ctx.project
     yield from number_unit_findings(project.zh)
 
 
 @rule("ZH005", "full-width-alphanumeric")
-def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
+def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses full-width Latin letters or digits.
 
     Why: letters and digits are always half-width (GB/T 15835-2011).
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         for m in FULL_WIDTH_ALNUM.finditer(masked):
             half = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
@@ -284,12 +285,13 @@ def full_width_alphanumeric(project: Project) -> Iterator[Finding]:
 
 
 @rule("ZH006", "zh-straight-quotes")
-def zh_straight_quotes(project: Project) -> Iterator[Finding]:
+def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses straight quotes " or ' instead of “ ” and ‘ ’.
 
     Why: Chinese text takes the curly quotation marks (GB/T 15834-2011, 4.8).
     Example: zh ``经典"7+3"方案`` → ``经典“7+3”方案``.
     """
+    project = ctx.project
     for span, masked in prose_units(project.zh):
         doubles = 0
         for i, ch in enumerate(masked):

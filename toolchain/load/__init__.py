@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolchain.errors import InputError
+from toolchain.load._yaml import parse_yaml
 from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.glossary import parse_glossary
 from toolchain.load.markdown import parse_document
@@ -46,4 +47,4 @@ def load_project(root: Path | str) -> Project:
     )
 
 
-__all__ = ["FILES", "Project", "load_project"]
+__all__ = ["FILES", "Project", "load_project", "parse_yaml"]

@@ -10,8 +10,6 @@ from toolchain.errors import InputError
 from toolchain.load._yaml import Fields, parse_yaml
 from toolchain.load.source import SourceFile
 
-LANGS = ("zh", "en")
-
 
 @dataclass(frozen=True, slots=True)
 class Bilingual:
@@ -116,6 +114,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
     journal = root.mapping("journal")
     article = root.mapping("article", required=False) or Fields({}, path, "article", line=1)
     for name, node in (("journal", journal), ("article", article)):
+        lines[name] = node.line
         for key in node.node:
             lines[f"{name}.{key}"] = node.line_of(str(key))
     affiliations = []
@@ -150,7 +149,7 @@ def parse_metadata(source: SourceFile) -> Metadata:
             Author(
                 bilingual(author, "name"),
                 ids,
-                bool(author.node.get("corresponding", False)),
+                author.node.get("corresponding", False) is True,  # "no" or "false" in quotes is a string, not true
                 author.text("email", required=False),
                 author.text("orcid", required=False),
                 bilingual(author, "bio", required=False),

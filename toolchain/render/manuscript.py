@@ -7,22 +7,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.metadata import Affiliation, Funding, Metadata
+from toolchain.pandoc import markdown_to_ast
 from toolchain.render.ast import meta_text, text_of
-from toolchain.render.citations import SECTION_TITLE, csl_items, fix_reference_languages, style_path, write_items
+from toolchain.render.citations import fix_reference_languages, write_items
 from toolchain.render.crossref import resolve_cross_references
 from toolchain.render.intext import fix_in_text_citations
-from toolchain.render.pandoc import markdown_to_ast
 from toolchain.render.rawhtml import convert_inline_html
 
+# Column heading (栏目) for an article type when metadata gives no article.heading.
+HEADINGS = {
+    "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
+    "case-report": ("病例报告", "Case Report"), "editorial": ("述评", "Editorial"), "letter": ("读者来信", "Letter"),
+    "brief-report": ("短篇论著", "Brief Report"), "systematic-review": ("系统评价", "Systematic Review"),
+}
 LABELS = {
     "zh": {"abstract": "摘要", "keywords": "关键词", "doi": "DOI", "clc": "中图分类号", "document-code": "文献标志码",
-           "corresp": "通信作者", "funding": "基金项目", "bio": "专家简介", "received": "收稿日期", "cite": "引用本文",
+           "corresp": "通信作者", "funding": "基金项目", "bio": "专家简介", "received": "收稿日期", "revised": "修回日期",
+           "accepted": "录用日期", "cite": "引用本文",
            "figure": "图", "table": "表", "coi": "利益冲突"},
     "en": {"abstract": "Abstract", "keywords": "Key words", "doi": "DOI", "clc": "CLC number", "document-code": "Document code",
-           "corresp": "Corresponding author", "funding": "Funding", "bio": "Biography", "received": "Received", "cite": "Cite this article",
+           "corresp": "Corresponding author", "funding": "Funding", "bio": "Biography", "received": "Received", "revised": "Revised",
+           "accepted": "Accepted", "cite": "Cite this article",
            "figure": "Figure", "table": "Table", "coi": "Conflict of interest"},
 }
 COLON = {"zh": "：", "en": ": "}
@@ -49,7 +58,7 @@ def cite_as(metadata: Metadata, title: str, lang: str) -> str:
     names = [display_name(a.name.get(lang), lang) for a in metadata.authors]
     if lang == "en":
         names = [n.title() if n.isupper() else n for n in names]
-    shown = ", ".join(names[:3]) + ((", 等" if lang == "zh" else ", et al") if len(names) > 3 else "")
+    shown = ", ".join(names[:3]) + (f", {et_al(lang).removesuffix('.')}" if len(names) > 3 else "")
     pages = f"{j.get('fpage', '')}-{j.get('lpage', '')}".strip("-")
     # The journal prints no space between the colon and the pages: 37(5):306-311.
     return f"{shown}. {title}[J]. {metadata.journal_title.get(lang)}, {j.get('year', '')}, {j.get('volume', '')}({j.get('issue', '')}):{pages}."
@@ -108,6 +117,13 @@ def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     return notes
 
 
+def column_heading(md: Metadata, lang: str) -> str:
+    """The journal column (栏目) the article appears under: ``article.heading``, else named after its type."""
+    heading = md.heading.get(lang) if md.heading else ""
+    article_type = md.article.get("type") or "review-article"
+    return heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type)), strict=True))[lang]
+
+
 def metadata_fields(project: Project, lang: str, title: str) -> dict:
     """Template variables from metadata.yaml, as Pandoc metadata values.
 
@@ -135,8 +151,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     for key in ("doi", "clc", "document-code"):
         if md.article.get(key):
             fields[key] = meta_text(md.article[key])
-    if md.heading:
-        fields["heading"] = meta_text(md.heading.get(lang))
+    fields["heading"] = meta_text(column_heading(md, lang))
     fields["authors"] = {"t": "MetaList", "c": [
         {"t": "MetaMap", "c": {
             "name": meta_text(display_name(a.name.get(lang), lang)),
@@ -163,17 +178,19 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
             break
     if md.funding:
         fields["title-mark"] = meta_text("*")
-    if md.article.get("received"):
-        fields["received"] = meta_text(md.article["received"])
+    if md.article.get("received"):  # the revised and accepted dates print after it, as journals set them
+        later = [f"{labels[key]}{COLON[lang]}{md.article[key]}" for key in ("revised", "accepted") if md.article.get(key)]
+        fields["received"] = meta_text(("；" if lang == "zh" else "; ").join([md.article["received"], *later]))
     return fields
 
 
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
     """Parse one language with citeproc; return the AST and the CSL items used."""
+    cite = Citations(project, settings)
     document = project.document(lang)
-    items = csl_items(project, lang)
+    items = cite.items(lang)
     bibliography = write_items(items, workdir, lang)
-    csl = style_path(project, settings)
+    csl = cite.style()
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",
         f"--metadata=reference-section-title:{SECTION_TITLE[lang]}",

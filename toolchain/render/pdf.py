@@ -3,51 +3,30 @@
 from __future__ import annotations
 
 import copy
+import logging
+import re
 import shutil
-import subprocess
 import tempfile
-from functools import cache
 from pathlib import Path
 
-import manimgx_fonts_cjk
 import typst
 
 from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.names import CJK
+from toolchain.pandoc import ast_to
+from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
-from toolchain.render.pandoc import ast_to
 from toolchain.render.pdf_layout import lay_out
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "article.typ"
-# Preferred CJK serif families when fontconfig knows them; the PyPI Noto Sans CJK is the fallback.
-SYSTEM_CJK = ("Noto Serif CJK SC", "Source Han Serif SC", "Source Han Serif CN")
-LATIN = "Libertinus Serif"
-BUNDLED_CJK = "Noto Sans CJK SC"
+LOG = logging.getLogger("toolchain.render")
+PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
 # Per language: paragraph indent (two characters in Chinese, GB/T 15834 practice), line spacing.
 LAYOUT = {
     "zh": {"indent": "2em", "leading": "0.62em", "keyword-sep": "；"},
     "en": {"indent": "1.2em", "leading": "0.45em", "keyword-sep": "; "},
 }
-
-
-@cache
-def font_paths() -> tuple[str, ...]:
-    """Directories holding the bundled CJK font."""
-    return (str(Path(manimgx_fonts_cjk.__file__).resolve().parent),)
-
-
-@cache
-def system_cjk_fonts() -> tuple[str, ...]:
-    """CJK serif families fontconfig can find, in order of preference."""
-    if not shutil.which("fc-list"):
-        return ()
-    try:
-        listed = subprocess.run(["fc-list", ":lang=zh", "family"], check=False, capture_output=True, text=True, timeout=20).stdout
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    families = {f.strip() for line in listed.splitlines() for f in line.split(",")}
-    return tuple(f for f in SYSTEM_CJK if f in families)
 
 
 def reference_label_width(ast: dict) -> str:
@@ -68,10 +47,9 @@ def spans(ast: dict, cls: str) -> list[dict]:
 
 def template_variables(lang: str, ast: dict) -> list[str]:
     """Pandoc ``-V`` variables that the template reads."""
-    fonts = [LATIN, *system_cjk_fonts(), BUNDLED_CJK]
-    variables = [f"fonts={f}" for f in fonts]
+    variables = [f"latin-font={fonts.LATIN}", f"song-font={fonts.song()}", f"hei-font={fonts.hei()}"]
     variables += [f"{key}={value}" for key, value in LAYOUT[lang].items()]
-    variables += [f"ref-indent={reference_label_width(ast)}", f"cjk-font={fonts[1]}"]
+    variables += [f"ref-indent={reference_label_width(ast)}"]
     variables += ["zh=true", "lang-code=zh", "region=cn"] if lang == "zh" else ["lang-code=en"]
     return [arg for v in variables for arg in ("-V", v)]
 
@@ -89,7 +67,7 @@ def typeset_references(ast: dict) -> dict:
             content = block.get("c")
             if block.get("t") not in ("Para", "Plain") or not content:
                 continue
-            content = unlink_titles(content)
+            content = unbroken_type_marks(unlink_titles(content))
             block["c"] = content
             first = content[0]
             if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
@@ -98,6 +76,29 @@ def typeset_references(ast: dict) -> dict:
                 lang = "zh" if CJK.search(text_of(content)) else "en"
                 block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content[1:], raw("]")]
     return ast
+
+
+TYPE_MARK = re.compile(r"\[[A-Z]{1,3}/[A-Z]{2}\]")  # [EB/OL], [J/OL], [M/CD] (GB/T 7714 type and carrier)
+
+
+def unbroken_type_marks(content: list) -> list:
+    """Inlines whose type-and-carrier marks such as “[EB/OL]” cannot break at the slash (a typst box)."""
+    result: list = []
+    for node in content:
+        text = node.get("c") if isinstance(node, dict) and node.get("t") == "Str" else None
+        if not text or not TYPE_MARK.search(text):
+            result.append({"t": "Span", "c": [node["c"][0], unbroken_type_marks(node["c"][1])]}
+                          if isinstance(node, dict) and node.get("t") == "Span" else node)
+            continue
+        last = 0
+        for match in TYPE_MARK.finditer(text):
+            if match.start() > last:
+                result.append({"t": "Str", "c": text[last:match.start()]})
+            result.append(raw(f'#box("{match.group(0)}")'))
+            last = match.end()
+        if last < len(text):
+            result.append({"t": "Str", "c": text[last:]})
+    return result
 
 
 def unlink_titles(content: list) -> list:
@@ -160,8 +161,39 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
                 if image.is_file() and not image.is_symlink():
                     (copies / image.relative_to(figures)).parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(image, copies / image.relative_to(figures))
-        try:
-            pdf = typst.compile(str(main), root=work, font_paths=list(font_paths()))
-        except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
-            raise RenderError(f"{lang}.pdf", f"typst failed: {exc}") from None
+        pdf = compile_tagged(main, Path(work), f"{lang}.pdf")
+    check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
+
+
+def compile_tagged(main: Path, root: Path, name: str) -> bytes:
+    """Compile as PDF/UA-1 (tagged, DisplayDocTitle, alt text); else, with a warning, as plain PDF.
+
+    Raw typst from a manuscript can break PDF/UA rules the toolchain cannot repair (an image
+    without alt text): the PDF is then still written, untagged for PDF/UA.
+    """
+    try:
+        return typst.compile(str(main), root=str(root), font_paths=list(fonts.font_paths()), pdf_standards="ua-1")
+    except Exception as exc:  # noqa: BLE001 (typst reports source errors as a generic exception)
+        if "PDF/UA" not in str(exc):
+            raise RenderError(name, f"typst failed: {exc}") from None
+        LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, str(exc).splitlines()[0])
+    try:
+        return typst.compile(str(main), root=str(root), font_paths=list(fonts.font_paths()))
+    except Exception as exc:  # noqa: BLE001
+        raise RenderError(name, f"typst failed: {exc}") from None
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of page objects in a PDF typst wrote (uncompressed object dictionaries)."""
+    return len(PAGE_OBJECT.findall(pdf))
+
+
+def check_page_count(project: Project, pdf: bytes, name: str) -> None:
+    """Warn when the PDF's page count differs from metadata.yaml's fpage–lpage."""
+    first, last = (str(project.metadata.journal.get(key, "")) for key in ("fpage", "lpage"))
+    if not (first.isdigit() and last.isdigit()) or int(last) < int(first):
+        return
+    expected, pages = int(last) - int(first) + 1, page_count(pdf)
+    if pages != expected:
+        LOG.warning("%s has %d pages, but metadata.yaml gives pages %s-%s (%d pages)", name, pages, first, last, expected)

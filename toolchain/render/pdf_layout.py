@@ -10,7 +10,7 @@ whose caption carries the class ``wide`` (``{#tbl-x .wide}``) is always set so.
 
 from __future__ import annotations
 
-from toolchain.render.ast import replace_blocks
+from toolchain.render.ast import replace_blocks, text_of, walk
 from toolchain.render.tables import measure
 
 # The measure of one column and the table text in points (data/article.typ: A4, 1.7 cm margins,
@@ -72,8 +72,13 @@ def table_notes(block: dict) -> list[dict]:
 
 def full_width(block: dict) -> list[dict]:
     """``block`` floated to the top (or bottom) of the page across both columns, its notes under it."""
-    notes = table_notes(block)
-    return [raw_block('#place(auto, scope: "parent", float: true, clearance: 1.2em)['), block, *notes, raw_block("]")]
+    return full_width_blocks([block])
+
+
+def full_width_blocks(blocks: list[dict]) -> list[dict]:
+    """``blocks`` floated to the top (or bottom) of the page across both columns, their notes under them."""
+    notes = [note for block in blocks for note in table_notes(block)]
+    return [raw_block('#place(auto, scope: "parent", float: true, clearance: 1.2em)['), *blocks, *notes, raw_block("]")]
 
 
 def equation_numbering(ast: dict) -> list[dict]:
@@ -107,11 +112,65 @@ def lay_out_block(block: dict) -> list | None:
     if kind == "Table":
         block["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in block["c"][2]]
         return full_width(block) if is_wide(block) else [block]
-    if kind == "Figure" and WIDE_CLASSES & set(block["c"][0][1]):
-        return full_width(block)
+    if kind == "Figure":
+        sources: list[str] = []
+        walk(block, lambda node: sources.append(node["c"][2][0].rsplit("/", 1)[-1]) if node.get("t") == "Image" else None)
+        alt = text_of(block["c"][1][1]).strip() or ", ".join(sources)
+        blocks = [raw_block(f"#[#set image(alt: {typst_string(alt)})"), block, raw_block("]")]
+        return full_width_blocks(blocks) if WIDE_CLASSES & set(block["c"][0][1]) else blocks
     return None
+
+
+def typst_string(text: str) -> str:
+    """``text`` as a typst string literal."""
+    return '"' + " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def describe_images(node: object) -> None:
+    """Give every image (its description, else its file name) and equation (its TeX) alt text, as PDF/UA needs.
+
+    Pandoc's typst writer drops an image's description, so the image is wrapped in a scope that
+    sets ``image(alt: …)``. Images of captioned figures take the caption (``lay_out_block``).
+    """
+    if isinstance(node, list):
+        for index in range(len(node) - 1, -1, -1):
+            item = node[index]
+            kind = item.get("t") if isinstance(item, dict) else None
+            if kind == "Image":
+                alt = text_of(item["c"][1]).strip() or item["c"][2][0].rsplit("/", 1)[-1]
+                node[index:index + 1] = [raw_inline(f"#[#set image(alt: {typst_string(alt)});"), item, raw_inline("]")]
+            elif kind == "Math":  # an equation's alt text is its TeX source
+                node[index:index + 1] = [raw_inline(f"#[#set math.equation(alt: {typst_string(item['c'][1])});"), item, raw_inline("]")]
+            else:
+                describe_images(item)
+    elif isinstance(node, dict) and node.get("t") != "Figure":
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                describe_images(value)
+
+
+def raw_inline(code: str) -> dict:
+    """A raw typst inline."""
+    return {"t": "RawInline", "c": ["typst", code]}
+
+
+def no_runts(blocks: list) -> None:
+    """Keep the last two words of each heading together (a typst box) so that no heading ends on one word alone."""
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        if block.get("t") == "Header":
+            inlines = block["c"][2]
+            spaces = [i for i, node in enumerate(inlines) if node.get("t") == "Space"]
+            if spaces and spaces[-1] < len(inlines) - 1:
+                start = spaces[-2] + 1 if len(spaces) > 1 else 0
+                inlines[start:] = [raw_inline("#box["), *inlines[start:], raw_inline("]")]
+        elif block.get("t") in ("Div", "BlockQuote"):
+            no_runts(block["c"][-1] if block["t"] == "Div" else block["c"])
 
 
 def lay_out(ast: dict) -> None:
     """Rewrite a copy of the AST for typst's two-column page (in place)."""
+    no_runts(ast["blocks"])
+    describe_images(ast["blocks"])
     ast["blocks"] = equation_numbering(ast) + lay_out_blocks(ast["blocks"])

@@ -15,22 +15,12 @@ from collections import defaultdict
 
 from toolchain.check import CheckResult
 from toolchain.check.diagnostic import Diagnostic, Severity
-from toolchain.check.registry import RULES, Rule
+from toolchain.check.registry import Rule
 from toolchain.load import Project
 
 # XML 1.0 forbids most C0 controls even as references; a message quoting one verbatim
 # (an invisible character found in the text) would make the whole file unreadable.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def ran_rules(result: CheckResult, project: Project | None) -> list[Rule]:
-    """The rules the run used: the project's configured selection plus any that reported."""
-    from toolchain.check import active_rules
-    from toolchain.config import load_settings
-
-    selected = {r.id for r in active_rules(load_settings(project.root))} if project else set(RULES)
-    selected |= {d.rule for d in result.diagnostics if d.rule in RULES}
-    return [rule for rule in RULES.values() if rule.id in selected]
 
 
 def xml_safe(text: str) -> str:
@@ -72,7 +62,7 @@ def format_junit(result: CheckResult, project: Project | None = None, color: boo
     for d in result.diagnostics:
         by_rule[d.rule].append(d)
     families: dict[str, list[Rule]] = defaultdict(list)
-    for rule in ran_rules(result, project):
+    for rule in result.rules:
         families[rule.family].append(rule)
     root = ET.Element("testsuites", name="toolchain check")
     totals = {"tests": 0, "failures": 0, "errors": 0}

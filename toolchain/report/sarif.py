@@ -9,7 +9,7 @@ from pathlib import Path
 from toolchain import __version__
 from toolchain.check import CheckResult
 from toolchain.check.diagnostic import Diagnostic
-from toolchain.check.registry import RULES, Rule
+from toolchain.check.registry import Rule
 from toolchain.load import FILES, Project
 from toolchain.load.source import Location
 
@@ -70,7 +70,8 @@ def rule_descriptor(rule: Rule) -> dict:
 
 def format_sarif(result: CheckResult, project: Project | None = None, color: bool = False) -> str:
     """Serialise diagnostics as a SARIF 2.1.0 log."""
-    rule_ids = list(RULES)
+    rules = result.rules
+    rule_ids = [r.id for r in rules]
     prefix = ""
     root_uri = "file:///"
     if project is not None:
@@ -86,7 +87,7 @@ def format_sarif(result: CheckResult, project: Project | None = None, color: boo
             "message": message(d),
             "locations": [physical(d.location, prefix)],
         }
-        if d.rule in RULES:
+        if d.rule in rule_ids:
             item["ruleIndex"] = rule_ids.index(d.rule)
         if d.related:
             item["relatedLocations"] = [
@@ -96,7 +97,7 @@ def format_sarif(result: CheckResult, project: Project | None = None, color: boo
         results.append(item)
     run = {
         "tool": {"driver": {"name": "toolchain", "version": __version__, "semanticVersion": __version__,
-                            "rules": [rule_descriptor(r) for r in RULES.values()]}},
+                            "rules": [rule_descriptor(r) for r in rules]}},
         "invocations": [{"executionSuccessful": not result.crashed}],
         "originalUriBaseIds": {BASE_ID: {"uri": root_uri}},
         "columnKind": "unicodeCodePoints",

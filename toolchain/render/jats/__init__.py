@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from toolchain.cite import csl_items
 from toolchain.load import Project
-from toolchain.render.citations import csl_items
 from toolchain.render.jats.assemble import assemble_article
 from toolchain.render.jats.body import pandoc_parts
 

@@ -6,8 +6,8 @@ import copy
 
 from lxml import etree
 
+from toolchain.cite import SECTION_TITLE
 from toolchain.load import Project
-from toolchain.render.citations import SECTION_TITLE
 from toolchain.render.jats.body import Parts, label_floats, link_citations, math_ids, prefix_ids, type_links
 from toolchain.render.jats.front import front, front_stub
 from toolchain.render.jats.references import ref_list

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from toolchain.pandoc import ast_to
 from toolchain.render.ast import divs
 from toolchain.render.jats.xml import MML, parse
 from toolchain.render.manuscript import LABELS
-from toolchain.render.pandoc import ast_to
 
 DASHES = {"–", "-", "—", "‒", "～", "~"}
 # xref/@ref-type by the element the link points at (JATS Tag Library, ref-type values).
@@ -42,6 +42,40 @@ def citation_order(ast: dict) -> tuple[str, ...]:
     return tuple(div["c"][0][0].removeprefix("ref-") for div in divs(ast.get("blocks", []), "csl-entry"))
 
 
+def heading_numbers(blocks: list) -> list[str]:
+    """The number the PDF prints for each heading, in document order ("" for an unnumbered one)."""
+    counters: list[int] = []
+    numbers: list[str] = []
+
+    def visit(nodes: list) -> None:
+        for block in nodes:
+            if not isinstance(block, dict):
+                continue
+            if block.get("t") == "Header":
+                level, (_, classes, _) = block["c"][0], block["c"][1]
+                if "unnumbered" in classes or "unlisted" in classes:
+                    numbers.append("")
+                    continue
+                counters[level:] = []
+                counters.extend([0] * (level - len(counters)))
+                counters[level - 1] += 1
+                numbers.append(".".join(str(n) for n in counters))
+            elif block.get("t") == "Div":
+                visit(block["c"][1])
+
+    visit(blocks)
+    return numbers
+
+
+def label_sections(body: etree._Element, numbers: list[str]) -> None:
+    """<label> in each <sec> as the PDF numbers its heading (pandoc writes secs in heading order)."""
+    for sec, number in zip(body.iter("sec"), numbers, strict=False):
+        if number and sec.find("label") is None:
+            label = etree.Element("label")
+            label.text = number
+            sec.insert(0, label)
+
+
 def pandoc_parts(ast: dict) -> Parts:
     """Run pandoc's JATS writer once on a language and cut its output into Parts."""
     meta = {key: ast["meta"][key] for key in ("title", "abstract") if key in ast["meta"]}
@@ -56,6 +90,7 @@ def pandoc_parts(ast: dict) -> Parts:
     body = root.find("body")
     if body is None:
         body = etree.Element("body")
+    label_sections(body, heading_numbers(ast.get("blocks", [])))
     return Parts(title, abstract, keywords, body, root.find("back/fn-group"), citation_order(ast))
 
 
@@ -233,12 +268,3 @@ def type_links(root: etree._Element) -> None:
         if not xref.get("ref-type"):
             target = targets.get((xref.get("rid") or "").split(" ")[0], "")
             xref.set("ref-type", REF_TYPES.get(target, "other"))
-
-
-def fn_back(footnotes: etree._Element | None) -> etree._Element | None:
-    """A <back> holding only the footnotes (for the sub-article)."""
-    if footnotes is None:
-        return None
-    back = etree.Element("back")
-    back.append(footnotes)
-    return back

@@ -107,11 +107,16 @@ def author_notes(md: Metadata, corresp_ids: dict[int, str]) -> etree._Element | 
     notes = el("author-notes")
     for index, ident in corresp_ids.items():
         author = md.authors[index]
-        corresp = sub(notes, "corresp", {"id": ident})
-        sub(corresp, "label", text="*")
-        corresp[-1].tail = f"{LABELS['zh']['corresp']}：{author.name.zh}" + ("，E-mail：" if author.email else "")
-        if author.email:
-            sub(corresp, "email", text=author.email)
+        for lang in ("zh", "en"):
+            name = author.name.get(lang)
+            if not name:
+                continue
+            corresp = sub(notes, "corresp", {"id": ident if lang == "zh" else f"{ident}-en", XML_LANG: None if lang == "zh" else "en"})
+            sub(corresp, "label", text="*")
+            colon, comma = ("：", "，") if lang == "zh" else (": ", ", ")
+            corresp[-1].tail = f"{LABELS[lang]['corresp']}{colon}{name}" + (f"{comma}E-mail{colon}" if author.email else "")
+            if author.email:
+                sub(corresp, "email", text=author.email)
     if md.conflict_of_interest:
         for lang in ("zh", "en"):
             if md.conflict_of_interest.get(lang):

@@ -17,14 +17,8 @@ from toolchain.load.metadata import Metadata
 from toolchain.render.jats.body import Parts
 from toolchain.render.jats.contributors import author_notes, contrib_group
 from toolchain.render.jats.xml import ALI, XLINK, XML_LANG, el, sub
-from toolchain.render.manuscript import LABELS
+from toolchain.render.manuscript import LABELS, column_heading
 
-# Column heading (栏目) for an article type when metadata gives no article.heading.
-HEADINGS = {
-    "review-article": ("综述", "Review"), "research-article": ("论著", "Original Article"),
-    "case-report": ("病例报告", "Case Report"), "editorial": ("述评", "Editorial"), "letter": ("读者来信", "Letter"),
-    "brief-report": ("短篇论著", "Brief Report"), "systematic-review": ("系统评价", "Systematic Review"),
-}
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -62,8 +56,8 @@ def journal_meta(md: Metadata) -> etree._Element:
         sub(meta, "issn", {"pub-type": "ppub", "publication-format": "print"}, text=j["issn"])
     if j.get("eissn"):
         sub(meta, "issn", {"pub-type": "epub", "publication-format": "electronic"}, text=j["eissn"])
-    publisher = sub(meta, "publisher")
-    sub(publisher, "publisher-name", text=j.get("publisher") or f"{md.journal_title.zh}编辑部")
+    if j.get("publisher"):  # optional in JATS: never made up
+        sub(sub(meta, "publisher"), "publisher-name", text=j["publisher"])
     return meta
 
 
@@ -181,9 +175,7 @@ def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
     PMC requires the element and a ``heading`` subj-group in it: without ``article.heading`` the
     column is named after the article type (a review is a 综述).
     """
-    heading = md.heading.get(lang) if md.heading else ""
-    article_type = md.article.get("type") or "review-article"
-    heading = heading or dict(zip(("zh", "en"), HEADINGS.get(article_type, (article_type, article_type))))[lang]
+    heading = column_heading(md, lang)
     node = el("article-categories")
     subject = sub(node, "subj-group", {"subj-group-type": "heading"})
     sub(subject, "subject", text=heading)
@@ -213,7 +205,7 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
     issue_fields(meta, md)
     for child in (
         permissions(md),
-        abstract("abstract", zh.abstract, {}, None),
+        abstract("abstract", zh.abstract, {}, LABELS["zh"]["abstract"]),
         abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]),
         kwd_group(zh.keywords, "zh", False),
         kwd_group(en.keywords if en else (), "en", True),
@@ -226,13 +218,16 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
 
 
 def front_stub(md: Metadata, en: Parts) -> etree._Element:
-    """The English sub-article's <front-stub>: heading, title, abstract, keywords."""
+    """The English sub-article's <front-stub>: heading, title, keywords.
+
+    The English abstract is the parent's <trans-abstract>; it is not repeated here.
+    """
     stub = el("front-stub")
     stub.append(categories(md, "en", False))
     if en.title is not None:
         group = sub(stub, "title-group")
         group.append(inline_copy("article-title", en.title))
-    for child in (abstract("abstract", en.abstract, {}, None), kwd_group(en.keywords, "en", False)):
-        if child is not None:
-            stub.append(child)
+    keywords = kwd_group(en.keywords, "en", False)
+    if keywords is not None:
+        stub.append(keywords)
     return stub

@@ -132,9 +132,10 @@ def element_citation(item: dict, entry: Entry | None, lang: str, english: dict |
     if item.get("ISBN"):
         sub(citation, "isbn", text=item["ISBN"])
     if item.get("URL"):
-        # the printed URL is no description of the link: JATS4R (accessibility) wants @xlink:title
-        sub(citation, "ext-link", {"ext-link-type": "uri", f"{{{XLINK}}}href": item["URL"], f"{{{XLINK}}}title": title or container or None},
-            text=item["URL"])
+        # a bare URI is no description of the link (JATS4R accessibility): the work's title is, where it has one
+        label = title or container
+        sub(citation, "ext-link", {"ext-link-type": "uri", f"{{{XLINK}}}href": item["URL"], f"{{{XLINK}}}title": label or None},
+            text=label or item["URL"])
     accessed = date_parts(item.get("accessed"))
     if accessed:
         iso = "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(accessed))

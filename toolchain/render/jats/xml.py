@@ -32,11 +32,6 @@ def parse(text: str) -> etree._Element:
     return etree.fromstring(text.encode("utf-8"), parser)
 
 
-def text_para(parent: etree._Element, text: str) -> etree._Element:
-    """Append ``<p>text</p>``."""
-    return sub(parent, "p", text=text)
-
-
 # Elements whose content is text (mixed content): whitespace added inside them would be printed.
 MIXED = frozenset({
     "p", "title", "article-title", "trans-title", "journal-title", "kwd", "xref", "corresp", "sup", "sub",

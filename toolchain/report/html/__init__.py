@@ -11,6 +11,8 @@ from importlib.resources import files
 
 from toolchain import __version__
 from toolchain.check import CheckResult
+from toolchain.cite import Citations
+from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks, term_matcher
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
@@ -111,11 +113,11 @@ def bib_entry_at(project: Project, line: int) -> str | None:
     return key
 
 
-def render_report(project: Project, result: CheckResult) -> str:
-    """The whole report page as one HTML string."""
+def render_report(project: Project, result: CheckResult, cite: Citations | None = None) -> str:
+    """The whole report page as one HTML string (references formatted as ``cite`` formats them)."""
     rows = build_rows(project)
     locator = Locator(project, rows)
-    references = build_references(project)
+    references = build_references(cite or Citations(project, Settings()))
     placed = [Placed(n, d, locator.place(d.location), tuple(locator.place(r) for r in d.related))
               for n, d in enumerate(result.diagnostics, 1)]
     row_cards: dict[tuple[str, str], list[str]] = {}

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from toolchain.check._text import mask_non_prose
+from toolchain.check import mask_non_prose
 from toolchain.load.glossary import Glossary
 from toolchain.load.markdown import find_citations
 from toolchain.load.source import Span

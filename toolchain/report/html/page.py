@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from toolchain.check.diagnostic import Diagnostic
-from toolchain.check.registry import RULES
+from toolchain.check.registry import RULES, family_of
 from toolchain.load.glossary import Glossary
 from toolchain.load.source import Location, SourceFile
 from toolchain.report.html.inline import Mark, render_marks
@@ -30,7 +30,7 @@ class Placed:
     @property
     def family(self) -> str:
         """The rule id's prefix (REF, ALIGN …): what the family filter works on."""
-        return self.diagnostic.rule.rstrip("0123456789")
+        return family_of(self.diagnostic.rule)
 
 
 def escape(text: str) -> str:
@@ -100,7 +100,7 @@ def toolbar(placed: list[Placed], summary: str) -> str:
     families = Counter(p.family for p in placed)
     boxes = [f'<label class="sev-{s}"><input type="checkbox" name="severity" value="{s}" checked> {s} '
              f'<span class="count">{severities.get(s, 0)}</span></label>' for s in SEVERITIES]
-    family_names = {r.id.rstrip("0123456789"): r.family for r in RULES.values()}
+    family_names = {r.family: r.check.__module__.rsplit(".", 1)[-1].replace("_", " ") for r in RULES.values()}
     fams = [f'<label title="{escape(family_names.get(f, f))}"><input type="checkbox" name="family" value="{f}" checked> {f} '
             f'<span class="count">{n}</span></label>' for f, n in sorted(families.items())]
     return (f'<nav class="toolbar" aria-label="filters"><span class="summary">{escape(summary)}</span>'

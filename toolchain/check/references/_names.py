@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cache
 
-from toolchain.check._references_bib import fold
 from toolchain.check._text import mask_non_prose
+from toolchain.check.references._bib import fold
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, parse_names
 from toolchain.load.markdown import Citation, Document

@@ -9,9 +9,9 @@ from functools import cache
 from pathlib import Path
 
 from toolchain.errors import InputError
-from toolchain.load._yaml import parse_yaml
+from toolchain.load import parse_yaml
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 REQUIRED_FILE = DATA / "gbt7714-required.yaml"
 IDENTIFIERS_FILE = DATA / "bib-identifiers.yaml"
 

@@ -1,4 +1,4 @@
-"""Where words stand: jieba segmentation of Chinese, and glossary forms found in text.
+"""Where words stand: jieba segmentation of Chinese, its dictionary read on demand from an SQLite cache.
 
 jieba keeps its prefix dictionary (500 000 entries) in one marshal file; loading it costs
 about 0.6 s, more than the whole checker is allowed. jieba's DAG, however, only ever asks

@@ -1,8 +1,9 @@
-"""Formatted references: every entry rendered by citeproc-py in the project's CSL style.
+"""References as plain text: every entry rendered by citeproc-py in the project's CSL style.
 
-``format_references(project, lang)`` is the public entry point (the checker's messages and
-the HTML report use it). The CSL JSON comes from ``toolchain.render.citations.csl_items``,
-the same items Pandoc's citeproc renders, so the text matches the PDF's reference list.
+The items are those Pandoc's citeproc renders for the outputs, and the text gets the same
+corrections the outputs get (each reference's own et-al term and edition, organisations as
+written, "(in Chinese)"), so a reference reads in the report and the checker's messages as
+it reads in the PDF.
 """
 
 from __future__ import annotations
@@ -16,11 +17,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from toolchain.config import load_settings
+from toolchain.cite.terms import ET_AL, IN_CHINESE, et_al, ordinal
 from toolchain.load import Project
-
-# The renderer's citation module (CSL JSON, style choice) is imported when first needed: the
-# checker must load, and its other rules run, even while the render package cannot be imported.
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 LOCALES = {"zh": "zh-CN", "en": "en-US"}
@@ -29,7 +27,9 @@ NAME_VARIABLES = ("author", "editor", "translator", "container-author", "collect
 # BibTeX's "and others" reaches CSL JSON as a literal name "others"; Pandoc's citeproc prints
 # the et-al term for it, citeproc-py would print "OTHERS". It stands in as this name instead.
 OTHERS = "Zqxetalzqx"
-OTHERS_RENDERED = re.compile(r"(?:\s+(?:and|&)\s+)?" + OTHERS, re.IGNORECASE)
+OTHERS_RENDERED = re.compile(r"(?:\s+(?:and|&)\s+)?" + OTHERS + r"(\.?)", re.IGNORECASE)
+EDITION_ZH = re.compile(r"(?<!\d)(\d+)(?:st|nd|rd|th)? 版(\.?)")
+EDITION_EN = re.compile(r"(?<!\d)(\d+)(?:st|nd|rd|th) ed\.")
 
 
 def _q(tag: str) -> str:
@@ -110,9 +110,9 @@ def render_items(style_file: Path, lang: str, items: list[dict], order: list[str
                           for variable in NAME_VARIABLES if isinstance(item.get(variable), list)}} for item in items]
     rendered = _render(str(style_file), style_file.stat().st_mtime, LOCALES.get(lang, "en-US"),
                        json.dumps(marked, ensure_ascii=False, sort_keys=True), tuple(order))
-    from toolchain.render.citations import ET_AL
-
-    return {key: OTHERS_RENDERED.sub(ET_AL.get(lang, ET_AL["en"]), text) for key, text in rendered}
+    term = et_al(lang)
+    # The list's closing period after the sentinel is the term's own in "et al.", not a second one.
+    return {key: OTHERS_RENDERED.sub(lambda m: term if term.endswith(".") else term + m.group(1), text) for key, text in rendered}
 
 
 @cache
@@ -139,43 +139,45 @@ def _render(path: str, modified: float, locale: str, items_json: str, order: tup
     return tuple(result)
 
 
-def active_style(project: Project) -> Path:
-    """The CSL file the build would use for this project."""
-    from toolchain.render.citations import style_path
+def format_items(project: Project, style: Path, lang: str, items: list[dict]) -> dict[str, str]:
+    """Render ``lang``'s CSL items as the outputs print them, numbered in first-citation order.
 
-    return style_path(project, load_settings(project.root))
-
-
-def format_references(project: Project, lang: str) -> dict[str, str]:
-    """Each entry as the active CSL style prints it in ``lang``'s reference list.
-
-    Numbered in first-citation order of that language's document (as the numeric style
-    numbers the PDF's list). Like the build, each reference takes "et al." or "等" from its
-    own language (GB/T 7714-2015, 8.1.2), and an English list marks a Chinese work printed
-    in its English version with "(in Chinese)".
+    Like the build, each reference takes "et al." or "等" and its edition from its own language
+    (GB/T 7714-2015, 8.1.2 and 8.3), an organisation keeps its case (8.1.1), and an English list
+    marks a Chinese work printed in its English version with "(in Chinese)".
     """
-    from toolchain.render.citations import csl_items
-
-    return format_items(project, lang, csl_items(project, lang))
-
-
-def format_items(project: Project, lang: str, items: list[dict]) -> dict[str, str]:
-    """Render some of ``lang``'s CSL items as ``format_references`` does (numbered among themselves)."""
-    from toolchain.render.citations import ET_AL
-
-    rendered = render_items(active_style(project), lang, items, citation_order(project, lang))
-    translated = {item["id"] for item in items if item.get("translated-from-chinese")}
+    rendered = render_items(style, lang, items, citation_order(project, lang))
+    by_key = {str(item.get("id")): item for item in items}
     entries = project.bibliography.by_key
     result = {}
     for key, text in rendered.items():
-        entry = entries.get(key)
-        own = "en" if key in translated else (entry.langid if entry else lang)
+        item, entry = by_key.get(key, {}), entries.get(key)
+        own = "en" if item.get("translated-from-chinese") else (entry.langid if entry else lang)
+        text = EDITION_ZH.sub(r"\1 版\2", text) if lang == "zh" else text  # citeproc-py's zh-CN ordinal: “2nd 版”
         if own != lang:
-            text = swap_et_al(text, ET_AL[lang], ET_AL[own])
-        if key in translated and lang == "en":
-            text += " (in Chinese)"
+            text = localise_edition(swap_et_al(text, ET_AL[lang], ET_AL[own]), own)
+        text = restore_organisations(text, item)
+        if item.get("translated-from-chinese") and lang == "en":
+            text += " " + IN_CHINESE
         result[key] = text
     return result
+
+
+def localise_edition(text: str, own: str) -> str:
+    """The edition in the work's own language: “7th ed.” in a zh list, “2 版.” in an en list."""
+    if own == "en":
+        return EDITION_ZH.sub(lambda m: f"{ordinal(int(m.group(1)))} ed.", text)
+    return EDITION_EN.sub(r"\1 版.", text)
+
+
+def restore_organisations(text: str, item: dict) -> str:
+    """An organisation named as it is written: styles that capitalise surnames capitalise it too."""
+    for role in ("author", "editor"):
+        for name in item.get(role, []):
+            literal = name.get("literal", "")
+            if literal and literal not in (*ET_AL.values(), "others") and literal.upper() != literal:
+                text = text.replace(literal.upper(), literal)
+    return text
 
 
 def swap_et_al(text: str, old: str, new: str) -> str:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from toolchain.check import _references_names as names
-from toolchain.check._references_bib import WorkIdentity, field_location, literal_et_al, work_identity
-from toolchain.check._references_data import identifier_rules, reference_table
-from toolchain.check._references_format import format_references
-from toolchain.check._references_render import rendering_gaps
-from toolchain.check._references_text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.registry import rule
+from toolchain.check.references import _names as names
+from toolchain.check.references._bib import WorkIdentity, field_location, literal_et_al, work_identity
+from toolchain.check.references._data import identifier_rules, reference_table
+from toolchain.check.references._render import rendering_gaps
+from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
+from toolchain.check.registry import RuleContext, rule
 from toolchain.errors import RenderError
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry
@@ -30,13 +28,14 @@ def entry_location(project: Project, key: str) -> Location:
 
 
 @rule("REF001", "unresolved-citation")
-def unresolved_citation(project: Project) -> Iterator[Finding]:
+def unresolved_citation(ctx: RuleContext) -> Iterator[Finding]:
     """A citation key has no entry in references.bib.
 
     Why: Pandoc prints the bare key and a warning nobody reads; the reference is lost. A cross
     reference (``@tbl-x``, ``@fig-x``, ``@sec-x``, ``@eq-x``) must name an ``{#id}`` of the manuscript.
     Example: zh.md ``……疗效显著[@xuan2002]。`` when the bib defines only ``xuan2020``.
     """
+    project = ctx.project
     keys = project.bibliography.by_key
     defined = {i for d in project.documents for i in identifiers(d)}
     for document in project.documents:
@@ -54,11 +53,12 @@ def unresolved_citation(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF002", "unused-entry", Severity.WARNING)
-def unused_entry(project: Project) -> Iterator[Finding]:
+def unused_entry(ctx: RuleContext) -> Iterator[Finding]:
     """An entry in references.bib is cited in neither language.
 
     Why: a reference list holds only works the text cites (GB/T 7714-2015, 8.1).
     """
+    project = ctx.project
     cited = {c.key for d in project.documents for c in d.citations}
     path = project.bibliography.path
     for entry in project.bibliography.entries:
@@ -67,13 +67,14 @@ def unused_entry(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF003", "duplicate-work")
-def duplicate_work(project: Project) -> Iterator[Finding]:
+def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
     """Two entries describe the same work (same DOI, PMID, or author, year and title).
 
     Why: the list then numbers one work twice (the seed review's [13] and [21]); GB/T 7714
     lists each work once. Titles compare case-, accent-, brace- and punctuation-insensitively.
     Example: ``xuan2019`` and ``xuan2019b`` both “Sorafenib Therapy Is Associated with …”, 2019.
     """
+    project = ctx.project
     seen: list[tuple[Entry, WorkIdentity]] = []
     formatted: dict[str, str] | None = None
     for entry in project.bibliography.entries:
@@ -83,7 +84,7 @@ def duplicate_work(project: Project) -> Iterator[Finding]:
             if reason:
                 if formatted is None:
                     try:
-                        formatted = format_references(project, "zh")
+                        formatted = ctx.cite.references("zh")
                     except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
                         formatted = {}
                 text = formatted.get(entry.key, "")
@@ -96,13 +97,14 @@ def duplicate_work(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF004", "missing-required-field")
-def missing_required_field(project: Project) -> Iterator[Finding]:
+def missing_required_field(ctx: RuleContext) -> Iterator[Finding]:
     """An entry lacks an element GB/T 7714-2015 requires for its document type.
 
     Why: the standard fixes the elements of each type (journal article: author, title,
     journal, year, volume or issue, pages); the table is toolchain/data/gbt7714-required.yaml.
     Example: ``@article{chen2014, … journal = {Biol Blood Marrow Transplant}, year = {2014}}`` without pages.
     """
+    project = ctx.project
     table = reference_table()
     for entry in project.bibliography.entries:
         kind = table.for_entry(entry.type, entry.fields.get("type", ""))
@@ -114,13 +116,14 @@ def missing_required_field(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF005", "literal-et-al")
-def literal_et_al_in_names(project: Project) -> Iterator[Finding]:
+def literal_et_al_in_names(ctx: RuleContext) -> Iterator[Finding]:
     """A name list ends with a typed “et al.” or “等” instead of ``and others``.
 
     Why: BibTeX reads “et al.” as a person's name; ``and others`` lets the style print
     “et al.” or “等” in each reference's own language (GB/T 7714-2015, 8.1.2).
     Example: ``author = {Xuan, L. and Wang, Y. and Huang, F. et al.}``.
     """
+    project = ctx.project
     for entry in project.bibliography.entries:
         for field in NAME_FIELDS:
             typed = literal_et_al(entry.fields.get(field, ""))
@@ -131,13 +134,14 @@ def literal_et_al_in_names(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF006", "malformed-identifier")
-def malformed_identifier(project: Project) -> Iterator[Finding]:
+def malformed_identifier(ctx: RuleContext) -> Iterator[Finding]:
     """A DOI, PMID, ISSN, ISBN, URL, year or date field is malformed.
 
     Why: resolvers and indexers need the bare identifier (``10.1182/…``, not ``https://doi.org/…``);
     the patterns are toolchain/data/bib-identifiers.yaml (ISSN and ISBN check digits included).
     Example: ``doi = {https://doi.org/10.1182/blood.2022016867}``, ``year = {20222}``.
     """
+    project = ctx.project
     rows = identifier_rules()
     for entry in project.bibliography.entries:
         for field in dict.fromkeys(row.field for row in rows):
@@ -152,12 +156,13 @@ def malformed_identifier(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF007", "citations-differ-between-languages")
-def citations_differ_between_languages(project: Project) -> Iterator[Finding]:
+def citations_differ_between_languages(ctx: RuleContext) -> Iterator[Finding]:
     """Aligned zh and en paragraphs cite different works.
 
     Why: a translation cites what the original cites; a key on one side only is a lost or
     misplaced citation. Example: zh ``……长期获益[@xuan2020; @xuan2023]`` but en ``… [@xuan2020]``.
     """
+    project = ctx.project
     for gap in citation_gaps(project):
         lang = "en" if gap.other_lang == "zh" else "zh"
         yield Finding(gap.citation.location,
@@ -166,7 +171,7 @@ def citations_differ_between_languages(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF008", "missing-english-version", Severity.WARNING, **{"require-english": True})
-def missing_english_version(project: Project, options: dict[str, Any]) -> Iterator[Finding]:
+def missing_english_version(ctx: RuleContext) -> Iterator[Finding]:
     """A Chinese-language entry has no English version (``title-en``, ``author-en`` …).
 
     Why: journals print Chinese references with their English version, and the English
@@ -174,6 +179,8 @@ def missing_english_version(project: Project, options: dict[str, Any]) -> Iterat
     ``require-english = false`` turns the rule off for journals that do not.
     Example: ``@article{zhangyu2016, langid = {chinese}, title = {索拉非尼……}}`` without ``title-en``.
     """
+    project = ctx.project
+    options = ctx.options
     if not options.get("require-english", True):
         return
     for entry in project.bibliography.entries:
@@ -188,7 +195,7 @@ def missing_english_version(project: Project, options: dict[str, Any]) -> Iterat
 
 
 @rule("REF009", "author-name-mismatch")
-def author_name_mismatch(project: Project) -> Iterator[Finding]:
+def author_name_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A name before a citation (“Ravandi 等[@k]”) is not the cited work's first author.
 
     Why: “X et al.” attributes the cited work to X's group. With several keys in the group,
@@ -198,6 +205,7 @@ def author_name_mismatch(project: Project) -> Iterator[Finding]:
     or by the pinyin family name of ``author-en``.
     Example: en ``Ravandi et al. [@borthakur2011]`` (first author Borthakur).
     """
+    project = ctx.project
     for document in project.documents:
         for named in names.named_citations(project, document):
             for entry in named.entries:
@@ -219,7 +227,7 @@ def author_name_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF010", "trial-name-mismatch")
-def trial_name_mismatch(project: Project) -> Iterator[Finding]:
+def trial_name_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """A trial name before a citation (“SORMAIN 研究[@k]”) is not in the cited work.
 
     Why: a trial name next to the wrong key sends the reader to another trial. The name must
@@ -228,6 +236,7 @@ def trial_name_mismatch(project: Project) -> Iterator[Finding]:
     Example: zh ``SORMAIN研究[@xuan2020]`` (the title names no SORMAIN); add ``keywords = {RATIFY}``
     to an entry whose title does not carry its trial's name.
     """
+    project = ctx.project
     for document in project.documents:
         for token, span, start, entries in names.trial_names(project, document):
             if not any(names.mentions(entry, token) for entry in entries):
@@ -238,15 +247,16 @@ def trial_name_mismatch(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF011", "incomplete-rendering", Severity.WARNING)
-def incomplete_rendering(project: Project) -> Iterator[Finding]:
+def incomplete_rendering(ctx: RuleContext) -> Iterator[Finding]:
     """A rendered reference lacks an element its style prints, or shows a gap.
 
     Why: citeproc leaves the gap visible (“[J]. , 2022”, “Blood, , 140”) or drops a date or a
     journal the reader needs; the rendering is citeproc-py's, in the project's CSL style.
     Example: ``@article{…}`` without ``journal``: “…[J]. 2022, 140(12):1345-1377.”
     """
+    project = ctx.project
     try:
-        gaps = list(rendering_gaps(project))
+        gaps = list(rendering_gaps(ctx.cite))
     except RenderError as exc:  # pandoc could not read the bibliography: say so, run the other rules
         yield Finding(Location(project.bibliography.path, 1, 1), f"the references could not be rendered: {exc.cause}")
         return
@@ -261,13 +271,14 @@ def incomplete_rendering(project: Project) -> Iterator[Finding]:
 
 
 @rule("REF012", "hand-typed-citation-number")
-def hand_typed_citation_number(project: Project) -> Iterator[Finding]:
+def hand_typed_citation_number(ctx: RuleContext) -> Iterator[Finding]:
     """A citation number is typed by hand (“[12-16]”, “^[5]^”) instead of a key.
 
     Why: hand numbers do not follow the list when it changes and are not links; the keys
     suggested are the works that number in first-citation order, as the numeric style numbers.
     Example: zh ``维持治疗可降低复发[12-16]。`` → ``[@chen2014; @xuan2019; …]``.
     """
+    project = ctx.project
     for document in project.documents:
         order = first_citation_order(document)
         for found in hand_numbers(document):

@@ -6,10 +6,8 @@ import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from toolchain.check._references_format import active_style, format_items, render_items
-from toolchain.load import Project
+from toolchain.cite import Citations
 from toolchain.load.bibliography import Entry, strip_braces
 
 # Elements every reference prints (title, date) and the container of a part of a whole:
@@ -66,30 +64,27 @@ class RenderingGap:
     hole: str  # the punctuation left by an empty element ('' when none)
 
 
-def rendering_gaps(project: Project) -> Iterator[RenderingGap]:
+def rendering_gaps(cite: Citations) -> Iterator[RenderingGap]:
     """Render the entries that may leave a hole (zh list; Chinese works also in the English list)."""
-    suspects = {e.key: e for e in project.bibliography.entries if may_leave_gap(e)}
+    suspects = {e.key: e for e in cite.project.bibliography.entries if may_leave_gap(e)}
     if not suspects:
         return
-    from toolchain.render.citations import csl_items
-
-    style = active_style(project)
     for lang in ("zh", "en"):
         wanted = {k for k, e in suspects.items() if lang == "zh" or e.langid == "zh"}
-        items = [item for item in csl_items(project, lang) if item.get("id") in wanted]
+        items = [item for item in cite.items(lang) if item.get("id") in wanted]
         if not items:
             continue
-        texts = format_items(project, lang, items)
+        texts = cite.format(lang, items)
         for item in items:
             key = str(item.get("id", ""))
             text = re.sub(r"^\[\d+\]\s*", "", texts.get(key, ""))
-            missing = printed_but_missing(style, lang, item)
+            missing = printed_but_missing(cite, lang, item)
             hole = next((m.group(0).strip() for pattern in HOLES for m in [pattern.search(text)] if m), "")
             if missing or hole:
                 yield RenderingGap(key, lang, text, missing, hole)
 
 
-def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
+def printed_but_missing(cite: Citations, lang: str, item: dict) -> tuple[str, ...]:
     """Core variables the item lacks that the style would print for its type (a probe rendering)."""
     wanted = [v for v in CORE if not item.get(v)]
     if item.get("type") in CONTAINED_TYPES and not item.get("container-title"):
@@ -98,5 +93,5 @@ def printed_but_missing(style: Path, lang: str, item: dict) -> tuple[str, ...]:
         return ()
     probe = copy.deepcopy(item)
     probe.update({variable: SENTINELS[variable] for variable in wanted})
-    text = render_items(style, lang, [probe], [str(item["id"])]).get(str(item["id"]), "").casefold()
+    text = cite.render(lang, probe).casefold()
     return tuple(BIB_FIELDS[v] for v in wanted if FOUND_AS[v] in text)
