@@ -148,7 +148,9 @@ DRUG_SUFFIXES_EN = ("tinib", "fenib", "rafenib", "ciclib", "parib", "lisib", "cl
                     "mycin", "mab", "nostat", "staurin", "domide", "zomib", "tecan", "taxel", "conazole", "fungin", "floxacin")
 DRUG_ZH = re.compile("|".join(DRUG_SUFFIXES_ZH))
 DRUG_EN = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{3,}(?:" + "|".join(DRUG_SUFFIXES_EN) + r")(?![A-Za-z0-9])")
-GENE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*(?![A-Za-z0-9])")
+# Capitals and digits, two capitals first, holding a digit (checked after the match): the
+# possessive run never backtracks, so a long run of capitals costs its length, not its square.
+GENE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[A-Z0-9]*+(?![A-Za-z0-9])")
 NAME_TAGS = {"nr", "nrt", "nrfg", "ns"}  # jieba tags of transliterated names: 法拉 (ns), 克拉 (nrt)
 FUNCTION_CHARS = set("的地得之与和及或并而以用在于对为是由等经予如将把被给从向使其该后前中")
 
@@ -188,7 +190,7 @@ def candidates(text: str, user_words: tuple[str, ...], covered: bytearray) -> It
     """Drug-like and gene-like words of a masked text not inside a glossary occurrence."""
     hits = []
     for m in GENE_LIKE.finditer(text):
-        if 3 <= len(m.group()) <= 8 and not any(covered[m.start():m.end()]):
+        if 3 <= len(m.group()) <= 8 and any(ch.isdigit() for ch in m.group()) and not any(covered[m.start():m.end()]):
             hits.append((m.start(), m.end(), "gene symbol"))
     for m in DRUG_EN.finditer(text):
         if not any(covered[m.start():m.end()]):
