@@ -20,6 +20,7 @@ import logging
 import os
 import sqlite3
 import sys
+from bisect import bisect_right
 from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -150,6 +151,7 @@ class Segmenter:
         for word, freq in self.base.freq.items():
             self._take(word, freq)
         self.cuts: dict[str, tuple[tuple[int, int], ...]] = {}
+        self.runs: dict[str, tuple[list[int], list[int]]] = {}  # text → starts and ends of its jieba runs
 
     def _take(self, word: str, freq: int) -> None:
         """Copy a dictionary entry unless a user word overrides it (as add_word does)."""
@@ -169,17 +171,25 @@ class Segmenter:
             length += 1
 
     def words(self, text: str, position: int) -> tuple[tuple[int, int], ...]:
-        """Token spans (offsets in ``text``) of the jieba run holding ``position``; () outside runs."""
-        for match in _jieba().re_han_default.finditer(text):
-            if match.start() <= position < match.end():
-                run = match.group()
-                if run not in self.cuts:
-                    self._load(run)
-                    self.cuts[run] = tuple((s, e) for _, s, e in self.tokenizer.tokenize(run, HMM=True))
-                return tuple((s + match.start(), e + match.start()) for s, e in self.cuts[run])
-            if match.start() > position:
-                break
-        return ()
+        """Token spans (offsets in ``text``) of the jieba run holding ``position``; () outside runs.
+
+        A text's runs are found once and looked up by bisection, so that asking about every
+        occurrence in a long paragraph costs log(runs) each, not a rescan of the paragraph.
+        """
+        if text not in self.runs:
+            if len(self.runs) >= 64:
+                del self.runs[next(iter(self.runs))]
+            spans = [m.span() for m in _jieba().re_han_default.finditer(text)]
+            self.runs[text] = ([s for s, _ in spans], [e for _, e in spans])
+        starts, ends = self.runs[text]
+        i = bisect_right(starts, position) - 1
+        if i < 0 or position >= ends[i]:
+            return ()
+        run, offset = text[starts[i]:ends[i]], starts[i]
+        if run not in self.cuts:
+            self._load(run)
+            self.cuts[run] = tuple((s, e) for _, s, e in self.tokenizer.tokenize(run, HMM=True))
+        return tuple((s + offset, e + offset) for s, e in self.cuts[run])
 
     def known(self, word: str) -> bool:
         """Whether a word is a user word or in jieba's dictionary (not a mere prefix)."""

@@ -8,7 +8,7 @@ text rule fires inside them.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from toolchain.cjk import CJK as CJK  # re-exported: the family modules import it from here
 from toolchain.cjk import HAN, WIDE
@@ -67,13 +67,14 @@ def _mask(text: str) -> str:
     return text
 
 
-def non_prose_ranges(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=256)
+def non_prose_ranges(text: str) -> tuple[tuple[int, int], ...]:
     """The (start, end) offsets of the spans mask_non_prose blanks out, in order."""
     ranges: list[tuple[int, int]] = []
     for pattern in NON_PROSE:
         ranges.extend(m.span() for m in pattern.finditer(text))
         text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return sorted(ranges)
+    return tuple(sorted(ranges))
 
 
 def footnote_label(block: Block) -> str:

@@ -32,6 +32,8 @@ from toolchain.load.source import Location, Span
 NO_DEFINITION_NEEDED = ("DNA", "RNA", "mRNA", "PCR", "HIV", "WHO", "FDA", "CT", "MRI")
 FORWARD_ZH = re.compile(r"[（(]([^（）()]*?)\s*[，,]\s*$")
 ZH_NAME_END = re.compile(r"[^，。；：、（）()《》“”,;:\s]+$")
+PARENTHESIS = re.compile(r"\s*[（(]([^（）()]+)[）)]")
+WINDOW = 300  # characters read on either side of a mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,25 +112,30 @@ def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]
 
 
 def read_mention(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
-    """Decide whether an abbreviation at text[start:end] defines it, and whether correctly."""
-    before, after = text[:start], text[end:]
+    """Decide whether an abbreviation at text[start:end] defines it, and whether correctly.
+
+    Only a window of WINDOW characters on either side is read: a definition is short, and a scan
+    of the whole paragraph per mention would be quadratic in a long one.
+    """
+    lo = max(0, start - WINDOW)
+    after = text[end:end + WINDOW]
     if lang == "zh" and after[:1] in ("）", ")"):  # half-width parentheses are ZH001's, not a missing definition
-        forward = FORWARD_ZH.search(before)
-        if forward or before[-1:] in ("（", "("):
+        forward = FORWARD_ZH.search(text, lo, start)
+        if forward or (start and text[start - 1] in "（("):
             opening = forward.start() if forward else start - 1
-            runs_on = zh_name_runs_on(text[:opening], after[1:], term)
+            runs_on = zh_name_runs_on(text[lo:opening], after[1:], term)
             if runs_on is None:
-                name = ZH_NAME_END.search(text[:opening])
+                name = ZH_NAME_END.search(text, lo, opening)
                 at = name.start() if name else opening
                 return Mention(span, start, end, True, f"“{text[at:opening]}” is not the glossary's Chinese name “{term.zh}”", at)
             if forward and not en_expansion_ok(forward.group(1), term, prefix=runs_on):
                 return Mention(span, start, end, True, f"“{forward.group(1)}” does not expand {term.abbr} as the glossary's “{term.en}”",
                                forward.start(1))
             return Mention(span, start, end, True)
-    if lang == "en" and before.endswith("(") and after.startswith(")"):
-        if not en_name_ok(before[:-1], after[1:], term):
-            words = before[:-1].split()[-len(term.en.split()):]
-            at = before.rfind(words[0], 0, start - 1) if words else start
+    if lang == "en" and start and text[start - 1] == "(" and after.startswith(")"):
+        if not en_name_ok(text[lo:start - 1], after[1:], term):
+            words = text[lo:start - 1].split()[-len(term.en.split()):]
+            at = text.rfind(words[0], lo, start - 1) if words else start
             return Mention(span, start, end, True, f"“{' '.join(words)}” does not expand {term.abbr} as the glossary's “{term.en}”", at)
         return Mention(span, start, end, True)
     return reversed_definition(span, text, start, end, term, lang)
@@ -139,7 +146,7 @@ def reversed_definition(span: Span, text: str, start: int, end: int, term: Term,
     forms = [term.preferred(lang), *term.variants.get(lang, ()), *term.avoid.get(lang, ())]
     tails = sorted({f[len(term.abbr):] for f in forms if f.startswith(term.abbr)} | {""}, key=len, reverse=True)
     tail = next(t for t in tails if text.startswith(t, end))
-    match = re.match(r"\s*[（(]([^（）()]+)[）)]", text[end + len(tail):])
+    match = PARENTHESIS.match(text, end + len(tail), end + len(tail) + WINDOW)
     if not match or term.abbr in match.group(1):
         return Mention(span, start, end, False)
     given = normalised(match.group(1), lang)
@@ -149,7 +156,7 @@ def reversed_definition(span: Span, text: str, start: int, end: int, term: Term,
     if similarity == 1:
         return Mention(span, start, end, True, named=True)
     return Mention(span, start, end, True, f"“{match.group(1)}” does not expand {term.abbr} as the glossary's “{term.preferred(lang)}”",
-                   end + len(tail) + match.start(1), named=True)
+                   match.start(1), named=True)
 
 
 def normalised(text: str, lang: str) -> str:

@@ -24,7 +24,7 @@ from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references._names import matches_author
 from toolchain.check.references._text import first_citation_order, is_cross_reference
 from toolchain.check.registry import RuleContext, rule
-from toolchain.check.terminology import DRUG_EN, GENE_LIKE
+from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry
 from toolchain.load.markdown import Document
@@ -212,8 +212,8 @@ class Library:
                 forms = tuple(dict.fromkeys(f for f in (term.en, term.zh, term.abbr, *both(term.variants)) if f))
                 found.append(Subject(term.en or term.abbr, forms, occurrence.start, occurrence.end, kind))
                 taken[occurrence.start:occurrence.end] = b"\x01" * (occurrence.end - occurrence.start)
-        for shape, kind in ((DRUG_EN, "drug"), (GENE_LIKE, "gene")):
-            for match in shape.finditer(claim):
+        for matches, kind in ((DRUG_EN.finditer(claim), "drug"), (gene_symbols(claim), "gene")):
+            for match in matches:
                 if not any(taken[match.start():match.end()]) and (kind == "drug" or 3 <= len(match.group()) <= 8):
                     term = self.by_abbr.get(match.group().casefold())  # FLT3 inside FLT3-ITD: the glossary's FLT3
                     forms = tuple(dict.fromkeys(f for f in (match.group(), *((term.en, term.zh) if term else ())) if f))
@@ -225,7 +225,7 @@ def kind_of(english: str, abbr: str) -> str:
     """"drug" or "gene" when a glossary term has that shape, else ''."""
     if english and DRUG_EN.fullmatch(english.strip()):
         return "drug"
-    if any(GENE_LIKE.fullmatch(form.strip()) for form in (abbr, english) if form):
+    if any(is_gene_symbol(form.strip()) for form in (abbr, english) if form):
         return "gene"
     return ""
 

@@ -109,9 +109,12 @@ def mixed_term_variants(ctx: RuleContext) -> Iterator[Finding]:
         first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
         for span, text in spans:
             occurrences = found.find(text)
+            ends: dict[int, set[int]] = {}  # where occurrences end → their terms (one index per text, not a scan per occurrence)
+            for o in occurrences:
+                ends.setdefault(o.end, set()).add(o.form.term)
             for occurrence in occurrences:
                 form = occurrence.form
-                if not occurrence.top or form.lang != lang or form.kind == "avoid" or is_gloss(text, occurrence, occurrences):
+                if not occurrence.top or form.lang != lang or form.kind == "avoid" or is_gloss(text, occurrence, ends):
                     continue
                 first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
         for term, used in first.items():
@@ -129,13 +132,22 @@ def mixed_term_variants(ctx: RuleContext) -> Iterator[Finding]:
                               related=(anchor_span.location(anchor.start, anchor.end),), suggestion=preferred)
 
 
-def is_gloss(text: str, occurrence: Occurrence, occurrences: tuple[Occurrence, ...]) -> bool:
-    """Whether an occurrence sits in parentheses right after an occurrence of the same term."""
+def is_gloss(text: str, occurrence: Occurrence, ends: dict[int, set[int]]) -> bool:
+    """Whether an occurrence sits in parentheses right after an occurrence of the same term.
+
+    ``ends`` maps the end offset of every occurrence in ``text`` to the terms ending there.
+    """
     since = max(0, occurrence.start - 200)  # a gloss is short; an unbounded look-back is quadratic in a long paragraph
     opening = max(text.rfind("（", since, occurrence.start), text.rfind("(", since, occurrence.start))
     if opening < 0 or any(c in text[opening:occurrence.start] for c in "）)"):
         return False
-    return any(o.end <= opening and not text[o.end:opening].strip() and o.form.term == occurrence.form.term for o in occurrences)
+    at = opening
+    while True:  # the term may end anywhere in the spaces before the parenthesis
+        if occurrence.form.term in ends.get(at, ()):
+            return True
+        if at <= since or not text[at - 1].isspace():
+            return False
+        at -= 1
 
 
 # Stems of international nonproprietary names (WHO INN stems) as Chinese and English write them.
@@ -145,7 +157,19 @@ DRUG_SUFFIXES_EN = ("tinib", "fenib", "rafenib", "ciclib", "parib", "lisib", "cl
                     "mycin", "mab", "nostat", "staurin", "domide", "zomib", "tecan", "taxel", "conazole", "fungin", "floxacin")
 DRUG_ZH = re.compile("|".join(DRUG_SUFFIXES_ZH))
 DRUG_EN = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z]{3,}(?:" + "|".join(DRUG_SUFFIXES_EN) + r")(?![A-Za-z0-9])")
-GENE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,}[A-Z0-9]*\d[A-Z0-9]*(?![A-Za-z0-9])")
+# Capitals and digits, two capitals first, holding a digit (checked after the match): the
+# possessive run never backtracks, so a long run of capitals costs its length, not its square.
+GENE_LIKE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[A-Z0-9]*+(?![A-Za-z0-9])")
+
+
+def gene_symbols(text: str) -> Iterator[re.Match[str]]:
+    """Gene-like words of a text: two capitals first, capitals and digits, holding a digit (FLT3, NPM1)."""
+    return (m for m in GENE_LIKE.finditer(text) if any(ch.isdigit() for ch in m.group()))
+
+
+def is_gene_symbol(word: str) -> bool:
+    """Whether a word is shaped like a gene symbol (FLT3 yes, HF no)."""
+    return bool(GENE_LIKE.fullmatch(word)) and any(ch.isdigit() for ch in word)
 NAME_TAGS = {"nr", "nrt", "nrfg", "ns"}  # jieba tags of transliterated names: 法拉 (ns), 克拉 (nrt)
 FUNCTION_CHARS = set("的地得之与和及或并而以用在于对为是由等经予如将把被给从向使其该后前中")
 
@@ -184,7 +208,7 @@ def unknown_term(ctx: RuleContext) -> Iterator[Finding]:
 def candidates(text: str, user_words: tuple[str, ...], covered: bytearray) -> Iterator[tuple[int, int, str]]:
     """Drug-like and gene-like words of a masked text not inside a glossary occurrence."""
     hits = []
-    for m in GENE_LIKE.finditer(text):
+    for m in gene_symbols(text):
         if 3 <= len(m.group()) <= 8 and not any(covered[m.start():m.end()]):
             hits.append((m.start(), m.end(), "gene symbol"))
     for m in DRUG_EN.finditer(text):

@@ -37,17 +37,27 @@ FULL_WIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
 GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
-def side(masked: str, index: int, step: int) -> str:
+def side(masked: str, index: int, step: int, memo: dict[tuple[int, int], str] | None = None) -> str:
     """What the nearest word on one side of ``index`` is: "zh", "latin" or "" (line edge).
 
     Digits, spaces, signs and a unit symbol after a number (``400mg``) are looked through,
-    so that ``400mg,2次/d`` is seen as a Chinese clause.
+    so that ``400mg,2次/d`` is seen as a Chinese clause. The walk is deterministic from each
+    position it passes, so ``memo`` (one per text) records the answer for all of them: a run of
+    100 000 commas is walked once, not once per comma.
     """
+    memo = {} if memo is None else memo
+    visited: list[int] = []
+    result = ""
     j = index + step
     while 0 <= j < len(masked) and masked[j] != "\n":
+        if (j, step) in memo:
+            result = memo[j, step]
+            break
+        visited.append(j)
         ch = masked[j]
         if CJK_OR_PUNCT.match(ch):
-            return "zh"
+            result = "zh"
+            break
         if LATIN_LETTER.match(ch):
             start, end = j, j
             while start > 0 and LATIN_LETTER.match(masked[start - 1]):
@@ -58,9 +68,12 @@ def side(masked: str, index: int, step: int) -> str:
             if masked[start:end] in UNITS | SHORT_UNITS and before[-1:].isdigit():
                 j = start - 1 if step < 0 else end
                 continue
-            return "latin"
+            result = "latin"
+            break
         j += step
-    return ""
+    for position in visited:
+        memo[position, step] = result
+    return result
 
 
 def nearest(masked: str, index: int, step: int) -> str:
@@ -97,7 +110,7 @@ def chinese_parens(masked: str, open_: int, close: int) -> bool:
     return any(CJK_OR_PUNCT.match(c) for c in (nearest(masked, open_, -1), nearest(masked, close, 1)) if c)
 
 
-def joins_digits(masked: str, i: int) -> bool:
+def joins_digits(masked: str, i: int, in_parens: bool) -> bool:
     """Whether the mark at ``i``, between two digits, belongs to a number or a name, not to the clause.
 
     A decimal point or ratio (2.5, 1:2), a thousands separator (1,000), chemical locants
@@ -105,10 +118,7 @@ def joins_digits(masked: str, i: int) -> bool:
     that merely separates two numbers of a Chinese clause (*HR*=0.86,95%CI) does not.
     """
     ch, after = masked[i], masked[i + 1:i + 16]
-    if ch in ".:":
-        return True
-    line = masked[masked.rfind("\n", 0, i) + 1:i]
-    if line.count("(") > line.count(")"):
+    if ch in ".:" or in_parens:  # in_parens: more ( than ) before it on its line
         return True
     return ch == "," and bool(re.match(r"\d{3}(?!\d)|\d+(?:,\d+)*-", after))
 
@@ -121,12 +131,17 @@ def half_width_marks(masked: str) -> Iterator[int]:
     a mark inside an abbreviation or a name (``vs.``, ``Yahoo!``, ``Amazon.com``) is the word's.
     """
     in_words = word_marks(masked)
+    memo: dict[tuple[int, int], str] = {}
+    depth = 0  # ( minus ) so far on the line
     chinese = False  # a Chinese character since the last sentence end or opening quote
     for i, ch in enumerate(masked):
         if ch in SENTENCE_RESETS:
             chinese = False
         elif "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":  # CJK_CHAR, without a regex call per character
             chinese = True
+        if ch in "\n()":
+            depth = 0 if ch == "\n" else depth + (1 if ch == "(" else -1)
+            continue
         if ch not in ",;:?!." or i in in_words:
             continue
         prev, nxt = masked[i - 1:i], masked[i + 1:i + 2]
@@ -134,7 +149,7 @@ def half_width_marks(masked: str) -> Iterator[int]:
             yield i  # 接受了allo-HSCT.  疗效如何?CR!
             continue
         if prev.isdigit() and nxt.isdigit() and ch in ",.;:":
-            if not joins_digits(masked, i):
+            if not joins_digits(masked, i, depth > 0):
                 yield i  # *HR*=0.86,95%CI: a Chinese clause's comma between two numbers
             continue  # 1,000  2.5  1:2  t(8;21)
         if ch == ".":
@@ -144,7 +159,7 @@ def half_width_marks(masked: str) -> Iterator[int]:
             if prev and (CJK_OR_PUNCT.match(prev) or ((prev.isdigit() or prev in "%‰") and after and CJK.match(after))):
                 yield i
             continue
-        if "zh" in (side(masked, i, -1), side(masked, i, 1)):
+        if "zh" in (side(masked, i, -1, memo), side(masked, i, 1, memo)):
             yield i
     for open_, close in paren_pairs(masked):
         if close is None:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from toolchain.errors import InputError
@@ -150,25 +152,43 @@ def unbraced(key: str) -> str:
     return key[1:-1] if key.startswith("{") and key.endswith("}") else key
 
 
-def find_citations(span: Span) -> list[Citation]:
-    """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code."""
-    text = mask(span.text, COMMENT, re.compile(r"`[^`\n]*`"))
-    found: list[Citation] = []
-    taken: list[tuple[int, int]] = []
+EMAIL_TAIL = re.compile(r"[\w.-]+\.[a-z]{2,}")
+
+
+def find_citations(span: Span) -> tuple[Citation, ...]:
+    """Find Pandoc citations ([@a; @b], @a) in a span, skipping comments and code.
+
+    Linear in the span: bare keys are tested against the groups by bisection, and each text is
+    read once per process however often the rules ask for its citations (the citations returned
+    always belong to ``span`` itself).
+    """
+    return tuple(Citation(key, span, start, end, group_start, group_end)
+                 for key, start, end, group_start, group_end in citation_offsets(span.text))
+
+
+@lru_cache(maxsize=4096)
+def citation_offsets(source_text: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """(key, start, end, group start, group end) of each citation of a text, in order."""
+    text = mask(source_text, COMMENT, re.compile(r"`[^`\n]*`"))
+    found: list[tuple[str, int, int, int, int]] = []
+    starts: list[int] = []
+    ends: list[int] = []
     for group in CITE_GROUP.finditer(text):
         if text.startswith("](", group.end()):  # a link's text, not a citation group
             continue
-        taken.append(group.span())
+        starts.append(group.start())
+        ends.append(group.end())
         for m in CITE_IN_GROUP.finditer(text, group.start(), group.end()):
-            found.append(Citation(unbraced(m.group(1)), span, m.start(1) - 1, m.end(1), group.start(), group.end()))
+            found.append((unbraced(m.group(1)), m.start(1) - 1, m.end(1), group.start(), group.end()))
     for m in CITE_BARE.finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        inside = bisect_right(starts, m.start()) - 1
+        if inside >= 0 and m.start() < ends[inside]:
             continue
-        if re.match(r"[\w.-]+\.[a-z]{2,}", text[m.start(1):]) and m.start() > 0 and text[m.start() - 1].isalnum():
+        if m.start() > 0 and text[m.start() - 1].isalnum() and EMAIL_TAIL.match(text, m.start(1)):
             continue  # an e-mail address
-        found.append(Citation(unbraced(m.group(1)), span, m.start(), m.end(1), m.start(), m.end(1)))
-    found.sort(key=lambda c: c.start)
-    return found
+        found.append((unbraced(m.group(1)), m.start(), m.end(1), m.start(), m.end(1)))
+    found.sort(key=lambda c: c[1])
+    return tuple(found)
 
 
 def mask(text: str, *patterns: re.Pattern[str]) -> str:

@@ -44,6 +44,14 @@ class SourceFile:
         end = self.text.find("\n", start)
         return self.text[start:] if end < 0 else self.text[start:end]
 
+    def line_part(self, line: int, lo: int, hi: int) -> tuple[str, int]:
+        """Characters ``lo:hi`` of a 1-based line and the line's length, without copying the whole line."""
+        if not 1 <= line <= len(self.line_starts):
+            return "", 0
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] - 1 if line < len(self.line_starts) else len(self.text)
+        return self.text[start + max(0, lo):min(end, start + hi)], end - start
+
     def offset(self, line: int, column: int = 1) -> int:
         """Return the character offset of a 1-based (line, column)."""
         line = max(1, min(line, len(self.line_starts)))

@@ -23,9 +23,14 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
+def cells(ch: str) -> int:
+    """Terminal cells of one character (CJK characters take two)."""
+    return 2 if east_asian_width(ch) in "WF" else 1
+
+
 def width(text: str) -> int:
-    """Display width in terminal cells (CJK characters take two)."""
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Display width in terminal cells."""
+    return sum(map(cells, text))
 
 
 def visible(text: str) -> str:
@@ -36,32 +41,40 @@ def visible(text: str) -> str:
 
 def window(line: str, start: int, end: int) -> tuple[int, int]:
     """The character range of a long line to show so that ``[start, end)`` is in view."""
-    if width(line) <= WINDOW:
+    if len(line) <= WINDOW and width(line) <= WINDOW:
         return 0, len(line)
-    first = start
-    while first > 0 and width(line[first - 1 : start]) <= CONTEXT:
+    first, used = start, 0
+    while first > 0 and used + cells(line[first - 1]) <= CONTEXT:
         first -= 1
-    last = first
-    while last < len(line) and width(line[first : last + 1]) <= WINDOW:
+        used += cells(line[first])
+    last, used = first, 0
+    while last < len(line) and used + cells(line[last]) <= WINDOW:
+        used += cells(line[last])
         last += 1
     return first, last
 
 
 def excerpt(source: SourceFile | None, location: Location, marker: str = "^") -> list[str]:
-    """The source line of a location (cut around it when long) and a marker under its columns."""
+    """The source line of a location (cut around it when long) and a marker under its columns.
+
+    Only the part of the line around the location is read (every character takes at least one
+    cell), so that a finding in a one-line 5 MB paragraph costs no more than one in a short line.
+    """
     if source is None:
         return []
-    line = source.line_text(location.line)
+    column = location.column - 1
+    lo = max(0, column - WINDOW)
+    line, length = source.line_part(location.line, lo, column + 2 * WINDOW)
     if not line.strip():
         return []
-    start = min(location.column - 1, len(line))
-    end = location.end_column - 1 if location.end_line == location.line and location.end_column else start + 1
+    start = min(column - lo, len(line))
+    end = location.end_column - 1 - lo if location.end_line == location.line and location.end_column else start + 1
     end = max(start + 1, min(end, len(line)))
     first, last = window(line, start, end)
     cut = min(end, last)
-    before = (ELLIPSIS if first > 0 else "") + visible(line[first:start])
+    before = (ELLIPSIS if first + lo > 0 else "") + visible(line[first:start])
     marked = visible(line[start:cut])
-    after = visible(line[cut:last]) + (ELLIPSIS if last < len(line) else "")
+    after = visible(line[cut:last]) + (ELLIPSIS if last + lo < length else "")
     return [f"    {location.line:>4} | {before}{marked}{after}", f"         | {' ' * width(before)}{marker * max(1, width(marked))}"]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
-from toolchain.check.references._bib import WorkIdentity, field_location, literal_et_al, work_identity
+from toolchain.check.references._bib import WorkIndex, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
@@ -14,7 +14,7 @@ from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
 from toolchain.errors import RenderError
 from toolchain.load import Project
-from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
+from toolchain.load.bibliography import CJK, unreadable_key_character
 from toolchain.load.source import Location
 
 NAME_FIELDS = ("author", "editor", "author-en", "editor-en")
@@ -76,25 +76,26 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
     Example: ``xuan2019`` and ``xuan2019b`` both “Sorafenib Therapy Is Associated with …”, 2019.
     """
     project = ctx.project
-    seen: list[tuple[Entry, WorkIdentity]] = []
+    entries = project.bibliography.entries
+    identities = [work_identity(entry) for entry in entries]
+    index = WorkIndex()  # grouped, not compared pair by pair: 100 000 entries take a second
     formatted: dict[str, str] | None = None
-    for entry in project.bibliography.entries:
-        identity = work_identity(entry)
-        for first, first_identity in seen:
-            reason = identity.same_work(first_identity)
-            if reason:
-                if formatted is None:
-                    try:
-                        formatted = ctx.cite.references("zh")
-                    except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
-                        formatted = {}
-                text = formatted.get(entry.key, "")
-                yield Finding(entry_location(project, entry.key),
-                              f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {reason}; "
-                              f"keep one key and cite it everywhere" + (f" — “{text}”" if text else ""),
-                              related=(entry_location(project, first.key),), suggestion=first.key)
-                break
-        seen.append((entry, identity))
+    for position, (entry, identity) in enumerate(zip(entries, identities)):
+        earlier = index.first(identity, identities)
+        index.add(identity, position)
+        if earlier is None:
+            continue
+        first = entries[earlier]
+        if formatted is None:
+            try:
+                formatted = ctx.cite.references("zh")
+            except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
+                formatted = {}
+        text = formatted.get(entry.key, "")
+        yield Finding(entry_location(project, entry.key),
+                      f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identity.same_work(identities[earlier])}; "
+                      f"keep one key and cite it everywhere" + (f" — “{text}”" if text else ""),
+                      related=(entry_location(project, first.key),), suggestion=first.key)
 
 
 @rule("REF004", "missing-required-field", edition=Option("style", ("style", *EDITIONS)))

@@ -67,6 +67,36 @@ class WorkIdentity:
         return ""
 
 
+class WorkIndex:
+    """Earlier entries grouped by DOI, PMID and (title, author, year): the first duplicate of an entry in O(1).
+
+    ``same_work`` holds only within one of these groups, and which earlier entry of a group
+    matches depends only on which identifiers each side has; so each group keeps its first
+    entry per shape (with or without a DOI, a PMID) instead of being compared pair by pair.
+    """
+
+    def __init__(self) -> None:
+        """Empty groups."""
+        self.groups: dict[tuple[str, ...], dict[tuple[bool, bool], int]] = {}
+
+    def keys(self, identity: WorkIdentity) -> list[tuple[str, ...]]:
+        """The groups an identity belongs to."""
+        keys = [("doi", identity.doi)] if identity.doi else []
+        keys += [("pmid", identity.pmid)] if identity.pmid else []
+        return keys + ([("title", identity.title, identity.author, identity.year)] if identity.title else [])
+
+    def add(self, identity: WorkIdentity, index: int) -> None:
+        """Remember an entry (its position in the file) under each of its groups."""
+        shape = (bool(identity.doi), bool(identity.pmid))
+        for key in self.keys(identity):
+            self.groups.setdefault(key, {}).setdefault(shape, index)
+
+    def first(self, identity: WorkIdentity, identities: list[WorkIdentity]) -> int | None:
+        """The position of the first earlier entry that is the same work, or None."""
+        candidates = [i for key in self.keys(identity) for i in self.groups.get(key, {}).values()]
+        return min((i for i in candidates if identity.same_work(identities[i])), default=None)
+
+
 def work_identity(entry: Entry) -> WorkIdentity:
     """The normalised identity of an entry."""
     return WorkIdentity(

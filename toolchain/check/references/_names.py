@@ -38,6 +38,9 @@ STUDY_WORD = re.compile(r"研究|试验|协作组|研究组|\btrials?\b|\bstud(?
 GENE_SHAPED = re.compile(r"^[A-Z]{1,5}[a-z]?-?\d{1,3}[A-Za-z]?$")
 TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
 MUTATION = re.compile(r"^[A-Z]\d+[A-Z]?$")  # amino-acid substitutions (F691L, D835Y) name no trial
+# Names and trials are read in a window before each citation group, never in the whole prefix of
+# the paragraph: the cost per group stays bounded whatever the paragraph's length.
+WINDOW = 120
 TRIAL_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "note", "keywords")
 
 
@@ -102,38 +105,38 @@ def named_citations(project: Project, document: Document) -> Iterator[NamedCitat
     latin, chinese = bib_names(project)
     cjk_form = re.compile("(?P<name>" + "|".join(map(re.escape, chinese)) + r")\s*(?:等人|等|团队)\s*$") if chinese else None
     for span, start, entries in citation_groups(document, project):
-        before = mask_non_prose(span.text)[:start]
-        pair = TWO_AUTHORS.search(before)
+        masked = mask_non_prose(span.text)
+        pair = TWO_AUTHORS.search(masked, max(0, start - WINDOW), start)
         if pair and not ({squeeze(pair["first"]), squeeze(pair["second"])} & skip) \
                 and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
             yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
             continue
-        found = names_before(before, entries, skip, latin, cjk_form)
+        found = names_before(masked, start, entries, skip, latin, cjk_form)
         if found:
             yield NamedCitation(tuple(n for n, _, _ in found), False, span, found[0][1], found[-1][2], entries)
 
 
-def names_before(before: str, entries: tuple[Entry, ...], skip: frozenset[str], latin: frozenset[str],
+def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozenset[str], latin: frozenset[str],
                  cjk_form: re.Pattern[str] | None) -> list[tuple[str, int, int]]:
-    """``X et al.`` names ending ``before``, several when joined ("X et al. and Y et al.")."""
+    """``X et al.`` names ending at ``masked[end]``, several when joined ("X et al. and Y et al.")."""
     found: list[tuple[str, int, int]] = []
-    text = before
     while True:
         match = None
+        lo = max(0, end - WINDOW)
         for pattern, certain in ET_AL_FORMS:
-            m = pattern.search(text)
+            m = pattern.search(masked, lo, end)
             if m and squeeze(m["name"]) not in skip and (certain or squeeze(m["name"]) in latin or close_to(m["name"], entries)):
                 match = m
                 break
         if match is None and cjk_form is not None:
-            match = cjk_form.search(text)
+            match = cjk_form.search(masked, lo, end)
         if match is None:
             return found
         found.insert(0, (match["name"], match.start("name"), match.end("name")))
-        connector = CONNECTOR.search(text[: match.start("name")])
+        connector = CONNECTOR.search(masked, max(0, match.start("name") - WINDOW), match.start("name"))
         if connector is None:
             return found
-        text = text[: connector.start()]
+        end = connector.start()
 
 
 def close_to(name: str, entries: tuple[Entry, ...]) -> bool:
@@ -205,10 +208,10 @@ def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Spa
     """Trial or group names (SORMAIN, QuANTUM-R, AAML1031) immediately before citation groups."""
     skip = skip_forms(project)
     for span, start, entries in citation_groups(document, project):
-        before = mask_non_prose(span.text)[:start]
-        tail = TRIAL_TAIL.search(before)
-        head = before[: tail.start()] if tail else before
-        match = TRIAL_TOKEN.search(head)
+        masked = mask_non_prose(span.text)
+        tail = TRIAL_TAIL.search(masked, max(0, start - WINDOW), start)
+        head = tail.start() if tail else start
+        match = TRIAL_TOKEN.search(masked, max(0, head - WINDOW), head)
         if match is None:
             continue
         token = match["name"]
