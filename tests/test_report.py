@@ -332,3 +332,10 @@ def test_build_prints_each_output_with_size_and_time(base_copy: Path, tmp_path: 
     assert main(["build", str(base_copy), "--to", "docx", "--lang", "en", "--out", str(out), "--verbose"]) == 0
     err = capsys.readouterr().err
     assert "parsed zh and en" in err and WROTE.match(err.split("\n")[1])
+
+
+def test_build_with_relative_paths_as_make_runs_it(base_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`build . --out build` from the project directory (as `make pdf` runs it): Pandoc finds its working files."""
+    monkeypatch.chdir(base_copy)
+    assert main(["build", ".", "--to", "docx", "--lang", "zh", "--out", "build", "--quiet"]) == 0
+    assert (base_copy / "build" / "zh.docx").stat().st_size > 1000

@@ -56,7 +56,7 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
     remove_stale_work(out)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
-        workdir = Path(work)
+        workdir = Path(work).resolve()
         with ThreadPoolExecutor(max_workers=2) as pool:
             futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir) for lang in ("zh", "en")}
             asts = {lang: future.result() for lang, future in futures.items()}
