@@ -339,3 +339,11 @@ def test_build_with_relative_paths_as_make_runs_it(base_copy: Path, monkeypatch:
     monkeypatch.chdir(base_copy)
     assert main(["build", ".", "--to", "docx", "--lang", "zh", "--out", "build", "--quiet"]) == 0
     assert (base_copy / "build" / "zh.docx").stat().st_size > 1000
+
+
+def test_junit_of_a_selection_lists_the_selected_rule_alone(base_copy: Path, capsys: pytest.CaptureFixture) -> None:
+    """`check --select REF001 --format junit`: one test case, REF001's, and no case for a rule that did not run."""
+    main(["check", str(base_copy), "--select", "REF001", "--format", "junit"])
+    xml = JUnitXml.fromstring(capsys.readouterr().out.encode("utf-8"))
+    names = [case.name for suite in xml for case in suite]
+    assert len(names) == 1 and names[0].startswith("REF001"), names

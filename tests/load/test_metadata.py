@@ -142,3 +142,11 @@ def test_corresponding_is_true_only_when_written_true(written: str, correspondin
     text = METADATA.replace("corresponding: true", f"corresponding: {written}", 1)
     assert f"corresponding: {written}" in text
     assert parse(text).authors[0].corresponding is corresponding
+
+
+@pytest.mark.parametrize("value", ['"no"', '"false"', "no", '"yes"', "1"])
+def test_corresponding_is_true_only_for_yaml_true(value: str) -> None:
+    """`corresponding: "no"` (or any value but the boolean true) does not make an author corresponding."""
+    md = parse(METADATA.replace("corresponding: true", f"corresponding: {value}", 1))
+    assert md.authors[0].corresponding is False
+    assert parse(METADATA).authors[0].corresponding is True

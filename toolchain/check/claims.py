@@ -25,6 +25,7 @@ from toolchain.check.references._names import matches_author
 from toolchain.check.references._text import first_citation_order, is_cross_reference
 from toolchain.check.registry import RuleContext, rule
 from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
+from toolchain.cjk import HAN
 from toolchain.load import Project
 from toolchain.load.bibliography import Entry
 from toolchain.load.markdown import Document
@@ -37,7 +38,7 @@ BOUNDARY = re.compile(r"[。！？；]|[.!?;](?=\s)")
 NOT_A_BOUNDARY = re.compile(r"(?:\bal|\bvs|\be\.g|\bi\.e|\bFig|\bNo|\bapprox|\bRef|\bet|\b[A-Z])$")
 ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4", "I": "1", "II": "2", "III": "3", "IV": "4"}
 LATIN_NAME = r"[A-Z][A-Za-z'’\-]+(?:\s+(?:van|von|de|der|di|da)\s+[A-Z][A-Za-z'’\-]+)?"
-YEAR_BEFORE_NAME_ZH = re.compile(rf"(?P<year>(?:19|20)\d{{2}})\s*年\s*[，,]?\s*(?P<name>{LATIN_NAME}|[\u4e00-\u9fff]{{2,4}}?)\s*(?:等|和|与|团队|课题组)")
+YEAR_BEFORE_NAME_ZH = re.compile(rf"(?P<year>(?:19|20)\d{{2}})\s*年\s*[，,]?\s*(?P<name>{LATIN_NAME}|[{HAN}]{{2,4}}?)\s*(?:等|和|与|团队|课题组)")
 YEAR_BEFORE_NAME_EN = re.compile(rf"\b[Ii]n\s+(?P<year>(?:19|20)\d{{2}}),?\s+(?P<name>{LATIN_NAME})"
                                  r"(?=\s+(?:et al|and colleagues|and [A-Z]|reported|showed|found))")
 YEAR_AFTER_NAME_EN = re.compile(rf"(?P<name>{LATIN_NAME})(?:\s+et al\.?|\s+and colleagues)?\s*\((?P<year>(?:19|20)\d{{2}})\)")
