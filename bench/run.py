@@ -21,12 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import typography
+from pathological import shapes, write_bib_project, write_paragraph_project
 from synthetic import multiply
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SIZES = (1, 4, 16, 64)
 RUNS = {0: 3, 1: 5, 4: 3, 16: 3, 64: 2}  # repetitions per synthetic size (the largest is slow)
+PARAGRAPH_SIZES = (50_000, 200_000, 800_000, 5_000_000)  # characters of one paragraph per language
+BIB_SIZES = (500, 2_000, 8_000)  # entries added to the bibliography
+PATHOLOGICAL_TIMEOUT = 120  # seconds: a shape slower than this is reported as failed (nan), not waited for
 TARGETS = {"make_all_ratio": 1.5, "noop_seconds": 0.2, "check_seconds": 0.5, "slope": 1.15, "peak_mb": 300}
 # The child that times a check in process, after its imports, so that the scaling fit sees the
 # work that grows with the manuscript and not the interpreter's start-up.
@@ -182,6 +186,36 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
+def check_work(project: Path, report: Path, env: dict[str, str]) -> float:
+    """The in-process seconds of one ``check`` of ``project`` (nan when it crashed or timed out)."""
+    try:
+        subprocess.run([PYTHON, "-c", CHECK_CHILD, str(project), str(report)], env=env, capture_output=True,
+                       timeout=PATHOLOGICAL_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        return math.nan
+    return json.loads(report.read_text())["work"] if report.is_file() else math.nan
+
+
+def pathological(work: Path, env: dict[str, str]) -> dict:
+    """Growth exponent of ``check`` on one huge paragraph of each shape (50 kB to 5 MB) and on bib size."""
+    rows: dict[str, dict] = {}
+    for name, shape in shapes(REPO).items():
+        points = {}
+        for size in PARAGRAPH_SIZES:
+            zh, en = shape(size)
+            project = write_paragraph_project(REPO, work / f"{name}-{size}", zh, en)
+            points[size] = check_work(project, work / f"{name}-{size}.json", env)
+        finite_points = [(s, w) for s, w in points.items() if not math.isnan(w)]
+        rows[name] = {"seconds": points, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
+    points = {}
+    for count in BIB_SIZES:
+        project = write_bib_project(REPO, work / f"bib-{count}", count)
+        points[count] = check_work(project, work / f"bib-{count}.json", env)
+    finite_points = [(s, w) for s, w in points.items() if not math.isnan(w)]
+    rows["bibliography"] = {"seconds": points, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
+    return rows
+
+
 def table(results: dict) -> str:
     """The printed summary: measurement, target, verdict."""
     f, m, c, s, b = results["floor"], results["make_all"], results["check"], results["scaling"], results["build"]
@@ -211,6 +245,9 @@ def table(results: dict) -> str:
         f"{'check scaling slope (wall clock)':<44} {s['slope_wall']:>9.2f}",
         f"{'peak memory, check 64×':<44} {peak:>8.0f}MB  {'<= 300 MB':<14} {verdict(peak <= TARGETS['peak_mb'])}",
         f"{'typst font discovery (per compile call)':<44} {results['fonts']['seconds']:>9.3f}s",
+        *(f"{'check, one ' + name + ' paragraph 50 kB..5 MB' if name != 'bibliography' else 'check, bibliography +500..8000 entries':<44} "
+          f"{row['slope']:>9.2f}   {'<= 1.2':<14} {verdict(row['slope'] <= 1.2)}  (5 MB / largest: {list(row['seconds'].values())[-1]:.1f} s)"
+          for name, row in results.get("pathological", {}).items()),
         "external calls per build: " + ", ".join(f"{k} ×{v}" for k, v in sorted(f["calls"].items())),
     ]
     return "\n".join(lines)
@@ -230,6 +267,7 @@ def main() -> int:
         results["make_all"] = make_all(work, env)
         results["check"] = check_article(work, cache)
         results["scaling"] = scaling(work, env)
+        results["pathological"] = pathological(work, env)
         results["fonts"] = font_discovery()
         scores = typography.score_all()
         results["typography"] = {c: {**s.figures, "wrong": s.wrong, "right": s.right, "second_fix_edits": s.refix_changes}
