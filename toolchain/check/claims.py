@@ -45,6 +45,17 @@ YEAR_AFTER_NAME_EN = re.compile(rf"(?P<name>{LATIN_NAME})(?:\s+et al\.?|\s+and c
 
 
 @cache
+def year_study_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
+    """A year, then "a … study" with no name, ending where the citation group starts (CITE001)."""
+    nouns = "|".join(map(re.escape, word_lists()["year-study-nouns"].get(lang, ())))
+    if not nouns:
+        return ()
+    if lang == "zh":
+        return (re.compile(rf"(?P<year>(?:19|20)\d{{2}})\s*年\s*[，,]?\s*(?:有|的)?一项[^。；;，,\[\]]{{0,30}}?(?:{nouns})\s*$"),)
+    return (re.compile(rf"\b[Ii]n\s+(?P<year>(?:19|20)\d{{2}}),?\s+(?:a|an|one)\s+[^.;,\[\]]{{0,40}}?\b(?:{nouns})\s*$"),)
+
+
+@cache
 def word_lists() -> dict:
     """The CITE word lists."""
     return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
@@ -275,10 +286,11 @@ def stated_year_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     lib = library(ctx.project)
     for sentence in sentences(ctx):
         claim = sentence.claim
-        patterns = (YEAR_BEFORE_NAME_ZH,) if sentence.document.lang == "zh" else (YEAR_BEFORE_NAME_EN, YEAR_AFTER_NAME_EN)
+        lang = sentence.document.lang
+        patterns = ((YEAR_BEFORE_NAME_ZH,) if lang == "zh" else (YEAR_BEFORE_NAME_EN, YEAR_AFTER_NAME_EN)) + year_study_patterns(lang)
         for found in (m for p in patterns for m in p.finditer(claim)):
-            stated, name = int(found["year"]), found["name"]
-            named = [k for k in sentence.keys if matches_author(name, ctx.project.bibliography.by_key[k])]
+            stated, name = int(found["year"]), found.groupdict().get("name")
+            named = [k for k in sentence.keys if name and matches_author(name, ctx.project.bibliography.by_key[k])]
             works = named or (list(sentence.keys) if len(sentence.keys) == 1 else [])
             years = {lib.records[k].year for k in works if lib.records[k].year}
             if works and years and stated not in years:
