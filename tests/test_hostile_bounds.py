@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
@@ -17,11 +16,9 @@ BASE = TESTS / "rules" / "base_project"
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(base_copy: Path) -> Path:
     """A fresh copy of the base project."""
-    root = tmp_path / "project"
-    shutil.copytree(BASE, root)
-    return root
+    return base_copy
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, float]:

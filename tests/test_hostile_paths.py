@@ -18,11 +18,9 @@ OUTPUTS = ("zh.pdf", "en.pdf", "zh.docx", "en.docx", "article.xml")
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def project(base_copy: Path) -> Path:
     """A fresh copy of the base project."""
-    root = tmp_path / "project"
-    shutil.copytree(BASE, root)
-    return root
+    return base_copy
 
 
 @pytest.fixture
