@@ -21,6 +21,7 @@ from toolchain.check._typography import (
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
+from toolchain.cjk import FULL_WIDTH_ALNUM, half_width
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
 # a space is added after it only where a word follows. Book-title and corner brackets have no
@@ -28,7 +29,7 @@ from toolchain.check.registry import RuleContext, rule
 CJK_TO_ASCII_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 SPACE_AFTER = frozenset("，。、；：？！）】")
 BOOK_TITLE = re.compile("《([^《》\n]+)》")
-CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』０-９Ａ-Ｚａ-ｚ]")
+CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + f"《》「」『』{FULL_WIDTH_ALNUM}]")
 
 
 @rule("EN001", "cjk-punctuation-in-english")
@@ -53,7 +54,7 @@ def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
                 continue  # a range: EN002 reports it
-            ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (chr(ord(ch) - 0xFEE0) if ch.isalnum() else None)
+            ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (half_width(ch) if ch.isalnum() else None)
             context = excerpt(span.text, i, i + 1)
             if ascii_ is None:
                 yield finding(span, i, i + 1, f"Chinese punctuation “{ch}” in English text “{context}”")
