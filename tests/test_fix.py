@@ -71,7 +71,7 @@ def test_fix_rewrites_both_languages_and_keeps_a_backup(base_copy: Path) -> None
     assert counts == {"manuscript/zh.md": 9, "manuscript/en.md": 5}
     assert (base_copy / "manuscript/zh.md.bak").read_text(encoding="utf-8") == zh_before
     assert (base_copy / "manuscript/en.md.bak").read_text(encoding="utf-8") == en_before
-    assert not list((base_copy / "manuscript").glob(".*.tmp"))
+    assert not list((base_copy / "manuscript").glob(".*.part")) and not list((base_copy / "manuscript").glob(".*.tmp"))
 
 
 def test_fixed_documents_keep_their_structure(base_copy: Path) -> None:

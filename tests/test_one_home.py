@@ -1,4 +1,4 @@
-"""Concepts with one home: no module spells a CJK character range except toolchain/cjk.py.
+"""Concepts with one home: CJK ranges are spelled in toolchain/cjk.py alone, files are moved into place by toolchain/files.py alone.
 
 The sources are read as text, so a range in a regex class, a comparison of a character with
 two bounds and a code point written as a number are all seen, whatever builds the pattern.
@@ -6,6 +6,7 @@ two bounds and a code point written as a number are all seen, whatever builds th
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -77,3 +78,35 @@ def test_no_module_but_cjk_spells_a_cjk_range(path: Path) -> None:
 def test_cjk_module_holds_the_ranges() -> None:
     """The home of the classes is where the scan does find them."""
     assert cjk_ranges((PACKAGE / "cjk.py").read_text(encoding="utf-8"))
+
+
+def renames(path: Path) -> list[int]:
+    """Lines where a source moves a file into place: ``os.replace``/``os.rename``, ``shutil.move``, ``Path.rename``."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            module, name = node.value.id, node.attr
+            if (module, name) in {("os", "replace"), ("os", "rename"), ("os", "renames"), ("shutil", "move")}:
+                lines.append(node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("rename", "replace") \
+                and isinstance(node.func.value, ast.Call) and isinstance(node.func.value.func, ast.Name) and node.func.value.func.id == "Path":
+            lines.append(node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "rename":
+            lines.append(node.lineno)
+        if isinstance(node, ast.ImportFrom) and node.module in ("os", "shutil") and {a.name for a in node.names} & {"replace", "rename", "move"}:
+            lines.append(node.lineno)
+    return sorted(set(lines))
+
+
+def test_the_rename_detector_sees_each_spelling(tmp_path: Path) -> None:
+    """``os.replace``, a bare ``rename`` and ``from os import replace`` are found; ``str.replace`` is not."""
+    source = 'import os\nos.replace(a, b)\np.rename(q)\nfrom os import replace\ntext.replace("a", "b")\nPath(a).replace(b)\n'
+    path = tmp_path / "sample.py"
+    path.write_text(source, encoding="utf-8")
+    assert renames(path) == [2, 3, 4, 6]
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if p != PACKAGE / "files.py"], ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_files_are_moved_into_place_only_by_the_one_writer(path: Path) -> None:
+    """Every file is replaced through toolchain.files (whole, with its mode, never through a planted link)."""
+    assert renames(path) == []

@@ -14,29 +14,30 @@ from toolchain.errors import RenderError
 PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
 
 
-def write_atomically(target: Path, produce: Callable[[Path], None]) -> int:
+def write_atomically(target: Path, produce: Callable[[Path], None], *, mode_of: Path | None = None, replace_link: bool = False) -> int:
     """Let ``produce`` write a temporary file next to ``target``, then replace ``target``; return its size.
 
-    The file keeps the mode of the one it replaces (0644 for a new one); a reader sees the old
-    file or the new one, never a part.
+    The file keeps the mode of the one it replaces (0644 for a new one), or takes that of
+    ``mode_of`` (a backup its source's); a reader sees the old file or the new one, never a part.
+    A link planted at ``target`` is refused, or with ``replace_link`` replaced (never followed).
     """
-    temporary = stage(target, produce)
+    temporary = stage(target, produce, mode_of=mode_of)
     try:
-        return commit(temporary, target)
+        return commit(temporary, target, replace_link=replace_link)
     finally:
         temporary.unlink(missing_ok=True)
 
 
-def commit(temporary: Path, target: Path) -> int:
+def commit(temporary: Path, target: Path, *, replace_link: bool = False) -> int:
     """Move a staged file into place (never through a link planted at ``target``); return its size."""
-    if target.is_symlink():
+    if target.is_symlink() and not replace_link:
         raise RenderError(target.name, f"refusing to replace {target}: it is a symbolic link")
     size = temporary.stat().st_size
     os.replace(temporary, target)
     return size
 
 
-def stage(target: Path, produce: Callable[[Path], None]) -> Path:
+def stage(target: Path, produce: Callable[[Path], None], *, mode_of: Path | None = None) -> Path:
     """Let ``produce`` write a whole temporary file next to ``target``; return its path (not yet in place)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -55,9 +56,16 @@ def stage(target: Path, produce: Callable[[Path], None]) -> Path:
             raise RenderError(target.name, "nothing was written (an empty file)")
         with open(temporary_path, "rb") as written:
             os.fsync(written.fileno())
-        keep = target.is_file() and not target.is_symlink()
-        os.chmod(temporary_path, stat.S_IMODE(target.stat().st_mode) if keep else 0o644)
+        os.chmod(temporary_path, mode(target, mode_of))
     except BaseException:
         temporary_path.unlink(missing_ok=True)
         raise
     return temporary_path
+
+
+
+def mode(target: Path, mode_of: Path | None) -> int:
+    """The permission bits a new ``target`` gets: ``mode_of``'s, else those of the regular file it replaces, else 0644."""
+    if mode_of is not None:
+        return stat.S_IMODE(mode_of.stat().st_mode)
+    return stat.S_IMODE(target.stat().st_mode) if target.is_file() and not target.is_symlink() else 0o644

@@ -6,13 +6,12 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from toolchain.errors import InputError
+from toolchain.files import write_atomically
 from toolchain.load import Project
 from toolchain.load.lock import LOCK_FILE, LockedRecord, dump_lock, fingerprint
 from toolchain.verify.client import Client, LookupFailed
@@ -77,14 +76,7 @@ def restamp(project: Project, records: dict[str, LockedRecord], keys: set[str]) 
 def write_lock(root: Path, records: dict[str, LockedRecord]) -> Path:
     """Write bib/references.lock.json atomically (a temporary file, then a rename)."""
     target = root / LOCK_FILE
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".references.lock.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(dump_lock(records))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda part: part.write_text(dump_lock(records), encoding="utf-8"))
     return target
 
 
