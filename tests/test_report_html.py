@@ -44,10 +44,11 @@ def report_project(base_copy: Path) -> Path:
     """The findings project, plus a Chinese reference cited in both languages and some raw Markdown."""
     root = make_findings_project(base_copy)
     (root / "bib" / "references.bib").write_text((root / "bib" / "references.bib").read_text(encoding="utf-8") + CHINESE_ENTRY, encoding="utf-8")
-    for lang, old, new in (("zh", "是成人最常见的急性白血病", "是成人最常见的急性白血病<b>&</b>，FLT3-ITD^+^患者预后差[@zhangyu2016]"),
-                           ("en", "is the most common acute leukemia in adults", "is the most common acute leukemia in adults <b>&</b>, with a poor outlook in FLT3-ITD^+^ patients [@zhangyu2016]")):
+    additions = {"zh": ("是成人最常见的急性白血病", "<b>&</b>，FLT3-ITD^+^患者预后差[@zhangyu2016]"),
+                 "en": ("is the most common acute leukemia in adults", " <b>&</b>, with a poor outlook in FLT3-ITD^+^ patients [@zhangyu2016]")}
+    for lang, (old, added) in additions.items():
         path = root / "manuscript" / f"{lang}.md"
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(old, old + added), encoding="utf-8")
     return root
 
 

@@ -96,7 +96,8 @@ keywords: [sorafenib, acute myeloid leukemia]
 
 # Introduction {#sec-intro}
 
-The WHO classification [@who2022] comes first here. AML is the most common acute leukemia in adults [@dohner2022; @xuan2020; @ouyang2021; @li2019]. See Table 1[^1].
+The WHO classification [@who2022] comes first here. AML is the most common acute leukemia in adults \
+[@dohner2022; @xuan2020; @ouyang2021; @li2019]. See Table 1[^1].
 
 | Study | Patients |
 |---|---|

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import BooleanObject
 
 from toolchain.config import Settings
 from toolchain.load import load_project
@@ -221,7 +222,7 @@ def test_pages_are_labelled_as_printed_and_the_title_is_displayed(built_article:
     """PageLabels number the pages from metadata.yaml's fpage; viewers show the title, not the file name (PDF/UA-1)."""
     reader = PdfReader(built_article / name)
     assert reader.page_labels == [str(306 + i) for i in range(len(reader.pages))]
-    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
     assert "/StructTreeRoot" in reader.trailer["/Root"]
 
 
@@ -235,7 +236,7 @@ def test_images_and_equations_get_alt_text_so_the_pdf_stays_tagged(tmp_path: Pat
     assert "#set image(alt:" in source and "#set math.equation(alt:" in source
     target = tmp_path / "zh.pdf"
     render_pdf(project, ast, "zh", target)
-    assert PdfReader(target).trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert PdfReader(target).trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == BooleanObject(True)
 
 
 def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
