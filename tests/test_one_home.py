@@ -110,3 +110,25 @@ def test_the_rename_detector_sees_each_spelling(tmp_path: Path) -> None:
 def test_files_are_moved_into_place_only_by_the_one_writer(path: Path) -> None:
     """Every file is replaced through toolchain.files (whole, with its mode, never through a planted link)."""
     assert renames(path) == []
+
+
+def test_every_reader_of_units_starts_from_document_body_units() -> None:
+    """The language rules, the aligner, the terminology rules and the abbreviation scopes read the same units."""
+    from toolchain.check import _align, abbreviations, terminology
+    from toolchain.check._typography import prose_units
+    from toolchain.load import load_project
+
+    project = load_project(PACKAGE.parent / "tests" / "projects" / "other-cardiology")  # footnotes, tables, figures
+    for document in project.documents:
+        blocks = document.body_units()
+        assert {b.kind for b in blocks} == {"heading", "paragraph", "list", "table", "figure"} & {b.kind for b in document.blocks}
+        assert any(b.footnote_label for b in blocks) and any(b.kind == "table" for b in blocks)
+        assert list(document.text_spans) == [*document.front_spans, *(b.span for b in blocks)]
+        assert [span for span, _ in prose_units(document)] == list(document.text_spans)
+        assert [span for span, _ in prose_units(document, tables=False)] == [s for s in document.text_spans
+                                                                          if all(b.span is not s for b in blocks if b.kind == "table")]
+        assert [span for span, _ in terminology.prose(project, document, metadata=False)] == list(document.text_spans)
+        assert [u.span for u in _align.body_units(document, None)] == [b.span for b in blocks if not b.footnote_label]
+        scopes = dict(abbreviations.scopes(project))
+        body = scopes["Chinese body" if document.lang == "zh" else "English body"]
+        assert body == [b.span for b in blocks if b.kind != "heading"]

@@ -72,9 +72,7 @@ def is_table(block: Block) -> bool:
 
 def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
     """Title, abstract, keywords, headings and paragraph-like blocks with their masked text."""
-    spans = [document.title] if document.title else []
-    spans += [*document.abstract, *document.keywords]
-    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
+    spans = [*document.front_spans, *(b.span for b in document.body_units(tables=tables))]
     headings = {id(b.span) for b in document.headings}
     for span in spans:
         masked = opaque(span.text)
