@@ -138,7 +138,7 @@ def test_citations_link_to_the_reference_list_and_back(page) -> None:
     """Chips point at entries; each entry lists the places citing it; a Chinese work shows its English version in en."""
     tree = page.tree
     chips = tree.cssselect("a.cite")
-    assert {c.text_content() for c in chips} >= {"@xuan2020", "@dohner2022", "@nobody2021", "@zhangyu2016"}
+    assert {c.get("data-key") for c in chips} >= {"xuan2020", "dohner2022", "nobody2021", "zhangyu2016"}
     for chip in chips:
         by_id(tree, chip.get("href")[1:])
     for link in tree.cssselect("#references .cited a"):
@@ -284,3 +284,36 @@ def test_chromium_checks_would_catch_a_broken_page(page, tmp_path: Path) -> None
     attributes = dom_attributes(chromium(tmp_path, shifted.as_uri(), "--dump-dom").stdout)
     assert attributes["data-misaligned"] == "1" and attributes["data-misaligned-rows"] == "r5"
 
+
+
+@pytest.mark.parametrize("csl", ["gb-t-7714-2025-numeric", "gb-t-7714-2015-numeric"])
+def test_citation_chips_show_the_numbers_the_pdf_prints(tmp_path: Path, csl: str) -> None:
+    """Each group reads as Pandoc renders it for the PDF (ranges, pairs, sorted numbers, the author before @key); keys on hover."""
+    from tests.render.test_citation_marks import marks, project
+
+    root = project(tmp_path, "甲[@a1]。乙[@b2; @c3]。丙[@a1; @b2; @c3; @d4]。丁[@e5; @c3]。@b2 指出。")
+    printed = marks(root, csl, tmp_path)  # what the PDF prints
+    zh = root / "manuscript" / "zh.md"
+    zh.write_text(zh.read_text(encoding="utf-8") + "\n戊[@a1; @nobody]。\n", encoding="utf-8")  # a key without entry stops a build
+    loaded = load_project(root)
+    settings = Settings(csl=csl)
+    tree = lxml_html.fromstring(render_report(loaded, checked(root)[1], Citations(loaded, settings)))
+    body = " ".join(cell.text_content() for cell in tree.cssselect("#text .cell.zh .text"))
+    shown = re.findall(r"(?:Smith)?\[[^\]]*\]", body)
+    assert shown == [*printed, "[1,@nobody]"]
+    assert printed[3] == "[3,5]" and printed[4] == "Smith[2]"  # sorted, and the in-text author
+    chips = tree.cssselect(".cell.zh a.cite")
+    assert all(chip.get("title").startswith(f"@{chip.get('data-key')}: ") for chip in chips)
+    assert {chip.get("data-key") for chip in chips if chip.text_content() == "3"} == {"c3"}
+    for chip in chips:  # every chip, visible or inside a range, links to its reference
+        assert chip.get("href") == f"#ref-{chip.get('data-key')}" and by_id(tree, chip.get("href")[1:]) is not None
+
+
+def test_citation_chips_wrap_inside_their_column() -> None:
+    """No rule of the report's style keeps a citation group or a chip on one line."""
+    from toolchain.report.html import template
+
+    style = template("report.css")
+    rules = re.findall(r"([^{}]*)\{([^}]*)\}", style)
+    assert not [selector for selector, body in rules if re.search(r"\.cite(?:-group)?\b(?!d)", selector) and "nowrap" in body]
+    assert any("cite-group" in selector and "overflow-wrap: anywhere" in body for selector, body in rules)

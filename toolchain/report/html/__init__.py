@@ -14,7 +14,9 @@ from toolchain.check import CheckResult, glossary_matcher
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks
+from toolchain.render.intext import citation_marks as citation_joins
+from toolchain.render.intext import named
+from toolchain.report.html.inline import Mark, Printed, citation_marks, format_marks, render_marks, sorts_by_number, term_marks
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
 from toolchain.report.html.references import Reference, build_references
 from toolchain.report.html.rows import Cell, Locator, Row, build_rows
@@ -47,12 +49,15 @@ def diagnostic_marks(placed: list[Placed]) -> dict[tuple[str, str, int], list[Ma
 class Page:
     """Renders rows while collecting what the legend and the reference list need."""
 
-    def __init__(self, project: Project, references: tuple[Reference, ...], marks: dict[tuple[str, str, int], list[Mark]]) -> None:
-        """Prepare term matchers and citation titles per language."""
-        self.project = project
+    def __init__(self, cite: Citations, references: tuple[Reference, ...], marks: dict[tuple[str, str, int], list[Mark]]) -> None:
+        """Prepare term matchers and, per language, how citations print."""
+        self.project = project = cite.project
         self.marks = marks
         self.matcher = glossary_matcher(project.glossary)
-        self.titles = {lang: {r.key: r.text[lang] for r in references if r.entry} for lang in ("zh", "en")}
+        joins, sort = citation_joins(cite.style()), sorts_by_number(cite.style())
+        self.printed = {lang: Printed({r.key: r.number[lang] for r in references if r.number[lang]},
+                                      {str(item["id"]): named(item, lang) for item in cite.items(lang)},
+                                      {r.key: r.text[lang] for r in references if r.entry}, joins, sort) for lang in ("zh", "en")}
         self.term_counts: dict[str, dict[int, int]] = {"zh": {}, "en": {}}
         self.cited_at: dict[str, dict[str, list[tuple[str, str]]]] = {"zh": {}, "en": {}}
         self.citations = {"zh": 0, "en": 0}
@@ -62,7 +67,7 @@ class Page:
         span = cell.spans[index]
         lang = cell.lang
         first = self.citations[lang]
-        cites = citation_marks(span, lang, first, self.titles[lang])
+        cites = citation_marks(span, lang, first, self.printed[lang])
         for mark in cites:
             if mark.anchor:
                 self.citations[lang] += 1
@@ -117,7 +122,8 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
     """The whole report page as one HTML string (references formatted as ``cite`` formats them)."""
     rows = build_rows(project)
     locator = Locator(project, rows)
-    references = build_references(cite or Citations(project, Settings()))
+    cite = cite or Citations(project, Settings())
+    references = build_references(cite)
     placed = [Placed(n, d, locator.place(d.location), tuple(locator.place(r) for r in d.related))
               for n, d in enumerate(result.diagnostics, 1)]
     row_cards: dict[tuple[str, str], list[str]] = {}
@@ -131,7 +137,7 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
             ref_cards.setdefault(bib_entry_at(project, loc.line), []).append(card(item))
         else:
             elsewhere.append(card(item, next((s for s in project.sources if s.path == loc.file), None)))
-    page = Page(project, references, diagnostic_marks(placed))
+    page = Page(cite, references, diagnostic_marks(placed))
     body = "".join(page.row_html(row, row_cards) for row in rows)
     colours = "".join(f".t{n}{{background:{term_colour(n)}}}" for n in sorted({*page.term_counts["zh"], *page.term_counts["en"]}))
     title = project.zh.title.text if project.zh.title else project.en.title.text if project.en.title else "manuscript"
