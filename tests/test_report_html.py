@@ -194,6 +194,11 @@ def test_report_of_our_article(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     entries = {e.key for e in project.bibliography.entries}
     assert {r.get("id")[4:] for r in tree.cssselect("#references .row")} == entries | cited
     assert len(tree.cssselect("#glossary tr[data-term]")) >= 10
+    for lang in ("zh", "en"):  # an organisation prints as written, as in the PDF (GB/T 7714-2025), not in capitals
+        nccn = by_id(tree, "ref-nccn2023").cssselect(f".cell.{lang}")[0].text_content()
+        assert "National Comprehensive Cancer Network" in nccn and "NATIONAL" not in nccn
+        assert any(a.get("data-key") == "nccn2023" and a.get("title").startswith("@nccn2023: National Comprehensive Cancer Network")
+                   for a in tree.cssselect(f".cell.{lang} a.cite"))
 
 
 def test_report_never_writes_into_the_sources(base_copy: Path, capsys: pytest.CaptureFixture) -> None:

@@ -14,12 +14,14 @@ from toolchain.check import CheckResult, glossary_matcher
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.load import Project
+from toolchain.load.source import Location
 from toolchain.render.intext import citation_marks as citation_joins
 from toolchain.render.intext import named
+from toolchain.report.html.front import front_matter_html, front_place, front_rows
 from toolchain.report.html.inline import Mark, Printed, citation_marks, format_marks, render_marks, sorts_by_number, term_marks
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
 from toolchain.report.html.references import Reference, build_references
-from toolchain.report.html.rows import Cell, Locator, Row, build_rows
+from toolchain.report.html.rows import Cell, Locator, Place, Row, build_rows
 from toolchain.report.text import summary
 
 
@@ -121,11 +123,17 @@ def bib_entry_at(project: Project, line: int) -> str | None:
 def render_report(project: Project, result: CheckResult, cite: Citations | None = None) -> str:
     """The whole report page as one HTML string (references formatted as ``cite`` formats them)."""
     rows = build_rows(project)
-    locator = Locator(project, rows)
+    front = front_rows(project.metadata)
+    locator = Locator(project, rows + tuple(f.row for f in front))
     cite = cite or Citations(project, Settings())
     references = build_references(cite)
-    placed = [Placed(n, d, locator.place(d.location), tuple(locator.place(r) for r in d.related))
-              for n, d in enumerate(result.diagnostics, 1)]
+
+    def place(location: Location) -> Place | None:
+        """Where a location lands: a span of the text or of metadata.yaml, else a front-matter row holding its line."""
+        found = locator.place(location)
+        return found or (front_place(front, location) if location.file == project.metadata.path else None)
+
+    placed = [Placed(n, d, place(d.location), tuple(place(r) for r in d.related)) for n, d in enumerate(result.diagnostics, 1)]
     row_cards: dict[tuple[str, str], list[str]] = {}
     ref_cards: dict[str, list[str]] = {}
     elsewhere: list[str] = []
@@ -139,6 +147,7 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
             elsewhere.append(card(item, next((s for s in project.sources if s.path == loc.file), None)))
     page = Page(cite, references, diagnostic_marks(placed))
     body = "".join(page.row_html(row, row_cards) for row in rows)
+    front_html = front_matter_html(front, page.span_html, row_cards)
     colours = "".join(f".t{n}{{background:{term_colour(n)}}}" for n in sorted({*page.term_counts["zh"], *page.term_counts["en"]}))
     title = project.zh.title.text if project.zh.title else project.en.title.text if project.en.title else "manuscript"
     heads = "".join(f'<div class="colhead {lang}">{LANG_NAMES[lang]} <small>{escape(project.document(lang).path)}</small></div>'
@@ -147,6 +156,7 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
         f'<section id="elsewhere"><h2>Findings outside the aligned text <span class="count">{len(elsewhere)}</span></h2>'
         f'{"".join(elsewhere)}</section>' if elsewhere else "",
         legend(project.glossary, page.term_counts),
+        front_html,
         f'<section id="text"><div class="row colheads"><div class="label"></div>{heads}</div>{body}</section>',
         reference_list(references, page.cited_at, ref_cards),
     ]
