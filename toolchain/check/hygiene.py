@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from toolchain.check._text import typed_heading_number
@@ -13,6 +14,9 @@ from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LIN
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# What a copy from a PDF leaves in the text: ligatures (ﬁ ﬂ), soft hyphens, and glyphs of the PDF's
+# fonts that map to no character (private use area).
+PDF_GLYPH = re.compile(r"[\ufb00-\ufb06\u00ad\ue000-\uf8ff]")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
@@ -87,6 +91,40 @@ def active_content(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(Location(document.path, line, column),
                               f"raw OpenXML with an {field.group()} field, which fetches when the DOCX opens: dropped from the outputs")
 
+
+
+@rule("SRC009", "pdf-glyph", Severity.WARNING)
+def pdf_glyph(ctx: RuleContext) -> Iterator[Finding]:
+    """A ligature (ﬁ), soft hyphen or private-use glyph pasted from a PDF.
+
+    Why: “ﬁndings” is not “findings” to search, the glossary or a screen reader; a private-use
+    character prints as a box. One finding per line, with a fix for the ligatures and soft hyphens.
+    Example: ``ﬁndings`` → ``findings``.
+    """
+    for source in ctx.project.sources:
+        text, line_start = source.text, 0
+        for line in text.splitlines(keepends=True):
+            found = list(PDF_GLYPH.finditer(line))
+            if found:
+                first, last = found[0].start(), found[-1].end()
+                kinds = sorted({describe_glyph(m.group()) for m in found})
+                fixable = not any("\ue000" <= m.group() <= "\uf8ff" for m in found)
+                fixed = PDF_GLYPH.sub(lambda m: "" if m.group() == "\u00ad" else unicodedata.normalize("NFKC", m.group()), line[first:last])
+                row, column = source.position(line_start + first)
+                yield Finding(Location(source.path, row, column),
+                              f"{len(found)} character{'s' if len(found) > 1 else ''} pasted from a PDF on this line ({', '.join(kinds)})",
+                              suggestion=fixed if fixable else None,
+                              fix=(line_start + first, line_start + last, fixed) if fixable else None)
+            line_start += len(line)
+
+
+def describe_glyph(char: str) -> str:
+    """A pasted glyph in words: “ligature ﬁ → fi”, “soft hyphen”, “private-use U+E001”."""
+    if char == "\u00ad":
+        return "soft hyphen"
+    if "\ufb00" <= char <= "\ufb06":
+        return f"ligature {char} → {unicodedata.normalize('NFKC', char)}"
+    return f"private-use U+{ord(char):04X}, a glyph of the PDF's font"
 
 
 @rule("SRC006", "hand-numbered-heading")
