@@ -330,3 +330,34 @@ def test_citation_chips_wrap_inside_their_column() -> None:
     rules = re.findall(r"([^{}]*)\{([^}]*)\}", style)
     assert not [selector for selector, body in rules if re.search(r"\.cite(?:-group)?\b(?!d)", selector) and "nowrap" in body]
     assert any("cite-group" in selector and "overflow-wrap: anywhere" in body for selector, body in rules)
+
+
+OVERFLOW_PROBE = """<script>
+var out = 0;
+document.querySelectorAll("#text .row").forEach(function (row) {
+  var zh = row.querySelector(".cell.zh"), en = row.querySelector(".cell.en"), limit = row.getBoundingClientRect().right;
+  if (!zh || !en) { return; }
+  var border = en.getBoundingClientRect().left;
+  if (zh.getBoundingClientRect().right > border + 1) { out += 1; }
+  zh.querySelectorAll("a.cite").forEach(function (c) { if (c.getBoundingClientRect().right > border + 1) { out += 1; } });
+  en.querySelectorAll("a.cite").forEach(function (c) { if (c.getBoundingClientRect().right > limit + 1) { out += 1; } });
+});
+document.documentElement.setAttribute("data-chips-outside", String(out));
+</script></body>"""
+
+
+@needs_chromium
+def test_long_citation_groups_wrap_inside_their_column_in_chromium(report_project: Path, tmp_path: Path) -> None:
+    """A group of forty unresolved keys (each chip shows its key) stays inside its column; the probe sees a group kept on one line."""
+    group = "[" + "; ".join(f"@unresolvedreference{n:02d}" for n in range(40)) + "]"
+    for lang in ("zh", "en"):
+        path = report_project / "manuscript" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{'长组引用' if lang == 'zh' else 'A long group'}{group}。\n", encoding="utf-8")
+    project, result = checked(report_project)
+    text = render_report(project, result).replace("</body>", OVERFLOW_PROBE)
+    report = tmp_path / "report.html"
+    report.write_text(text, encoding="utf-8")
+    assert dom_attributes(chromium(tmp_path, report.as_uri(), "--dump-dom").stdout)["data-chips-outside"] == "0"
+    nowrap = tmp_path / "nowrap.html"
+    nowrap.write_text(text.replace("</style>", ".cite-group, a.cite { white-space: nowrap; display: inline; }</style>"), encoding="utf-8")
+    assert int(dom_attributes(chromium(tmp_path, nowrap.as_uri(), "--dump-dom").stdout)["data-chips-outside"]) > 0
