@@ -74,9 +74,10 @@ class Builder:
         self.rows: list[FrontRow] = []
 
     def value(self, lines: range | frozenset[int], text: str) -> Span | str:
-        """``text`` as a span of the first of ``lines`` that holds it, else as it is."""
+        """``text`` as a span of the first of ``lines`` that holds it after a key's colon, else as it is."""
         for line in sorted(lines):
-            column = self.source.line_text(line).find(text) if text and self.source else -1
+            written = self.source.line_text(line) if text and self.source else ""
+            column = written.find(text, written.find(":") + 1) if written else -1
             if column >= 0:
                 start = self.source.offset(line, column + 1)
                 return Span.of(self.source, start, start + len(text))
@@ -101,11 +102,11 @@ class Builder:
         """A row of ``kind`` from (label, zh value, en value) triples; an empty value is left out."""
         fields = {lang: tuple(Field(label, value) for label, *values in pairs if (value := values[SIDES.index(lang)])) for lang in SIDES}
         cells = [Cell(lang, "front", tuple(f.value for f in fields[lang] if isinstance(f.value, Span))) for lang in SIDES]
-        en_lines = frozenset(b.en_line for b in bilingual if b is not None and b.en_line)
+        given = [b for b in bilingual if b is not None]
         label = labels()["rows"][kind]["en"] + (f" {suffix}" if suffix else "")
         row = Row(f"f{len(self.rows) + 1}", "front", label, *cells)
-        owned = lines | {b.line for b in bilingual if b is not None} | {line for b in bilingual if b is not None for line in (b.zh_line, b.en_line) if line}
-        self.rows.append(FrontRow(row, fields, frozenset(owned), en_lines))
+        owned = lines | {line for b in given for line in (b.line, b.zh_line, b.en_line) if line}
+        self.rows.append(FrontRow(row, fields, frozenset(owned), frozenset(b.en_line for b in given if b.en_line)))
 
 
 def texts(field: Bilingual | None) -> tuple[Span | str, Span | str]:
