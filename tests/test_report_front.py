@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from tests.test_report_html import chromium, needs_chromium
 from toolchain.check import run_checks
 from toolchain.config import Settings
 from toolchain.load import load_project
@@ -77,3 +78,16 @@ def test_front_matter_findings_sit_in_their_row(base_copy: Path) -> None:
     mark = tree.get_element_by_id(f"m{comma}")
     assert mark.text_content() == "," and mark in found["Author 1"].cssselect(".cell.zh .field-bio .dm")
     assert not {f.get("id") for f in tree.cssselect("#elsewhere .finding")} & {f"d{n}" for n in on_metadata}
+
+
+@needs_chromium
+def test_only_rows_with_findings_hides_clean_front_matter_rows(base_copy: Path, tmp_path: Path) -> None:
+    """``?only=1`` keeps the front-matter rows that carry a finding and hides the others, as in the body."""
+    path = base_copy / "manuscript" / "metadata.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  doi: 10.13201/j.issn.1004-2806.2024.05.005\n", ""), encoding="utf-8")
+    project = load_project(base_copy)
+    report = tmp_path / "report.html"
+    report.write_text(render_report(project, run_checks(project, Settings())), encoding="utf-8")
+    dom = lxml_html.fromstring(chromium(tmp_path, report.as_uri() + "?only=1", "--dump-dom").stdout)
+    hidden = {r.cssselect(".label")[0].text_content(): r.get("hidden") is not None for r in dom.cssselect("#front-matter .row")}
+    assert hidden["Article"] is False and hidden["Conflict of interest"] is True
