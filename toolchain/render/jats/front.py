@@ -16,7 +16,7 @@ from toolchain.load import Project
 from toolchain.load.metadata import Metadata
 from toolchain.render.jats.body import Parts
 from toolchain.render.jats.contributors import author_notes, contrib_group
-from toolchain.render.jats.xml import ALI, XLINK, XML_LANG, el, sub
+from toolchain.render.jats.xml import ALI, SUBSUP, XLINK, XML_LANG, el, sub, sub_prose
 from toolchain.render.manuscript import LABELS, column_heading
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -147,15 +147,15 @@ def funding_group(md: Metadata) -> etree._Element | None:
             wrap = sub(sub(award_group, "funding-source"), "institution-wrap")
             for lang in ("zh", "en"):
                 if funding.name.get(lang):
-                    sub(wrap, "institution", {XML_LANG: lang}, text=funding.name.get(lang))
+                    sub_prose(wrap, "institution", {XML_LANG: lang}, funding.name.get(lang), SUBSUP)
             if award:
                 sub(award_group, "award-id", text=award)
     if all(f.name.zh for f in md.funding):
         zh = "；".join(f"{f.name.zh}（No.{'，'.join(f.awards)}）" if f.awards else f.name.zh for f in md.funding)
-        sub(group, "funding-statement", text=f"{LABELS['zh']['funding']}：{zh}")
+        sub_prose(group, "funding-statement", {}, f"{LABELS['zh']['funding']}：{zh}")
     if all(f.name.en for f in md.funding):
         en = "; ".join(f"{f.name.en} (No. {', '.join(f.awards)})" if f.awards else f.name.en for f in md.funding)
-        sub(group, "funding-statement", {XML_LANG: "en"}, text=f"{LABELS['en']['funding']}: {en}")
+        sub_prose(group, "funding-statement", {XML_LANG: "en"}, f"{LABELS['en']['funding']}: {en}")
     return group
 
 
