@@ -291,3 +291,38 @@ def test_headings_are_not_hyphenated(built_article: Path) -> None:
     text = pdf_text(built_article / "en.pdf")
     headings = [line for line in text.splitlines() if re.match(r"\d+(\.\d+)* [A-Z]", line)]
     assert headings and not any(line.rstrip().endswith("\u00ad") for line in headings)
+
+
+def actual_texts(path: Path) -> list[str]:
+    """The /ActualText of every marked-content span on the pages, as pypdf reads the content streams."""
+    from pypdf.generic import ContentStream
+
+    reader = PdfReader(path)
+    found = []
+    for page in reader.pages:
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and len(operands) > 1 and hasattr(operands[1], "get") and "/ActualText" in operands[1]:
+                found.append(str(operands[1]["/ActualText"]))
+    return found
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_line_break_hyphens_leave_no_soft_hyphen_in_the_text(built_article: Path, name: str) -> None:
+    """Typst marks a hyphen it adds at a line break as U+00AD; the PDF marks it as standing for no text."""
+    texts = actual_texts(built_article / name)
+    assert "\u00ad" not in texts
+    assert texts.count("") > (10 if name == "en.pdf" else 0), texts  # the hyphenated line ends of the article
+    if shutil.which("pdftotext"):  # poppler reads ActualText, pypdf does not
+        import subprocess
+
+        extracted = subprocess.run(["pdftotext", str(built_article / name), "-"], capture_output=True, check=True).stdout.decode("utf-8")
+        assert "\u00ad" not in extracted and "chemo" in extracted
+    assert PdfReader(built_article / name).pdf_header == "%PDF-1.7" and "/StructTreeRoot" in PdfReader(built_article / name).trailer["/Root"]
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_type_and_carrier_marks_stay_on_one_line_in_the_pdf(built_article: Path, name: str) -> None:
+    """“[EB/OL]” prints whole on its line: no line ends inside a type mark, none starts with its rest."""
+    lines = [line.strip() for line in pdf_text(built_article / name).splitlines()]
+    assert any("[EB/OL]" in line for line in lines)
+    assert not [line for line in lines if re.search(r"\[[A-Z]{1,3}/?[A-Z]?$", line) or re.match(r"^/?[A-Z]{0,2}\]", line)]
