@@ -21,6 +21,8 @@ BAD = [
     ("[tool.toolchain.build]\ncsl = 3\n", 2, "csl must be a string", ""),
     ("[tool.toolchain.check]\nselect = \"REF\"\n", 2, "select must be a list of strings", ""),
     ("[tool.toolchain.check]\nseverity = { REF002 = \"loud\" }\n", 2, "severity of REF002 must be one of", ""),
+    ("[tool.toolchain.build]\nformats = [\"pdf\"]\nreference-doi = \"no\"\n", 3, "reference-doi must be true or false", ""),
+    ("[tool.toolchain.build]\nreference-dois = false\n", 2, "unknown key “reference-dois”", 'did you mean "reference-doi"'),
 ]
 BAD_RULES = [
     ("[tool.toolchain.check]\nselect = [\n  \"REF\",  # references\n  \"TRM\",\n]\n", 4, 'unknown rule "TRM" in [tool.toolchain.check].select',

@@ -27,7 +27,7 @@ LANGS = ("zh", "en")
 DOCX_MODES = ("journal", "submission")
 DOCX_FLOATS = ("inline", "end")
 SECTIONS = {"check": ("select", "ignore", "severity", "per-file-ignores", "rules"),
-            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats"),
+            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats", "reference-doi"),
             "refs": ("mailto", "crossref-url", "doi-url", "eutils-url")}  # refs verify: contact e-mail, the services' addresses
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -51,6 +51,7 @@ class Settings:
     langs: tuple[str, ...] = LANGS
     docx_mode: str = "journal"  # "journal" (the journal's layout) or "submission" (double-spaced, line numbers)
     docx_floats: str = "inline"  # submission DOCX: figures and tables "inline" or at the "end"
+    reference_doi: bool = True  # references print their DOI as a link (False: a house style that omits it)
     refs: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # [tool.toolchain.refs]: mailto, crossref-url, doi-url, eutils-url
     lines: Mapping[str, int] = field(default_factory=lambda: EMPTY, compare=False, repr=False)
 
@@ -197,6 +198,10 @@ class Reader:
             if not isinstance(build["csl"], str):
                 raise self.fail("build.csl", "[tool.toolchain.build].csl must be a string (a file in the project or a style name)")
             fields["csl"] = build["csl"]
+        if "reference-doi" in build:
+            if not isinstance(build["reference-doi"], bool):
+                raise self.fail("build.reference-doi", f"[tool.toolchain.build].reference-doi must be true or false, found {build['reference-doi']!r}")
+            fields["reference_doi"] = build["reference-doi"]
         for key, allowed in (("mode", DOCX_MODES), ("floats", DOCX_FLOATS)):
             if f"docx-{key}" in build:
                 value = build[f"docx-{key}"]

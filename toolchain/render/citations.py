@@ -45,10 +45,16 @@ def require_resolved(ast: dict, project: Project, lang: str, items: list[dict]) 
                          f"citation “@{key}” has no entry in references.bib{hint}")
 
 
-def write_items(items: list[dict], directory: Path, lang: str) -> Path:
-    """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term)."""
+def write_items(items: list[dict], directory: Path, lang: str, doi: bool = True) -> Path:
+    """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term; without DOIs unless ``doi``)."""
+    printed = printed_items(items)
+    if not doi:  # a house style that prints no DOI: neither the DOI nor a resolver URL standing for it
+        for item in printed:
+            doi_url = str(item.pop("DOI", "")).lower()
+            if doi_url and str(item.get("URL", "")).lower().endswith(doi_url):
+                item.pop("URL")
     path = directory / f"references-{lang}.json"
-    path.write_text(json.dumps(printed_items(items), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(printed, ensure_ascii=False), encoding="utf-8")
     return path
 
 

@@ -217,7 +217,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     cite = Citations(project, settings)
     document = project.document(lang)
     items = cite.items(lang)
-    bibliography = write_items(items, workdir, lang)
+    bibliography = write_items(items, workdir, lang, settings.reference_doi)
     csl = cite.style()
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",

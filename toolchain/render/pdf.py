@@ -102,7 +102,7 @@ def unbroken_type_marks(content: list) -> list:
 
 
 def unlink_titles(content: list) -> list:
-    """Inlines without the links citeproc puts on titles (to the DOI); a printed URL stays a link.
+    """Inlines without the links citeproc puts on titles (to the DOI); a printed URL or DOI stays a link.
 
     Typst does not justify lines inside a link, which left the title lines of such references ragged.
     """
@@ -110,13 +110,18 @@ def unlink_titles(content: list) -> list:
     for node in content:
         if not isinstance(node, dict):
             result.append(node)
-        elif node.get("t") == "Link" and text_of(node["c"][1]).strip() != node["c"][2][0]:
+        elif node.get("t") == "Link" and not printed_target(text_of(node["c"][1]).strip(), node["c"][2][0]):
             result += unlink_titles(node["c"][1])
         elif node.get("t") == "Span":
             result.append({"t": "Span", "c": [node["c"][0], unlink_titles(node["c"][1])]})
         else:
             result.append(node)
     return result
+
+
+def printed_target(text: str, target: str) -> bool:
+    """A link's text is its target: the URL itself, or the DOI of a ``https://doi.org/`` link."""
+    return bool(text) and (text == target or target.lower() in (f"https://doi.org/{text.lower()}", f"http://dx.doi.org/{text.lower()}"))
 
 
 def raw(code: str) -> dict:

@@ -1,0 +1,60 @@
+"""References print their DOI as a link (PDF link annotation, DOCX hyperlink; JATS <pub-id>), unless the house style omits it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from .conftest import BASE_PROJECT, build_project
+from .test_jats import parse
+from .test_pdf import pdf_text
+
+DOI = "10.1182/blood.2022016867"  # the base project's cited work with a DOI
+
+
+def link_targets(path: Path) -> list[str]:
+    """The URI of every link annotation of a PDF."""
+    return [str(annotation.get_object()["/A"]["/URI"]) for page in PdfReader(path).pages for annotation in page.get("/Annots") or []
+            if "/A" in annotation.get_object() and "/URI" in annotation.get_object()["/A"]]
+
+
+def docx_links(path: Path) -> dict[str, str]:
+    """Text → address of every hyperlink of a DOCX."""
+    return {link.text: link.address for paragraph in docx.Document(str(path)).paragraphs for link in paragraph.hyperlinks}
+
+
+def jats_dois(path: Path) -> list[str]:
+    """The DOIs of the JATS reference list."""
+    return [node.text for node in parse(path).getroot().iterfind("back/ref-list/ref//pub-id[@pub-id-type='doi']")]
+
+
+@pytest.fixture(scope="module")
+def without_doi(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The base project built with ``reference-doi = false``."""
+    root = tmp_path_factory.mktemp("no-doi") / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    (root / "pyproject.toml").write_text("[tool.toolchain.build]\nreference-doi = false\n", encoding="utf-8")
+    return build_project(root, root.parent / "out")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_references_print_their_doi_as_a_link(built_base: Path, lang: str) -> None:
+    assert f"DOI: {DOI}" in pdf_text(built_base / f"{lang}.pdf").replace("\n", "")
+    assert f"https://doi.org/{DOI}" in link_targets(built_base / f"{lang}.pdf")
+    assert docx_links(built_base / f"{lang}.docx").get(DOI) == f"https://doi.org/{DOI}"
+    assert jats_dois(built_base / "article.xml") == [DOI]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_house_style_without_doi_prints_none_and_the_jats_keeps_it(without_doi: Path, lang: str) -> None:
+    text = pdf_text(without_doi / f"{lang}.pdf")
+    assert DOI not in text.replace("\n", "") and "Blood" in text
+    assert not [uri for uri in link_targets(without_doi / f"{lang}.pdf") if "doi.org" in uri]
+    paragraphs = "\n".join(p.text for p in docx.Document(str(without_doi / f"{lang}.docx")).paragraphs)
+    assert DOI not in paragraphs and "Blood" in paragraphs
+    assert not [a for a in docx_links(without_doi / f"{lang}.docx").values() if "doi.org" in a]
+    assert jats_dois(without_doi / "article.xml") == [DOI]  # metadata, not print: a JATS reader links it
