@@ -34,6 +34,14 @@ def build_project(root: Path, out: Path) -> Path:
     return out
 
 
+def configured_base(tmp_path_factory: pytest.TempPathFactory, name: str, config: str) -> Path:
+    """A copy of the base project whose pyproject.toml holds ``config``."""
+    root = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    (root / "pyproject.toml").write_text(config, encoding="utf-8")
+    return root
+
+
 def build_with_metadata(tmp_path_factory: pytest.TempPathFactory, name: str, replacements: tuple[tuple[str, str], ...]) -> Path:
     """The base project with each (old, new) text replaced in its metadata.yaml, every output built."""
     root = tmp_path_factory.mktemp(name) / "project"

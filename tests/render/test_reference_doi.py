@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import docx
 import pytest
 from pypdf import PdfReader
 
-from .conftest import BASE_PROJECT, build_project
+from .conftest import build_project, configured_base
 from .test_jats import parse
 from .test_pdf import pdf_text
 
@@ -35,9 +34,7 @@ def jats_dois(path: Path) -> list[str]:
 @pytest.fixture(scope="module")
 def without_doi(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base project built with ``reference-doi = false``."""
-    root = tmp_path_factory.mktemp("no-doi") / "project"
-    shutil.copytree(BASE_PROJECT, root)
-    (root / "pyproject.toml").write_text("[tool.toolchain.build]\nreference-doi = false\n", encoding="utf-8")
+    root = configured_base(tmp_path_factory, "no-doi", "[tool.toolchain.build]\nreference-doi = false\n")
     return build_project(root, root.parent / "out")
 
 

@@ -186,8 +186,8 @@ def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
     return node
 
 
-def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree._Element:
-    """The parent article's <front>."""
+def front(project: Project, zh: Parts, en: Parts | None, en_title: str, version: str = "1.3") -> etree._Element:
+    """The parent article's <front>; in JATS 1.4 the English abstract is a second <abstract xml:lang="en">, not <trans-abstract>."""
     md = project.metadata
     node = el("front")
     node.append(journal_meta(md))
@@ -206,8 +206,9 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
     issue_fields(meta, md)
     for child in (
         permissions(md),
-        abstract("abstract", zh.abstract, {}, LABELS["zh"]["abstract"]),
-        abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]),
+        abstract("abstract", zh.abstract, {} if version == "1.3" else {"lang-variant": "original"}, LABELS["zh"]["abstract"]),
+        abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]) if version == "1.3" else
+        abstract("abstract", en.abstract if en else None, {XML_LANG: "en", "lang-variant": "translation"}, LABELS["en"]["abstract"]),
         kwd_group(zh.keywords, "zh", False),
         kwd_group(en.keywords if en else (), "en", True),
         funding_group(md),

@@ -11,6 +11,17 @@ XLINK = "http://www.w3.org/1999/xlink"
 MML = "http://www.w3.org/1998/Math/MathML"
 ALI = "http://www.niso.org/schemas/ali/1.0/"
 NSMAP = {"xlink": XLINK, "mml": MML, "ali": ALI}
+# JATS versions the build writes ([tool.toolchain.build] jats): the Journal Publishing DTD with MathML3 of each.
+DTDS = {
+    "1.3": ("-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN", "JATS-journalpublishing1-3-mathml3.dtd"),
+    "1.4": ("-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.4 20241031//EN", "JATS-journalpublishing1-4-mathml3.dtd"),
+}
+
+
+def doctype(version: str) -> str:
+    """The DOCTYPE declaration of a JATS version."""
+    public, system = DTDS[version]
+    return f'<!DOCTYPE article PUBLIC "{public}" "{system}">'
 
 
 def el(tag: str, attrs: dict[str, str] | None = None, text: str | None = None) -> etree._Element:
