@@ -326,3 +326,27 @@ def test_type_and_carrier_marks_stay_on_one_line_in_the_pdf(built_article: Path,
     lines = [line.strip() for line in pdf_text(built_article / name).splitlines()]
     assert any("[EB/OL]" in line for line in lines)
     assert not [line for line in lines if re.search(r"\[[A-Z]{1,3}/?[A-Z]?$", line) or re.match(r"^/?[A-Z]{0,2}\]", line)]
+
+
+def last_page_column_ends(path: Path) -> tuple[float, float, float]:
+    """Lowest baseline of the last page's left and right columns, and the reference list's line pitch (pt)."""
+    page = PdfReader(path).pages[-1]
+    middle, top = float(page.mediabox.width) / 2, float(page.mediabox.top) - 62  # below the running head
+    baselines: dict[bool, set[float]] = {False: set(), True: set()}
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        x, y = tm[4] * cm[0] + tm[5] * cm[2] + cm[4], tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        if text.strip() and 50 < y < top:
+            baselines[x >= middle].add(round(y, 1))
+
+    page.extract_text(visitor_text=visit)
+    left = sorted(baselines[False], reverse=True)
+    pitch = min(a - b for a, b in zip(left, left[1:], strict=False))
+    return min(left), min(baselines[True], default=top), pitch  # an empty right column ends at its top
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_the_last_page_columns_end_level(built_article: Path, name: str) -> None:
+    """The last page's two columns end within about two lines of each other (no full left column beside a short right one)."""
+    left, right, pitch = last_page_column_ends(built_article / name)
+    assert abs(left - right) <= 2.5 * pitch, (left, right, pitch)

@@ -16,6 +16,7 @@ from toolchain.pandoc import ast_to
 from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
 from toolchain.render.files import FIGURES, copy_figures
+from toolchain.render.pdf_balance import balanced_source, last_page_columns, unevenness
 from toolchain.render.pdf_layout import lay_out
 from toolchain.render.typst_run import compile_typst
 
@@ -187,9 +188,23 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
         copy_figures(project.root, Path(work) / FIGURES)  # regular files inside the project only
-        pdf = unmark_hyphens(compile_tagged(main, Path(work), f"{lang}.pdf"))
+        pdf = balance(main, source, compile_tagged(main, Path(work), f"{lang}.pdf"), f"{lang}.pdf")
+    pdf = unmark_hyphens(pdf)
     check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
+
+
+def balance(main: Path, source: str, pdf: bytes, name: str) -> bytes:
+    """``pdf`` compiled again with its last page's columns balanced (pdf_balance.py), when that evens them."""
+    balanced = balanced_source(source, pdf)
+    if balanced is None:
+        return pdf
+    main.write_text(balanced, encoding="utf-8")
+    second = compile_tagged(main, main.parent, name)
+    before, after = last_page_columns(pdf), last_page_columns(second)
+    if page_count(second) != page_count(pdf) or after is None or abs(unevenness(after)) >= abs(unevenness(before)):
+        return pdf
+    return second
 
 
 def compile_tagged(main: Path, root: Path, name: str) -> bytes:
