@@ -350,3 +350,30 @@ def test_the_last_page_columns_end_level(built_article: Path, name: str) -> None
     """The last page's two columns end within about two lines of each other (no full left column beside a short right one)."""
     left, right, pitch = last_page_column_ends(built_article / name)
     assert abs(left - right) <= 2.5 * pitch, (left, right, pitch)
+
+
+def structure_types(path: Path) -> list[tuple[str, object]]:
+    """(structure type, its page object or None) of every element of the PDF's structure tree, in order."""
+    found: list[tuple[str, object]] = []
+    stack = [PdfReader(path).trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop(0).get_object()
+        if not isinstance(node, dict):
+            continue
+        if "/S" in node:
+            found.append((str(node["/S"]), node.get("/Pg")))
+        kids = node.get("/K")
+        kids = kids.get_object() if kids is not None else []
+        stack[:0] = kids if isinstance(kids, list) else [kids]
+    return found
+
+
+@pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
+def test_the_title_is_tagged_as_the_title(built_article: Path, name: str) -> None:
+    """One Title element in the structure tree, before every heading; it marks text of the first page."""
+    types = structure_types(built_article / name)
+    kinds = [kind for kind, _ in types]
+    assert kinds.count("/Title") == 1 and kinds.index("/Title") < kinds.index("/H1")
+    first_page = PdfReader(built_article / name).pages[0].indirect_reference
+    after = types[kinds.index("/Title"):]
+    assert any(page is not None and page.idnum == first_page.idnum for _, page in after[:3])
