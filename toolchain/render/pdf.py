@@ -56,27 +56,70 @@ def template_variables(lang: str, ast: dict) -> list[str]:
 
 
 def typeset_references(ast: dict) -> dict:
-    """A copy of ``ast`` whose references call the template's ``refentry(label, body)``.
+    """A copy of ``ast`` whose numbered reference list is one typst list (``refenum``), each entry an item.
 
     Citeproc splits an entry into a ``csl-left-margin`` span (“[1] ”) and the rest (the style's
-    ``second-field-align``); the typst writer flattens spans, so the split is carried over as raw
-    typst. The AST is shared with the other writers, hence the copy.
+    ``second-field-align``); the typst writer flattens spans, so the list is written as raw typst
+    around the entries' inlines: ``#refenum("[1]", enum.item(1)[…], …)``, which typst tags as a
+    list (L, LI, Lbl, LBody). Each entry keeps its label (``<ref-x>``) for the citations' links.
+    A list whose labels hold no number (an author-date style) calls ``refentry(label, body)`` per
+    entry. The AST is shared with the other writers, hence the copy.
     """
     ast = copy.deepcopy(ast)
-    for div in divs(ast["blocks"], "csl-entry"):
-        for block in div["c"][1]:
-            content = block.get("c")
-            if block.get("t") not in ("Para", "Plain") or not content:
-                continue
-            content = unbroken_type_marks(unlink_titles(content))
-            block["c"] = content
-            first = content[0]
-            if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
-                label = [i for i in first["c"][1] if i.get("t") != "Space"]
-                # A reference in English is set as English even in zh.pdf: hyphenation lets its lines justify.
-                lang = "zh" if CJK.search(text_of(content)) else "en"
-                block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content[1:], raw("]")]
+    for refs in divs(ast["blocks"], "references"):
+        entries = refs["c"][1]
+        items = [numbered_item(entry) for entry in entries]
+        if items and all(item is not None for item in items):
+            pattern = re.sub(r"\d+", "1", text_of(first_label(entries[0])).strip())
+            refs["c"][1] = [{"t": "RawBlock", "c": ["typst", f"#refenum({typst_literal(pattern)},"]}, *items, {"t": "RawBlock", "c": ["typst", ")"]}]
+            continue
+        for div in entries:
+            for block in div["c"][1] if div.get("t") == "Div" else []:
+                label, content, lang = entry_parts(block)
+                if label is not None:
+                    block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content, raw("]")]
     return ast
+
+
+def first_label(entry: dict) -> list:
+    """The label inlines (“[12]”) of a csl-entry Div, or []."""
+    blocks = entry["c"][1] if entry.get("t") == "Div" else []
+    label, _, _ = entry_parts(blocks[0]) if blocks else (None, [], "")
+    return label or []
+
+
+def entry_parts(block: dict) -> tuple[list | None, list, str]:
+    """(label inlines or None, the entry's other inlines, its language) of one reference paragraph."""
+    content = block.get("c")
+    if block.get("t") not in ("Para", "Plain") or not content:
+        return None, [], ""
+    content = unbroken_type_marks(unlink_titles(content))
+    block["c"] = content
+    first = content[0]
+    # A reference in English is set as English even in zh.pdf: hyphenation lets its lines justify.
+    lang = "zh" if CJK.search(text_of(content)) else "en"
+    if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
+        return [i for i in first["c"][1] if i.get("t") != "Space"], content[1:], lang
+    return None, content, lang
+
+
+def numbered_item(entry: dict) -> dict | None:
+    """One csl-entry Div as a typst list item ``enum.item(n)[…]`` (a Plain block), or None when its label has no number."""
+    blocks = entry["c"][1] if entry.get("t") == "Div" and entry["c"][1] else []
+    label, content, lang = entry_parts(blocks[0]) if len(blocks) == 1 else (None, [], "")
+    number = re.search(r"\d+", text_of(label)) if label else None
+    if number is None:
+        return None
+    anchor = f"#metadata(none) <{entry['c'][0][0]}>" if LABEL.fullmatch(entry["c"][0][0]) else ""
+    return {"t": "Plain", "c": [raw(f'enum.item({int(number.group())})[#set text(lang: "{lang}")\n'), *content, raw(f"{anchor}],")]}
+
+
+LABEL = re.compile(r"[\w:.-]+")  # an id typst accepts as a label
+
+
+def typst_literal(text: str) -> str:
+    """``text`` as a typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 TYPE_MARK = re.compile(r"\[[A-Z]{1,3}/[A-Z]{2}\]")  # [EB/OL], [J/OL], [M/CD] (GB/T 7714 type and carrier)

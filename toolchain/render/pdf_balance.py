@@ -3,7 +3,8 @@
 Typst 0.15 fills the last page's left column first and leaves the right one short. After a first
 compilation the last page's text is read back (pypdf); when its columns differ by more than a few
 lines, a column break is put before the reference entry that splits the page's text most evenly,
-and the document is compiled again. A break goes only between reference entries (the usual content
+and the document is compiled again. A break goes only between reference entries (the list is
+closed before it and opened again after it) (the usual content
 of a last page); a page without entries in its left column is left as it is.
 """
 
@@ -17,7 +18,8 @@ TOP_MARGIN = 62.36  # pt: 2.2 cm, article.typ's page margin (the running head st
 BOTTOM_MARGIN = 53.86  # pt: 1.9 cm (the page number of the first page stands below it)
 LABEL_EDGE = 2.0  # pt: a reference label starts at its column's left edge
 UNEVEN = 24.0  # pt: columns ending further apart than about two lines are balanced
-ENTRY = re.compile(r'#block\[\s*#refentry\(lang: "\w+"\)\[(.*?)\]\[')
+LIST = re.compile(r'#refenum\(("(?:[^"\\]|\\.)*"),')  # the reference list (pdf.py), its numbering pattern
+ITEM = re.compile(r"enum\.item\((\d+)\)\[")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,17 +87,25 @@ def break_before(columns: tuple[Column, Column], labels: set[str]) -> str | None
     return best if best_gap < unevenness(columns) - line else None
 
 
-def entry_labels(source: str) -> dict[str, int]:
-    """Printed label (``[12]``) → offset of its entry's block in the typst source."""
-    return {match.group(1).replace("\\", ""): match.start() for match in ENTRY.finditer(source)}
+def entry_labels(source: str) -> tuple[str, dict[str, int]]:
+    """The reference list's numbering pattern and, per printed label (``[12]``), the offset of its item in the typst source."""
+    found = LIST.search(source)
+    if found is None:
+        return "", {}
+    pattern = found.group(1)
+    printed = pattern[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return pattern, {printed.replace("1", match.group(1), 1): match.start() for match in ITEM.finditer(source, found.end())}
 
 
 def balanced_source(source: str, pdf: bytes) -> str | None:
-    """The typst source with a column break that balances the last page of ``pdf`` (None: nothing to do)."""
-    entries = entry_labels(source)
+    """The typst source with a column break that balances the last page of ``pdf`` (None: nothing to do).
+
+    The list is closed before the chosen entry and opened again after the break (its items keep their numbers).
+    """
+    pattern, entries = entry_labels(source)
     columns = last_page_columns(pdf) if entries else None
     label = break_before(columns, set(entries)) if columns else None
     if label is None:
         return None
     at = entries[label]
-    return f"{source[:at]}#colbreak()\n{source[at:]}"
+    return f"{source[:at]})\n#colbreak()\n#refenum({pattern},\n{source[at:]}"
