@@ -291,3 +291,21 @@ def test_chromium_checks_would_catch_a_broken_page(page, tmp_path: Path) -> None
     attributes = dom_attributes(chromium(tmp_path, shifted.as_uri(), "--dump-dom").stdout)
     assert attributes["data-misaligned"] == "1" and attributes["data-misaligned-rows"] == "r5"
 
+
+
+def test_citation_chips_show_the_numbers_the_outputs_print(tmp_path: Path) -> None:
+    """Each chip of our article shows the number zh.pdf prints for its work (the key on hover); a long group wraps."""
+    from toolchain.config import Settings
+    from toolchain.render.ast import divs, text_of
+    from toolchain.render.manuscript import prepare_ast
+
+    out = tmp_path / "report.html"
+    assert main(["report", str(REPO), "--out", str(out)]) == 0
+    tree = lxml_html.fromstring(out.read_text(encoding="utf-8"))
+    ast, _ = prepare_ast(load_project(REPO), Settings(), "zh", tmp_path)
+    printed = {div["c"][0][0][4:]: text_of(div["c"][1][0]["c"][0]).strip("[] ") for div in divs(ast["blocks"], "csl-entry")}
+    chips = tree.cssselect(".cell.zh a.cite")
+    assert chips and all(chip.get("data-num") == printed[chip.get("data-key")] for chip in chips)
+    assert all(chip.get("title").startswith(f"@{chip.get('data-key')}: ") for chip in chips)
+    css = (REPO / "toolchain" / "data" / "report" / "report.css").read_text(encoding="utf-8")
+    assert not re.search(r"\.cite-group\s*\{[^}]*nowrap", css)

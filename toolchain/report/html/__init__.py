@@ -53,6 +53,7 @@ class Page:
         self.marks = marks
         self.matcher = glossary_matcher(project.glossary)
         self.titles = {lang: {r.key: r.text[lang] for r in references if r.entry} for lang in ("zh", "en")}
+        self.numbers = {lang: {r.key: r.number[lang] for r in references if r.entry and r.number[lang]} for lang in ("zh", "en")}
         self.term_counts: dict[str, dict[int, int]] = {"zh": {}, "en": {}}
         self.cited_at: dict[str, dict[str, list[tuple[str, str]]]] = {"zh": {}, "en": {}}
         self.citations = {"zh": 0, "en": 0}
@@ -62,7 +63,7 @@ class Page:
         span = cell.spans[index]
         lang = cell.lang
         first = self.citations[lang]
-        cites = citation_marks(span, lang, first, self.titles[lang])
+        cites = citation_marks(span, lang, first, self.titles[lang], self.numbers[lang])
         for mark in cites:
             if mark.anchor:
                 self.citations[lang] += 1

@@ -62,16 +62,17 @@ def term_marks(text: str, lang: str, matcher: GlossaryMatcher, counts: dict[int,
     return marks
 
 
-def citation_marks(span: Span, lang: str, first_id: int, titles: dict[str, str]) -> list[Mark]:
-    """Chips linking each cited key to its reference; groups drawn as one unit."""
+def citation_marks(span: Span, lang: str, first_id: int, titles: dict[str, str], numbers: dict[str, int] | None = None) -> list[Mark]:
+    """Chips linking each cited key to its reference, showing the number the outputs print (the key on hover); groups drawn as one unit."""
     marks = []
     groups = set()
     for offset, citation in enumerate(find_citations(span)):
         if (citation.group_start, citation.group_end) not in groups and citation.group_end - citation.group_start > 1:
             groups.add((citation.group_start, citation.group_end))
             marks.append(Mark(citation.group_start, citation.group_end, "cite", "cite-group"))
-        attrs = (("href", f"#ref-{citation.key}"), ("title", titles.get(citation.key, "no entry in the bibliography")),
-                 ("data-key", citation.key))
+        number = (numbers or {}).get(citation.key)
+        attrs = (("href", f"#ref-{citation.key}"), ("title", f"@{citation.key}: {titles.get(citation.key, 'no entry in the bibliography')}"),
+                 ("data-key", citation.key), *((("data-num", str(number)),) if number else ()))
         chip = "cite" if citation.key in titles else "cite missing"
         marks.append(Mark(citation.start, citation.end, "cite", chip, attrs, "a", f"c-{lang}-{first_id + offset}"))
     return marks
