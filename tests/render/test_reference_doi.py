@@ -55,3 +55,18 @@ def test_a_house_style_without_doi_prints_none_and_the_jats_keeps_it(without_doi
     assert DOI not in paragraphs and "Blood" in paragraphs
     assert not [a for a in docx_links(without_doi / f"{lang}.docx").values() if "doi.org" in a]
     assert jats_dois(without_doi / "article.xml") == [DOI]  # metadata, not print: a JATS reader links it
+
+
+def test_the_citation_layer_prints_references_as_the_outputs_do(without_doi: Path) -> None:
+    """The check and the report print the references without DOI too, and REF011 does not call the DOI lost."""
+    from toolchain.check import run_checks
+    from toolchain.cite import Citations
+    from toolchain.config import load_settings
+    from toolchain.load import load_project
+
+    root = without_doi.parent / "project"
+    project, settings = load_project(root), load_settings(root)
+    assert DOI not in Citations(project, settings).references("zh")["dohner2022"]
+    assert DOI in Citations(project, type(settings)()).references("zh")["dohner2022"]
+    result = run_checks(project, settings)
+    assert "REF011" in result.ran and not [d for d in result.diagnostics if d.rule == "REF011"]
