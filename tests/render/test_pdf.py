@@ -388,3 +388,30 @@ def test_the_reference_list_is_tagged_as_a_list(built_article: Path, name: str) 
     kinds = [kind for kind, _ in structure_types(built_article / name)]
     assert kinds.count("/LI") == kinds.count("/Lbl") == kinds.count("/LBody") == 50
     assert 1 <= kinds.count("/L") <= 2
+
+
+ONLINE = """
+@online{nccn,
+  author = {{National Comprehensive Cancer Network}},
+  title = {Acute myeloid leukemias},
+  year = {2023},
+  url = {https://www.nccn.org/guidelines},
+  urldate = {2024-03-01},
+  langid = {english},
+}
+"""
+
+
+def test_a_type_mark_at_a_line_end_moves_whole_to_the_next_line(base_copy: Path, tmp_path: Path) -> None:
+    """An online reference whose “[EB/OL]” reaches the line end (unboxed, typst breaks it after the slash) prints it on one line."""
+    with (base_copy / "bib" / "references.bib").open("a", encoding="utf-8") as bib:
+        bib.write(ONLINE)
+    for lang in ("en", "zh"):
+        path = base_copy / "manuscript" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("[@dohner2022]", "[@dohner2022; @nccn]", 1), encoding="utf-8")
+    project = load_project(base_copy)
+    ast, _ = prepare_ast(project, Settings(), "en", tmp_path)
+    render_pdf(project, ast, "en", tmp_path / "en.pdf")
+    lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
+    entry = next(i for i, line in enumerate(lines) if "National Comprehensive Cancer Network" in line)
+    assert "[EB/OL]" in " ".join(lines[entry:entry + 2]) and not lines[entry].endswith("[EB/"), lines[entry:entry + 2]
