@@ -130,3 +130,17 @@ def _data_file(name: str) -> bytes:
     if done.returncode != 0:
         raise RenderError(name, done.stderr.decode("utf-8", "replace"))
     return done.stdout
+
+
+# Metadata prose is read with Pandoc's Markdown minus everything that is no character markup:
+# no raw code, math, notes, citations or smart punctuation (a Chinese text keeps its marks).
+PROSE_READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars-citations-inline_notes-footnotes"
+                "-native_spans-bracketed_spans-link_attributes-inline_code_attributes-latex_macros")
+
+
+def markdown_values(texts: list[str], output: str) -> list[dict]:
+    """Each text read as Pandoc reads a metadata value (MetaInlines for one paragraph), in one run."""
+    header = "---\nvalues: " + json.dumps(texts, ensure_ascii=False) + "\n---\n"  # JSON is YAML: no text can end the block
+    meta = json.loads(run_pandoc(["-f", PROSE_READER, "-t", "json"], header, output))["meta"]
+    values = meta.get("values", {}).get("c", [])
+    return values if len(values) == len(texts) else [{"t": "MetaString", "c": text} for text in texts]

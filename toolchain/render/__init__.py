@@ -69,7 +69,7 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
         tasks: list[tuple[str, Callable[[Path], None]]] = []
         for fmt in formats:
             if fmt == "jats":
-                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items)))
+                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items, settings.jats)))
                 continue
             for lang in langs:
                 ast = asts[lang][0]
