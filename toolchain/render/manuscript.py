@@ -220,7 +220,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
     body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
-    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
+    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block+east_asian_line_breaks")
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)
