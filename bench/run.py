@@ -186,33 +186,36 @@ def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
 
-def check_work(project: Path, report: Path, env: dict[str, str]) -> float:
-    """The in-process seconds of one ``check`` of ``project`` (nan when it crashed or timed out)."""
+def check_work(project: Path, report: Path, env: dict[str, str]) -> tuple[float, int | None]:
+    """The in-process seconds of one ``check`` of ``project`` and its exit code (nan, None when it crashed or timed out)."""
     try:
-        subprocess.run([PYTHON, "-c", CHECK_CHILD, str(project), str(report)], env=env, capture_output=True,
-                       timeout=PATHOLOGICAL_TIMEOUT, check=False)
+        done = subprocess.run([PYTHON, "-c", CHECK_CHILD, str(project), str(report)], env=env, capture_output=True,
+                              timeout=PATHOLOGICAL_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        return math.nan
-    return json.loads(report.read_text())["work"] if report.is_file() else math.nan
+        return math.nan, None
+    if not report.is_file():
+        return math.nan, done.returncode
+    data = json.loads(report.read_text())
+    return data["work"], data["exit"]
 
 
 def pathological(work: Path, env: dict[str, str]) -> dict:
     """Growth exponent of ``check`` on one huge paragraph of each shape (50 kB to 5 MB) and on bib size."""
     rows: dict[str, dict] = {}
     for name, shape in shapes(REPO).items():
-        points = {}
+        points, exits = {}, {}
         for size in PARAGRAPH_SIZES:
             zh, en = shape(size)
             project = write_paragraph_project(REPO, work / f"{name}-{size}", zh, en)
-            points[size] = check_work(project, work / f"{name}-{size}.json", env)
+            points[size], exits[size] = check_work(project, work / f"{name}-{size}.json", env)
         finite_points = [(s, w) for s, w in points.items() if not math.isnan(w)]
-        rows[name] = {"seconds": points, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
-    points = {}
+        rows[name] = {"seconds": points, "exit": exits, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
+    points, exits = {}, {}
     for count in BIB_SIZES:
         project = write_bib_project(REPO, work / f"bib-{count}", count)
-        points[count] = check_work(project, work / f"bib-{count}.json", env)
+        points[count], exits[count] = check_work(project, work / f"bib-{count}.json", env)
     finite_points = [(s, w) for s, w in points.items() if not math.isnan(w)]
-    rows["bibliography"] = {"seconds": points, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
+    rows["bibliography"] = {"seconds": points, "exit": exits, "slope": slope(finite_points) if len(finite_points) == len(points) else math.nan}
     return rows
 
 
@@ -246,7 +249,8 @@ def table(results: dict) -> str:
         f"{'peak memory, check 64×':<44} {peak:>8.0f}MB  {'<= 300 MB':<14} {verdict(peak <= TARGETS['peak_mb'])}",
         f"{'typst font discovery (per compile call)':<44} {results['fonts']['seconds']:>9.3f}s",
         *(f"{'check, one ' + name + ' paragraph 50 kB..5 MB' if name != 'bibliography' else 'check, bibliography +500..8000 entries':<44} "
-          f"{row['slope']:>9.2f}   {'<= 1.2':<14} {verdict(row['slope'] <= 1.2)}  (5 MB / largest: {list(row['seconds'].values())[-1]:.1f} s)"
+          f"{row['slope']:>9.2f}   {'<= 1.2':<14} {verdict(row['slope'] <= 1.2)}  (5 MB / largest: {list(row['seconds'].values())[-1]:.1f} s;"
+          f" exit {'/'.join(map(str, row['exit'].values()))})"
           for name, row in results.get("pathological", {}).items()),
         "external calls per build: " + ", ".join(f"{k} ×{v}" for k, v in sorted(f["calls"].items())),
     ]

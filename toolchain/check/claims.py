@@ -134,10 +134,11 @@ def sentence_start(text: str, before: int) -> int:
     """Where the sentence holding offset ``before`` begins (looked for at most WINDOW characters back)."""
     low = max(0, before - WINDOW)
     start = low
-    for match in BOUNDARY.finditer(text, low, before):
+    last = low + len(text[low:before].rstrip(" \t\n)）]】"))  # a boundary counts only when words follow it
+    for match in BOUNDARY.finditer(text, low, last):
         if match.group() in ".!?;" and NOT_A_BOUNDARY.search(text, max(low, match.start() - 8), match.start()):
             continue
-        if text[match.end():before].strip(" \t\n)）]】"):
+        if match.end() < last:
             start = match.end()
     return start
 
@@ -146,10 +147,13 @@ def citing_sentences(project: Project, document: Document) -> Iterator[CitingSen
     """Every bracketed citation group of a document with the sentence part it supports."""
     groups: dict[tuple[int, int], list[str]] = {}
     spans: dict[int, Span] = {}
+    ends: dict[tuple[int, int], int] = {}
+    by_key = project.bibliography.by_key
     for citation in document.citations:
-        if citation.key in project.bibliography.by_key and not is_cross_reference(citation.key, project):
+        if citation.key in by_key and not is_cross_reference(citation.key, project):
             groups.setdefault((id(citation.span), citation.group_start), []).append(citation.key)
             spans[id(citation.span)] = citation.span
+            ends[(id(citation.span), citation.group_start)] = citation.group_end
     previous: dict[int, int] = {}
     tables = {id(block.span) for block in document.blocks if block.kind == "table"}
     for (span_id, group_start), keys in groups.items():  # in document order, as the citations are
@@ -160,8 +164,7 @@ def citing_sentences(project: Project, document: Document) -> Iterator[CitingSen
             end = len(text) if end < 0 else end
         else:
             start, end = max(sentence_start(text, group_start), previous.get(span_id, 0)), group_start
-        close = text.find("]", group_start)
-        previous[span_id] = close + 1 if close >= 0 else group_start + 1
+        previous[span_id] = max(ends[(span_id, group_start)], group_start + 1)  # the group's own end: no scan to the paragraph's end
         yield CitingSentence(document, span, text, start, end, group_start, tuple(dict.fromkeys(keys)))
 
 
@@ -189,6 +192,7 @@ class Library:
         self._holders: dict[tuple[str, ...], frozenset[str]] = {}
         self._kinds: dict[str, dict[str, frozenset[str]]] = {}
         self.by_abbr = {t.abbr.casefold(): t for t in project.glossary.terms if t.abbr}
+        self.sentences: list[CitingSentence] | None = None
 
     def label(self, key: str) -> str:
         """``key [n]`` for messages."""
@@ -255,9 +259,11 @@ _LIBRARIES: dict[int, Library] = {}
 
 
 def sentences(ctx: RuleContext) -> Iterator[CitingSentence]:
-    """The citing sentences of both languages."""
-    for document in ctx.project.documents:
-        yield from citing_sentences(ctx.project, document)
+    """The citing sentences of both languages (found once per project: five rules read them)."""
+    lib = library(ctx.project)
+    if lib.sentences is None:
+        lib.sentences = [s for document in ctx.project.documents for s in citing_sentences(ctx.project, document)]
+    yield from lib.sentences
 
 
 def numbers(lib: Library, keys: Iterable[str], most: int = 6) -> str:

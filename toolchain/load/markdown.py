@@ -10,7 +10,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -101,6 +101,7 @@ class Document:
     blocks: tuple[Block, ...]
     body_start: int  # offset in source where the body begins
     front: Any = None  # the front matter as parsed (with lines), for the rules that check its shape
+    _citations: list = field(default_factory=list, init=False, repr=False, compare=False)  # filled on first use
 
     @property
     def path(self) -> str:
@@ -143,11 +144,13 @@ class Document:
 
     @property
     def citations(self) -> tuple[Citation, ...]:
-        """Every citation in the abstract and body, in order."""
-        found: list[Citation] = []
-        for span in [*self.abstract, *(b.span for b in self.blocks if b.kind != "code")]:
-            found.extend(find_citations(span))
-        return tuple(found)
+        """Every citation in the abstract and body, in order (found once per document)."""
+        if not self._citations:
+            found: list[Citation] = []
+            for span in [*self.abstract, *(b.span for b in self.blocks if b.kind != "code")]:
+                found.extend(find_citations(span))
+            self._citations.append(tuple(found))
+        return self._citations[0]
 
     @property
     def body_is_empty(self) -> bool:
