@@ -35,6 +35,7 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 RECORD_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "keywords", "note", "abstract", "annotation")
 WINDOW = 600  # how far back a sentence start is looked for: a citing sentence is short; the look-back stays bounded
 BOUNDARY = re.compile(r"[。！？；]|[.!?;](?=\s)")
+CLAUSE_END = re.compile(r"[，,；;。！？!?\[@]|\.(?=\s|$)")  # in the source: a clause ends at a mark or at the next citation
 NOT_A_BOUNDARY = re.compile(r"(?:\bal|\bvs|\be\.g|\bi\.e|\bFig|\bNo|\bapprox|\bRef|\bet|\b[A-Z])$")
 ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4", "I": "1", "II": "2", "III": "3", "IV": "4"}
 LATIN_NAME = r"[A-Z][A-Za-z'’\-]+(?:\s+(?:van|von|de|der|di|da)\s+[A-Z][A-Za-z'’\-]+)?"
@@ -124,6 +125,20 @@ class CitingSentence:
         ending = BOUNDARY.search(self.text, close, close + WINDOW)
         end = ending.start() if ending else min(len(self.text), close + WINDOW)
         return (close, "") if "@" in self.span.text[close:end] else (close, self.text[close:end])
+
+    @property
+    def following(self) -> tuple[int, str]:
+        """(offset, text) of the clause right after the group, up to a clause mark or the next citation.
+
+        "前期研究[@a; @b]显示索拉非尼……", "Earlier studies [@a] showed that sorafenib …": the
+        group stands before the words it supports. A clause that runs into another citation is
+        that citation's claim: then the text is empty.
+        """
+        close = self.span.text.find("]", self.group_start) + 1 or self.group_start + 1
+        ending = CLAUSE_END.search(self.span.text, close, close + WINDOW)
+        if ending and ending.group() in "[@":
+            return close, ""
+        return close, self.text[close:ending.start() if ending else min(len(self.text), close + WINDOW)]
 
     def location(self, start: int, end: int) -> Location:
         """The location of claim[start:end]."""
@@ -231,6 +246,14 @@ class Library:
                     forms = tuple(dict.fromkeys(f for f in (match.group(), *((term.en, term.zh) if term else ())) if f))
                     found.append(Subject(match.group(), forms, match.start(), match.end(), kind))
         return sorted(found, key=lambda s: s.start)
+
+    def sentence_subjects(self, sentence: CitingSentence) -> tuple[int, list[Subject]]:
+        """(offset in the span, subjects) of a citing sentence: those of its claim, else of the clause after its group."""
+        found = self.subjects(sentence.claim)
+        if found:
+            return sentence.start, found
+        after, text = sentence.following
+        return after, self.subjects(text)
 
 
 def kind_of(english: str, abbr: str) -> str:
@@ -371,7 +394,7 @@ def subject_not_in_cited_work(ctx: RuleContext) -> Iterator[Finding]:
     """
     lib = library(ctx.project)
     for sentence in sentences(ctx):
-        subjects = lib.subjects(sentence.claim)
+        base, subjects = lib.sentence_subjects(sentence)
         subject = next((s for s in subjects if s.kind == "drug"), None) or next(iter(subjects), None)
         if subject is None:
             continue
@@ -380,7 +403,7 @@ def subject_not_in_cited_work(ctx: RuleContext) -> Iterator[Finding]:
             continue
         others = sorted({name for key in sentence.keys for name in lib.kinds(key)[subject.kind]})
         if others:
-            yield Finding(sentence.location(subject.start, subject.end),
+            yield Finding(sentence.span.location(base + subject.start, base + subject.end),
                           f"{subject.name}: in none of the cited works {numbers(lib, sentence.keys)}, which name {', '.join(others[:3])}; "
                           f"in {numbers(lib, holders)}{''.join(lib.records[k].scope for k in sentence.keys[:1])}")
 
@@ -397,7 +420,7 @@ def group_outlier(ctx: RuleContext) -> Iterator[Finding]:
     for sentence in sentences(ctx):
         if len(sentence.keys) < 2:
             continue
-        subjects = lib.subjects(sentence.claim)
+        _, subjects = lib.sentence_subjects(sentence)
         if not subjects:
             continue
         sharing = {k for s in subjects for k in lib.holders(s.forms) & set(sentence.keys)}
@@ -431,7 +454,7 @@ def first_report_claim(ctx: RuleContext) -> Iterator[Finding]:
         if review:
             yield Finding(where, f"“{match.group()}” cites {lib.label(review)}, a review or guideline, not a first report")
             continue
-        subjects = lib.subjects(sentence.claim)
+        _, subjects = lib.sentence_subjects(sentence)
         years = [lib.records[k].year for k in sentence.keys if lib.records[k].year]
         if not subjects or not years:
             continue
