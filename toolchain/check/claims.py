@@ -292,10 +292,10 @@ def numbers(lib: Library, keys: Iterable[str], most: int = 6) -> str:
 
 def negated(claim: str, start: int, lang: str) -> bool:
     """Whether the word at ``start`` follows a negation within a few characters."""
-    words = word_lists()["negations"].get(lang, ())
+    lists = word_lists()
     before = claim[max(0, start - 12):start]
-    found = pattern(tuple(words))
-    return bool(found and found.search(before))
+    found = pattern(tuple(lists["negations"].get(lang, ())))
+    return bool(found and found.search(before)) or before.rstrip().endswith(tuple(lists.get("negations-adjacent", {}).get(lang, ())))
 
 
 @rule("CITE001", "stated-year-mismatch", Severity.WARNING)
@@ -408,30 +408,68 @@ def subject_not_in_cited_work(ctx: RuleContext) -> Iterator[Finding]:
                           f"in {numbers(lib, holders)}{''.join(lib.records[k].scope for k in sentence.keys[:1])}")
 
 
+def settings_named(text: str, lang: str) -> dict[str, re.Match[str]]:
+    """The treatment settings (maintenance, relapse treatment …) ``text`` names, not negated, by name."""
+    found: dict[str, re.Match[str]] = {}
+    for name, setting in word_lists()["settings"].items():
+        said = pattern(tuple(setting["sentence"].get(lang, ())))
+        match = next((m for m in (said.finditer(text) if said else ()) if not negated(text, m.start(), lang)), None)
+        if match:
+            found[name] = match
+    return found
+
+
+def setting_outliers(lib: Library, sentence: CitingSentence, reported: set[str]) -> Iterator[Finding]:
+    """Works of the group whose record names another treatment setting than the sentence's, which the others name."""
+    lang = sentence.document.lang
+    base, text = (sentence.start, sentence.claim)
+    named = settings_named(text, lang)
+    if not named:
+        base, text = sentence.following
+        named = settings_named(text, lang)
+    settings = word_lists()["settings"]
+    for name, match in named.items():
+        own = pattern(both(settings[name]["record"]))
+        sharing = {k for k in sentence.keys if own and own.search(lib.records[k].text)}
+        if len(sharing) < 2:
+            continue
+        for key in sentence.keys:
+            if key in sharing or key in reported:
+                continue
+            other = next(((n, m) for n, s in settings.items() if n not in named
+                          for m in [pattern(both(s["record"])) and pattern(both(s["record"])).search(lib.records[key].text)] if m), None)
+            if other:
+                reported.add(key)
+                yield Finding(sentence.span.location(base + match.start(), base + match.end()),
+                              f"{lib.label(key)} is on {other[0]} (its record says “{other[1].group()}”), not {name} as "
+                              f"{numbers(lib, sharing)} cited with it{lib.records[key].scope}")
+
+
 @rule("CITE004", "group-outlier", Severity.INFO)
 def group_outlier(ctx: RuleContext) -> Iterator[Finding]:
-    """One work of a citation group names none of the sentence's subjects; others do.
+    """One work of a citation group is off the subject or setting the others share.
 
-    Why: in a range such as [12-16] about maintenance therapy, a work on another subject (a
-    study of treating relapse) is easily swept in.
-    Example: ``……维持治疗[@a; @b; @c]`` where a and b name sorafenib and c does not.
+    Why: in a range such as [12-16] about maintenance therapy, a work on another subject or
+    setting (a study of treating relapse) is easily swept in. The subjects are the sentence's
+    drugs and genes; the settings (maintenance, relapse treatment, first-line …) are data.
+    Example: ``……维持治疗[@a; @b; @c]`` where a and b name sorafenib and c does not, or where a and
+    b are on maintenance and c's title says "relapsed".
     """
     lib = library(ctx.project)
     for sentence in sentences(ctx):
         if len(sentence.keys) < 2:
             continue
+        reported: set[str] = set()
         _, subjects = lib.sentence_subjects(sentence)
-        if not subjects:
-            continue
         sharing = {k for s in subjects for k in lib.holders(s.forms) & set(sentence.keys)}
-        if len(sharing) < 2:
-            continue
-        names = ", ".join(dict.fromkeys(s.name for s in subjects))
-        for key in sentence.keys:
-            if key not in sharing:
+        if len(sharing) >= 2:
+            names = ", ".join(dict.fromkeys(s.name for s in subjects))
+            for key in (k for k in sentence.keys if k not in sharing):
+                reported.add(key)
                 yield Finding(sentence.location(0, len(sentence.claim.rstrip())),
                               f"{lib.label(key)} names none of this sentence's subjects ({names}), unlike the other works cited with it"
                               f"{lib.records[key].scope}")
+        yield from setting_outliers(lib, sentence, reported)
 
 
 @rule("CITE005", "first-report-claim", Severity.WARNING)
