@@ -27,7 +27,8 @@ from toolchain.check.registry import RuleContext, rule
 from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
 from toolchain.cjk import HAN
 from toolchain.load import Project
-from toolchain.load.bibliography import Entry
+from toolchain.load.bibliography import Entry, strip_braces
+from toolchain.load.lock import LockedRecord, fingerprint
 from toolchain.load.markdown import Document
 from toolchain.load.source import Location, Span
 
@@ -86,6 +87,10 @@ class Record:
     year: int | None
     has_abstract: bool
     type: str
+    title: str = ""
+    types: tuple[str, ...] = ()  # the entry type, then the publication types of the verified record
+    abstract: str = ""
+    verified: bool = False  # the reference lock's record was read too
 
     @property
     def scope(self) -> str:
@@ -93,12 +98,20 @@ class Record:
         return "" if self.has_abstract else " (its record has no abstract: title and keywords only)"
 
 
-def record_of(entry: Entry) -> Record:
-    """The record of one bibliography entry."""
-    text = " | ".join(entry.fields[f] for f in RECORD_FIELDS if entry.fields.get(f))
+def record_of(entry: Entry, verified: LockedRecord | None = None) -> Record:
+    """The record of one bibliography entry, with the verified record of the lock when it is current."""
+    if verified is not None and (verified.status != "matched" or (verified.fingerprint and verified.fingerprint != fingerprint(entry))):
+        verified = None  # unmatched, or the entry changed since: the record may be of another work
+    parts = [entry.fields[f] for f in RECORD_FIELDS if entry.fields.get(f)]
+    types = (entry.type, *(verified.types if verified else ()))
+    if verified:
+        parts += [verified.title, verified.abstract, *verified.types[:8]]
+    text = " ".join(" | ".join(p for p in parts if p).replace("{", "").replace("}", "").split())
     year = re.match(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
-    return Record(entry.key, " ".join(text.replace("{", "").replace("}", "").split()), int(year.group()) if year else None,
-                  bool(entry.fields.get("abstract")), entry.type)
+    abstract = strip_braces(entry.fields.get("abstract", "")) or (verified.abstract if verified else "")
+    return Record(entry.key, text, int(year.group()) if year else None, bool(abstract), entry.type,
+                  strip_braces(entry.fields.get("title", "")) or (verified.title if verified else ""), tuple(dict.fromkeys(types)),
+                  abstract, verified is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +210,8 @@ class Library:
     def __init__(self, project: Project) -> None:
         """Index the bibliography."""
         self.project = project
-        self.records = {key: record_of(entry) for key, entry in project.bibliography.by_key.items()}
+        verified = project.lock.records if project.lock else {}
+        self.records = {key: record_of(entry, verified.get(key)) for key, entry in project.bibliography.by_key.items()}
         order = dict.fromkeys([*first_citation_order(project.zh), *first_citation_order(project.en)])
         self.numbers = {key: number for number, key in enumerate((k for k in order if k in self.records), 1)}
         self.matcher = matcher(project.glossary)
@@ -487,7 +501,7 @@ def first_report_claim(ctx: RuleContext) -> Iterator[Finding]:
         if match is None:
             continue
         where = sentence.location(match.start(), match.end())
-        review = next((k for k in sentence.keys if lib.records[k].type in data["review-types"]
+        review = next((k for k in sentence.keys if {t.casefold() for t in lib.records[k].types} & set(data["review-types"])
                        or (reviews and reviews.search(lib.records[k].text))), None)
         if review:
             yield Finding(where, f"“{match.group()}” cites {lib.label(review)}, a review or guideline, not a first report")
