@@ -57,7 +57,7 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
         workdir = Path(work).resolve()
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
             futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir) for lang in ("zh", "en")}
             asts = {lang: future.result() for lang, future in futures.items()}
         if verbose:
