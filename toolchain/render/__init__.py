@@ -24,7 +24,7 @@ from toolchain.render.files import (
     safe_target,
 )
 from toolchain.render.jats import render_jats
-from toolchain.render.manuscript import add_translation, prepare_ast
+from toolchain.render.manuscript import add_translation, parse_input, prepare_ast
 from toolchain.render.pdf import render_pdf
 
 OUTPUTS = {"pdf": "{lang}.pdf", "docx": "{lang}.docx", "jats": "article.xml"}
@@ -62,8 +62,11 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
         workdir = Path(work).resolve()
+        # Pandoc's input is made before the threads start: both parses are running before the
+        # gate (the check) takes the interpreter.
+        given = {lang: parse_input(project, settings, lang, workdir) for lang in ("zh", "en")}
         with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
-            futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir) for lang in ("zh", "en")}
+            futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir, given[lang]) for lang in ("zh", "en")}
             if not gate():  # the parse's own errors (the check reports them too) are not shown
                 for future in futures.values():
                     future.cancel()
