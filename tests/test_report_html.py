@@ -195,6 +195,14 @@ def test_report_of_our_article(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     assert len(tree.cssselect("#glossary tr[data-term]")) >= 10
 
 
+def test_report_out_directory_takes_the_report_inside(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """``report --out build`` (a directory, as ``build`` takes it) writes build/report.html."""
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["report", str(base_copy), "--out", str(out)]) == 0
+    assert lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8")).cssselect("#text .row[id]")
+
+
 def test_report_never_writes_into_the_sources(base_copy: Path, capsys: pytest.CaptureFixture) -> None:
     """``--out`` inside manuscript/ is refused with exit 2 and a message, like ``build``."""
     assert main(["report", str(base_copy), "--out", str(base_copy / "manuscript" / "report.html")]) == 2

@@ -298,6 +298,8 @@ def command_report(args: argparse.Namespace) -> int:
     cite = Citations(project, settings)
     result = run_checks(project, settings, cite)
     target = Path(args.out) if args.out else default_out(root) / "report.html"
+    if target.is_dir() and not target.is_symlink():  # --out build, as for build: the report goes inside
+        target = target / "report.html"
     refuse_source_directories(project.root, target.parent)
     page = render_report(project, result, cite)
     size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))

@@ -440,6 +440,17 @@ def test_no_sub_article_when_english_body_is_empty(tmp_path: Path) -> None:
     assert article.find("front/article-meta/trans-abstract/p") is not None
 
 
+def test_undefined_affiliation_id_builds_without_its_xref(tmp_path: Path) -> None:
+    """An author naming an affiliation that metadata.yaml does not define (META015's finding) still builds."""
+    root = tmp_path / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    metadata = root / "manuscript" / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("affiliations: [nfh]", "affiliations: [nfh, nowhere]", 1), encoding="utf-8")
+    article = parse(build_jats(root, tmp_path / "out")).getroot()
+    xrefs = article.findall("front/article-meta/contrib-group/contrib[1]/xref[@ref-type='aff']")
+    assert [x.get("rid") for x in xrefs] == ["aff1"]
+
+
 # --- names ------------------------------------------------------------------------------------------
 
 

@@ -121,7 +121,7 @@ def apply_fixes(project: Project, settings: Settings) -> dict[str, int]:
             fixed, count = fix_document(document, edits)
             if not count:
                 continue
-            current = replace(current, **{document.lang: fixed})
+            current = current.with_document(fixed)
             counts[path] = counts.get(path, 0) + count
             changed = True
         if not changed:

@@ -219,3 +219,27 @@ def en_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     yield from superscript_findings(project.en)
+
+
+LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-\n[ \t]*(?=[a-z])")
+WORD_PART = 40  # characters looked at on each side of the break: a word, never the paragraph
+
+
+@rule("EN011", "hyphen-at-line-end")
+def hyphen_at_line_end(ctx: RuleContext) -> Iterator[Finding]:
+    """A word is broken by a hyphen at a line end, as in text pasted from a PDF.
+
+    Why: Markdown reads the line break as a space, so every output prints “preva- lence”.
+    Example: en ``the preva-`` / ``lence of AML`` → ``the prevalence of AML`` (or ``FMS-like`` where the hyphen belongs).
+    """
+    for lang in ("en", "zh"):
+        for span, masked in prose_units(ctx.project.document(lang)):
+            for m in LINE_END_HYPHEN.finditer(masked):
+                left = re.search(r"[A-Za-z]+$", masked[max(0, m.start() - WORD_PART):m.start()])
+                right = re.match(r"[a-z]+", masked[m.end():m.end() + WORD_PART])
+                head, tail = left.group(), right.group()
+                start = m.start() - len(head)
+                yield finding(span, start, m.end() + len(tail),
+                              f"“{head}-” / “{tail}” is one word broken at a line end: the outputs print “{head}- {tail}”; "
+                              f"join it as “{head}{tail}” (or “{head}-{tail}” where the hyphen belongs to the word)",
+                              suggestion=f"{head}{tail}")

@@ -238,7 +238,8 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, 
     """Parse one language with citeproc (from ``given`` when its input is ready); return the AST and the CSL items used."""
     given = given or parse_input(project, settings, lang, workdir)
     items, csl, document = given.items, given.csl, project.document(lang)
-    ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
+    ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript",
+                          reader="markdown-yaml_metadata_block+east_asian_line_breaks")
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)

@@ -75,7 +75,7 @@ def contrib(md: Metadata, author: Author, corresp_id: str | None) -> etree._Elem
             if name.given:
                 sub(element, "given-names", text=name.given)
     order = [a.id for a in md.affiliations]
-    for ident in author.affiliations:
+    for ident in (i for i in author.affiliations if i in order):  # an undefined id is META015's finding
         number = order.index(ident) + 1
         xref = sub(node, "xref", {"ref-type": "aff", "rid": f"aff{number}"})
         sub(xref, "sup", text=str(number))
