@@ -1,7 +1,8 @@
-"""The one atomic file writer: a temporary file next to the target, moved into place only when whole."""
+"""The one atomic file writer (a temporary file next to the target, moved into place only when whole) and the cache directory."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -12,6 +13,7 @@ from pathlib import Path
 from toolchain.errors import RenderError
 
 PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
+CACHE_ENTRIES = 256  # results kept per kind in the cache directory; the oldest go first
 
 
 def write_atomically(target: Path, produce: Callable[[Path], None], *, mode_of: Path | None = None, replace_link: bool = False) -> int:
@@ -69,3 +71,33 @@ def mode(target: Path, mode_of: Path | None) -> int:
     if mode_of is not None:
         return stat.S_IMODE(mode_of.stat().st_mode)
     return stat.S_IMODE(target.stat().st_mode) if target.is_file() and not target.is_symlink() else 0o644
+
+
+def cache_dir() -> Path:
+    """The toolchain's cache directory ($XDG_CACHE_HOME/toolchain or ~/.cache/toolchain)."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "toolchain"
+
+
+def cached_text(kind: str, key: str, compute: Callable[[], str]) -> str:
+    """``compute()``, kept in the cache directory under a hash of ``key``: a later run with the same key reads it.
+
+    ``key`` must hold everything the result depends on (input text, tool versions). A cache
+    that cannot be read or written is skipped; only the newest ``CACHE_ENTRIES`` of a kind are kept.
+    """
+    folder = cache_dir() / kind
+    path = folder / f"{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}.txt"
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    value = compute()
+    if value:
+        try:
+            write_atomically(path, lambda temporary: temporary.write_text(value, encoding="utf-8"))
+            kept = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime)
+            for old in kept[:-CACHE_ENTRIES]:
+                old.unlink(missing_ok=True)
+        except (OSError, RenderError):
+            pass  # an unwritable cache: computed again next time
+    return value

@@ -6,6 +6,7 @@ Citations are resolved, references localised and metadata.yaml merged in for the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.cite import SECTION_TITLE, Citations, et_al
@@ -212,8 +213,18 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     return fields
 
 
-def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
-    """Parse one language with citeproc; return the AST and the CSL items used."""
+@dataclass(frozen=True)
+class ParseInput:
+    """What Pandoc is given to parse one language: the body, its arguments, the CSL items and style."""
+
+    body: str
+    args: list[str]
+    items: list[dict]
+    csl: Path
+
+
+def parse_input(project: Project, settings: Settings, lang: str, workdir: Path) -> ParseInput:
+    """The body and citeproc arguments of one language, its bibliography and metadata files written to ``workdir``."""
     cite = Citations(project, settings)
     document = project.document(lang)
     items = cite.items(lang)
@@ -232,7 +243,15 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
     body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
-    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block+east_asian_line_breaks")
+    return ParseInput(body, args, items, csl)
+
+
+def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, given: ParseInput | None = None) -> tuple[dict, list[dict]]:
+    """Parse one language with citeproc (from ``given`` when its input is ready); return the AST and the CSL items used."""
+    given = given or parse_input(project, settings, lang, workdir)
+    items, csl, document = given.items, given.csl, project.document(lang)
+    ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript",
+                          reader="markdown-yaml_metadata_block+east_asian_line_breaks")
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)

@@ -9,13 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolchain.errors import InputError
 from toolchain.files import write_atomically
 from toolchain.load import Project
 from toolchain.load.lock import LOCK_FILE, LockedRecord, dump_lock, fingerprint
-from toolchain.verify.client import Client, LookupFailed
-from toolchain.verify.sources import look_up
+
+if TYPE_CHECKING:  # the HTTP client is imported when a lookup runs: `check` reads only compare.py of this stage
+    from toolchain.verify.client import Client
 
 
 @dataclass(slots=True)
@@ -49,6 +51,9 @@ def verify(project: Project, client: Client | None, today: str, *, update: tuple
     result = Verification(records)
     if client is None:
         return result
+    from toolchain.verify.client import LookupFailed
+    from toolchain.verify.sources import look_up
+
     for key in list(records):
         if key not in known:
             del records[key]
@@ -80,4 +85,4 @@ def write_lock(root: Path, records: dict[str, LockedRecord]) -> Path:
     return target
 
 
-__all__ = ["Client", "LookupFailed", "Verification", "restamp", "verify", "write_lock"]
+__all__ = ["Verification", "restamp", "verify", "write_lock"]
