@@ -13,15 +13,19 @@ from toolchain.check._typography import (
     LETTER,
     SHORT_UNITS,
     UNITS,
+    brief,
     excerpt,
     finding,
     is_table,
     language_units,
     number_unit_findings,
     prose_units,
+    paired_runs,
     punctuated_words,
     range_connector_findings,
+    runs,
     superscript_findings,
+    times,
     word_lists,
     word_marks,
 )
@@ -218,12 +222,12 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
         marks = set(half_width_marks(masked))
         if policy == "full-width":
             marks.update(gloss_commas(masked))
-        for i in sorted(marks):
-            ch, full = masked[i], FULL_WIDTH[masked[i]]
-            start, end = widened(span.text, i)
-            spaces = " without the spaces around it" if (start, end) != (i, i + 1) else ""
-            yield finding(span, i, i + 1, f"half-width “{ch}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{full}”{spaces}",
-                          full, suggestion=full, fix_span=(start, end))
+        for first, last in runs(masked, sorted(marks)):
+            ch, full = masked[first], FULL_WIDTH[masked[first]]
+            start, end = widened(span.text, first)[0], widened(span.text, last - 1)[1]
+            spaces = " without the spaces around it" if (start, end) != (first, last) else ""
+            yield finding(span, first, last, f"half-width “{ch}”{times(last - first)} in Chinese text “{excerpt(span.text, first, last)}”; "
+                          f"write “{full}”{spaces}", full * (last - first), suggestion=brief(full * (last - first)), fix_span=(start, end))
 
 
 def shape(masked: str) -> str:
@@ -376,10 +380,10 @@ def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
         singles = [m.start() for m in re.finditer("'", masked) if single_quote(masked, m.start())]
         for marks, pair in ((doubles, "“”"), (singles, "‘’")):
             balanced = len(marks) % 2 == 0
-            for count, i in enumerate(marks):
-                curly = pair[count % 2]
-                yield finding(span, i, i + 1, f"straight quote “{masked[i]}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
-                              curly if balanced else None, suggestion=curly)
+            for count, (start, end) in paired_runs(masked, marks):
+                curly = "".join(pair[(count + k) % 2] for k in range(end - start))
+                yield finding(span, start, end, f"straight quote “{masked[start]}”{times(end - start)} in Chinese text "
+                              f"“{excerpt(span.text, start, end)}”; write “{brief(curly)}”", curly if balanced else None, suggestion=brief(curly))
 
 
 def single_quote(masked: str, i: int) -> bool:
@@ -437,10 +441,10 @@ def corner_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     for span, masked in language_units(project, "zh"):
-        for m in re.finditer("[「」『』]", masked):
-            curly = CORNER_QUOTES[m.group()]
-            yield finding(span, m.start(), m.end(), f"corner quote “{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
-                          curly, suggestion=curly)
+        for m in re.finditer(r"([「」『』])\1*", masked):
+            curly = CORNER_QUOTES[m.group(1)] * len(m.group())
+            yield finding(span, m.start(), m.end(), f"corner quote “{m.group(1)}”{times(len(m.group()))} in “{excerpt(span.text, m.start(), m.end())}”; "
+                          f"write “{brief(curly)}”", curly, suggestion=brief(curly))
 
 
 ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[…⋯]+")
