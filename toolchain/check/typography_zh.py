@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.check._typography import (
@@ -103,12 +105,20 @@ def paren_pairs(masked: str) -> Iterator[tuple[int, int | None]]:
     yield from ((s, None) for s in stack)
 
 
+@lru_cache(maxsize=4)
+def cjk_offsets(masked: str) -> list[int]:
+    """Offsets of the CJK characters of a text, in order (looked up by bisection)."""
+    return [m.start() for m in CJK.finditer(masked)]
+
+
 def chinese_parens(masked: str, open_: int, close: int) -> bool:
     """Whether a (…) pair belongs to Chinese text: it holds Chinese or stands next to it."""
     before = masked[open_ - 1] if open_ else ""
     if before == "/":
         return False  # a compound unit's denominator, mL/(min·1.73 m^2^), mg/(kg·d): GB 3101-1993, 3.2
-    if CJK.search(masked, open_ + 1, close):
+    han = cjk_offsets(masked)
+    first = bisect.bisect_right(han, open_)
+    if first < len(han) and han[first] < close:  # Chinese inside: an index, not a rescan of nested pairs
         return True
     if before and (before.isalnum() and not CJK.match(before)):
         return False  # t(8;21), Biology(Basel): part of a name

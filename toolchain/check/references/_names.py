@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from toolchain.check._text import mask_non_prose
 from toolchain.load import Project
@@ -82,6 +82,7 @@ def skip_forms(project: Project) -> frozenset[str]:
     return frozenset(squeeze(f) for f in forms if f)
 
 
+@lru_cache(maxsize=16384)
 def squeeze(text: str) -> str:
     """Folded text without spaces, hyphens and apostrophes (for name and trial comparison)."""
     return re.sub(r"[\s\-'’.]", "", fold(text))
