@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from toolchain.check._text import mask_non_prose
+from toolchain.cite.terms import ET_AL
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, fold, parse_names
 from toolchain.load.markdown import Citation, Document
@@ -31,9 +32,9 @@ ET_AL_FORMS = (
     (re.compile(LATIN_NAME + r"\s+[*_]?et\s+al\.?[*_]?[,，]?\s*$"), True, ("al",)),
     (re.compile(LATIN_NAME + r"\s+and\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-?workers|associates|team)\s*$"), True,
      ("colleagues", "workers", "associates", "team")),
-    (re.compile(LATIN_NAME + r"\s*(?:等人|等|团队)\s*$"), False, ("等人", "等", "团队")),
+    (re.compile(LATIN_NAME + r"\s*(?:等人|等|团队)\s*$"), False, ("等人", ET_AL["zh"], "团队")),
 )
-NAME_END = re.compile(f"[{LETTERS}'’\-]$")  # how TWO_AUTHORS ends (before spaces)
+NAME_END = re.compile(f"[{LETTERS}'’\\-]$")  # how TWO_AUTHORS ends (before spaces)
 CONNECTOR_ENDS = (",", "，", "、", "和", "与", "及", "and", "&")
 CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
