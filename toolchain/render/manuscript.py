@@ -11,7 +11,7 @@ from pathlib import Path
 from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.load.markdown import front_matter
+from toolchain.load.markdown import PANDOC_READER, front_matter, pandoc_body
 from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
 from toolchain.pandoc import markdown_to_ast
 from toolchain.render.active import drop_active_content
@@ -219,8 +219,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata = workdir / f"{lang}-metadata.json"
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
-    body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
-    ast = markdown_to_ast(body, args, f"{lang} manuscript", cwd=project.root / "manuscript", reader="markdown-yaml_metadata_block")
+    ast = markdown_to_ast(pandoc_body(document), args, f"{lang} manuscript", cwd=project.root / "manuscript", reader=PANDOC_READER)
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)
