@@ -22,7 +22,7 @@ from toolchain.load.source import Location, SourceFile, Span
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
-COMMENT = re.compile(r"<!--.*?-->", re.S)
+COMMENT = re.compile(r"<!--.*?-->", re.S)  # searched only up to the last "-->" (``matches``): an unclosed one is text
 # Pandoc citation keys: start with a letter, digit or _, may hold internal punctuation.
 # ``@{key}`` holds any key, trailing punctuation included (``@{徐光宪2010--}``).
 KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w])|[:/](?=/))*|\{[^{}\s]+\}"
@@ -197,10 +197,19 @@ def citation_offsets(source_text: str) -> tuple[tuple[str, int, int, int, int], 
     return tuple(found)
 
 
+def matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of a pattern; comments are looked for only before the last ``-->`` (linear however many are unclosed)."""
+    return pattern.finditer(text, 0, text.rfind("-->") + 3) if pattern is COMMENT else pattern.finditer(text)
+
+
 def mask(text: str, *patterns: re.Pattern[str]) -> str:
     """Replace every match of the patterns by spaces (newlines kept) so offsets stay valid."""
     for pattern in patterns:
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        parts, done = [], 0
+        for match in matches(pattern, text):
+            parts += [text[done:match.start()], re.sub(r"[^\n]", " ", match.group())]
+            done = match.end()
+        text = "".join([*parts, text[done:]])
     return text
 
 
@@ -341,7 +350,7 @@ def classify(source: SourceFile, start: int, end: int, section: int, kind: str =
     span = Span.of(source, start, end)
     if kind:
         return Block("list" if kind == "definitions" else kind, span, section)
-    stripped = COMMENT.sub("", span.text).strip()
+    stripped = mask(span.text, COMMENT).strip()
     if not stripped:
         kind = "comment"
     elif re.fullmatch(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", stripped):
