@@ -1,20 +1,20 @@
 """The floor of a build: time spent inside pandoc and typst themselves, without our Python.
 
 Run as ``python bench/floor.py PROJECT OUT``: builds every output serially (``--jobs 1``) with
-the pandoc processes and typst compilations timed at the call, and prints one JSON object:
-each external call (what it converts, seconds), their sums, and the whole build's time.
+each pandoc process timed from spawn to exit and each typst compilation timed inside its child
+(the child's interpreter start-up is ours, not typst's), and prints one JSON object: each
+external call (what it converts, seconds), their sums, and the whole build's time.
 """
 
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
-from types import SimpleNamespace
 from typing import Any
 
 CALLS: list[dict[str, Any]] = []
+MARK = "\nfloor-seconds="  # what the timed typst child writes to its standard error after the compilation
 
 
 def describe(command: list[str]) -> str:
@@ -26,61 +26,44 @@ def describe(command: list[str]) -> str:
     return f"{source}→{target}"
 
 
-def timed_run(command: list[str], *args: Any, **kwargs: Any) -> subprocess.CompletedProcess:
-    """subprocess.run for pandoc, timed from spawn to exit."""
-    begun = time.perf_counter()
-    try:
-        return subprocess.run(command, *args, **kwargs)  # noqa: PLW1510 (the caller passes check)
-    finally:
-        CALLS.append({"tool": "pandoc", "what": describe(command), "seconds": time.perf_counter() - begun})
-
-
-class TimedTypst:
-    """Stands in for the ``typst`` module: ``compile`` and ``Compiler(...).compile`` are timed."""
-
-    def __init__(self, module: Any) -> None:
-        """Wrap the real module."""
-        self._module = module
-
-    def __getattr__(self, name: str) -> Any:
-        """Timed versions of the entry points; everything else passes through."""
-        real = getattr(self._module, name)
-        if name in ("compile", "compile_with_warnings"):
-            return self._timed(real, "compile")
-        if name == "Compiler":
-            def compiler(*args: Any, **kwargs: Any) -> Any:
-                """A Compiler whose construction and compile calls are timed."""
-                instance = self._timed(real, "Compiler()")(*args, **kwargs)
-                return SimpleNamespace(compile=self._timed(instance.compile, "Compiler.compile"))
-            return compiler
-        if name == "Fonts":
-            return self._timed(real, "Fonts()")
-        return real
-
-    @staticmethod
-    def _timed(function: Any, what: str) -> Any:
-        """``function``, recording its duration in CALLS under ``what``."""
-        def call(*args: Any, **kwargs: Any) -> Any:
-            """The call, timed."""
-            begun = time.perf_counter()
-            try:
-                return function(*args, **kwargs)
-            finally:
-                CALLS.append({"tool": "typst", "what": what, "seconds": time.perf_counter() - begun})
-        return call
+def timed_child(child: str) -> str:
+    """The typst child's source with the compile call timed and the seconds written to standard error."""
+    call = "result = typst.compile("
+    timed = child.replace(call, "import time as _t; _begun = _t.perf_counter()\n    " + call, 1)
+    return timed.replace("sys.stdout.buffer.write(result)",
+                         f"sys.stderr.write({MARK!r} + str(_t.perf_counter() - _begun)); sys.stdout.buffer.write(result)", 1)
 
 
 def main(project: str, out: str) -> int:
     """Build with the external calls timed; print the JSON report."""
     begun = time.perf_counter()
     import toolchain.pandoc as pandoc_module
-    import toolchain.render.pdf as pdf_module
+    import toolchain.render.typst_run as typst_module
     from toolchain.cli import main as cli_main
 
-    pandoc_module.subprocess = SimpleNamespace(run=timed_run, TimeoutExpired=subprocess.TimeoutExpired)
-    pdf_module.typst = TimedTypst(pdf_module.typst)
+    real = pandoc_module.run_limited
+
+    def pandoc_timed(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        """run_limited for pandoc, timed from spawn to exit."""
+        started = time.perf_counter()
+        try:
+            return real(command, *args, **kwargs)
+        finally:
+            CALLS.append({"tool": "pandoc", "what": describe(command), "seconds": time.perf_counter() - started})
+
+    def typst_timed(command: list[str], *args: Any, **kwargs: Any) -> Any:
+        """run_limited for the typst child: the seconds its compile call took, as it reports them."""
+        done = real(command, *args, **kwargs)
+        text = done.stderr.decode("utf-8", "replace")
+        if MARK in text:
+            CALLS.append({"tool": "typst", "what": "compile", "seconds": float(text.rsplit(MARK, 1)[1])})
+        return done
+
+    pandoc_module.run_limited = pandoc_timed
+    typst_module.run_limited = typst_timed
+    typst_module.CHILD = timed_child(typst_module.CHILD)
     imported = time.perf_counter()
-    code = cli_main(["build", project, "--out", out, "--jobs", "1", "--quiet"])
+    code = cli_main(["build", project, "--out", out, "--jobs", "1", "--quiet", "--no-check"])
     done = time.perf_counter()
     report = {
         "exit": code,

@@ -9,21 +9,18 @@ right case raises a false alarm when any finding lands on it.
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from toolchain.check import run_checks
+from toolchain.check.fixes import apply_fixes
+from toolchain.config import load_settings
+from toolchain.load import load_project
 
-from toolchain.check import run_checks  # noqa: E402
-from toolchain.check.fixes import apply_fixes  # noqa: E402
-from toolchain.config import load_settings  # noqa: E402
-from toolchain.load import load_project  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 CASES = Path(__file__).resolve().parent / "typography_cases.yaml"
 BASE_PROJECT = REPO / "tests" / "rules" / "base_project"

@@ -34,7 +34,7 @@ def findings(root: Path) -> list:
 
 def body_units(document: Document) -> list[Block]:
     """Headings and paragraph-like units of a body, as the aligner takes them."""
-    return [b for b in document.blocks if b.kind == "heading" or (b.is_unit and not b.footnote_label)]
+    return list(document.body_units(footnotes=False))
 
 
 def deletions(root: Path) -> list[tuple[str, int, str]]:

@@ -21,6 +21,10 @@ BAD = [
     ("[tool.toolchain.build]\ncsl = 3\n", 2, "csl must be a string", ""),
     ("[tool.toolchain.check]\nselect = \"REF\"\n", 2, "select must be a list of strings", ""),
     ("[tool.toolchain.check]\nseverity = { REF002 = \"loud\" }\n", 2, "severity of REF002 must be one of", ""),
+    ("[tool.toolchain.build]\nformats = [\"pdf\"]\nreference-doi = \"no\"\n", 3, "reference-doi must be true or false", ""),
+    ("[tool.toolchain.build]\njats = 1.4\n", 2, "jats must be one of the strings '1.3', '1.4', found 1.4", ""),
+    ("[tool.toolchain.build]\njats = \"1.5\"\n", 2, "jats must be one of the strings", ""),
+    ("[tool.toolchain.build]\nreference-dois = false\n", 2, "unknown key “reference-dois”", 'did you mean "reference-doi"'),
 ]
 BAD_RULES = [
     ("[tool.toolchain.check]\nselect = [\n  \"REF\",  # references\n  \"TRM\",\n]\n", 4, 'unknown rule "TRM" in [tool.toolchain.check].select',
@@ -94,7 +98,10 @@ cjk-latin-spacing = "none"
 csl = "bib/journal.csl"
 formats = ["pdf", "jats"]
 langs = ["zh"]
+jats = "1.4"
+reference-doi = false
 """))
+    assert (settings.jats, settings.reference_doi) == ("1.4", False)
     assert settings.ignore == ("EN004",) and dict(settings.severity) == {"REF002": "error", "SRC001": "off"}
     assert settings.per_file_ignores["manuscript/en.md"] == ("ZH",) and settings.rule_options["ZH002"]["cjk-latin-spacing"] == "none"
     assert (settings.csl, settings.formats, settings.langs) == ("bib/journal.csl", ("pdf", "jats"), ("zh",))

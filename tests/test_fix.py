@@ -14,7 +14,8 @@ from toolchain.load import load_project
 NONE_SPACING = '[tool.toolchain.check.rules.ZH002]\ncjk-latin-spacing = "none"\n'
 ZH_BODY = """# 引言 {#sec-intro}
 
-急性髓系白血病(acute myeloid leukemia，AML)是成人最常见的急性白血病[@dohner2022]。索拉非尼400mg,2次/d，发生率为15%-30%，ＦＬＴ３突变 AML 患者<!-- 旧稿(400mg,2次/d) -->见`400mg,1-2`与https://example.org/a,b(1-2)。
+急性髓系白血病(acute myeloid leukemia，AML)是成人最常见的急性白血病[@dohner2022]。索拉非尼400mg,2次/d，发生率为15%-30%，\
+ＦＬＴ３突变 AML 患者<!-- 旧稿(400mg,2次/d) -->见`400mg,1-2`与https://example.org/a,b(1-2)。
 
 # 维持治疗 {#sec-maintenance}
 
@@ -22,7 +23,8 @@ Xuan等[@xuan2020, pp. 1201-1212]的研究共纳入202例患者, 索拉非尼组
 """
 ZH_FIXED = """# 引言 {#sec-intro}
 
-急性髓系白血病（acute myeloid leukemia，AML）是成人最常见的急性白血病[@dohner2022]。索拉非尼400 mg，2次/d，发生率为15%～30%，FLT3突变AML患者<!-- 旧稿(400mg,2次/d) -->见`400mg,1-2`与https://example.org/a,b(1-2)。
+急性髓系白血病（acute myeloid leukemia，AML）是成人最常见的急性白血病[@dohner2022]。索拉非尼400 mg，2次/d，发生率为15%～30%，\
+FLT3突变AML患者<!-- 旧稿(400mg,2次/d) -->见`400mg,1-2`与https://example.org/a,b(1-2)。
 
 # 维持治疗 {#sec-maintenance}
 
@@ -71,7 +73,7 @@ def test_fix_rewrites_both_languages_and_keeps_a_backup(base_copy: Path) -> None
     assert counts == {"manuscript/zh.md": 9, "manuscript/en.md": 5}
     assert (base_copy / "manuscript/zh.md.bak").read_text(encoding="utf-8") == zh_before
     assert (base_copy / "manuscript/en.md.bak").read_text(encoding="utf-8") == en_before
-    assert not list((base_copy / "manuscript").glob(".*.tmp"))
+    assert not list((base_copy / "manuscript").glob(".*.part")) and not list((base_copy / "manuscript").glob(".*.tmp"))
 
 
 def test_fixed_documents_keep_their_structure(base_copy: Path) -> None:

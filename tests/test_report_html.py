@@ -44,10 +44,11 @@ def report_project(base_copy: Path) -> Path:
     """The findings project, plus a Chinese reference cited in both languages and some raw Markdown."""
     root = make_findings_project(base_copy)
     (root / "bib" / "references.bib").write_text((root / "bib" / "references.bib").read_text(encoding="utf-8") + CHINESE_ENTRY, encoding="utf-8")
-    for lang, old, new in (("zh", "是成人最常见的急性白血病", "是成人最常见的急性白血病<b>&</b>，FLT3-ITD^+^患者预后差[@zhangyu2016]"),
-                           ("en", "is the most common acute leukemia in adults", "is the most common acute leukemia in adults <b>&</b>, with a poor outlook in FLT3-ITD^+^ patients [@zhangyu2016]")):
+    additions = {"zh": ("是成人最常见的急性白血病", "<b>&</b>，FLT3-ITD^+^患者预后差[@zhangyu2016]"),
+                 "en": ("is the most common acute leukemia in adults", " <b>&</b>, with a poor outlook in FLT3-ITD^+^ patients [@zhangyu2016]")}
+    for lang, (old, added) in additions.items():
         path = root / "manuscript" / f"{lang}.md"
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8").replace(old, old + added), encoding="utf-8")
     return root
 
 
@@ -137,7 +138,7 @@ def test_citations_link_to_the_reference_list_and_back(page) -> None:
     """Chips point at entries; each entry lists the places citing it; a Chinese work shows its English version in en."""
     tree = page.tree
     chips = tree.cssselect("a.cite")
-    assert {c.text_content() for c in chips} >= {"@xuan2020", "@dohner2022", "@nobody2021", "@zhangyu2016"}
+    assert {c.get("data-key") for c in chips} >= {"xuan2020", "dohner2022", "nobody2021", "zhangyu2016"}
     for chip in chips:
         by_id(tree, chip.get("href")[1:])
     for link in tree.cssselect("#references .cited a"):
@@ -193,6 +194,19 @@ def test_report_of_our_article(tmp_path: Path, capsys: pytest.CaptureFixture) ->
     entries = {e.key for e in project.bibliography.entries}
     assert {r.get("id")[4:] for r in tree.cssselect("#references .row")} == entries | cited
     assert len(tree.cssselect("#glossary tr[data-term]")) >= 10
+    for lang in ("zh", "en"):  # an organisation prints as written, as in the PDF (GB/T 7714-2025), not in capitals
+        nccn = by_id(tree, "ref-nccn2023").cssselect(f".cell.{lang}")[0].text_content()
+        assert "National Comprehensive Cancer Network" in nccn and "NATIONAL" not in nccn
+        assert any(a.get("data-key") == "nccn2023" and a.get("title").startswith("@nccn2023: National Comprehensive Cancer Network")
+                   for a in tree.cssselect(f".cell.{lang} a.cite"))
+
+
+def test_report_out_directory_takes_the_report_inside(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """``report --out build`` (a directory, as ``build`` takes it) writes build/report.html."""
+    out = tmp_path / "out"
+    out.mkdir()
+    assert main(["report", str(base_copy), "--out", str(out)]) == 0
+    assert lxml_html.fromstring((out / "report.html").read_text(encoding="utf-8")).cssselect("#text .row[id]")
 
 
 def test_report_never_writes_into_the_sources(base_copy: Path, capsys: pytest.CaptureFixture) -> None:
@@ -283,3 +297,67 @@ def test_chromium_checks_would_catch_a_broken_page(page, tmp_path: Path) -> None
     attributes = dom_attributes(chromium(tmp_path, shifted.as_uri(), "--dump-dom").stdout)
     assert attributes["data-misaligned"] == "1" and attributes["data-misaligned-rows"] == "r5"
 
+
+
+@pytest.mark.parametrize("csl", ["gb-t-7714-2025-numeric", "gb-t-7714-2015-numeric"])
+def test_citation_chips_show_the_numbers_the_pdf_prints(tmp_path: Path, csl: str) -> None:
+    """Each group reads as Pandoc renders it for the PDF (ranges, pairs, sorted numbers, the author before @key); keys on hover."""
+    from tests.render.test_citation_marks import marks, project
+
+    root = project(tmp_path, "甲[@a1]。乙[@b2; @c3]。丙[@a1; @b2; @c3; @d4]。丁[@e5; @c3]。@b2 指出。")
+    printed = marks(root, csl, tmp_path)  # what the PDF prints
+    zh = root / "manuscript" / "zh.md"
+    zh.write_text(zh.read_text(encoding="utf-8") + "\n戊[@a1; @nobody]。\n", encoding="utf-8")  # a key without entry stops a build
+    loaded = load_project(root)
+    settings = Settings(csl=csl)
+    tree = lxml_html.fromstring(render_report(loaded, checked(root)[1], Citations(loaded, settings)))
+    body = " ".join(cell.text_content() for cell in tree.cssselect("#text .cell.zh .text"))
+    shown = re.findall(r"(?:Smith)?\[[^\]]*\]", body)
+    assert shown == [*printed, "[1,@nobody]"]
+    assert printed[3] == "[3,5]" and printed[4] == "Smith[2]"  # sorted, and the in-text author
+    chips = tree.cssselect(".cell.zh a.cite")
+    assert all(chip.get("title").startswith(f"@{chip.get('data-key')}: ") for chip in chips)
+    assert {chip.get("data-key") for chip in chips if chip.text_content() == "3"} == {"c3"}
+    for chip in chips:  # every chip, visible or inside a range, links to its reference
+        assert chip.get("href") == f"#ref-{chip.get('data-key')}" and by_id(tree, chip.get("href")[1:]) is not None
+
+
+def test_citation_chips_wrap_inside_their_column() -> None:
+    """No rule of the report's style keeps a citation group or a chip on one line."""
+    from toolchain.report.html import template
+
+    style = template("report.css")
+    rules = re.findall(r"([^{}]*)\{([^}]*)\}", style)
+    assert not [selector for selector, body in rules if re.search(r"\.cite(?:-group)?\b(?!d)", selector) and "nowrap" in body]
+    assert any("cite-group" in selector and "overflow-wrap: anywhere" in body for selector, body in rules)
+
+
+OVERFLOW_PROBE = """<script>
+var out = 0;
+document.querySelectorAll("#text .row").forEach(function (row) {
+  var zh = row.querySelector(".cell.zh"), en = row.querySelector(".cell.en"), limit = row.getBoundingClientRect().right;
+  if (!zh || !en) { return; }
+  var border = en.getBoundingClientRect().left;
+  if (zh.getBoundingClientRect().right > border + 1) { out += 1; }
+  zh.querySelectorAll("a.cite").forEach(function (c) { if (c.getBoundingClientRect().right > border + 1) { out += 1; } });
+  en.querySelectorAll("a.cite").forEach(function (c) { if (c.getBoundingClientRect().right > limit + 1) { out += 1; } });
+});
+document.documentElement.setAttribute("data-chips-outside", String(out));
+</script></body>"""
+
+
+@needs_chromium
+def test_long_citation_groups_wrap_inside_their_column_in_chromium(report_project: Path, tmp_path: Path) -> None:
+    """A group of forty unresolved keys (each chip shows its key) stays inside its column; the probe sees a group kept on one line."""
+    group = "[" + "; ".join(f"@unresolvedreference{n:02d}" for n in range(40)) + "]"
+    for lang in ("zh", "en"):
+        path = report_project / "manuscript" / f"{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + f"\n{'长组引用' if lang == 'zh' else 'A long group'}{group}。\n", encoding="utf-8")
+    project, result = checked(report_project)
+    text = render_report(project, result).replace("</body>", OVERFLOW_PROBE)
+    report = tmp_path / "report.html"
+    report.write_text(text, encoding="utf-8")
+    assert dom_attributes(chromium(tmp_path, report.as_uri(), "--dump-dom").stdout)["data-chips-outside"] == "0"
+    nowrap = tmp_path / "nowrap.html"
+    nowrap.write_text(text.replace("</style>", ".cite-group, a.cite { white-space: nowrap; display: inline; }</style>"), encoding="utf-8")
+    assert int(dom_attributes(chromium(tmp_path, nowrap.as_uri(), "--dump-dom").stdout)["data-chips-outside"]) > 0

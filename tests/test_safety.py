@@ -9,6 +9,7 @@ import random
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -69,8 +70,8 @@ def output_text(path: Path) -> str:
 
 
 def build(root: Path, out: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-    """Run ``build`` in process; return the exit code and everything printed."""
-    code = main(["build", str(root), "--out", str(out), *extra])
+    """Run ``build`` in process, unchecked (what the renderer does with content the check refuses); return the exit code and everything printed."""
+    code = main(["build", str(root), "--out", str(out), "--no-check", *extra])
     captured = capsys.readouterr()
     return code, captured.out + captured.err
 
@@ -243,6 +244,26 @@ def test_failed_render_leaves_target_and_no_temporary(tmp_path: Path) -> None:
         write_atomically(target, produce)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["zh.pdf"]
+
+
+def test_the_one_writer_keeps_a_mode_and_refuses_or_replaces_a_link(tmp_path: Path) -> None:
+    """A new file is 0644, a replaced one keeps its mode or takes ``mode_of``'s; a planted link is refused unless ``replace_link``."""
+    new, source, host = tmp_path / "new.json", tmp_path / "zh.md", tmp_path / "host.txt"
+    write_atomically(new, lambda part: part.write_text("{}", encoding="utf-8"))
+    assert stat.S_IMODE(new.stat().st_mode) == 0o644
+    source.write_text("old", encoding="utf-8")
+    source.chmod(0o600)
+    write_atomically(source, lambda part: part.write_text("new", encoding="utf-8"))
+    assert stat.S_IMODE(source.stat().st_mode) == 0o600 and source.read_text(encoding="utf-8") == "new"
+    host.write_text("host", encoding="utf-8")
+    backup = tmp_path / "zh.md.bak"
+    backup.symlink_to(host)
+    with pytest.raises(RenderError):
+        write_atomically(backup, lambda part: part.write_text("copy", encoding="utf-8"))
+    write_atomically(backup, lambda part: part.write_text("copy", encoding="utf-8"), mode_of=source, replace_link=True)
+    assert not backup.is_symlink() and backup.read_text(encoding="utf-8") == "copy" and host.read_text(encoding="utf-8") == "host"
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["host.txt", "new.json", "zh.md", "zh.md.bak"]
 
 
 # --- a crashing rule -----------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 from toolchain.errors import InputError, RenderError
 
 if TYPE_CHECKING:
+    from toolchain.check import CheckResult
     from toolchain.check.registry import Rule
+    from toolchain.load import Project
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,8 +37,10 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=0, help="outputs rendered in parallel (default: number of cores)")
     build.add_argument("--docx-mode", choices=["journal", "submission"],
                        help="DOCX layout: the journal's pages, or the manuscript to submit (double spacing, line numbers); default from settings")
+    build.add_argument("--no-check", action="store_true",
+                       help="render without checking first (when `check` already passed on these sources, as in CI)")
     verbosity = build.add_mutually_exclusive_group()
-    verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    verbosity.add_argument("--quiet", action="store_true", help="print nothing but errors (and the findings when the check stops the build)")
     verbosity.add_argument("--verbose", action="store_true", help="print the commands run")
     report = sub.add_parser("report", help="write an HTML report: zh and en side by side with every finding in place")
     report.add_argument("project", nargs="?", default=".", help="project directory (default: .)")
@@ -113,7 +117,6 @@ def command_check(args: argparse.Namespace) -> int:
     from toolchain.check.registry import configure, resolve
     from toolchain.config import load_settings
     from toolchain.load import load_project
-    from toolchain.report import FORMATTERS
 
     root = Path(args.project)
     settings = load_settings(root)
@@ -133,10 +136,15 @@ def command_check(args: argparse.Namespace) -> int:
             print(f"fixed {count} place{'s' * (count != 1)} in {path} (backup: {path}.bak)", file=sys.stderr)
         project = load_project(root)
     result = run_checks(project, settings)
-    formatter = FORMATTERS[args.format]
-    output = formatter(result, project, color=args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
-    print(output)
+    print_findings(result, project, args.format)
     return result.exit_code
+
+
+def print_findings(result: CheckResult, project: Project, fmt: str = "text") -> None:
+    """Print a check's findings in ``fmt`` (text in colour on a terminal unless NO_COLOR is set)."""
+    from toolchain.report import FORMATTERS
+
+    print(FORMATTERS[fmt](result, project, color=fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
 
 
 class CurrentStderr(logging.StreamHandler):
@@ -169,7 +177,6 @@ def command_refs(args: argparse.Namespace) -> int:
     from toolchain.check.registry import configure
     from toolchain.config import load_settings
     from toolchain.load import load_project
-    from toolchain.report import FORMATTERS
     from toolchain.verify import restamp, verify, write_lock
     from toolchain.verify.client import Client, Endpoints
 
@@ -206,7 +213,7 @@ def command_refs(args: argparse.Namespace) -> int:
                   f"(backup: {project.bibliography.path}.bak)", file=sys.stderr)
             project = load_project(root)
     outcome = run_checks(project, lock_settings)
-    print(FORMATTERS[args.format](outcome, project, color=args.format == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    print_findings(outcome, project, args.format)
     for key, why in result.failed:
         print(f"error: {key}: lookup failed: {why}", file=sys.stderr)
     return 2 if result.failed else outcome.exit_code
@@ -223,13 +230,17 @@ def show_render_warnings() -> None:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    """Check inputs load, then render the outputs."""
+    """Check the manuscript and render the outputs when it has no errors (``--no-check``: render only)."""
     from toolchain.config import load_settings
     from toolchain.load import load_project
     from toolchain.render import build
 
     root = Path(args.project)
     settings = load_settings(root)
+    if not args.no_check:
+        from toolchain.check.registry import configure
+
+        configure(settings)  # bad rule settings: exit 2 before anything is read, as `check` does
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:
@@ -247,9 +258,23 @@ def command_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
+    checked: list[CheckResult] = []
+
+    def gate() -> bool:
+        """The check, run while Pandoc parses: its findings printed as `check` prints them; True when it passed."""
+        from toolchain.check import run_checks
+
+        checked.append(run_checks(project, settings))
+        if checked[0].exit_code or not args.quiet:
+            print_findings(checked[0], project)
+        if checked[0].exit_code:
+            print("error: the check found errors: no output was written (fix them, or build with --no-check)", file=sys.stderr)
+        return not checked[0].exit_code
+
     show_render_warnings()
-    build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1)
-    return 0
+    build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1,
+          gate=(lambda: True) if args.no_check else gate)
+    return checked[0].exit_code if checked else 0
 
 
 def command_report(args: argparse.Namespace) -> int:
@@ -273,6 +298,8 @@ def command_report(args: argparse.Namespace) -> int:
     cite = Citations(project, settings)
     result = run_checks(project, settings, cite)
     target = Path(args.out) if args.out else default_out(root) / "report.html"
+    if target.is_dir() and not target.is_symlink():  # --out build, as for build: the report goes inside
+        target = target / "report.html"
     refuse_source_directories(project.root, target.parent)
     page = render_report(project, result, cite)
     size = write_atomically(safe_target(target.parent, target.name), lambda path: path.write_text(page, encoding="utf-8"))

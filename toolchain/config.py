@@ -26,8 +26,9 @@ FORMATS = ("pdf", "docx", "jats")
 LANGS = ("zh", "en")
 DOCX_MODES = ("journal", "submission")
 DOCX_FLOATS = ("inline", "end")
+JATS_VERSIONS = ("1.3", "1.4")
 SECTIONS = {"check": ("select", "ignore", "severity", "per-file-ignores", "rules"),
-            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats"),
+            "build": ("formats", "langs", "csl", "docx-mode", "docx-floats", "reference-doi", "jats"),
             "refs": ("mailto", "crossref-url", "doi-url", "eutils-url")}  # refs verify: contact e-mail, the services' addresses
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -51,6 +52,8 @@ class Settings:
     langs: tuple[str, ...] = LANGS
     docx_mode: str = "journal"  # "journal" (the journal's layout) or "submission" (double-spaced, line numbers)
     docx_floats: str = "inline"  # submission DOCX: figures and tables "inline" or at the "end"
+    reference_doi: bool = True  # references print their DOI as a link (False: a house style that omits it)
+    jats: str = "1.3"  # the JATS version article.xml is written in ("1.3" or "1.4")
     refs: Mapping[str, str] = field(default_factory=lambda: EMPTY)  # [tool.toolchain.refs]: mailto, crossref-url, doi-url, eutils-url
     lines: Mapping[str, int] = field(default_factory=lambda: EMPTY, compare=False, repr=False)
 
@@ -197,6 +200,15 @@ class Reader:
             if not isinstance(build["csl"], str):
                 raise self.fail("build.csl", "[tool.toolchain.build].csl must be a string (a file in the project or a style name)")
             fields["csl"] = build["csl"]
+        if "reference-doi" in build:
+            if not isinstance(build["reference-doi"], bool):
+                raise self.fail("build.reference-doi", f"[tool.toolchain.build].reference-doi must be true or false, found {build['reference-doi']!r}")
+            fields["reference_doi"] = build["reference-doi"]
+        if "jats" in build:
+            if build["jats"] not in JATS_VERSIONS or not isinstance(build["jats"], str):
+                raise self.fail("build.jats", f"[tool.toolchain.build].jats must be one of the strings {', '.join(map(repr, JATS_VERSIONS))}, "
+                                f"found {build['jats']!r}")
+            fields["jats"] = build["jats"]
         for key, allowed in (("mode", DOCX_MODES), ("floats", DOCX_FLOATS)):
             if f"docx-{key}" in build:
                 value = build[f"docx-{key}"]

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import base64
 import copy
+import importlib.util
 import json
 import mimetypes
 import re
+import shutil
 import subprocess
 import threading
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
 
-import pypandoc
-
 from toolchain.errors import RenderError
+from toolchain.files import cached_text
 from toolchain.limits import PANDOC_HEAP, run_limited
 
 MINIMUM_VERSION = (3, 1)
@@ -24,6 +25,8 @@ MINIMUM_VERSION = (3, 1)
 @cache
 def pandoc_binary() -> str:
     """Path of the pandoc binary shipped with pypandoc_binary (or found on PATH)."""
+    import pypandoc  # imported on first use: a check whose conversions are cached runs no pandoc
+
     try:
         path = pypandoc.get_pandoc_path()
     except OSError as exc:
@@ -113,8 +116,24 @@ def bibtex_to_csl(bibtex: str, output: str) -> list[dict]:
 
 @cache
 def _csl_json(bibtex: str, output: str) -> str:
-    """Pandoc's CSL JSON for a bibliography text (cached)."""
-    return run_pandoc(["-f", "biblatex", "-t", "csljson"], bibtex, output)
+    """Pandoc's CSL JSON for a bibliography text (cached in the process and, per pandoc binary, in the cache directory)."""
+    args = ["-f", "biblatex", "-t", "csljson"]
+    text = cached_text("pandoc", json.dumps([binary_identity(), args, bibtex]), lambda: run_pandoc(args, bibtex, output))
+    try:
+        json.loads(text)
+    except ValueError:  # a damaged cache file
+        return run_pandoc(args, bibtex, output)
+    return text
+
+
+@cache
+def binary_identity() -> list:
+    """What tells one pandoc binary from another without running it: its path, size and time (pypandoc's own binary, else pandoc on PATH)."""
+    spec = importlib.util.find_spec("pypandoc")
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    path = bundled if bundled and bundled.is_file() else Path(shutil.which("pandoc") or pandoc_binary())
+    status = path.stat()
+    return [str(path), status.st_size, status.st_mtime_ns]
 
 
 def default_data_file(name: str) -> bytes:
@@ -130,3 +149,17 @@ def _data_file(name: str) -> bytes:
     if done.returncode != 0:
         raise RenderError(name, done.stderr.decode("utf-8", "replace"))
     return done.stdout
+
+
+# Metadata prose is read with Pandoc's Markdown minus everything that is no character markup:
+# no raw code, math, notes, citations or smart punctuation (a Chinese text keeps its marks).
+PROSE_READER = ("markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars-citations-inline_notes-footnotes"
+                "-native_spans-bracketed_spans-link_attributes-inline_code_attributes-latex_macros")
+
+
+def markdown_values(texts: list[str], output: str) -> list[dict]:
+    """Each text read as Pandoc reads a metadata value (MetaInlines for one paragraph), in one run."""
+    header = "---\nvalues: " + json.dumps(texts, ensure_ascii=False) + "\n---\n"  # JSON is YAML: no text can end the block
+    meta = json.loads(run_pandoc(["-f", PROSE_READER, "-t", "json"], header, output))["meta"]
+    values = meta.get("values", {}).get("c", [])
+    return values if len(values) == len(texts) else [{"t": "MetaString", "c": text} for text in texts]

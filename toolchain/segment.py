@@ -17,7 +17,6 @@ Glossary forms are found in text by toolchain.check._glossary_forms.
 from __future__ import annotations
 
 import logging
-import os
 import sqlite3
 import sys
 from bisect import bisect_right
@@ -25,7 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from toolchain.files import write_atomically
+from toolchain.files import cache_dir, write_atomically
 
 # Glossary terms must come out as one token (维奈克拉, not 维奈/克拉) without swallowing their
 # neighbours: on the scale of jieba's commonest words (来 161 501), a path through a term then
@@ -34,12 +33,6 @@ from toolchain.files import write_atomically
 # 降低血糖 (lowering blood glucose) as 降/低血糖.
 USER_WORD_FREQ = 100_000
 QUERY_CHUNK = 900  # SQLite's historical limit on bound parameters is 999
-
-
-def cache_dir() -> Path:
-    """The toolchain's cache directory ($XDG_CACHE_HOME/toolchain or ~/.cache/toolchain)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "toolchain"
 
 
 @cache

@@ -7,6 +7,7 @@ JATS failure leaves the PDF and DOCX tests running (the JATS tests then fail on 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,27 @@ def build_project(root: Path, out: Path) -> Path:
     except RenderError:
         pass  # reported by the JATS tests, which find article.xml missing
     return out
+
+
+def configured_base(tmp_path_factory: pytest.TempPathFactory, name: str, config: str) -> Path:
+    """A copy of the base project whose pyproject.toml holds ``config``."""
+    root = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    (root / "pyproject.toml").write_text(config, encoding="utf-8")
+    return root
+
+
+def build_with_metadata(tmp_path_factory: pytest.TempPathFactory, name: str, replacements: tuple[tuple[str, str], ...]) -> Path:
+    """The base project with each (old, new) text replaced in its metadata.yaml, every output built."""
+    root = tmp_path_factory.mktemp(name) / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    meta = root / "manuscript" / "metadata.yaml"
+    text = meta.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text
+        text = text.replace(old, new)
+    meta.write_text(text, encoding="utf-8")
+    return build_project(root, root.parent / "out")
 
 
 @pytest.fixture(scope="session")

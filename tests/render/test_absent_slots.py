@@ -7,7 +7,6 @@ Chinese only (as Chinese journals print them); the PDFs, DOCX files and the JATS
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from lxml import etree
 from toolchain.load.metadata import Journal
 from toolchain.render.manuscript import cite_as, journal_issue
 
-from .conftest import BASE_PROJECT, build_project
+from .conftest import BASE_PROJECT, build_with_metadata
 from .test_pdf import pdf_text
 
 SLOTS = re.compile(r"第卷|卷第期|第期|Vol\. ,|No\. ?[,.]|\(\)|（）|, ,|，，|[:：]\s*$", re.MULTILINE)
@@ -26,17 +25,10 @@ SLOTS = re.compile(r"第卷|卷第期|第期|Vol\. ,|No\. ?[,.]|\(\)|（）|, ,|
 @pytest.fixture(scope="module")
 def built_without(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The base project without volume and issue, funding and COI in Chinese only, built."""
-    root = tmp_path_factory.mktemp("absent") / "project"
-    shutil.copytree(BASE_PROJECT, root)
-    meta = root / "manuscript" / "metadata.yaml"
-    text = meta.read_text(encoding="utf-8")
-    for old, new in (("  volume: 37\n", ""), ("  issue: 5\n", ""),
-                     ("{zh: 国家重点研发计划项目, en: National Key Research and Development Program of China}", "{zh: 国家重点研发计划项目}"),
-                     ("{zh: 所有作者均声明不存在利益冲突, en: The authors declare no competing interests.}", "{zh: 所有作者均声明不存在利益冲突}")):
-        assert old in text
-        text = text.replace(old, new)
-    meta.write_text(text, encoding="utf-8")
-    return build_project(root, root.parent / "out")
+    return build_with_metadata(tmp_path_factory, "absent", (
+        ("  volume: 37\n", ""), ("  issue: 5\n", ""),
+        ("{zh: 国家重点研发计划项目, en: National Key Research and Development Program of China}", "{zh: 国家重点研发计划项目}"),
+        ("{zh: 所有作者均声明不存在利益冲突, en: The authors declare no competing interests.}", "{zh: 所有作者均声明不存在利益冲突}")))
 
 
 def test_issue_and_citation_lines_leave_absent_elements_out() -> None:

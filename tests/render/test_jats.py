@@ -96,7 +96,8 @@ keywords: [sorafenib, acute myeloid leukemia]
 
 # Introduction {#sec-intro}
 
-The WHO classification [@who2022] comes first here. AML is the most common acute leukemia in adults [@dohner2022; @xuan2020; @ouyang2021; @li2019]. See Table 1[^1].
+The WHO classification [@who2022] comes first here. AML is the most common acute leukemia in adults \
+[@dohner2022; @xuan2020; @ouyang2021; @li2019]. See Table 1[^1].
 
 | Study | Patients |
 |---|---|
@@ -438,6 +439,17 @@ def test_no_sub_article_when_english_body_is_empty(tmp_path: Path) -> None:
     assert article.find("sub-article") is None
     assert article.find("front/article-meta/title-group/trans-title-group/trans-title").text == "Sorafenib for acute myeloid leukemia"
     assert article.find("front/article-meta/trans-abstract/p") is not None
+
+
+def test_undefined_affiliation_id_builds_without_its_xref(tmp_path: Path) -> None:
+    """An author naming an affiliation that metadata.yaml does not define (META015's finding) still builds."""
+    root = tmp_path / "project"
+    shutil.copytree(BASE_PROJECT, root)
+    metadata = root / "manuscript" / "metadata.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("affiliations: [nfh]", "affiliations: [nfh, nowhere]", 1), encoding="utf-8")
+    article = parse(build_jats(root, tmp_path / "out")).getroot()
+    xrefs = article.findall("front/article-meta/contrib-group/contrib[1]/xref[@ref-type='aff']")
+    assert [x.get("rid") for x in xrefs] == ["aff1"]
 
 
 # --- names ------------------------------------------------------------------------------------------

@@ -137,7 +137,7 @@ class Server:
     def __init__(self, services: Services) -> None:
         """Bind and start serving."""
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802  (the http.server interface)
+            def do_GET(self) -> None:  # the http.server interface
                 try:
                     services.respond(self)
                 except (BrokenPipeError, ConnectionResetError):

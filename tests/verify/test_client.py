@@ -17,7 +17,7 @@ from tests.verify.services import (
     stall,
     too_many_requests,
 )
-from toolchain.load.bibliography import parse_bibliography
+from toolchain.load.bibliography import Entry, parse_bibliography
 from toolchain.load.source import SourceFile
 from toolchain.verify.client import Client, Endpoints, LookupFailed, retry_after
 from toolchain.verify.compare import differences, same_work
@@ -47,7 +47,7 @@ def client_for(server: Server, waits: list[float] | None = None, **options: obje
     return Client("editor@example.org", endpoints=endpoints, sleep=record, **options)
 
 
-def entry(text: str):  # noqa: ANN201
+def entry(text: str) -> Entry:
     """The one entry of a BibTeX snippet."""
     return parse_bibliography(SourceFile.from_text("bib/references.bib", text)).entries[0]
 

@@ -187,3 +187,18 @@ def test_malformed_lock_is_an_input_error_with_its_line(tmp_path: Path) -> None:
     (root / "bib" / "references.lock.json").write_text('{"version": 1, "records": {\n"antar2020": {"status": "verified"}}}\n', encoding="utf-8")
     done = run("check", str(root))
     assert done.returncode == 2 and "bib/references.lock.json:2: record 'antar2020': status must be one of" in done.stderr
+
+
+def test_the_lock_is_written_whole_and_readable_by_the_group(tmp_path: Path) -> None:
+    """write_lock goes through the one writer: a 0644 file that reads back, no temporary left in bib/."""
+    import stat
+
+    from toolchain.load.lock import LOCK_FILE, LockedRecord, read_lock
+    from toolchain.verify import write_lock
+
+    (tmp_path / "bib").mkdir()
+    record = LockedRecord("antar2020", "matched", "crossref", "10.1/x", "2026-01-01", "")
+    target = write_lock(tmp_path, {"antar2020": record})
+    assert target == tmp_path / LOCK_FILE and stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert sorted(p.name for p in (tmp_path / "bib").iterdir()) == [target.name]
+    assert set(read_lock(tmp_path).records) == {"antar2020"}

@@ -102,8 +102,7 @@ def make_unit(kind: str, span: Span, names: Callable[[str], list[int]] | None, b
 
 def body_units(document: Document, names: Callable[[str], list[int]] | None) -> list[Unit]:
     """Headings and paragraph-like blocks of a body in order; footnote definitions left out."""
-    return [make_unit(b.kind, b.span, names, b) for b in document.blocks
-            if b.kind == "heading" or (b.is_unit and not b.footnote_label)]
+    return [make_unit(b.kind, b.span, names, b) for b in document.body_units(footnotes=False)]
 
 
 def weight(anchors: Counter[str]) -> float:

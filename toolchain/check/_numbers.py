@@ -60,7 +60,9 @@ EN_MONTH = re.compile(r"\b(?:(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|(
 MULTIPLIERS = {"zh": re.compile(r"\s*(万|亿)"), "en": re.compile(r"\s+(thousand|million|billion)\b")}
 SCALE = {"万": 4, "亿": 8, "thousand": 3, "million": 6, "billion": 9}
 GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
-DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d+)(?:\.\d+)?|(?<![\w.])\.\d+")
+# Digit groups: 1,180 and, as GB/T 15835 and SI write them, 1 180 (a space, thin or no-break space)
+DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![0-9])|\d+)(?:\.\d+)?"
+                    r"|(?<![\w.])\.\d+")
 NAMES = [
     re.compile(r"(?<![A-Za-z0-9])t\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
     re.compile(r"(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),              # 7+3 regimens
@@ -106,7 +108,7 @@ def blank(text: str, pattern: re.Pattern[str] | None) -> str:
 
 def canonical(text: str) -> str:
     """1,000 → 1000; 03 → 3; .05 → 0.05; full-width １２ → 12 (ZH005 reports the width)."""
-    text = text.translate(FULL_WIDTH_DIGITS).replace(",", "")
+    text = re.sub(r"[, \u2009\u202f\u00a0]", "", text.translate(FULL_WIDTH_DIGITS))
     whole, _, fraction = text.partition(".")
     whole = whole.lstrip("0") or "0"
     return f"{whole}.{fraction}" if fraction else whole

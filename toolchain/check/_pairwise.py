@@ -25,7 +25,7 @@ class Positioned(Protocol):
     """Anything with a start offset in its span's text (a Number, an Occurrence)."""
 
     @property
-    def start(self) -> int: ...  # noqa: D102
+    def start(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,13 +15,14 @@ from pathlib import Path
 
 from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_heading_number
 from toolchain.check.diagnostic import Finding
+from toolchain.cjk import WIDE_PUNCTUATION
 from toolchain.load import Project, parse_yaml
 from toolchain.load.markdown import Block, Document
 from toolchain.load.source import Location, Span
 
 HIDDEN = "\x00"  # stands for a masked character in prose_units' text
 LETTER = "A-Za-z\u0370-\u03ff"  # Latin and Greek letters (α, β in gene and drug names)
-CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\u2018\u2019\u201c\u201d\u2026\u2014]")
+CJK_OR_PUNCT = re.compile(f"[{CJK_CHAR}{WIDE_PUNCTUATION}\u2018\u2019\u201c\u201d\u2026\u2014]")
 
 # Full-width punctuation with its ASCII counterpart (a Chinese input method leaves it in Latin text).
 CJK_TO_ASCII = {"，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(", "）": ")",
@@ -71,9 +72,7 @@ def is_table(block: Block) -> bool:
 
 def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Span, str]]:
     """Title, abstract, keywords, headings and paragraph-like blocks with their masked text."""
-    spans = [document.title] if document.title else []
-    spans += [*document.abstract, *document.keywords]
-    spans += [b.span for b in document.blocks if b.kind == "heading" or (b.is_unit and (tables or not is_table(b)))]
+    spans = [*document.front_spans, *(b.span for b in document.body_units(tables=tables))]
     headings = {id(b.span) for b in document.headings}
     for span in spans:
         masked = opaque(span.text)

@@ -54,8 +54,8 @@ class Mention:
         return self.span.location(self.start, self.end)
 
 
-def units(project: Project) -> Iterator[tuple[str, list[Span]]]:
-    """The four units (zh abstract, zh body, en abstract, en body) and their spans in order."""
+def scopes(project: Project) -> Iterator[tuple[str, list[Span]]]:
+    """The four scopes of a first use (zh abstract, zh body, en abstract, en body), each with its units in order."""
     for document in project.documents:
         name = "Chinese" if document.lang == "zh" else "English"
         yield f"{name} abstract", list(document.abstract)
@@ -95,10 +95,10 @@ def in_trial_name(text: str, start: int, end: int, names: frozenset[str]) -> boo
 
 
 def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]:
-    """Find the abbreviations of each unit and read each mention."""
+    """Find the abbreviations of each scope and read each mention."""
     found = matcher(project.glossary)
     names = trial_names(project)
-    for unit, spans in units(project):
+    for unit, spans in scopes(project):
         lang = "zh" if unit.startswith("Chinese") else "en"
         by_term: dict[int, list[Mention]] = {}
         for span in spans:

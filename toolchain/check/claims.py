@@ -27,7 +27,8 @@ from toolchain.check.registry import RuleContext, rule
 from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
 from toolchain.cjk import HAN
 from toolchain.load import Project
-from toolchain.load.bibliography import Entry
+from toolchain.load.bibliography import Entry, strip_braces
+from toolchain.load.lock import LockedRecord, fingerprint
 from toolchain.load.markdown import Document
 from toolchain.load.source import Location, Span
 
@@ -35,6 +36,7 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "claims.yaml"
 RECORD_FIELDS = ("title", "title-en", "subtitle", "shorttitle", "shortname", "keywords", "note", "abstract", "annotation")
 WINDOW = 600  # how far back a sentence start is looked for: a citing sentence is short; the look-back stays bounded
 BOUNDARY = re.compile(r"[。！？；]|[.!?;](?=\s)")
+CLAUSE_END = re.compile(r"[，,；;。！？!?\[@]|\.(?=\s|$)")  # in the source: a clause ends at a mark or at the next citation
 NOT_A_BOUNDARY = re.compile(r"(?:\bal|\bvs|\be\.g|\bi\.e|\bFig|\bNo|\bapprox|\bRef|\bet|\b[A-Z])$")
 ROMAN = {"Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4", "I": "1", "II": "2", "III": "3", "IV": "4"}
 LATIN_NAME = r"[A-Z][A-Za-z'’\-]+(?:\s+(?:van|von|de|der|di|da)\s+[A-Z][A-Za-z'’\-]+)?"
@@ -85,6 +87,10 @@ class Record:
     year: int | None
     has_abstract: bool
     type: str
+    title: str = ""
+    types: tuple[str, ...] = ()  # the entry type, then the publication types of the verified record
+    abstract: str = ""
+    verified: bool = False  # the reference lock's record was read too
 
     @property
     def scope(self) -> str:
@@ -92,12 +98,20 @@ class Record:
         return "" if self.has_abstract else " (its record has no abstract: title and keywords only)"
 
 
-def record_of(entry: Entry) -> Record:
-    """The record of one bibliography entry."""
-    text = " | ".join(entry.fields[f] for f in RECORD_FIELDS if entry.fields.get(f))
+def record_of(entry: Entry, verified: LockedRecord | None = None) -> Record:
+    """The record of one bibliography entry, with the verified record of the lock when it is current."""
+    if verified is not None and (verified.status != "matched" or (verified.fingerprint and verified.fingerprint != fingerprint(entry))):
+        verified = None  # unmatched, or the entry changed since: the record may be of another work
+    parts = [entry.fields[f] for f in RECORD_FIELDS if entry.fields.get(f)]
+    types = (entry.type, *(verified.types if verified else ()))
+    if verified:
+        parts += [verified.title, verified.abstract, *verified.types[:8]]
+    text = " ".join(" | ".join(p for p in parts if p).replace("{", "").replace("}", "").split())
     year = re.match(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
-    return Record(entry.key, " ".join(text.replace("{", "").replace("}", "").split()), int(year.group()) if year else None,
-                  bool(entry.fields.get("abstract")), entry.type)
+    abstract = strip_braces(entry.fields.get("abstract", "")) or (verified.abstract if verified else "")
+    return Record(entry.key, text, int(year.group()) if year else None, bool(abstract), entry.type,
+                  strip_braces(entry.fields.get("title", "")) or (verified.title if verified else ""), tuple(dict.fromkeys(types)),
+                  abstract, verified is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +139,20 @@ class CitingSentence:
         end = ending.start() if ending else min(len(self.text), close + WINDOW)
         return (close, "") if "@" in self.span.text[close:end] else (close, self.text[close:end])
 
+    @property
+    def following(self) -> tuple[int, str]:
+        """(offset, text) of the clause right after the group, up to a clause mark or the next citation.
+
+        "前期研究[@a; @b]显示索拉非尼……", "Earlier studies [@a] showed that sorafenib …": the
+        group stands before the words it supports. A clause that runs into another citation is
+        that citation's claim: then the text is empty.
+        """
+        close = self.span.text.find("]", self.group_start) + 1 or self.group_start + 1
+        ending = CLAUSE_END.search(self.span.text, close, close + WINDOW)
+        if ending and ending.group() in "[@":
+            return close, ""
+        return close, self.text[close:ending.start() if ending else min(len(self.text), close + WINDOW)]
+
     def location(self, start: int, end: int) -> Location:
         """The location of claim[start:end]."""
         return self.span.location(self.start + start, self.start + end)
@@ -134,10 +162,11 @@ def sentence_start(text: str, before: int) -> int:
     """Where the sentence holding offset ``before`` begins (looked for at most WINDOW characters back)."""
     low = max(0, before - WINDOW)
     start = low
-    for match in BOUNDARY.finditer(text, low, before):
+    last = low + len(text[low:before].rstrip(" \t\n)）]】"))  # a boundary counts only when words follow it
+    for match in BOUNDARY.finditer(text, low, last):
         if match.group() in ".!?;" and NOT_A_BOUNDARY.search(text, max(low, match.start() - 8), match.start()):
             continue
-        if text[match.end():before].strip(" \t\n)）]】"):
+        if match.end() < last:
             start = match.end()
     return start
 
@@ -146,10 +175,13 @@ def citing_sentences(project: Project, document: Document) -> Iterator[CitingSen
     """Every bracketed citation group of a document with the sentence part it supports."""
     groups: dict[tuple[int, int], list[str]] = {}
     spans: dict[int, Span] = {}
+    ends: dict[tuple[int, int], int] = {}
+    by_key = project.bibliography.by_key
     for citation in document.citations:
-        if citation.key in project.bibliography.by_key and not is_cross_reference(citation.key, project):
+        if citation.key in by_key and not is_cross_reference(citation.key, project):
             groups.setdefault((id(citation.span), citation.group_start), []).append(citation.key)
             spans[id(citation.span)] = citation.span
+            ends[(id(citation.span), citation.group_start)] = citation.group_end
     previous: dict[int, int] = {}
     tables = {id(block.span) for block in document.blocks if block.kind == "table"}
     for (span_id, group_start), keys in groups.items():  # in document order, as the citations are
@@ -160,8 +192,7 @@ def citing_sentences(project: Project, document: Document) -> Iterator[CitingSen
             end = len(text) if end < 0 else end
         else:
             start, end = max(sentence_start(text, group_start), previous.get(span_id, 0)), group_start
-        close = text.find("]", group_start)
-        previous[span_id] = close + 1 if close >= 0 else group_start + 1
+        previous[span_id] = max(ends[(span_id, group_start)], group_start + 1)  # the group's own end: no scan to the paragraph's end
         yield CitingSentence(document, span, text, start, end, group_start, tuple(dict.fromkeys(keys)))
 
 
@@ -182,13 +213,15 @@ class Library:
     def __init__(self, project: Project) -> None:
         """Index the bibliography."""
         self.project = project
-        self.records = {key: record_of(entry) for key, entry in project.bibliography.by_key.items()}
+        verified = project.lock.records if project.lock else {}
+        self.records = {key: record_of(entry, verified.get(key)) for key, entry in project.bibliography.by_key.items()}
         order = dict.fromkeys([*first_citation_order(project.zh), *first_citation_order(project.en)])
         self.numbers = {key: number for number, key in enumerate((k for k in order if k in self.records), 1)}
         self.matcher = matcher(project.glossary)
         self._holders: dict[tuple[str, ...], frozenset[str]] = {}
         self._kinds: dict[str, dict[str, frozenset[str]]] = {}
         self.by_abbr = {t.abbr.casefold(): t for t in project.glossary.terms if t.abbr}
+        self.sentences: list[CitingSentence] | None = None
 
     def label(self, key: str) -> str:
         """``key [n]`` for messages."""
@@ -232,6 +265,14 @@ class Library:
                     found.append(Subject(match.group(), forms, match.start(), match.end(), kind))
         return sorted(found, key=lambda s: s.start)
 
+    def sentence_subjects(self, sentence: CitingSentence) -> tuple[int, list[Subject]]:
+        """(offset in the span, subjects) of a citing sentence: those of its claim, else of the clause after its group."""
+        found = self.subjects(sentence.claim)
+        if found:
+            return sentence.start, found
+        after, text = sentence.following
+        return after, self.subjects(text)
+
 
 def kind_of(english: str, abbr: str) -> str:
     """"drug" or "gene" when a glossary term has that shape, else ''."""
@@ -255,9 +296,11 @@ _LIBRARIES: dict[int, Library] = {}
 
 
 def sentences(ctx: RuleContext) -> Iterator[CitingSentence]:
-    """The citing sentences of both languages."""
-    for document in ctx.project.documents:
-        yield from citing_sentences(ctx.project, document)
+    """The citing sentences of both languages (found once per project: five rules read them)."""
+    lib = library(ctx.project)
+    if lib.sentences is None:
+        lib.sentences = [s for document in ctx.project.documents for s in citing_sentences(ctx.project, document)]
+    yield from lib.sentences
 
 
 def numbers(lib: Library, keys: Iterable[str], most: int = 6) -> str:
@@ -269,10 +312,10 @@ def numbers(lib: Library, keys: Iterable[str], most: int = 6) -> str:
 
 def negated(claim: str, start: int, lang: str) -> bool:
     """Whether the word at ``start`` follows a negation within a few characters."""
-    words = word_lists()["negations"].get(lang, ())
+    lists = word_lists()
     before = claim[max(0, start - 12):start]
-    found = pattern(tuple(words))
-    return bool(found and found.search(before))
+    found = pattern(tuple(lists["negations"].get(lang, ())))
+    return bool(found and found.search(before)) or before.rstrip().endswith(tuple(lists.get("negations-adjacent", {}).get(lang, ())))
 
 
 @rule("CITE001", "stated-year-mismatch", Severity.WARNING)
@@ -371,7 +414,7 @@ def subject_not_in_cited_work(ctx: RuleContext) -> Iterator[Finding]:
     """
     lib = library(ctx.project)
     for sentence in sentences(ctx):
-        subjects = lib.subjects(sentence.claim)
+        base, subjects = lib.sentence_subjects(sentence)
         subject = next((s for s in subjects if s.kind == "drug"), None) or next(iter(subjects), None)
         if subject is None:
             continue
@@ -380,35 +423,73 @@ def subject_not_in_cited_work(ctx: RuleContext) -> Iterator[Finding]:
             continue
         others = sorted({name for key in sentence.keys for name in lib.kinds(key)[subject.kind]})
         if others:
-            yield Finding(sentence.location(subject.start, subject.end),
+            yield Finding(sentence.span.location(base + subject.start, base + subject.end),
                           f"{subject.name}: in none of the cited works {numbers(lib, sentence.keys)}, which name {', '.join(others[:3])}; "
                           f"in {numbers(lib, holders)}{''.join(lib.records[k].scope for k in sentence.keys[:1])}")
 
 
+def settings_named(text: str, lang: str) -> dict[str, re.Match[str]]:
+    """The treatment settings (maintenance, relapse treatment …) ``text`` names, not negated, by name."""
+    found: dict[str, re.Match[str]] = {}
+    for name, setting in word_lists()["settings"].items():
+        said = pattern(tuple(setting["sentence"].get(lang, ())))
+        match = next((m for m in (said.finditer(text) if said else ()) if not negated(text, m.start(), lang)), None)
+        if match:
+            found[name] = match
+    return found
+
+
+def setting_outliers(lib: Library, sentence: CitingSentence, reported: set[str]) -> Iterator[Finding]:
+    """Works of the group whose record names another treatment setting than the sentence's, which the others name."""
+    lang = sentence.document.lang
+    base, text = (sentence.start, sentence.claim)
+    named = settings_named(text, lang)
+    if not named:
+        base, text = sentence.following
+        named = settings_named(text, lang)
+    settings = word_lists()["settings"]
+    for name, match in named.items():
+        own = pattern(both(settings[name]["record"]))
+        sharing = {k for k in sentence.keys if own and own.search(lib.records[k].text)}
+        if len(sharing) < 2:
+            continue
+        for key in sentence.keys:
+            if key in sharing or key in reported:
+                continue
+            other = next(((n, m) for n, s in settings.items() if n not in named
+                          for m in [pattern(both(s["record"])) and pattern(both(s["record"])).search(lib.records[key].text)] if m), None)
+            if other:
+                reported.add(key)
+                yield Finding(sentence.span.location(base + match.start(), base + match.end()),
+                              f"{lib.label(key)} is on {other[0]} (its record says “{other[1].group()}”), not {name} as "
+                              f"{numbers(lib, sharing)} cited with it{lib.records[key].scope}")
+
+
 @rule("CITE004", "group-outlier", Severity.INFO)
 def group_outlier(ctx: RuleContext) -> Iterator[Finding]:
-    """One work of a citation group names none of the sentence's subjects; others do.
+    """One work of a citation group is off the subject or setting the others share.
 
-    Why: in a range such as [12-16] about maintenance therapy, a work on another subject (a
-    study of treating relapse) is easily swept in.
-    Example: ``……维持治疗[@a; @b; @c]`` where a and b name sorafenib and c does not.
+    Why: in a range such as [12-16] about maintenance therapy, a work on another subject or
+    setting (a study of treating relapse) is easily swept in. The subjects are the sentence's
+    drugs and genes; the settings (maintenance, relapse treatment, first-line …) are data.
+    Example: ``……维持治疗[@a; @b; @c]`` where a and b name sorafenib and c does not, or where a and
+    b are on maintenance and c's title says "relapsed".
     """
     lib = library(ctx.project)
     for sentence in sentences(ctx):
         if len(sentence.keys) < 2:
             continue
-        subjects = lib.subjects(sentence.claim)
-        if not subjects:
-            continue
+        reported: set[str] = set()
+        _, subjects = lib.sentence_subjects(sentence)
         sharing = {k for s in subjects for k in lib.holders(s.forms) & set(sentence.keys)}
-        if len(sharing) < 2:
-            continue
-        names = ", ".join(dict.fromkeys(s.name for s in subjects))
-        for key in sentence.keys:
-            if key not in sharing:
+        if len(sharing) >= 2:
+            names = ", ".join(dict.fromkeys(s.name for s in subjects))
+            for key in (k for k in sentence.keys if k not in sharing):
+                reported.add(key)
                 yield Finding(sentence.location(0, len(sentence.claim.rstrip())),
                               f"{lib.label(key)} names none of this sentence's subjects ({names}), unlike the other works cited with it"
                               f"{lib.records[key].scope}")
+        yield from setting_outliers(lib, sentence, reported)
 
 
 @rule("CITE005", "first-report-claim", Severity.WARNING)
@@ -426,12 +507,12 @@ def first_report_claim(ctx: RuleContext) -> Iterator[Finding]:
         if match is None:
             continue
         where = sentence.location(match.start(), match.end())
-        review = next((k for k in sentence.keys if lib.records[k].type in data["review-types"]
+        review = next((k for k in sentence.keys if {t.casefold() for t in lib.records[k].types} & set(data["review-types"])
                        or (reviews and reviews.search(lib.records[k].text))), None)
         if review:
             yield Finding(where, f"“{match.group()}” cites {lib.label(review)}, a review or guideline, not a first report")
             continue
-        subjects = lib.subjects(sentence.claim)
+        _, subjects = lib.sentence_subjects(sentence)
         years = [lib.records[k].year for k in sentence.keys if lib.records[k].year]
         if not subjects or not years:
             continue

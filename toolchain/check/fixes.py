@@ -6,17 +6,15 @@ citations, comments, code, math and URLs is masked before any rule looks at it, 
 lands there. Overlapping edits are deferred to the next pass; passes repeat in memory until
 nothing changes, so that a second ``--fix`` finds nothing to do. Fixed text must parse to the
 same structure (blocks, headings, citations, front-matter keys); an edit that would change it
-is dropped. Files are written through a temporary file and ``os.replace``, after copying the
-original to ``<file>.bak``.
+is dropped. Files are written through toolchain.files (a temporary file moved into place), after
+copying the original to ``<file>.bak``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +26,7 @@ from toolchain.check.suppressions import parse_suppressions
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.errors import InputError
+from toolchain.files import write_atomically
 from toolchain.limits import project_path
 from toolchain.load import Project
 from toolchain.load.bibliography import parse_bibliography
@@ -121,7 +120,7 @@ def apply_fixes(project: Project, settings: Settings) -> dict[str, int]:
             fixed, count = fix_document(document, edits)
             if not count:
                 continue
-            current = replace(current, **{document.lang: fixed})
+            current = current.with_document(fixed)
             counts[path] = counts.get(path, 0) + count
             changed = True
         if not changed:
@@ -149,27 +148,12 @@ def write(target: Path, path: str, fixed: SourceFile, original: SourceFile) -> N
         current = target.read_bytes()
         if decode(path, current) != original:
             raise InputError(path, None, "changed while --fix was running: not replaced (run --fix again)")
-        replace_file(target.with_name(target.name + ".bak"), current, target)
+        write_atomically(target.with_name(target.name + ".bak"), lambda part: part.write_bytes(current), mode_of=target, replace_link=True)
         if hashlib.sha256(target.read_bytes()).digest() != hashlib.sha256(current).digest():
             raise InputError(path, None, "changed while --fix was running: not replaced (run --fix again)")
-        replace_file(target, data, target)
+        write_atomically(target, lambda part: part.write_bytes(data), mode_of=target, replace_link=True)
     except OSError as exc:
         raise InputError(path, None, f"cannot write the fixed file: {exc.strerror or exc}") from None
-
-
-def replace_file(target: Path, data: bytes, like: Path) -> None:
-    """Write ``data`` to a temporary file beside ``target`` with ``like``'s mode, then rename it over ``target``."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        shutil.copymode(like, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def bib_edits(project: Project, settings: Settings) -> tuple[list[Edit], set[str]]:

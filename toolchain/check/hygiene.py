@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from toolchain.check._text import typed_heading_number
@@ -13,6 +14,14 @@ from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LIN
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
 BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+# What a copy from a PDF leaves in the text: ligatures (ﬁ ﬂ), soft hyphens, and glyphs of the PDF's
+# fonts that map to no character (private use area).
+PDF_GLYPH = re.compile(r"[\ufb00-\ufb06\u00ad\ue000-\uf8ff]")
+INDENT = re.compile(r"[\u3000\u00a0\u2002\u2003\u2007\u2009\u202f]+")  # spaces Markdown does not strip
+# "表1 患者基线特征", "Table 2. Outcomes": a label, a separator (a mark, or spaces), a short text; a sentence
+# about the table ("Table 1 shows …。", "表1显示…") is no caption.
+TYPED_CAPTION = re.compile(r"(?:表|图|Table|Fig(?:ure)?\.?)\s*\d+(?P<mark>\s*[.:：．、]\s*|\s+)(?P<text>\S[^\n]{0,120})")
+SENTENCE_END = re.compile(r"[。！？.!?]$")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
@@ -87,6 +96,84 @@ def active_content(ctx: RuleContext) -> Iterator[Finding]:
                 yield Finding(Location(document.path, line, column),
                               f"raw OpenXML with an {field.group()} field, which fetches when the DOCX opens: dropped from the outputs")
 
+
+
+@rule("SRC009", "pdf-glyph", Severity.WARNING)
+def pdf_glyph(ctx: RuleContext) -> Iterator[Finding]:
+    """A ligature (ﬁ), soft hyphen or private-use glyph pasted from a PDF.
+
+    Why: “ﬁndings” is not “findings” to search, the glossary or a screen reader; a private-use
+    character prints as a box. One finding per line, with a fix for the ligatures and soft hyphens.
+    Example: ``ﬁndings`` → ``findings``.
+    """
+    for source in ctx.project.sources:
+        text, line_start = source.text, 0
+        for line in text.splitlines(keepends=True):
+            found = list(PDF_GLYPH.finditer(line))
+            if found:
+                first, last = found[0].start(), found[-1].end()
+                kinds = sorted({describe_glyph(m.group()) for m in found})
+                fixable = not any("\ue000" <= m.group() <= "\uf8ff" for m in found)
+                fixed = PDF_GLYPH.sub(lambda m: "" if m.group() == "\u00ad" else unicodedata.normalize("NFKC", m.group()), line[first:last])
+                row, column = source.position(line_start + first)
+                yield Finding(Location(source.path, row, column),
+                              f"{len(found)} character{'s' if len(found) > 1 else ''} pasted from a PDF on this line ({', '.join(kinds)})",
+                              suggestion=fixed if fixable else None,
+                              fix=(line_start + first, line_start + last, fixed) if fixable else None)
+            line_start += len(line)
+
+
+def describe_glyph(char: str) -> str:
+    """A pasted glyph in words: “ligature ﬁ → fi”, “soft hyphen”, “private-use U+E001”."""
+    if char == "\u00ad":
+        return "soft hyphen"
+    if "\ufb00" <= char <= "\ufb06":
+        return f"ligature {char} → {unicodedata.normalize('NFKC', char)}"
+    return f"private-use U+{ord(char):04X}, a glyph of the PDF's font"
+
+
+@rule("SRC010", "manual-indent")
+def manual_indent(ctx: RuleContext) -> Iterator[Finding]:
+    """A paragraph starts with typed indentation (full-width or no-break spaces).
+
+    Why: Markdown keeps these spaces, and the layout indents paragraphs itself: the outputs
+    print the indent twice (a copy from Word or a PDF brings “　　” along).
+    Example: zh ``　　一项随机对照试验…`` → ``一项随机对照试验…``.
+    """
+    for document in ctx.project.documents:
+        for block in document.blocks:
+            if block.kind != "paragraph":
+                continue
+            indent = INDENT.match(block.span.text)
+            if indent:
+                start = block.span.source_offset(0)
+                fix = (start, start + indent.end(), "") if document.source.text[start:start + indent.end()] == indent.group() else None
+                yield Finding(block.span.location(0, indent.end()),
+                              f"the paragraph starts with {indent.end()} typed space{'s' if indent.end() > 1 else ''} "
+                              f"(U+{ord(indent.group()[0]):04X}); the layout indents paragraphs itself", fix=fix)
+
+
+@rule("SRC011", "typed-caption")
+def typed_caption(ctx: RuleContext) -> Iterator[Finding]:
+    """A table or figure caption is typed as a paragraph (“表1 …”) beside it.
+
+    Why: the renderers number and tag captions (JATS <caption>, Word's caption style, the list of
+    tables); a typed one is an ordinary paragraph with a number that no cross reference follows.
+    Example: zh ``表1 患者基线特征`` above a table → ``: 患者基线特征 {#tbl-baseline}`` below it.
+    """
+    for document in ctx.project.documents:
+        blocks = document.blocks
+        for index, block in enumerate(blocks):
+            caption = TYPED_CAPTION.fullmatch(block.span.text.strip()) if block.kind == "paragraph" else None
+            if caption is None or (not caption["mark"].strip() and SENTENCE_END.search(caption["text"])):
+                continue
+            neighbours = [blocks[i].kind for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+            kind = next((k for k in neighbours if k in ("table", "figure")), None)
+            if kind:
+                how = "a caption line “: …” after the table" if kind == "table" else "the image's description ![…](…)"
+                yield Finding(block.span.location(0, len(block.span.text.strip())),
+                              f"“{block.span.text.strip()[:40]}” is a {kind} caption typed as a paragraph: write it as {how}, "
+                              f"with an id ({{#{'tbl' if kind == 'table' else 'fig'}-…}}); the renderers number it")
 
 
 @rule("SRC006", "hand-numbered-heading")

@@ -420,6 +420,27 @@ def publication_data_missing(ctx: RuleContext) -> Iterator[Finding]:
                       "give article.received (and accepted, published)")
 
 
+@rule("META018", "page-range-invalid")
+def page_range_invalid(ctx: RuleContext) -> Iterator[Finding]:
+    """The first or last page is no page number, or the last precedes the first.
+
+    Why: the citation line, the masthead and the JATS print fpage-lpage as given (306-299 misprints the article).
+    Example: ``fpage: 306`` with ``lpage: 299``; ``lpage: 31l``.
+    """
+    meta = ctx.project.metadata
+    pages = {key: str(meta.journal.get(key) or "").strip() for key in ("fpage", "lpage")}
+    bad = False
+    for key, value in pages.items():
+        if value and not re.fullmatch(r"[A-Za-z]?\d+", value):
+            bad = True
+            yield Finding(found_at(meta, value, meta.lines.get(f"journal.{key}", 1)), f"journal.{key} “{value}” is not a page number")
+    first, last = (re.sub(r"\D", "", pages[k]) for k in ("fpage", "lpage"))
+    if not bad and first and last and int(last) < int(first):
+        yield Finding(found_at(meta, pages["lpage"], meta.lines.get("journal.lpage", 1)),
+                      f"journal.lpage {pages['lpage']} is before journal.fpage {pages['fpage']}",
+                      related=(at(meta, meta.lines.get("journal.fpage", 1)),))
+
+
 @cache
 def places() -> dict[str, dict[str, tuple[str, ...]]]:
     """Chinese place names with the English names and pinyin they may be written as (toolchain/data/places.yaml)."""

@@ -21,6 +21,7 @@ from toolchain.check._typography import (
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
+from toolchain.cjk import FULL_WIDTH_ALNUM, half_width
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
 # a space is added after it only where a word follows. Book-title and corner brackets have no
@@ -28,7 +29,7 @@ from toolchain.check.registry import RuleContext, rule
 CJK_TO_ASCII_QUOTES = {"「": "“", "」": "”", "『": "‘", "』": "’"}
 SPACE_AFTER = frozenset("，。、；：？！）】")
 BOOK_TITLE = re.compile("《([^《》\n]+)》")
-CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + "《》「」『』０-９Ａ-Ｚａ-ｚ]")
+CJK_PUNCTUATION = re.compile("[" + "".join(CJK_TO_ASCII) + f"《》「」『』{FULL_WIDTH_ALNUM}]")
 
 
 @rule("EN001", "cjk-punctuation-in-english")
@@ -53,7 +54,7 @@ def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
                 continue
             if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
                 continue  # a range: EN002 reports it
-            ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (chr(ord(ch) - 0xFEE0) if ch.isalnum() else None)
+            ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (half_width(ch) if ch.isalnum() else None)
             context = excerpt(span.text, i, i + 1)
             if ascii_ is None:
                 yield finding(span, i, i + 1, f"Chinese punctuation “{ch}” in English text “{context}”")
@@ -219,3 +220,27 @@ def en_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     yield from superscript_findings(project.en)
+
+
+LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])-\n[ \t]*(?=[a-z])")
+WORD_PART = 40  # characters looked at on each side of the break: a word, never the paragraph
+
+
+@rule("EN011", "hyphen-at-line-end")
+def hyphen_at_line_end(ctx: RuleContext) -> Iterator[Finding]:
+    """A word is broken by a hyphen at a line end, as in text pasted from a PDF.
+
+    Why: Markdown reads the line break as a space, so every output prints “preva- lence”.
+    Example: en ``the preva-`` / ``lence of AML`` → ``the prevalence of AML`` (or ``FMS-like`` where the hyphen belongs).
+    """
+    for lang in ("en", "zh"):
+        for span, masked in prose_units(ctx.project.document(lang)):
+            for m in LINE_END_HYPHEN.finditer(masked):
+                left = re.search(r"[A-Za-z]+$", masked[max(0, m.start() - WORD_PART):m.start()])
+                right = re.match(r"[a-z]+", masked[m.end():m.end() + WORD_PART])
+                head, tail = left.group(), right.group()
+                start = m.start() - len(head)
+                yield finding(span, start, m.end() + len(tail),
+                              f"“{head}-” / “{tail}” is one word broken at a line end: the outputs print “{head}- {tail}”; "
+                              f"join it as “{head}{tail}” (or “{head}-{tail}” where the hyphen belongs to the word)",
+                              suggestion=f"{head}{tail}")

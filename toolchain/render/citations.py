@@ -12,7 +12,7 @@ import json
 import re
 from pathlib import Path
 
-from toolchain.cite.items import printed_items
+from toolchain.cite.items import printed_items, without_doi
 from toolchain.cite.terms import ET_AL, IN_CHINESE, ordinal
 from toolchain.errors import InputError
 from toolchain.load import Project
@@ -45,10 +45,11 @@ def require_resolved(ast: dict, project: Project, lang: str, items: list[dict]) 
                          f"citation “@{key}” has no entry in references.bib{hint}")
 
 
-def write_items(items: list[dict], directory: Path, lang: str) -> Path:
-    """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term)."""
+def write_items(items: list[dict], directory: Path, lang: str, doi: bool = True) -> Path:
+    """Write CSL JSON for pandoc's --bibliography (with ``and others`` as the et-al term; without DOIs unless ``doi``)."""
+    printed = printed_items(items if doi else without_doi(items))
     path = directory / f"references-{lang}.json"
-    path.write_text(json.dumps(printed_items(items), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(printed, ensure_ascii=False), encoding="utf-8")
     return path
 
 

@@ -6,6 +6,7 @@ Citations are resolved, references localised and metadata.yaml merged in for the
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from toolchain.cite import SECTION_TITLE, Citations, et_al
@@ -15,10 +16,11 @@ from toolchain.load.markdown import PANDOC_READER, front_matter, pandoc_body
 from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
 from toolchain.pandoc import markdown_to_ast
 from toolchain.render.active import drop_active_content
-from toolchain.render.ast import meta_text, text_of
+from toolchain.render.ast import inlines, meta_text, text_of
 from toolchain.render.citations import fix_reference_languages, require_resolved, write_items
 from toolchain.render.crossref import resolve_cross_references
 from toolchain.render.intext import citation_marks, fix_in_text_citations
+from toolchain.render.prose import prose, read
 from toolchain.render.rawhtml import convert_inline_html
 
 PANDOC_METADATA = ("title", "abstract", "keywords")  # the front-matter keys handed to Pandoc (lang is set by the build)
@@ -75,10 +77,24 @@ def page_range(journal: Journal) -> str:
     return f"{journal.get('fpage', '')}-{journal.get('lpage', '')}".strip("-")
 
 
-def labelled(labels: dict[str, str], key: str, text: str, lang: str) -> dict:
-    """A note as a MetaMap of ``label``, ``punct`` (full-width colon in Chinese) and ``text``."""
+def labelled(labels: dict[str, str], key: str, text: str | list[dict], lang: str) -> dict:
+    """A note as a MetaMap of ``label``, ``punct`` (full-width colon in Chinese) and ``text`` (plain text or inlines)."""
     return {"t": "MetaMap", "c": {"label": meta_text(labels[key] if key else ""), "punct": meta_text(COLON[lang] if key else ""),
-                                  "text": meta_text(text)}}
+                                  "text": meta_text(text) if isinstance(text, str) else {"t": "MetaInlines", "c": text}}}
+
+
+def joined(parts: list[list[dict]], separator: str) -> list[dict]:
+    """Inline lists joined by a plain-text separator."""
+    result: list[dict] = []
+    for i, part in enumerate(parts):
+        result += (inlines(separator) if i else []) + part
+    return result
+
+
+def prose_texts(md: Metadata) -> list[str]:
+    """Every text of metadata prose in both languages (read as Markdown in one run)."""
+    fields = [a.bio for a in md.authors] + [a.name for a in md.affiliations] + [f.name for f in md.funding] + [md.conflict_of_interest]
+    return [field.get(lang) for field in fields if field is not None for lang in ("zh", "en")]
 
 
 def note_line(note: dict) -> str:
@@ -94,16 +110,12 @@ def journal_issue(journal: Journal, lang: str) -> str:
     return ", ".join(part for part in (year, f"Vol. {volume}" if volume else "", f"No. {issue}" if issue else "") if part)
 
 
-def affiliation_text(affiliation: Affiliation, lang: str) -> str:
-    """Name, city, postcode and country of an affiliation, joined as the language does."""
-    parts = [affiliation.name.get(lang)]
-    if affiliation.city:
-        parts.append(affiliation.city.get(lang))
-    if affiliation.postcode:
-        parts.append(affiliation.postcode)
-    if affiliation.country:
-        parts.append(affiliation.country.get(lang))
-    return ("，" if lang == "zh" else ", ").join(part for part in parts if part)
+def affiliation_text(affiliation: Affiliation, lang: str) -> list[dict]:
+    """Name (Markdown), city, postcode and country of an affiliation as inlines, joined as the language does."""
+    parts = [affiliation.city.get(lang) if affiliation.city else "", affiliation.postcode,
+             affiliation.country.get(lang) if affiliation.country else ""]
+    name = [prose(affiliation.name.get(lang))] if affiliation.name.get(lang) else []
+    return joined(name + [inlines(part) for part in parts if part], "，" if lang == "zh" else ", ")
 
 
 def first_page_notes(md: Metadata, lang: str) -> list[dict]:
@@ -112,24 +124,24 @@ def first_page_notes(md: Metadata, lang: str) -> list[dict]:
     notes = []
     funded = [f for f in md.funding if f.name.get(lang)]  # a programme named in one language only is left out of the other
     if funded:
-        def awards(f: Funding) -> str:
+        def awards(f: Funding) -> list[dict]:
             if not f.awards:
-                return ""
+                return []
             listed = ("，" if lang == "zh" else ", ").join(f.awards)
-            return f"（No.{listed}）" if lang == "zh" else f" (No. {listed})"
-        text = ("；" if lang == "zh" else "; ").join(f"{f.name.get(lang)}{awards(f)}" for f in funded)
+            return inlines(f"（No.{listed}）" if lang == "zh" else f" (No. {listed})")
+        text = joined([prose(f.name.get(lang)) + awards(f) for f in funded], "；" if lang == "zh" else "; ")
         notes.append(labelled(labels, "funding", text, lang))
         notes[-1]["c"]["mark"] = meta_text("*")  # the funding note answers the star after the title
     for i, aff in enumerate(md.affiliations, 1):
         if (len(md.affiliations) > 1 or lang == "zh") and aff.name.get(lang):
-            notes.append(labelled(labels, "", f"{i}{aff.name.get(lang)}" if lang == "zh" else f"{i} {aff.name.en}", lang))
+            notes.append(labelled(labels, "", inlines(f"{i}" if lang == "zh" else f"{i} ") + prose(aff.name.get(lang)), lang))
     for author in md.authors:
         if author.corresponding:
             name = display_name(author.name.get(lang), lang)
             email = (f"，E-mail：{author.email}" if lang == "zh" else f", E-mail: {author.email}") if author.email else ""
             notes.append(labelled(labels, "corresp", name + email, lang))
     if md.conflict_of_interest and md.conflict_of_interest.get(lang):
-        notes.append(labelled(labels, "coi", md.conflict_of_interest.get(lang), lang))
+        notes.append(labelled(labels, "coi", prose(md.conflict_of_interest.get(lang)), lang))
     return notes
 
 
@@ -147,6 +159,7 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     the structured ``footnotes`` (label, punct, text) and ``bios`` instead.
     """
     md = project.metadata
+    read(prose_texts(md))  # both languages' prose in one Pandoc run, shared with the other writers
     labels = LABELS[lang]
     other = "en" if lang == "zh" else "zh"
     j = md.journal
@@ -175,11 +188,11 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
         }} for i, a in enumerate(md.authors)
     ]}
     fields["affiliations"] = {"t": "MetaList", "c": [
-        {"t": "MetaMap", "c": {"mark": meta_text(str(i)), "text": meta_text(affiliation_text(aff, lang))}}
+        {"t": "MetaMap", "c": {"mark": meta_text(str(i)), "text": {"t": "MetaInlines", "c": affiliation_text(aff, lang)}}}
         for i, aff in enumerate(md.affiliations, 1)
     ]}
     footnotes = first_page_notes(md, lang)
-    bios = [labelled(labels, "bio", a.bio.get(lang), lang) for a in md.authors if a.bio and a.bio.get(lang)]
+    bios = [labelled(labels, "bio", prose(a.bio.get(lang)), lang) for a in md.authors if a.bio and a.bio.get(lang)]
     fields["footnotes"] = {"t": "MetaList", "c": footnotes}
     fields["bios"] = {"t": "MetaList", "c": bios}
     lines = [note_line(n) for n in footnotes]
@@ -200,12 +213,22 @@ def metadata_fields(project: Project, lang: str, title: str) -> dict:
     return fields
 
 
-def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) -> tuple[dict, list[dict]]:
-    """Parse one language with citeproc; return the AST and the CSL items used."""
+@dataclass(frozen=True)
+class ParseInput:
+    """What Pandoc is given to parse one language: the body, its arguments, the CSL items and style."""
+
+    body: str
+    args: list[str]
+    items: list[dict]
+    csl: Path
+
+
+def parse_input(project: Project, settings: Settings, lang: str, workdir: Path) -> ParseInput:
+    """The body and citeproc arguments of one language, its bibliography and metadata files written to ``workdir``."""
     cite = Citations(project, settings)
     document = project.document(lang)
     items = cite.items(lang)
-    bibliography = write_items(items, workdir, lang)
+    bibliography = write_items(items, workdir, lang, settings.reference_doi)
     csl = cite.style()
     args = [
         "--citeproc", f"--bibliography={bibliography}", f"--csl={csl}",
@@ -219,7 +242,15 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata = workdir / f"{lang}-metadata.json"
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
-    ast = markdown_to_ast(pandoc_body(document), args, f"{lang} manuscript", cwd=project.root / "manuscript", reader=PANDOC_READER)
+    return ParseInput(pandoc_body(document), args, items, csl)
+
+
+def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, given: ParseInput | None = None) -> tuple[dict, list[dict]]:
+    """Parse one language with citeproc (from ``given`` when its input is ready); return the AST and the CSL items used."""
+    given = given or parse_input(project, settings, lang, workdir)
+    items, csl, document = given.items, given.csl, project.document(lang)
+    ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript",
+                          reader=PANDOC_READER)
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import io
 import logging
 import re
 import tempfile
@@ -15,6 +16,7 @@ from toolchain.pandoc import ast_to
 from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
 from toolchain.render.files import FIGURES, copy_figures
+from toolchain.render.pdf_balance import balanced_source, last_page_columns, unevenness
 from toolchain.render.pdf_layout import lay_out
 from toolchain.render.typst_run import compile_typst
 
@@ -54,27 +56,70 @@ def template_variables(lang: str, ast: dict) -> list[str]:
 
 
 def typeset_references(ast: dict) -> dict:
-    """A copy of ``ast`` whose references call the template's ``refentry(label, body)``.
+    """A copy of ``ast`` whose numbered reference list is one typst list (``refenum``), each entry an item.
 
     Citeproc splits an entry into a ``csl-left-margin`` span (“[1] ”) and the rest (the style's
-    ``second-field-align``); the typst writer flattens spans, so the split is carried over as raw
-    typst. The AST is shared with the other writers, hence the copy.
+    ``second-field-align``); the typst writer flattens spans, so the list is written as raw typst
+    around the entries' inlines: ``#refenum("[1]", enum.item(1)[…], …)``, which typst tags as a
+    list (L, LI, Lbl, LBody). Each entry keeps its label (``<ref-x>``) for the citations' links.
+    A list whose labels hold no number (an author-date style) calls ``refentry(label, body)`` per
+    entry. The AST is shared with the other writers, hence the copy.
     """
     ast = copy.deepcopy(ast)
-    for div in divs(ast["blocks"], "csl-entry"):
-        for block in div["c"][1]:
-            content = block.get("c")
-            if block.get("t") not in ("Para", "Plain") or not content:
-                continue
-            content = unbroken_type_marks(unlink_titles(content))
-            block["c"] = content
-            first = content[0]
-            if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
-                label = [i for i in first["c"][1] if i.get("t") != "Space"]
-                # A reference in English is set as English even in zh.pdf: hyphenation lets its lines justify.
-                lang = "zh" if CJK.search(text_of(content)) else "en"
-                block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content[1:], raw("]")]
+    for refs in divs(ast["blocks"], "references"):
+        entries = refs["c"][1]
+        items = [numbered_item(entry) for entry in entries]
+        if items and all(item is not None for item in items):
+            pattern = re.sub(r"\d+", "1", text_of(first_label(entries[0])).strip())
+            refs["c"][1] = [{"t": "RawBlock", "c": ["typst", f"#refenum({typst_literal(pattern)},"]}, *items, {"t": "RawBlock", "c": ["typst", ")"]}]
+            continue
+        for div in entries:
+            for block in div["c"][1] if div.get("t") == "Div" else []:
+                label, content, lang = entry_parts(block)
+                if label is not None:
+                    block["c"] = [raw(f'#refentry(lang: "{lang}")['), *label, raw("]["), *content, raw("]")]
     return ast
+
+
+def first_label(entry: dict) -> list:
+    """The label inlines (“[12]”) of a csl-entry Div, or []."""
+    blocks = entry["c"][1] if entry.get("t") == "Div" else []
+    label, _, _ = entry_parts(blocks[0]) if blocks else (None, [], "")
+    return label or []
+
+
+def entry_parts(block: dict) -> tuple[list | None, list, str]:
+    """(label inlines or None, the entry's other inlines, its language) of one reference paragraph."""
+    content = block.get("c")
+    if block.get("t") not in ("Para", "Plain") or not content:
+        return None, [], ""
+    content = unbroken_type_marks(unlink_titles(content))
+    block["c"] = content
+    first = content[0]
+    # A reference in English is set as English even in zh.pdf: hyphenation lets its lines justify.
+    lang = "zh" if CJK.search(text_of(content)) else "en"
+    if first.get("t") == "Span" and "csl-left-margin" in first["c"][0][1]:
+        return [i for i in first["c"][1] if i.get("t") != "Space"], content[1:], lang
+    return None, content, lang
+
+
+def numbered_item(entry: dict) -> dict | None:
+    """One csl-entry Div as a typst list item ``enum.item(n)[…]`` (a Plain block), or None when its label has no number."""
+    blocks = entry["c"][1] if entry.get("t") == "Div" and entry["c"][1] else []
+    label, content, lang = entry_parts(blocks[0]) if len(blocks) == 1 else (None, [], "")
+    number = re.search(r"\d+", text_of(label)) if label else None
+    if number is None:
+        return None
+    anchor = f"#metadata(none) <{entry['c'][0][0]}>" if LABEL.fullmatch(entry["c"][0][0]) else ""
+    return {"t": "Plain", "c": [raw(f'enum.item({int(number.group())})[#set text(lang: "{lang}")\n'), *content, raw(f"{anchor}],")]}
+
+
+LABEL = re.compile(r"[\w:.-]+")  # an id typst accepts as a label
+
+
+def typst_literal(text: str) -> str:
+    """``text`` as a typst string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 TYPE_MARK = re.compile(r"\[[A-Z]{1,3}/[A-Z]{2}\]")  # [EB/OL], [J/OL], [M/CD] (GB/T 7714 type and carrier)
@@ -101,7 +146,7 @@ def unbroken_type_marks(content: list) -> list:
 
 
 def unlink_titles(content: list) -> list:
-    """Inlines without the links citeproc puts on titles (to the DOI); a printed URL stays a link.
+    """Inlines without the links citeproc puts on titles (to the DOI); a printed URL or DOI stays a link.
 
     Typst does not justify lines inside a link, which left the title lines of such references ragged.
     """
@@ -109,13 +154,18 @@ def unlink_titles(content: list) -> list:
     for node in content:
         if not isinstance(node, dict):
             result.append(node)
-        elif node.get("t") == "Link" and text_of(node["c"][1]).strip() != node["c"][2][0]:
+        elif node.get("t") == "Link" and not printed_target(text_of(node["c"][1]).strip(), node["c"][2][0]):
             result += unlink_titles(node["c"][1])
         elif node.get("t") == "Span":
             result.append({"t": "Span", "c": [node["c"][0], unlink_titles(node["c"][1])]})
         else:
             result.append(node)
     return result
+
+
+def printed_target(text: str, target: str) -> bool:
+    """A link's text is its target: the URL itself, or the DOI of a ``https://doi.org/`` link."""
+    return bool(text) and (text == target or target.lower() in (f"https://doi.org/{text.lower()}", f"http://dx.doi.org/{text.lower()}"))
 
 
 def raw(code: str) -> dict:
@@ -181,9 +231,23 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
         copy_figures(project.root, Path(work) / FIGURES)  # regular files inside the project only
-        pdf = compile_tagged(main, Path(work), f"{lang}.pdf")
+        pdf = balance(main, source, compile_tagged(main, Path(work), f"{lang}.pdf"), f"{lang}.pdf")
+    pdf = unmark_hyphens(pdf)
     check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
+
+
+def balance(main: Path, source: str, pdf: bytes, name: str) -> bytes:
+    """``pdf`` compiled again with its last page's columns balanced (pdf_balance.py), when that evens them."""
+    balanced = balanced_source(source, pdf)
+    if balanced is None:
+        return pdf
+    main.write_text(balanced, encoding="utf-8")
+    second = compile_tagged(main, main.parent, name)
+    before, after = last_page_columns(pdf), last_page_columns(second)
+    if page_count(second) != page_count(pdf) or after is None or abs(unevenness(after)) >= abs(unevenness(before)):
+        return pdf
+    return second
 
 
 def compile_tagged(main: Path, root: Path, name: str) -> bytes:
@@ -199,6 +263,37 @@ def compile_tagged(main: Path, root: Path, name: str) -> bytes:
             raise
         LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, exc.cause.removeprefix("typst failed: ").splitlines()[0])
     return compile_typst(main, root, name, fonts.font_paths())
+
+
+SOFT_HYPHEN_TEXT = b"/ActualText<FEFF00AD>"
+
+
+def unmark_hyphens(pdf: bytes) -> bytes:
+    """The PDF with the hyphens typst adds at line breaks standing for no text (an empty ActualText).
+
+    Typst marks each such hyphen as a soft hyphen (U+00AD, PDF 32000 14.8.2.2.3), which text
+    extraction and copying leave inside the words; the hyphen is layout, as a line break is.
+    """
+    from pypdf import PdfReader, PdfWriter  # imported here: only a PDF build needs it
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    changed = False
+    for page in writer.pages:
+        contents = page.get("/Contents")
+        streams = contents.get_object() if contents is not None else []
+        for stream in streams if isinstance(streams, list) else [streams]:
+            stream = stream.get_object()
+            data = stream.get_data()
+            if SOFT_HYPHEN_TEXT in data:
+                stream.set_data(data.replace(SOFT_HYPHEN_TEXT, b"/ActualText()"))
+                changed = True
+    if not changed:
+        return pdf
+    writer.pdf_header = reader.pdf_header
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def page_count(pdf: bytes) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from toolchain.cjk import BREAKS_AFTER, EM_WIDE
 from toolchain.render.ast import text_of
 
 # Characters set one em wide (CJK ideographs, kana, hangul, full-width forms); the rest count half.
-WIDE_CHAR = re.compile(r"[\u1100-\u11ff\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
-BREAK = re.compile(r"\s+|(?<=[\u2e80-\ua4cf\uff00-\uff60])")  # a line may break at a space or after any CJK character
+WIDE_CHAR = re.compile(f"[{EM_WIDE}]")
+BREAK = re.compile(f"\\s+|(?<=[{BREAKS_AFTER}])")  # a line may break at a space or after any CJK character
 # Widths in em of Latin characters in a Times-like serif, generously rounded up (Word and LibreOffice
 # may substitute a wider font): capitals and wide symbols, narrow marks, everything else.
 WIDE_LATIN = frozenset("ABCDEFGHKMNOQRUVWXYmw%@&")

@@ -6,17 +6,18 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolchain.errors import InputError
+from toolchain.files import write_atomically
 from toolchain.load import Project
 from toolchain.load.lock import LOCK_FILE, LockedRecord, dump_lock, fingerprint
-from toolchain.verify.client import Client, LookupFailed
-from toolchain.verify.sources import look_up
+
+if TYPE_CHECKING:  # the HTTP client is imported when a lookup runs: `check` reads only compare.py of this stage
+    from toolchain.verify.client import Client
 
 
 @dataclass(slots=True)
@@ -50,6 +51,9 @@ def verify(project: Project, client: Client | None, today: str, *, update: tuple
     result = Verification(records)
     if client is None:
         return result
+    from toolchain.verify.client import LookupFailed
+    from toolchain.verify.sources import look_up
+
     for key in list(records):
         if key not in known:
             del records[key]
@@ -77,15 +81,8 @@ def restamp(project: Project, records: dict[str, LockedRecord], keys: set[str]) 
 def write_lock(root: Path, records: dict[str, LockedRecord]) -> Path:
     """Write bib/references.lock.json atomically (a temporary file, then a rename)."""
     target = root / LOCK_FILE
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".references.lock.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(dump_lock(records))
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(target, lambda part: part.write_text(dump_lock(records), encoding="utf-8"))
     return target
 
 
-__all__ = ["Client", "LookupFailed", "Verification", "restamp", "verify", "write_lock"]
+__all__ = ["Verification", "restamp", "verify", "write_lock"]

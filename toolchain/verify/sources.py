@@ -13,7 +13,7 @@ from urllib.parse import quote
 from toolchain.load.bibliography import Entry, strip_braces
 from toolchain.load.lock import LockedAuthor, LockedRecord
 from toolchain.verify.client import Client, LookupFailed
-from toolchain.verify.compare import clean, family_key, pages_form, title_ratio
+from toolchain.verify.compare import TAG, clean, family_key, pages_form, title_ratio
 
 CSL_JSON = "application/vnd.citationstyles.csl+json"
 # Crossref's advice for matching references by query: accept the top hit only when its score,
@@ -47,6 +47,11 @@ def date_year(message: dict[str, Any], *keys: str) -> str:
     return ""
 
 
+def abstract_text(value: Any) -> str:
+    """An abstract as Crossref gives it (JATS markup) as plain text; a tag separates words."""
+    return clean(TAG.sub(" ", str(value or "")))
+
+
 def iso_date(value: dict[str, Any] | None) -> str:
     """A Crossref date object as YYYY-MM-DD (as far as given)."""
     parts = ((value or {}).get("date-parts") or [[]])[0]
@@ -68,7 +73,8 @@ def crossref_record(key: str, message: dict[str, Any], source: str, identifier: 
         issue=str(message.get("issue", "")), pages=str(message.get("page", "")), article_number=str(message.get("article-number", "")),
         journal=clean(first(message.get("container-title"))),
         journal_abbreviations=tuple(clean(t) for t in message.get("short-container-title") or []),
-        doi=str(message.get("DOI", "")), retraction=retraction,
+        doi=str(message.get("DOI", "")), types=tuple(t for t in [str(message.get("type", ""))] if t), abstract=abstract_text(message.get("abstract")),
+        retraction=retraction,
     )
 
 
@@ -83,7 +89,7 @@ def csl_record(key: str, data: dict[str, Any], identifier: str, today: str) -> L
         pages=str(data.get("page", "")), article_number=str(data.get("number", "")),
         journal=clean(first(data.get("container-title"))),
         journal_abbreviations=tuple(t for t in [clean(first(data.get("container-title-short")))] if t),
-        doi=str(data.get("DOI", identifier)),
+        doi=str(data.get("DOI", identifier)), types=tuple(t for t in [str(data.get("type", ""))] if t), abstract=abstract_text(data.get("abstract")),
     )
 
 
@@ -111,7 +117,7 @@ def pubmed_record(key: str, summary: dict[str, Any], pmid: str, today: str) -> L
         volume=str(summary.get("volume", "")), issue=str(summary.get("issue", "")), pages=str(summary.get("pages", "")),
         journal=clean(str(summary.get("fulljournalname", ""))),
         journal_abbreviations=tuple(t for t in [clean(str(summary.get("source", "")))] if t),
-        doi=ids.get("doi", ""), pmid=pmid, retraction=retraction,
+        doi=ids.get("doi", ""), pmid=pmid, types=tuple(str(t) for t in summary.get("pubtype") or []), retraction=retraction,
     )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
+from toolchain.check.references import consistency, record  # noqa: F401  (the family's modules register their rules)
 from toolchain.check.references._bib import WorkIndex, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
@@ -89,7 +90,7 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
         if formatted is None:
             try:
                 formatted = ctx.cite.references("zh")
-            except Exception:  # noqa: BLE001  (the formatted text is an aid: the finding stands without it)
+            except Exception:  # the formatted text is an aid: the finding stands without it
                 formatted = {}
         text = formatted.get(entry.key, "")
         yield Finding(entry_location(project, entry.key),
@@ -337,7 +338,3 @@ def unreadable_citation_key(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(Location(project.bibliography.path, entry.line, column),
                       f"the key “{entry.key}” holds “{bad}”, which Pandoc cannot read in a bib key: rename it (“{fixed}”) here and where it is cited",
                       suggestion=fixed)
-
-
-# The record and record-free rules of the family, in their own modules (importing registers them).
-from toolchain.check.references import consistency, record  # noqa: E402, F401

@@ -33,7 +33,7 @@ ET_AL_FORMS = (
 CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
                          + LATIN_NAME.replace("name", "second") + r"\s*$")
-TRIAL_TAIL = re.compile(r"(?:\s|[)）]|研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)+$")
+STUDY_WORD_END = re.compile(r"(?:研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)$")
 STUDY_WORD = re.compile(r"研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b")
 GENE_SHAPED = re.compile(r"^[A-Z]{1,5}[a-z]?-?\d{1,3}[A-Za-z]?$")
 TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
@@ -204,18 +204,33 @@ def display_name(entry: Entry, position: int, lang: str) -> str:
     return ""
 
 
+def trial_tail(masked: str, end: int) -> int:
+    """Where the spaces, closing brackets and study words (研究, trial, group) ending at ``end`` begin.
+
+    Read backwards a word at a time, so that the cost is that of the tail, not of the window.
+    """
+    low = max(0, end - WINDOW)
+    while True:
+        head = end
+        while head > low and (masked[head - 1].isspace() or masked[head - 1] in ")）"):
+            head -= 1
+        word = STUDY_WORD_END.search(masked, max(low, head - 8), head)
+        if word is None:
+            return head
+        end = word.start()
+
+
 def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Span, int, tuple[Entry, ...]]]:
     """Trial or group names (SORMAIN, QuANTUM-R, AAML1031) immediately before citation groups."""
     skip = skip_forms(project)
     for span, start, entries in citation_groups(document, project):
         masked = mask_non_prose(span.text)
-        tail = TRIAL_TAIL.search(masked, max(0, start - WINDOW), start)
-        head = tail.start() if tail else start
+        head = trial_tail(masked, start)
         match = TRIAL_TOKEN.search(masked, max(0, head - WINDOW), head)
         if match is None:
             continue
         token = match["name"]
-        if GENE_SHAPED.match(token) and not (tail and STUDY_WORD.search(tail.group())):
+        if GENE_SHAPED.match(token) and not STUDY_WORD.search(masked, head, start):
             continue  # MCL-1, IL-15, TP53 [@k]: a gene or protein symbol, unless called a study or trial
         uppercase = sum(ch.isupper() for ch in token)
         if uppercase < 2 or MUTATION.match(token) or squeeze(token) in skip:

@@ -192,6 +192,6 @@ def rendering_losses(cite: Citations, table: object) -> Iterator[RenderingLoss]:
         shown = MARK.search(text)
         wrong = shown.group(1) if shown and expected != "Z" and shown.group(1) != expected else ""
         lost, recased = lost_fields(entry, text)
-        lost = [field for field in lost if style_prints(cite, items[entry.key], field)]
+        lost = [field for field in lost if (field != "doi" or cite.settings.reference_doi) and style_prints(cite, items[entry.key], field)]
         if wrong or lost or recased:
             yield RenderingLoss(entry.key, text, wrong, expected, tuple(lost), tuple(recased))

@@ -25,7 +25,7 @@
       var on = severities.indexOf(mark.dataset.sev) >= 0 && families.indexOf(mark.dataset.fam) >= 0;
       mark.classList.toggle("off", !on);
     });
-    all("#text .row[id], #references .row").forEach(function (row) {
+    all("#text .row[id], #front-matter .row, #references .row").forEach(function (row) {
       row.hidden = only && !row.querySelector(".finding:not([hidden])");
     });
     document.body.classList.toggle("no-terms", !document.querySelector('.toolbar input[name="terms"]').checked);

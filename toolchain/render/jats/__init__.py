@@ -1,4 +1,4 @@
-"""article.xml: one bilingual JATS 1.3 article (zh article, en translation as sub-article)."""
+"""article.xml: one bilingual JATS 1.3 (or 1.4) article (zh article, en translation as sub-article)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from toolchain.render.jats.body import pandoc_parts
 
 
 def render_jats(project: Project, zh_ast: dict, en_ast: dict | None, target: Path, zh_items: list[dict],
-                en_items: list[dict] | None = None) -> None:
-    """Write the bilingual JATS article to ``target`` (``en_items``: the English list's CSL items, else the default style's)."""
+                en_items: list[dict] | None = None, version: str = "1.3") -> None:
+    """Write the bilingual JATS ``version`` article to ``target`` (``en_items``: the English list's CSL items, else the default style's)."""
     zh = pandoc_parts(zh_ast)
     en = pandoc_parts(en_ast) if en_ast is not None else None
-    target.write_bytes(assemble_article(project, zh, en, zh_items, en_items if en_items is not None else csl_items(project, "en")))
+    target.write_bytes(assemble_article(project, zh, en, zh_items, en_items if en_items is not None else csl_items(project, "en"),
+                                       version))

@@ -1,4 +1,4 @@
-"""Assemble one JATS 1.3 article: our front, pandoc's zh body, ref-list, English sub-article."""
+"""Assemble one JATS article (1.3, or 1.4): our front, pandoc's zh body, ref-list, English sub-article."""
 
 from __future__ import annotations
 
@@ -11,10 +11,8 @@ from toolchain.load import Project
 from toolchain.render.jats.body import Parts, label_floats, link_citations, math_ids, prefix_ids, type_links
 from toolchain.render.jats.front import front, front_stub
 from toolchain.render.jats.references import ref_list
-from toolchain.render.jats.xml import NSMAP, XML_LANG, el, indent, sub
+from toolchain.render.jats.xml import NSMAP, XML_LANG, doctype, el, indent, sub
 
-DOCTYPE = ('<!DOCTYPE article PUBLIC "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN" '
-           '"JATS-journalpublishing1-3-mathml3.dtd">')
 SUB_ARTICLE_ID = "sa1"
 DEFAULT_ARTICLE_TYPE = "review-article"
 
@@ -72,8 +70,9 @@ def sub_article(project: Project, en: Parts) -> etree._Element:
     return node
 
 
-def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: list[dict], en_items: list[dict]) -> bytes:
-    """The final article.xml bytes."""
+def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: list[dict], en_items: list[dict],
+                     version: str = "1.3") -> bytes:
+    """The final article.xml bytes, in JATS ``version`` ("1.3" or "1.4")."""
     known = {item.get("id") for item in zh_items}
     cited = [key for key in zh.order if key in known]
     labels = {key: number for number, key in enumerate(cited, 1)}
@@ -83,10 +82,10 @@ def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: li
     md = project.metadata
     article = etree.Element("article", nsmap=NSMAP)
     article.set("article-type", md.article.type or DEFAULT_ARTICLE_TYPE)
-    article.set("dtd-version", "1.3")
+    article.set("dtd-version", version)
     article.set(XML_LANG, "zh")
     en_title = project.en.title.text if project.en.title else ""
-    article.append(front(project, zh, en, en_title))
+    article.append(front(project, zh, en, en_title, version))
     taken: set[str] = set()
     label_floats(zh.body, "zh", taken)
     math_ids(zh.body, taken)
@@ -106,4 +105,4 @@ def assemble_article(project: Project, zh: Parts, en: Parts | None, zh_items: li
     etree.cleanup_namespaces(article, top_nsmap=NSMAP, keep_ns_prefixes=list(NSMAP))
     tidy(article)
     text = etree.tostring(article, encoding="unicode")
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n{DOCTYPE}\n{text}\n'.encode()
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype(version)}\n{text}\n'.encode()

@@ -12,7 +12,7 @@ from lxml import etree
 
 from toolchain.load.metadata import Affiliation, Author, Metadata
 from toolchain.render.jats.names import split_han, split_romanized
-from toolchain.render.jats.xml import XML_LANG, el, sub
+from toolchain.render.jats.xml import SUBSUP, XML_LANG, el, sub, sub_prose
 from toolchain.render.manuscript import LABELS
 
 # Country names as written in metadata.yaml → ISO 3166-1 alpha-2 (JATS4R wants @country).
@@ -47,8 +47,8 @@ def aff(affiliation: Affiliation, number: int, lang: str) -> etree._Element:
     wrap = sub(node, "institution-wrap")
     department, institution = affiliation_parts(affiliation.name.get(lang), lang)
     if department:
-        sub(wrap, "institution", {"content-type": "dept"}, text=department)
-    sub(wrap, "institution", text=institution)
+        sub_prose(wrap, "institution", {"content-type": "dept"}, department, SUBSUP)
+    sub_prose(wrap, "institution", {}, institution, SUBSUP)
     if affiliation.city and affiliation.city.get(lang):
         sub(node, "city", text=affiliation.city.get(lang))
     if affiliation.postcode:
@@ -75,7 +75,7 @@ def contrib(md: Metadata, author: Author, corresp_id: str | None) -> etree._Elem
             if name.given:
                 sub(element, "given-names", text=name.given)
     order = [a.id for a in md.affiliations]
-    for ident in author.affiliations:
+    for ident in (i for i in author.affiliations if i in order):  # an undefined id is META015's finding
         number = order.index(ident) + 1
         xref = sub(node, "xref", {"ref-type": "aff", "rid": f"aff{number}"})
         sub(xref, "sup", text=str(number))
@@ -85,7 +85,7 @@ def contrib(md: Metadata, author: Author, corresp_id: str | None) -> etree._Elem
         if author.bio and author.bio.get(lang):
             bio = sub(node, "bio", {XML_LANG: lang})
             sub(bio, "title", text=LABELS[lang]["bio"])
-            sub(bio, "p", text=author.bio.get(lang))
+            sub_prose(bio, "p", {}, author.bio.get(lang))
     return node
 
 
@@ -121,5 +121,5 @@ def author_notes(md: Metadata, corresp_ids: dict[int, str]) -> etree._Element | 
         for lang in ("zh", "en"):
             if md.conflict_of_interest.get(lang):
                 fn = sub(notes, "fn", {"fn-type": "coi-statement", XML_LANG: "en" if lang == "en" else None})
-                sub(fn, "p", text=md.conflict_of_interest.get(lang))
+                sub_prose(fn, "p", {}, md.conflict_of_interest.get(lang))
     return notes if len(notes) else None

@@ -16,7 +16,7 @@ from toolchain.load import Project
 from toolchain.load.metadata import Metadata
 from toolchain.render.jats.body import Parts
 from toolchain.render.jats.contributors import author_notes, contrib_group
-from toolchain.render.jats.xml import ALI, XLINK, XML_LANG, el, sub
+from toolchain.render.jats.xml import ALI, SUBSUP, XLINK, XML_LANG, el, sub, sub_prose
 from toolchain.render.manuscript import LABELS, column_heading
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -147,15 +147,15 @@ def funding_group(md: Metadata) -> etree._Element | None:
             wrap = sub(sub(award_group, "funding-source"), "institution-wrap")
             for lang in ("zh", "en"):
                 if funding.name.get(lang):
-                    sub(wrap, "institution", {XML_LANG: lang}, text=funding.name.get(lang))
+                    sub_prose(wrap, "institution", {XML_LANG: lang}, funding.name.get(lang), SUBSUP)
             if award:
                 sub(award_group, "award-id", text=award)
     if all(f.name.zh for f in md.funding):
         zh = "；".join(f"{f.name.zh}（No.{'，'.join(f.awards)}）" if f.awards else f.name.zh for f in md.funding)
-        sub(group, "funding-statement", text=f"{LABELS['zh']['funding']}：{zh}")
+        sub_prose(group, "funding-statement", {}, f"{LABELS['zh']['funding']}：{zh}")
     if all(f.name.en for f in md.funding):
         en = "; ".join(f"{f.name.en} (No. {', '.join(f.awards)})" if f.awards else f.name.en for f in md.funding)
-        sub(group, "funding-statement", {XML_LANG: "en"}, text=f"{LABELS['en']['funding']}: {en}")
+        sub_prose(group, "funding-statement", {XML_LANG: "en"}, f"{LABELS['en']['funding']}: {en}")
     return group
 
 
@@ -186,8 +186,8 @@ def categories(md: Metadata, lang: str, with_clc: bool) -> etree._Element:
     return node
 
 
-def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree._Element:
-    """The parent article's <front>."""
+def front(project: Project, zh: Parts, en: Parts | None, en_title: str, version: str = "1.3") -> etree._Element:
+    """The parent article's <front>; in JATS 1.4 the English abstract is a second <abstract xml:lang="en">, not <trans-abstract>."""
     md = project.metadata
     node = el("front")
     node.append(journal_meta(md))
@@ -206,8 +206,9 @@ def front(project: Project, zh: Parts, en: Parts | None, en_title: str) -> etree
     issue_fields(meta, md)
     for child in (
         permissions(md),
-        abstract("abstract", zh.abstract, {}, LABELS["zh"]["abstract"]),
-        abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]),
+        abstract("abstract", zh.abstract, {} if version == "1.3" else {"lang-variant": "original"}, LABELS["zh"]["abstract"]),
+        abstract("trans-abstract", en.abstract if en else None, {XML_LANG: "en"}, LABELS["en"]["abstract"]) if version == "1.3" else
+        abstract("abstract", en.abstract if en else None, {XML_LANG: "en", "lang-variant": "translation"}, LABELS["en"]["abstract"]),
         kwd_group(zh.keywords, "zh", False),
         kwd_group(en.keywords if en else (), "en", True),
         funding_group(md),

@@ -7,6 +7,7 @@ are editorial choices (a JATS4R article must carry <permissions>, which our meta
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache
 from pathlib import Path
@@ -25,9 +26,7 @@ def available(shared: Path) -> str | None:
     """None when JATS4R can run with ``shared`` (../shared/jats); else the reason it cannot."""
     if not (shared / SCHEMA).is_file() or not (shared / TRANSPILER).is_file():
         return f"JATS4R: {SCHEMA.as_posix()} or {TRANSPILER.as_posix()} not found"
-    try:
-        import saxonche  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("saxonche") is None:
         return "JATS4R: saxonche is not installed (pip install -e '.[jats4r]')"
     return None
 

@@ -1,9 +1,9 @@
-"""Validate a JATS file: the JATS 1.3 DTD, PMC's Style Checker and (advisory) JATS4R.
+"""Validate a JATS file: the JATS 1.3 or 1.4 DTD (as its ``dtd-version`` says), PMC's Style Checker and (advisory) JATS4R.
 
 The DTD is checked with lxml offline, PMC's Style Checker with XSLT 1.0 and, advisory only,
 the JATS4R schematrons when ``saxonche`` is installed.
 
-The DTD is looked up, never downloaded: ``--dtd-dir``, then ``../shared/jats/dtd/1.3``
+The DTD is looked up, never downloaded: ``--dtd-dir``, then ``../shared/jats/dtd/<version>``
 beside the current directory or the repository, then the npm package ``@jats4r/dtds`` in a
 ``node_modules`` found upward from the current directory or in the user cache.
 """
@@ -19,11 +19,13 @@ from lxml import etree
 
 from toolchain.errors import InputError
 from toolchain.render.jats import schematron
+from toolchain.render.jats.xml import DTDS
 
-DRIVER = "JATS-journalpublishing1-3-mathml3.dtd"
+DRIVER = DTDS["1.3"][1]
 PUBLIC_IDS = {
-    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD with MathML3 v1.3 20210610//EN": DRIVER,
+    **{public: driver for public, driver in DTDS.values()},
     "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.3 20210610//EN": "JATS-journalpublishing1-3.dtd",
+    "-//NLM//DTD JATS (Z39.96) Journal Publishing DTD v1.4 20241031//EN": "JATS-journalpublishing1-4.dtd",
 }
 REPOSITORY = Path(__file__).resolve().parents[3]
 SHARED = Path("..") / "shared" / "jats"
@@ -93,15 +95,17 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "toolchain" / "jats"
 
 
-def find_dtd_dir(explicit: Path | None = None) -> Path | None:
-    """The directory holding the 1.3 driver DTD, or None (search order in the module docstring)."""
+def find_dtd_dir(explicit: Path | None = None, version: str = "1.3") -> Path | None:
+    """The directory holding the driver DTD of JATS ``version``, or None (search order in the module docstring)."""
+    driver = DTDS[version][1]
     if explicit:  # a directory the user named is the only one tried
-        return explicit.resolve() if (explicit / DRIVER).is_file() else None
-    candidates = [shared / "dtd" / "1.3" for shared in shared_dirs()]
-    candidates += [folder / NPM_PACKAGE for folder in (Path.cwd(), *Path.cwd().parents)]
-    candidates.append(cache_dir() / NPM_PACKAGE)
+        return explicit.resolve() if (explicit / driver).is_file() else None
+    package = NPM_PACKAGE.parent / version
+    candidates = [shared / "dtd" / version for shared in shared_dirs()]
+    candidates += [folder / package for folder in (Path.cwd(), *Path.cwd().parents)]
+    candidates.append(cache_dir() / package)
     for candidate in candidates:
-        if (candidate / DRIVER).is_file():
+        if (candidate / driver).is_file():
             return candidate.resolve()
     return None
 
@@ -111,11 +115,11 @@ def find_shared() -> Path | None:
     return next((shared.resolve() for shared in shared_dirs() if (shared / STYLECHECKER).is_file()), None)
 
 
-def missing_dtd_message(explicit: Path | None) -> str:
+def missing_dtd_message(explicit: Path | None, version: str = "1.3") -> str:
     """Why no DTD was found and how to get one (never downloaded silently)."""
     if explicit:
-        return f"{explicit} holds no {DRIVER}"
-    message = f"JATS 1.3 DTD not found: {SHARED.as_posix()} is absent and @jats4r/dtds is not installed"
+        return f"{explicit} holds no {DTDS[version][1]}"
+    message = f"JATS {version} DTD not found: {SHARED.as_posix()} is absent and @jats4r/dtds is not installed"
     if shutil.which("npm"):
         return f"{message}; install it with: {NPM_HINT}"
     return f"{message}; pass --dtd-dir DIR, or install Node.js and run: {NPM_HINT}"
@@ -143,9 +147,19 @@ def parse_with_dtd(path: Path, directory: Path) -> etree._ElementTree:
     return etree.parse(str(path), parser)
 
 
-def dtd_problems(tree: etree._ElementTree, directory: Path) -> list[Problem]:
-    """Validate against the 1.3 driver DTD, whatever DOCTYPE the file declares."""
-    dtd = etree.DTD(str(directory / DRIVER))
+def declared_version(path: Path) -> str:
+    """The JATS version a file declares in ``dtd-version`` (1.4 when it says so, else 1.3)."""
+    try:
+        for _, root in etree.iterparse(str(path), events=("start",), load_dtd=False, no_network=True, resolve_entities=False):
+            return root.get("dtd-version") if root.get("dtd-version") in DTDS else "1.3"
+    except etree.XMLSyntaxError:
+        pass  # reported by the parse that follows
+    return "1.3"
+
+
+def dtd_problems(tree: etree._ElementTree, directory: Path, version: str = "1.3") -> list[Problem]:
+    """Validate against the driver DTD of ``version``, whatever DOCTYPE the file declares."""
+    dtd = etree.DTD(str(directory / DTDS[version][1]))
     root = tree.getroot()
     # DTD.validate() accepts any declared element as the root; the DOCTYPE names <article>
     problems = [] if root.tag == "article" else [Problem("DTD", "error", root.sourceline, f"the root element is <{root.tag}>, not <article>")]
@@ -175,15 +189,16 @@ def validate_file(path: Path, dtd_dir: Path | None = None) -> Report:
     """Validate ``path``; raise InputError when the file or the DTD cannot be found."""
     if not path.is_file():
         raise InputError(str(path), None, "no such file")
-    directory = find_dtd_dir(dtd_dir)
+    version = declared_version(path)
+    directory = find_dtd_dir(dtd_dir, version)
     if directory is None:
-        raise InputError(str(dtd_dir or "JATS DTD"), None, missing_dtd_message(dtd_dir))
+        raise InputError(str(dtd_dir or "JATS DTD"), None, missing_dtd_message(dtd_dir, version))
     try:
         tree = parse_with_dtd(path, directory)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
         return Report(path, (Problem("xml", "error", line, f"not well-formed: {exc.msg}"),), ("xml",))
-    checks = [f"DTD 1.3 ({directory})"]
+    checks = [f"DTD {version} ({directory})"]
     skipped = []
     pmc: list[Problem] = []
     shared = find_shared()
@@ -191,9 +206,12 @@ def validate_file(path: Path, dtd_dir: Path | None = None) -> Report:
         # before the DTD check: lxml's DTD.validate() leaves the ID table unusable for XSLT id()
         checks.append(f"PMC Style Checker 5.31 ({shared / STYLECHECKER.parent})")
         pmc = pmc_problems(tree, shared / STYLECHECKER)
+        if version != "1.3":  # JATS 1.4 repeats <abstract> per language (trans-abstract is deprecated); Style Checker 5.31 predates it
+            pmc = [Problem("PMC", "warning", p.line, f"{p.message} [JATS {version}: abstracts differ by xml:lang]")
+                   if p.message.startswith("abstract type check") else p for p in pmc]
     else:
         skipped.append(f"PMC Style Checker: {SHARED.as_posix()}/{STYLECHECKER.as_posix()} not found")
-    problems = dtd_problems(tree, directory) + pmc
+    problems = dtd_problems(tree, directory, version) + pmc
     reason = schematron.available(shared) if shared is not None else "JATS4R: ../shared/jats not found"
     if reason is None:
         try:

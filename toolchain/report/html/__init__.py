@@ -14,10 +14,14 @@ from toolchain.check import CheckResult, glossary_matcher
 from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.report.html.inline import Mark, citation_marks, format_marks, render_marks, term_marks
+from toolchain.load.source import Location
+from toolchain.render.intext import citation_marks as citation_joins
+from toolchain.render.intext import named
+from toolchain.report.html.front import front_matter_html, front_place, front_rows
+from toolchain.report.html.inline import Mark, Printed, citation_marks, format_marks, render_marks, sorts_by_number, term_marks
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
 from toolchain.report.html.references import Reference, build_references
-from toolchain.report.html.rows import Cell, Locator, Row, build_rows
+from toolchain.report.html.rows import Cell, Locator, Place, Row, build_rows
 from toolchain.report.text import summary
 
 
@@ -47,12 +51,15 @@ def diagnostic_marks(placed: list[Placed]) -> dict[tuple[str, str, int], list[Ma
 class Page:
     """Renders rows while collecting what the legend and the reference list need."""
 
-    def __init__(self, project: Project, references: tuple[Reference, ...], marks: dict[tuple[str, str, int], list[Mark]]) -> None:
-        """Prepare term matchers and citation titles per language."""
-        self.project = project
+    def __init__(self, cite: Citations, references: tuple[Reference, ...], marks: dict[tuple[str, str, int], list[Mark]]) -> None:
+        """Prepare term matchers and, per language, how citations print."""
+        self.project = project = cite.project
         self.marks = marks
         self.matcher = glossary_matcher(project.glossary)
-        self.titles = {lang: {r.key: r.text[lang] for r in references if r.entry} for lang in ("zh", "en")}
+        joins, sort = citation_joins(cite.style()), sorts_by_number(cite.style())
+        self.printed = {lang: Printed({r.key: r.number[lang] for r in references if r.number[lang]},
+                                      {str(item["id"]): named(item, lang) for item in cite.items(lang)},
+                                      {r.key: r.text[lang] for r in references if r.entry}, joins, sort) for lang in ("zh", "en")}
         self.term_counts: dict[str, dict[int, int]] = {"zh": {}, "en": {}}
         self.cited_at: dict[str, dict[str, list[tuple[str, str]]]] = {"zh": {}, "en": {}}
         self.citations = {"zh": 0, "en": 0}
@@ -62,7 +69,7 @@ class Page:
         span = cell.spans[index]
         lang = cell.lang
         first = self.citations[lang]
-        cites = citation_marks(span, lang, first, self.titles[lang])
+        cites = citation_marks(span, lang, first, self.printed[lang])
         for mark in cites:
             if mark.anchor:
                 self.citations[lang] += 1
@@ -116,10 +123,17 @@ def bib_entry_at(project: Project, line: int) -> str | None:
 def render_report(project: Project, result: CheckResult, cite: Citations | None = None) -> str:
     """The whole report page as one HTML string (references formatted as ``cite`` formats them)."""
     rows = build_rows(project)
-    locator = Locator(project, rows)
-    references = build_references(cite or Citations(project, Settings()))
-    placed = [Placed(n, d, locator.place(d.location), tuple(locator.place(r) for r in d.related))
-              for n, d in enumerate(result.diagnostics, 1)]
+    front = front_rows(project.metadata)
+    locator = Locator(project, rows + tuple(f.row for f in front))
+    cite = cite or Citations(project, Settings())
+    references = build_references(cite)
+
+    def place(location: Location) -> Place | None:
+        """Where a location lands: a span of the text or of metadata.yaml, else a front-matter row holding its line."""
+        found = locator.place(location)
+        return found or (front_place(front, location) if location.file == project.metadata.path else None)
+
+    placed = [Placed(n, d, place(d.location), tuple(place(r) for r in d.related)) for n, d in enumerate(result.diagnostics, 1)]
     row_cards: dict[tuple[str, str], list[str]] = {}
     ref_cards: dict[str, list[str]] = {}
     elsewhere: list[str] = []
@@ -131,8 +145,9 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
             ref_cards.setdefault(bib_entry_at(project, loc.line), []).append(card(item))
         else:
             elsewhere.append(card(item, next((s for s in project.sources if s.path == loc.file), None)))
-    page = Page(project, references, diagnostic_marks(placed))
+    page = Page(cite, references, diagnostic_marks(placed))
     body = "".join(page.row_html(row, row_cards) for row in rows)
+    front_html = front_matter_html(front, page.span_html, row_cards)
     colours = "".join(f".t{n}{{background:{term_colour(n)}}}" for n in sorted({*page.term_counts["zh"], *page.term_counts["en"]}))
     title = project.zh.title.text if project.zh.title else project.en.title.text if project.en.title else "manuscript"
     heads = "".join(f'<div class="colhead {lang}">{LANG_NAMES[lang]} <small>{escape(project.document(lang).path)}</small></div>'
@@ -141,6 +156,7 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
         f'<section id="elsewhere"><h2>Findings outside the aligned text <span class="count">{len(elsewhere)}</span></h2>'
         f'{"".join(elsewhere)}</section>' if elsewhere else "",
         legend(project.glossary, page.term_counts),
+        front_html,
         f'<section id="text"><div class="row colheads"><div class="label"></div>{heads}</div>{body}</section>',
         reference_list(references, page.cited_at, ref_cards),
     ]

@@ -16,7 +16,7 @@ class Reference:
     """One entry of the list: its key, numbers, texts per language and where it is cited."""
 
     key: str
-    number: dict[str, int | None]  # lang → citation-order number (None: not cited in that language)
+    number: dict[str, int | None]  # lang → the number the outputs print (None: not cited in that language, or no entry)
     text: dict[str, str]  # lang → formatted reference ('' when the key has no entry)
     entry: Entry | None
 
@@ -26,11 +26,12 @@ def build_references(cite: Citations) -> tuple[Reference, ...]:
     project = cite.project
     order: dict[str, int] = {}
     numbers: dict[str, dict[str, int]] = {"zh": {}, "en": {}}
+    entries = project.bibliography.by_key
     for lang in ("zh", "en"):
         for citation in project.document(lang).citations:
-            numbers[lang].setdefault(citation.key, len(numbers[lang]) + 1)
+            if citation.key in entries:  # the outputs number the entries they list
+                numbers[lang].setdefault(citation.key, len(numbers[lang]) + 1)
             order.setdefault(citation.key, len(order))
-    entries = project.bibliography.by_key
     for key in entries:
         order.setdefault(key, len(order))
     texts_in = {lang: {key: NUMBER.sub("", text) for key, text in cite.references(lang).items()} for lang in ("zh", "en")}
