@@ -147,7 +147,7 @@ class Scanner:
             i = piece.last + 1
         return join(pieces, self.lines)
 
-    def block_at(self, i: int) -> Piece:  # noqa: C901, PLR0911 - one test per kind of block, in Pandoc's order
+    def block_at(self, i: int) -> Piece:  # one test per kind of block, in Pandoc's order
         """The block that starts at line ``i``."""
         line, lines = self.lines[i], self.lines
         end = self.fence_end(i)
