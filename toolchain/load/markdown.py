@@ -233,7 +233,7 @@ def parse_document(source: SourceFile, lang: str) -> Document:
     keywords: tuple[Span, ...] = ()
     declared = ""
     match = FRONT_MATTER.match(text)
-    if text.startswith("---") and not match:
+    if re.match(r"---[ \t]*(?:\n|$)", text) and not match:  # a longer rule of dashes is a table's or a rule's
         raise InputError(source.path, 1, "front matter starts with '---' but is never closed")
     if match:
         front_end = match.end()
