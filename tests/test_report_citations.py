@@ -1,0 +1,84 @@
+"""The report's citation-context view: each citing sentence, zh beside en, with the records of its works and its CITE findings."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from lxml import html as lxml_html
+
+from toolchain.check.claims import pattern
+from toolchain.cli import main
+from toolchain.load import load_project
+from toolchain.report.html.citations import excerpt
+
+REPO = Path(__file__).resolve().parent.parent
+FAITHFUL = REPO / "tests" / "projects" / "seed-faithful"
+
+
+def report(project: Path, out: Path) -> lxml_html.HtmlElement:
+    """The report the command writes for ``project``, parsed."""
+    assert main(["report", str(project), "--out", str(out)]) in (0, 1)
+    return lxml_html.fromstring(out.read_text(encoding="utf-8"))
+
+
+def context_of(tree: lxml_html.HtmlElement, lang: str, words: str) -> lxml_html.HtmlElement:
+    """The one context block whose sentence in ``lang`` holds ``words``."""
+    found = [c for c in tree.cssselect("#citations .ctx") if words in c.cssselect(f".ctx-sentences .cell.{lang}")[0].text_content()]
+    assert len(found) == 1, [c.text_content()[:80] for c in found]
+    return found[0]
+
+
+def test_seed_sorafenib_sentence_shows_its_works_terms_and_finding(tmp_path: Path) -> None:
+    """The monotherapy sentence citing [7-8] shows both works, its CITE003 warning; a maintenance group marks FLT3 in its records."""
+    project = tmp_path / "seed"
+    shutil.copytree(FAITHFUL, project)
+    tree = report(project, tmp_path / "report.html")
+    entries = load_project(project).bibliography.by_key
+    block = context_of(tree, "zh", "前期研究")
+    works = {w.get("data-key"): w for w in block.cssselect(".work")}
+    assert set(works) == {"frohling2002", "stone2017"}
+    for key, work in works.items():
+        assert work.cssselect(".title")[0].text_content() == entries[key].fields["title"].strip("{}")
+        assert re.fullmatch(r"\[\d+\]", work.cssselect(".num")[0].text_content())
+        assert work.cssselect(".year")[0].text_content() == entries[key].fields["year"]
+        assert "no abstract" in work.cssselect(".scope")[0].text_content()
+        assert not work.cssselect("mark.subj")  # the point of the warning: sorafenib is in neither record
+    assert [m.text for m in block.cssselect(".ctx-sentences .cell.zh mark.subj")][:1] == ["索拉非尼"]
+    findings = block.cssselect(".ctx-finding")
+    assert [f.cssselect(".rule")[0].text for f in findings] == ["CITE003"]
+    assert "sorafenib: in none of the cited works" in findings[0].text_content()
+    assert tree.get_element_by_id(findings[0].cssselect(".rule")[0].get("href")[1:]) is not None  # the card in the text
+    group = context_of(tree, "zh", "维持治疗可以显著降低复发")
+    assert "CITE004" in [f.cssselect(".rule")[0].text for f in group.cssselect(".ctx-finding")]
+    marked = {w.get("data-key"): [m.text for m in w.cssselect("mark.subj")] for w in group.cssselect(".work")}
+    assert len(marked) == 5 and all(any(t.casefold().startswith(("flt3", "fms-like")) for t in terms) for terms in marked.values())
+
+
+def test_pairs_zh_with_en_and_escapes_the_record(base_copy: Path, tmp_path: Path) -> None:
+    """The aligned English sentence stands beside the Chinese one; a title with markup is text; an abstract is shown, its term marked."""
+    bib = base_copy / "bib" / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    text = text.replace("title = {Sorafenib maintenance in patients", "title = {<script>alert(1)</script> Sorafenib maintenance in patients")
+    abstract = "  abstract = {Patients were assigned to sorafenib or no maintenance & followed.},\n"
+    text = text.replace("  langid = {english},\n}", "  langid = {english},\n" + abstract + "}", 2)
+    bib.write_text(text, encoding="utf-8")
+    tree = report(base_copy, tmp_path / "report.html")
+    block = context_of(tree, "zh", "可用于AML的维持治疗")
+    assert "Sorafenib, a multikinase inhibitor" in block.cssselect(".ctx-sentences .cell.en")[0].text_content()
+    assert not tree.cssselect("#citations script")
+    work = next(w for w in block.cssselect(".work") if w.get("data-key") == "xuan2020")
+    assert work.cssselect(".title")[0].text_content().startswith("<script>alert(1)</script>")
+    assert work.cssselect(".scope")[0].text_content() == "abstract in its record"
+    record = work.cssselect(".record")[0]
+    assert "no maintenance & followed" in record.text_content()
+    assert "sorafenib" in [m.text for m in record.cssselect("mark.subj")]
+
+
+def test_record_excerpt_is_bounded() -> None:
+    """A megabyte record is shown as a few windows around its terms, so the view grows with the citations only."""
+    record = ("word " * 200_000) + "sorafenib " + ("word " * 200_000)
+    shown = excerpt(record, pattern(("sorafenib",)))
+    assert '<mark class="subj">sorafenib</mark>' in shown and len(shown) < 1000
+    assert len(excerpt(record, pattern(("gilteritinib",)))) < 400
