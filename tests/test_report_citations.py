@@ -45,7 +45,9 @@ def test_seed_sorafenib_sentence_shows_its_works_terms_and_finding(tmp_path: Pat
         assert work.cssselect(".year")[0].text_content() == entries[key].fields["year"]
         assert "no abstract" in work.cssselect(".scope")[0].text_content()
         assert not work.cssselect("mark.subj")  # the point of the warning: sorafenib is in neither record
-    assert [m.text for m in block.cssselect(".ctx-sentences .cell.zh mark.subj")][:1] == ["索拉非尼"]
+    assert [m.text_content() for m in block.cssselect(".ctx-sentences .cell.zh mark.subj")][:1] == ["索拉非尼"]
+    marked = block.cssselect(".ctx-sentences .cell.zh .dm.sev-warning")
+    assert [m.text_content() for m in marked] == ["索拉非尼"] and marked[0].get("title").startswith("CITE003: sorafenib")
     findings = block.cssselect(".ctx-finding")
     assert [f.cssselect(".rule")[0].text for f in findings] == ["CITE003"]
     assert "sorafenib: in none of the cited works" in findings[0].text_content()

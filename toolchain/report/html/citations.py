@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from toolchain.check.claims import BOUNDARY, WINDOW, CitingSentence, Library, citing_sentences, library, pattern
 from toolchain.load import Project
+from toolchain.report.html.inline import Mark, render_marks
 from toolchain.report.html.page import Placed, escape
 from toolchain.report.html.references import Reference
 from toolchain.report.html.rows import Place
@@ -84,16 +85,24 @@ def excerpt(text: str, found: re.Pattern[str] | None) -> str:
     return " ".join(pieces)
 
 
-def sentence_html(shown: Shown | None, lang: str, numbers: dict[str, int | None]) -> str:
-    """One side: the sentence with its citations as printed numbers and its subject terms marked."""
+def sentence_html(shown: Shown | None, lang: str, numbers: dict[str, int | None], findings: list[Placed]) -> str:
+    """One side: the sentence with its citations as printed numbers, its subject terms and its findings marked."""
     attrs = f'class="cell {lang}" lang="{"zh-CN" if lang == "zh" else "en"}"'
     if shown is None:
         return f'<div {attrs}><span class="absent">no aligned sentence in this language cites these works</span></div>'
     sentence = shown.sentence
-    text = sentence.span.text[sentence.start:shown.stop].strip()
-    text = CITATION.sub(lambda m: str(numbers.get(m.group(1)) or m.group()), text)
+    raw = sentence.span.text[sentence.start:shown.stop]
+    first = sentence.start + len(raw) - len(raw.lstrip())
+    text = sentence.span.text[first:sentence.start + len(raw.rstrip())]
+    marks = [Mark(m.start(), m.end(), "cite", "cnum", text=str(numbers[m.group(1)]))
+             for m in CITATION.finditer(text) if numbers.get(m.group(1))]
     found = pattern(shown.forms)
-    return f'<div {attrs}><span class="ln">{sentence.span.location(sentence.start).line}</span>{highlighted(text, found)}</div>'
+    marks += [Mark(m.start(), m.end(), "term", "subj", tag="mark") for m in (found.finditer(text) if found else ()) if m.end() > m.start()]
+    for item in findings:
+        where, d = item.place, item.diagnostic
+        if where and where.start is not None and where.end is not None:
+            marks.append(Mark(where.start - first, where.end - first, "diag", f"dm sev-{d.severity.value}", (("title", f"{d.rule}: {d.message}"),)))
+    return f'<div {attrs}><span class="ln">{sentence.span.location(sentence.start).line}</span>{render_marks(text, marks)}</div>'
 
 
 def work_html(lib: Library, key: str, reference: Reference | None, found: re.Pattern[str] | None) -> str:
@@ -187,14 +196,16 @@ def citation_context(project: Project, references: tuple[Reference, ...], placed
     every = shown.get("zh", []) + shown.get("en", [])
     findings = assign(every, placed)
     index = {id(s): i for i, s in enumerate(every)}
+    numbers = {lang: {r.key: r.number[lang] for r in references} for lang in ("zh", "en")}
     items = []
     for n, (zh, en) in enumerate(pair(shown.get("zh", []), shown.get("en", [])), 1):
         sides = [s for s in (zh, en) if s]
         keys = list(dict.fromkeys(k for s in sides for k in s.sentence.keys))
         forms = tuple(dict.fromkeys(f for s in sides for f in s.forms))
         found = pattern(forms)
-        own = [item for s in sides for item in findings.get(index[id(s)], [])]
-        numbers = {lang: {r: by_key[r].number[lang] for r in keys if r in by_key} for lang in ("zh", "en")}
+        zh_own, en_own = (findings.get(index[id(side)], []) if side else [] for side in (zh, en))
+        own = zh_own + en_own
+
         row = next((s.place.row for s in sides if s.place), "")
         subject_names = ", ".join(dict.fromkeys(name for s in sides for name in s.names)) or "none found"
         works = "".join(work_html(lib, key, by_key.get(key), found) for key in keys)
@@ -202,7 +213,7 @@ def citation_context(project: Project, references: tuple[Reference, ...], placed
         count = f' · <span class="count">{len(own)}</span> CITE' if own else ""
         items.append(f'<details class="ctx" id="ctx{n}" data-findings="{len(own)}"{" open" if own else ""}>'
                      f'<summary>{link}{len(keys)} cited · subjects: {escape(subject_names)}{count}</summary>'
-                     f'<div class="ctx-sentences">{sentence_html(zh, "zh", numbers["zh"])}{sentence_html(en, "en", numbers["en"])}</div>'
+                     f'<div class="ctx-sentences">{sentence_html(zh, "zh", numbers["zh"], zh_own)}{sentence_html(en, "en", numbers["en"], en_own)}</div>'
                      f'{"".join(finding_html(item) for item in own)}<ul class="works">{works}</ul></details>')
     if not items:
         return ""
