@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -84,3 +85,21 @@ def test_record_excerpt_is_bounded() -> None:
     shown = excerpt(record, pattern(("sorafenib",)))
     assert '<mark class="subj">sorafenib</mark>' in shown and len(shown) < 1000
     assert len(excerpt(record, pattern(("gilteritinib",)))) < 400
+
+
+def test_verified_record_abstract_and_types_are_shown(tmp_path: Path) -> None:
+    """A matched lock record's abstract is the record shown, its terms marked; its type Review makes the finding a review's."""
+    project = tmp_path / "seed-bib"
+    shutil.copytree(REPO / "tests" / "projects" / "seed-bib", project)
+    lock = project / "bib" / "references.lock.json"
+    data = json.loads(lock.read_text(encoding="utf-8"))
+    fields = data["records"]["antar2020"]["fields"]
+    fields["abstract"], fields["types"] = "We review sorafenib, midostaurin and gilteritinib in AML.", ["Journal Article", "Review"]
+    lock.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    tree = report(project, tmp_path / "report.html")
+    block = context_of(tree, "zh", "最初报道")
+    work = next(w for w in block.cssselect(".work") if w.get("data-key") == "antar2020")
+    assert [s.text_content() for s in work.cssselect(".scope")] == ["abstract in its record", "with the verified record"]
+    assert "Review" in work.cssselect(".type")[0].text_content()
+    assert "sorafenib" in [m.text_content() for m in work.cssselect(".record mark.subj")]
+    assert "a review or guideline" in block.cssselect(".ctx-finding .msg")[0].text_content()

@@ -112,7 +112,7 @@ def work_html(lib: Library, key: str, reference: Reference | None, found: re.Pat
     number = " / ".join(dict.fromkeys(numbers)) or "–"
     types = ", ".join(record.types) or record.type
     scope = ('<span class="scope">abstract in its record</span>' if record.has_abstract
-             else '<span class="scope none">no abstract in its record: title, keywords and notes only</span>')
+             else '<span class="scope none">no abstract in its record: title, keywords, notes and types only</span>')
     more = record.text[len(record.title):].lstrip(" |") if record.title and record.text.startswith(record.title) else record.text
     verified = ' <span class="scope">with the verified record</span>' if record.verified else ""
     return (f'<li class="work" data-key="{escape(key)}"><div class="work-head"><span class="num">{escape(number)}</span> '
