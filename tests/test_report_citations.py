@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lxml import html as lxml_html
 
+from tests.test_report_html import chromium, needs_chromium
 from toolchain.check.claims import pattern
 from toolchain.cli import main
 from toolchain.load import load_project
@@ -103,3 +104,33 @@ def test_verified_record_abstract_and_types_are_shown(tmp_path: Path) -> None:
     assert "Review" in work.cssselect(".type")[0].text_content()
     assert "sorafenib" in [m.text_content() for m in work.cssselect(".record mark.subj")]
     assert "a review or guideline" in block.cssselect(".ctx-finding .msg")[0].text_content()
+
+
+@needs_chromium
+def test_filters_hide_context_blocks_without_shown_findings(tmp_path: Path) -> None:
+    """``only=1`` keeps the sentences with a CITE finding; ticking off the CITE family hides every block."""
+    project = tmp_path / "seed"
+    shutil.copytree(FAITHFUL, project)
+    report(project, tmp_path / "report.html")
+    url = (tmp_path / "report.html").as_uri()
+    with_findings = len([c for c in lxml_html.fromstring((tmp_path / "report.html").read_text(encoding="utf-8")).cssselect("#citations .ctx")
+                         if c.cssselect(".ctx-finding")])
+    shown = lxml_html.fromstring(chromium(tmp_path, url + "?only=1", "--dump-dom").stdout)
+    blocks = shown.cssselect("#citations .ctx")
+    assert with_findings == 6 and len([b for b in blocks if b.get("hidden") is None]) == with_findings
+    assert shown.get("data-hidden-contexts") == str(len(blocks) - with_findings)
+    none = lxml_html.fromstring(chromium(tmp_path, url + "?only=1&family=REF", "--dump-dom").stdout)
+    assert all(b.get("hidden") is not None for b in none.cssselect("#citations .ctx"))
+
+
+def test_huge_record_keeps_the_section_small(base_copy: Path, tmp_path: Path) -> None:
+    """A 1 MB abstract and a 100 kB title cited three times add a few kB per citation, not the record each time."""
+    bib = base_copy / "bib" / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    text = text.replace("title = {Sorafenib maintenance in patients", "title = {" + "long " * 20_000 + "Sorafenib maintenance in patients")
+    text = text.replace("  langid = {english},\n}", "  langid = {english},\n  abstract = {" + "sorafenib and more words " * 40_000 + "},\n}", 2)
+    bib.write_text(text, encoding="utf-8")
+    tree = report(base_copy, tmp_path / "report.html")
+    section = lxml_html.tostring(tree.get_element_by_id("citations"))
+    works = tree.cssselect("#citations .work")
+    assert len(works) >= 3 and len(section) < 4_000 * len(works)

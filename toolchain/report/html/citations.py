@@ -27,6 +27,7 @@ from toolchain.report.html.rows import Place
 CONTEXT = 90  # characters of record shown either side of a highlighted term
 HITS = 4  # highlighted places shown per record
 LEAD = 280  # characters of a record shown when it names none of the terms
+TITLE = 400  # a longer title is shown as an excerpt too
 CITATION = re.compile(r"@([\w:.#$%&+?<>~/-]*\w)")
 
 
@@ -101,7 +102,8 @@ def sentence_html(shown: Shown | None, lang: str, numbers: dict[str, int | None]
     for item in findings:
         where, d = item.place, item.diagnostic
         if where and where.start is not None and where.end is not None:
-            marks.append(Mark(where.start - first, where.end - first, "diag", f"dm sev-{d.severity.value}", (("title", f"{d.rule}: {d.message}"),)))
+            about = (("data-sev", d.severity.value), ("data-fam", item.family), ("title", f"{d.rule}: {d.message}"))
+            marks.append(Mark(where.start - first, where.end - first, "diag", f"dm sev-{d.severity.value}", about))
     return f'<div {attrs}><span class="ln">{sentence.span.location(sentence.start).line}</span>{render_marks(text, marks)}</div>'
 
 
@@ -114,11 +116,14 @@ def work_html(lib: Library, key: str, reference: Reference | None, found: re.Pat
     scope = ('<span class="scope">abstract in its record</span>' if record.has_abstract
              else '<span class="scope none">no abstract in its record: title, keywords, notes and types only</span>')
     more = record.text[len(record.title):].lstrip(" |") if record.title and record.text.startswith(record.title) else record.text
+    title = highlighted(record.title, found) if len(record.title) <= TITLE else excerpt(record.title, found)
+    shown = excerpt(more, found)
+    block = f'<div class="record">{shown}</div>' if shown else ""
     verified = ' <span class="scope">with the verified record</span>' if record.verified else ""
     return (f'<li class="work" data-key="{escape(key)}"><div class="work-head"><span class="num">{escape(number)}</span> '
-            f'<a class="title" href="#ref-{escape(key)}">{highlighted(record.title, found) or escape(key)}</a> '
+            f'<a class="title" href="#ref-{escape(key)}">{title or escape(key)}</a> '
             f'<span class="year">{record.year or "n.d."}</span> <span class="type">{escape(types)}</span> {scope}{verified}</div>'
-            f'<div class="record">{excerpt(more, found)}</div></li>')
+            f'{block}</li>')
 
 
 def finding_html(item: Placed) -> str:
