@@ -416,3 +416,35 @@ def test_a_type_mark_at_a_line_end_moves_whole_to_the_next_line(base_copy: Path,
     lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
     entry = next(i for i, line in enumerate(lines) if "National Comprehensive Cancer Network" in line)
     assert "[EB/OL]" in " ".join(lines[entry:entry + 2]) and not lines[entry].endswith("[EB/"), lines[entry:entry + 2]
+
+
+BALANCED_PROJECTS = ["other-cardiology", "render-features", "seed-faithful", "seed-zh", "other-gastro-translated"]
+
+
+@pytest.fixture(scope="module")
+def built_projects(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """zh.pdf and en.pdf of other test projects (last pages of references only, of body text and references, of body text alone)."""
+    from toolchain.cli import main
+
+    out = tmp_path_factory.mktemp("balanced")
+    for name in BALANCED_PROJECTS:
+        assert main(["build", str(REPO / "tests" / "projects" / name), "--to", "pdf", "--no-check", "--quiet", "--out", str(out / name)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name", BALANCED_PROJECTS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_projects_last_page_ends_level(built_projects: Path, name: str, lang: str) -> None:
+    """On every PDF of more than one page the last page's columns end within one reference entry (three lines) of each other."""
+    from toolchain.render.pdf_balance import last_page, line_pitch
+
+    page = last_page((built_projects / name / f"{lang}.pdf").read_bytes())
+    if page is None:
+        assert len(PdfReader(built_projects / name / f"{lang}.pdf").pages) == 1
+        return
+    left, right = page.columns
+    right_end = right.baselines[-1] if right.baselines else page.top
+    assert abs(left.baselines[-1] - right_end) <= 3.2 * line_pitch(left), (left.baselines[-1], right_end, line_pitch(left))
+    for column in page.columns:  # the reference heading never stays alone at a column's foot: an entry follows it there
+        heading = [y for label, y in column.labels if label in ("参考文献", "References")]
+        assert not heading or any(label.startswith("[") and y < heading[0] for label, y in column.labels), column.labels
