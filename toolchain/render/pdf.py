@@ -294,4 +294,5 @@ def check_page_count(project: Project, pdf: bytes, name: str) -> None:
         return
     expected, pages = int(last) - int(first) + 1, page_count(pdf)
     if pages != expected:
-        LOG.warning("%s has %d pages, but metadata.yaml gives pages %s-%s (%d pages)", name, pages, first, last, expected)
+        LOG.warning("%s has %d page%s, but metadata.yaml gives pages %s-%s (%d page%s)", name, pages, "s" * (pages != 1), first, last,
+                    expected, "s" * (expected != 1))

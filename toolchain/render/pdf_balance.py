@@ -51,6 +51,7 @@ class LastPage:
     bottom: float  # y of its bottom edge
     middle: float  # x between the columns
     headings: tuple[tuple[int, float, float], ...]  # (heading's index in document order, x, y of its top)
+    pages: int  # the PDF's page count
 
 
 def last_page(pdf: bytes) -> LastPage | None:
@@ -78,7 +79,8 @@ def last_page(pdf: bytes) -> LastPage | None:
         baselines = tuple(sorted({round(y, 1) for _, y, _ in inside}, reverse=True))
         labels = tuple((text, y) for x, y, text in inside if abs(x - left) < LABEL_EDGE)
         columns.append(Column(left, baselines, labels))
-    return LastPage((columns[0], columns[1]), top, bottom, width / 2, tuple(outline_on_page(reader, len(reader.pages) - 1)))
+    return LastPage((columns[0], columns[1]), top, bottom, width / 2, tuple(outline_on_page(reader, len(reader.pages) - 1)),
+                    len(reader.pages))
 
 
 def outline_on_page(reader: object, index: int) -> list[tuple[int, float, float]]:
@@ -153,13 +155,12 @@ def entry_labels(source: str) -> tuple[str, dict[str, int]]:
     return pattern, {printed.replace("1", match.group(1), 1): match.start() for match in ITEM.finditer(source, found.end())}
 
 
-def balanced_source(source: str, pdf: bytes) -> str | None:
-    """The typst source with the float that balances the last page of ``pdf`` (None: nothing to do).
+def balanced_source(source: str, page: LastPage | None) -> str | None:
+    """The typst source with the float that balances its PDF's last ``page`` (None: nothing to do).
 
     Before a heading the float stands on its own line; before a reference entry the list is closed
     and opened again around it (its items keep their numbers).
     """
-    page = last_page(pdf)
     pattern, entries = entry_labels(source)
     height = float_height(page, entries) if page else None
     places = anchors(source, page) if height else []
@@ -178,21 +179,15 @@ def balance(main: Path, pdf: bytes, compile_again: Callable[[], bytes]) -> bytes
 
     The second compilation is kept only when it has as many pages and its last page is more even.
     """
-    source = main.read_text(encoding="utf-8")
-    balanced = balanced_source(source, pdf)
+    source, before = main.read_text(encoding="utf-8"), last_page(pdf)
+    balanced = balanced_source(source, before)
     if balanced is None:
         return pdf
     main.write_text(balanced, encoding="utf-8")
     second = compile_again()
-    before, after = last_page(pdf), last_page(second)
-    if after is None or page_count(second) != page_count(pdf) or abs(unevenness(after.columns)) >= abs(unevenness(before.columns)):
+    after = last_page(second)
+    if after is None or after.pages != before.pages or abs(unevenness(after.columns)) >= abs(unevenness(before.columns)):
         main.write_text(source, encoding="utf-8")
         return pdf
     return second
 
-
-def page_count(pdf: bytes) -> int:
-    """The number of pages of ``pdf``."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
