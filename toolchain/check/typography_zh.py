@@ -40,7 +40,7 @@ from toolchain.load.source import Span
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
 LATIN_LETTER = re.compile(f"[{LETTER}]")
 SPACING_MODES = ("none", "space", "infer")
-FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+")
+FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+(?:[.．][{FULL_WIDTH_ALNUM}0-9]+)*")  # a decimal number is one run: ２１.８
 GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
@@ -366,7 +366,7 @@ def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese text uses full-width Latin letters or digits.
 
     Why: letters and digits are always half-width (GB/T 15835-2011).
-    Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``.
+    Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``; ``２１.８%`` (one finding) → ``21.8%``.
     """
     project = ctx.project
     for span, masked in language_units(project, "zh"):
