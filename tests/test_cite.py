@@ -92,3 +92,18 @@ def test_et_al_is_spelt_once() -> None:
         offenders += [f"{path.relative_to(REPO)}: {value!r}" for value in string_constants(path) if value.strip(" ,.") in ("et al", "等")]
     assert not offenders
     assert ET_AL == {"zh": "等", "en": "et al."}
+
+
+def test_a_von_part_prints_before_the_family_name(base_copy: Path) -> None:
+    """BibTeX's “von” part stays with the family name: “de la Cruz M, van den Heuvel J”, not “Cruz M de la”."""
+    bib = base_copy / "bib" / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("Döhner, H. and Wei, A. H.", "de la Cruz, Mariana and van den Heuvel, Jan"),
+                   encoding="utf-8")
+    project, settings = load_project(base_copy), load_settings(base_copy)
+    for lang in ("zh", "en"):
+        ours = Citations(project, settings).references(lang)["dohner2022"]
+        assert ours.split("] ", 1)[-1].startswith("de la Cruz M, van den Heuvel J, Appelbaum F R"), ours
+        with tempfile.TemporaryDirectory() as work:
+            ast, _ = prepare_ast(project, settings, lang, Path(work))
+        printed = [plain(div["c"][1]) for div in divs(ast["blocks"], "csl-entry")]
+        assert any(text.split("] ", 1)[-1].startswith("de la Cruz M, van den Heuvel J, Appelbaum F R") for text in printed), printed

@@ -121,7 +121,7 @@ def test_every_reader_of_units_starts_from_document_body_units() -> None:
     project = load_project(PACKAGE.parent / "tests" / "projects" / "other-cardiology")  # footnotes, tables, figures
     for document in project.documents:
         blocks = document.body_units()
-        assert {b.kind for b in blocks} == {"heading", "paragraph", "list", "table", "figure"} & {b.kind for b in document.blocks}
+        assert {b.kind for b in blocks} == {"heading", "paragraph", "list", "table", "figure", "caption"} & {b.kind for b in document.blocks}
         assert any(b.footnote_label for b in blocks) and any(b.kind == "table" for b in blocks)
         assert list(document.text_spans) == [*document.front_spans, *(b.span for b in blocks)]
         assert [span for span, _ in prose_units(document)] == list(document.text_spans)

@@ -24,9 +24,9 @@ PROJECT = REPO / "tests" / "projects" / "seed-faithful"
 TABLE = PROJECT / "findings.yaml"
 
 
-def documented() -> Counter:
-    """(rule, file, line) → number of findings, as findings.yaml lists them."""
-    rows = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["defects"]
+def documented(table: Path = TABLE) -> Counter:
+    """(rule, file, line) → number of findings, as a project's findings.yaml lists them."""
+    rows = yaml.safe_load(table.read_text(encoding="utf-8"))["defects"]
     expected: Counter = Counter()
     for row in rows:
         for name, lines in row["at"].items():
@@ -36,12 +36,28 @@ def documented() -> Counter:
     return expected
 
 
-@pytest.fixture(scope="module")
-def reported() -> tuple[int, str, list[dict]]:
-    """Exit code, stderr and findings of ``python -m toolchain check seed-faithful --format json``."""
-    done = subprocess.run([sys.executable, "-m", "toolchain", "check", str(PROJECT), "--format", "json"],
+def check_json(project: Path) -> tuple[int, str, list[dict]]:
+    """Exit code, stderr and findings of ``python -m toolchain check PROJECT --format json``."""
+    done = subprocess.run([sys.executable, "-m", "toolchain", "check", str(project), "--format", "json"],
                           capture_output=True, text=True, check=False, cwd=REPO, timeout=120)
     return done.returncode, done.stderr, json.loads(done.stdout or "[]")
+
+
+def difference(expected: Counter, findings: list[dict]) -> str:
+    """What is documented but not found and found but not documented; empty when they agree."""
+    found = Counter((d["rule"], d["file"], d["line"]) for d in findings)
+    missing, extra = expected - found, found - expected
+    if not missing and not extra:
+        return ""
+    messages = {(d["rule"], d["file"], d["line"]): d["message"] for d in findings}
+    return ("documented but not found: " + ", ".join(f"{r} {f}:{n} ×{c}" for (r, f, n), c in sorted(missing.items()))
+            + "\nfound but not documented: " + "; ".join(f"{r} {f}:{n} ×{c} ({messages[(r, f, n)][:90]})" for (r, f, n), c in sorted(extra.items())))
+
+
+@pytest.fixture(scope="module")
+def reported() -> tuple[int, str, list[dict]]:
+    """The check of seed-faithful."""
+    return check_json(PROJECT)
 
 
 def test_runs_to_exit_1_with_findings_never_2(reported: tuple[int, str, list[dict]]) -> None:
@@ -53,13 +69,7 @@ def test_runs_to_exit_1_with_findings_never_2(reported: tuple[int, str, list[dic
 
 def test_reports_exactly_the_documented_defects(reported: tuple[int, str, list[dict]]) -> None:
     """Each documented defect is found on its line, as often as documented, and nothing else is."""
-    found = Counter((d["rule"], d["file"], d["line"]) for d in reported[2])
-    expected = documented()
-    missing, extra = expected - found, found - expected
-    messages = {(d["rule"], d["file"], d["line"]): d["message"] for d in reported[2]}
-    assert not missing and not extra, (
-        "documented but not found: " + ", ".join(f"{r} {f}:{n} ×{c}" for (r, f, n), c in sorted(missing.items()))
-        + "\nfound but not documented: " + "; ".join(f"{r} {f}:{n} ×{c} ({messages[(r, f, n)][:90]})" for (r, f, n), c in sorted(extra.items())))
+    assert not difference(documented(), reported[2]), difference(documented(), reported[2])
 
 
 def test_table_rows_are_well_formed() -> None:

@@ -101,18 +101,20 @@ def test_blocks_kinds_sections_and_attributes() -> None:
     assert paragraph.span.start.line == 13 and paragraph.text == "第一段。\n仍是第一段。"
 
 
-def test_heading_right_after_paragraph_line_starts_a_section() -> None:
-    """A heading line directly under a paragraph still starts a new section."""
-    doc = document("\n正文一句。\n# 结论\n结论句。\n")
+def test_heading_line_right_under_a_paragraph_is_paragraph_text() -> None:
+    """``# 结论`` directly under a paragraph line is text of that paragraph, as Pandoc reads it (blank_before_header)."""
+    doc = document("\n正文一句。\n# 结论\n结论句。\n\n# 结论\n结论句。\n")
     assert [b.kind for b in doc.blocks] == ["paragraph", "heading", "paragraph"]
+    assert doc.blocks[0].text == "正文一句。\n# 结论\n结论句。"
     assert doc.blocks[2].section == 1
 
 
-def test_unclosed_comment_swallows_the_rest_without_crashing() -> None:
-    """An unclosed ``<!--`` makes the rest one block (as Pandoc would print it raw)."""
-    doc = document("\n第一段。\n\n<!-- 未闭合\n\n# 标题\n\n正文。\n")
-    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph"]
-    assert doc.headings == ()
+def test_unclosed_comment_is_text() -> None:
+    """An unclosed ``<!--`` is text (Pandoc prints it), so the heading after it counts; a closed one spans blank lines."""
+    doc = document("\n正文 <!-- 注释\n\n仍是注释 --> 正文。\n\n<!-- 未闭合\n\n# 标题\n")
+    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph", "heading"]
+    assert [h.title for h in doc.headings] == ["标题"]
+    assert doc.blocks[0].text == "正文 <!-- 注释\n\n仍是注释 --> 正文。"
 
 
 @pytest.mark.parametrize(("text", "keys"), [

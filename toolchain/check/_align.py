@@ -274,6 +274,30 @@ def sentence_groups(zh: Span, en: Span, names: Callable[[str], list[int]] | None
     return align(zh_units, en_units)
 
 
+def keyword_order(project: Project) -> list[int] | None:
+    """For each zh keyword, the en keyword that names the same glossary term, when en.md lists them in another order.
+
+    None when the lists keep one order (or are not a reordering of each other): keyword i pairs
+    with keyword i, as the contract says. A keyword pairs with another only when it shares a term
+    with that one and with no other, so a swap is told apart from a mistranslation.
+    """
+    zh, en = project.zh.keywords, project.en.keywords
+    if len(zh) != len(en) or len(zh) < 2:
+        return None
+    found = matcher(project.glossary)
+    terms = [[{o.form.term for o in found.find(k.text) if o.top} for k in side] for side in (zh, en)]
+    order: list[int] = []
+    for i, mine in enumerate(terms[0]):
+        answers = [j for j, theirs in enumerate(terms[1]) if mine & theirs]
+        if i in answers or len(answers) != 1 or answers[0] in order:
+            order.append(i)
+        else:
+            order.append(answers[0])
+    if sorted(order) != list(range(len(zh))) or order == list(range(len(zh))):
+        return None
+    return order
+
+
 def aligned_units(project: Project) -> Iterator[tuple[str, Span, Span]]:
     """Pairs of aligned units, the one definition every pairwise rule (NUM, TERM, REF007) reads.
 
@@ -290,8 +314,9 @@ def aligned_units(project: Project) -> Iterator[tuple[str, Span, Span]]:
         if group.matched:
             yield "abstract", joined(group.zh), joined(group.en)
     if len(zh.keywords) == len(en.keywords):
-        for a, b in zip(zh.keywords, en.keywords):
-            yield "keyword", a, b
+        order = keyword_order(project) or range(len(en.keywords))
+        for a, j in zip(zh.keywords, order, strict=True):
+            yield "keyword", a, en.keywords[j]
     for group in found.body:
         if group.matched:
             yield group.kind if group.kind == "heading" else "paragraph", joined(group.zh), joined(group.en)

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from toolchain import cjk
+from toolchain.check._align import keyword_order
 from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK
 from toolchain.check.diagnostic import Finding, Severity
@@ -88,6 +89,28 @@ def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(Location(en.path, en.front_lines["keywords"], 1),
                       f"{len(en.keywords)} keywords in en.md but {len(zh.keywords)} in zh.md",
                       related=(Location(zh.path, zh.front_lines["keywords"], 1),))
+
+
+@rule("META021", "keyword-order-mismatch")
+def keyword_order_mismatch(ctx: RuleContext) -> Iterator[Finding]:
+    """zh.md and en.md list the same keywords in another order.
+
+    Why: keywords are printed side by side and must correspond one to one, in the same order; a
+    reordering is one finding here, and the term rules compare each keyword with its counterpart.
+    Example: zh ``keywords: [索拉非尼, 急性髓系白血病]`` / en ``[acute myeloid leukemia, sorafenib]``.
+    """
+    project = ctx.project
+    order = keyword_order(project)
+    if order is None:
+        return
+    zh, en = project.zh.keywords, project.en.keywords
+    first = next(i for i, j in enumerate(order) if i != j)  # the first place where the lists differ
+    counterpart = order.index(first)
+    wanted = ", ".join(en[j].text for j in order)
+    yield Finding(en[first].location(0, len(en[first].text)),
+                  f"keyword {first + 1} of en.md, “{en[first].text}”, answers keyword {counterpart + 1} of zh.md, “{zh[counterpart].text}”: "
+                  f"list the keywords in the same order; write [{wanted}]",
+                  related=(zh[counterpart].location(0, len(zh[counterpart].text)),), suggestion=f"[{wanted}]")
 
 
 def one_language(meta: Metadata, *, optional: bool) -> Iterator[Finding]:

@@ -136,6 +136,7 @@ def correct_item(item: dict, entry: Entry) -> None:
     elif not item.get("type"):
         item["type"] = "document"
     restore_titles(item, entry)
+    particles_before_family(item)
     if item["type"] == "periodical":
         periodical_holdings(item, entry)
         return
@@ -152,6 +153,18 @@ def correct_item(item: dict, entry: Entry) -> None:
     doi = str(item.get("DOI", "")).lower()
     if doi and doi in str(item.get("URL", "")).lower():
         item.pop("DOI")  # the URL already holds the persistent identifier (GB/T 7714-2025, 7.9)
+
+
+def particles_before_family(item: dict) -> None:
+    """A BibTeX “von” part prints before the family name, “de la Cruz M”, not after the initials (“Cruz M de la”).
+
+    Pandoc reads it as CSL's dropping particle, which a name in sort order sets last; the style
+    keeps a non-dropping particle with the family name, as BibTeX's own styles print it.
+    """
+    for role in ("author", "editor", "translator", "container-author"):
+        for name in item.get(role, []):
+            if name.get("dropping-particle") and not name.get("non-dropping-particle"):
+                name["non-dropping-particle"] = name.pop("dropping-particle")
 
 
 @cache

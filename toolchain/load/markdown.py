@@ -16,30 +16,29 @@ from typing import Any
 
 from toolchain.errors import InputError
 from toolchain.limits import MAX_NESTING
+from toolchain.load._blocks import split_lines
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
 FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 ATTRIBUTES = re.compile(r"\s*\{([^{}]*)\}\s*$")
-DIV_FENCE = re.compile(r"^\s*:::")
-SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-LIST_OR_TABLE = re.compile(r"^\s{0,3}([-*+]\s|\d+[.)]\s|\|)")
-COMMENT = re.compile(r"<!--.*?-->", re.S)
+COMMENT = re.compile(r"<!--.*?-->", re.S)  # searched only up to the last "-->" (``matches``): an unclosed one is text
 # Pandoc citation keys: start with a letter, digit or _, may hold internal punctuation.
 # ``@{key}`` holds any key, trailing punctuation included (``@{徐光宪2010--}``).
-KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w]))*|\{[^{}\s]+\}"
-CITE_GROUP = re.compile(r"\[[^\[\]]*?@(?:" + KEY + r")[^\[\]]*\]")
+KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w])|[:/](?=/))*|\{[^{}\s]+\}"
+# A group's brackets: an escaped bracket inside (a locator ``p. \\[4\\]``) is text.
+CITE_GROUP = re.compile(r"\[(?:[^\[\]\\]|\\.)*?@(?:" + KEY + r")(?:[^\[\]\\]|\\.)*\]")
 CITE_IN_GROUP = re.compile(r"(?<![\w@])-?@(" + KEY + r")")
-CITE_BARE = re.compile(r"(?<![\w@.\[\\])@(" + KEY + r")")
-# Pandoc's simple and multiline tables (columns under “-----  ------”) and grid tables (“+---+”)
-LAYOUT_TABLE_RULE = re.compile(r"^[ \t]*(?:-{3,}(?:[ \t]+-{3,})+|\+(?:[-=:]+\+)+)[ \t]*$", re.MULTILINE)
+# A key outside a group cites in the text, in a link's text or a note (``[see @a](url)``, ``^[@a]``) too.
+CITE_BARE = re.compile(r"(?<![\w@.\\])@(" + KEY + r")")
+EXAMPLE_LABEL = re.compile(r"^[ \t]*\(@([\w-]+)\)", re.MULTILINE)
 FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
 NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
 NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
 BRACKET = re.compile(r"(?<!\\)[\[\]]")
-TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
+PANDOC_READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +83,7 @@ class Block:
     @property
     def is_unit(self) -> bool:
         """Whether the block counts as a paragraph when aligning zh and en."""
-        return self.kind in ("paragraph", "list", "table", "figure")
+        return self.kind in ("paragraph", "list", "table", "figure", "caption")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +172,15 @@ def find_citations(span: Span) -> tuple[Citation, ...]:
     read once per process however often the rules ask for its citations (the citations returned
     always belong to ``span`` itself).
     """
+    labels = example_labels(span.source.text)
     return tuple(Citation(key, span, start, end, group_start, group_end)
-                 for key, start, end, group_start, group_end in citation_offsets(span.text))
+                 for key, start, end, group_start, group_end in citation_offsets(span.text) if key not in labels)
+
+
+@lru_cache(maxsize=64)
+def example_labels(text: str) -> frozenset[str]:
+    """The labels of a text's example list items (``(@good)``): ``@good`` refers to the example, it cites nothing."""
+    return frozenset(EXAMPLE_LABEL.findall(text)) if "(@" in text else frozenset()
 
 
 @lru_cache(maxsize=4096)
@@ -202,10 +208,19 @@ def citation_offsets(source_text: str) -> tuple[tuple[str, int, int, int, int], 
     return tuple(found)
 
 
+def matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """The matches of a pattern; comments are looked for only before the last ``-->`` (linear however many are unclosed)."""
+    return pattern.finditer(text, 0, text.rfind("-->") + 3) if pattern is COMMENT else pattern.finditer(text)
+
+
 def mask(text: str, *patterns: re.Pattern[str]) -> str:
     """Replace every match of the patterns by spaces (newlines kept) so offsets stay valid."""
     for pattern in patterns:
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+        parts, done = [], 0
+        for match in matches(pattern, text):
+            parts += [text[done:match.start()], re.sub(r"[^\n]", " ", match.group())]
+            done = match.end()
+        text = "".join([*parts, text[done:]])
     return text
 
 
@@ -218,7 +233,7 @@ def parse_document(source: SourceFile, lang: str) -> Document:
     keywords: tuple[Span, ...] = ()
     declared = ""
     match = FRONT_MATTER.match(text)
-    if text.startswith("---") and not match:
+    if re.match(r"---[ \t]*(?:\n|$)", text) and not match:  # a longer rule of dashes is a table's or a rule's
         raise InputError(source.path, 1, "front matter starts with '---' but is never closed")
     if match:
         front_end = match.end()
@@ -280,6 +295,12 @@ def check_nesting(source: SourceFile) -> None:
                 raise InputError(source.path, number, f"brackets [ nest more than {MAX_NESTING} levels deep here")
 
 
+def pandoc_body(document: Document) -> str:
+    """The text the build gives Pandoc: the body, the front matter as blank lines (so that Pandoc's lines are the source's)."""
+    text = document.source.text
+    return "\n" * text.count("\n", 0, document.body_start) + text[document.body_start:]
+
+
 def front_matter(document: Document) -> dict:
     """The front matter's values as plain dicts, lists and scalars (empty without front matter)."""
     data = document.front
@@ -304,77 +325,24 @@ def locate_value(source: SourceFile, value: str, line: int, limit: int) -> Span:
 
 
 def split_blocks(source: SourceFile, body_start: int) -> Iterator[Block]:
-    """Yield the body's blocks: separated by blank lines; headings stand alone."""
-    text = source.text
-    lines = text[body_start:].split("\n")
-    offset = body_start
-    section = 0
-    current: list[tuple[int, str]] = []
-    fence = ""
-    in_comment = False
-
-    def flush() -> Iterator[Block]:
-        nonlocal current
-        if current:
-            start = current[0][0]
-            end = current[-1][0] + len(current[-1][1])
-            yield classify(source, start, end, section)
-        current = []
-
+    """Yield the body's top-level blocks, split as Pandoc's reader splits them (``_blocks``)."""
+    lines = source.text[body_start:].split("\n")
+    offsets = [body_start]
     for line in lines:
-        line_start = offset
-        offset += len(line) + 1
-        if fence:
-            current.append((line_start, line))
-            if line.strip().startswith(fence):
-                fence = ""
-                yield from flush()
-            continue
-        if in_comment:
-            current.append((line_start, line))
-            if "-->" in line:
-                in_comment = False
-            continue
-        fence_match = FENCE.match(line)
-        if fence_match:
-            yield from flush()
-            fence = fence_match.group(1)[0] * 3
-            current.append((line_start, line))
-            continue
-        if not line.strip():
-            yield from flush()
-            continue
-        heading = HEADING.match(line)
-        if heading and not current:
+        offsets.append(offsets[-1] + len(line) + 1)
+    section = 0
+    for piece in split_lines(lines):
+        start, end = offsets[piece.first], offsets[piece.last] + len(lines[piece.last])
+        if piece.kind == "heading":
             section += 1
-            yield make_heading(source, line_start, line, heading, section)
-            continue
-        if heading:
-            yield from flush()
+            text = lines[piece.first].lstrip("#")
+            yield heading_block(source, start, end, text.strip(" \t").rstrip("#"), len(lines[piece.first]) - len(text), section)
+        elif piece.kind == "setext":
             section += 1
-            yield make_heading(source, line_start, line, heading, section)
-            continue
-        underline = SETEXT.match(line)
-        if underline and len(current) == 1 and not LIST_OR_TABLE.match(current[0][1]):
-            # a setext heading: one line of text underlined with === (level 1) or --- (level 2)
-            (text_start, text_line), current = current[0], []
-            section += 1
-            level = 1 if underline.group(1).startswith("=") else 2
-            yield heading_block(source, text_start, line_start + len(line), text_line.strip(), level, section)
-            continue
-        if DIV_FENCE.match(line):
-            yield from flush()
-            yield Block("div", Span.of(source, line_start, line_start + len(line)), section)
-            continue
-        current.append((line_start, line))
-        if line.count("<!--") > line.count("-->"):
-            in_comment = True
-    yield from flush()
-
-
-def make_heading(source: SourceFile, start: int, line: str, match: re.Match[str], section: int) -> Block:
-    """Build an ATX heading block (``## Title {#id}``)."""
-    return heading_block(source, start, start + len(line), match.group(2), len(match.group(1)), section)
+            level = 1 if lines[piece.last].strip().startswith("=") else 2
+            yield heading_block(source, start, end, lines[piece.first].strip(), level, section)
+        else:
+            yield classify(source, start, end, section, piece.kind)
 
 
 def heading_block(source: SourceFile, start: int, end: int, title: str, level: int, section: int) -> Block:
@@ -388,26 +356,16 @@ def heading_block(source: SourceFile, start: int, end: int, title: str, level: i
     return Block("heading", Span.of(source, start, end), section, level, title.strip(), identifier)
 
 
-def classify(source: SourceFile, start: int, end: int, section: int) -> Block:
-    """Decide what kind of block a run of non-blank lines is."""
+def classify(source: SourceFile, start: int, end: int, section: int, kind: str = "") -> Block:
+    """Decide what kind of block a run of lines is (``kind`` when the splitter knows it already)."""
     span = Span.of(source, start, end)
-    body = span.text
-    stripped = COMMENT.sub("", body).strip()
-    lines = body.split("\n")
-    if FENCE.match(lines[0]):
-        kind = "code"
-    elif len(lines) == 1 and re.fullmatch(r" {0,3}([-*_])( *\1){2,} *", lines[0]):
-        kind = "rule"  # a horizontal rule: no paragraph to align
-    elif not stripped:
+    if kind:
+        return Block("list" if kind == "definitions" else kind, span, section)
+    stripped = mask(span.text, COMMENT).strip()
+    if not stripped:
         kind = "comment"
-    elif (len(lines) > 1 and TABLE_RULE.match(lines[1]) and "|" in lines[0]) or LAYOUT_TABLE_RULE.search(body):
-        kind = "table"
     elif re.fullmatch(r"!\[[^\]]*\]\([^)]*\)(\{[^}]*\})?", stripped):
         kind = "figure"
-    elif re.match(r"\s{0,3}([-*+]|\d+[.)])\s", lines[0]):
-        kind = "list"
-    elif all(line.startswith("    ") or line.startswith("\t") for line in lines):
-        kind = "code"
     else:
         kind = "paragraph"
     return Block(kind, span, section)

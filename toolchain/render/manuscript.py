@@ -12,7 +12,7 @@ from pathlib import Path
 from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
 from toolchain.load import Project
-from toolchain.load.markdown import front_matter
+from toolchain.load.markdown import PANDOC_READER, front_matter, pandoc_body
 from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
 from toolchain.pandoc import markdown_to_ast
 from toolchain.render.active import drop_active_content
@@ -242,8 +242,7 @@ def parse_input(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata = workdir / f"{lang}-metadata.json"
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
-    body = "\n" * document.source.text.count("\n", 0, document.body_start) + document.source.text[document.body_start:]
-    return ParseInput(body, args, items, csl)
+    return ParseInput(pandoc_body(document), args, items, csl)
 
 
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, given: ParseInput | None = None) -> tuple[dict, list[dict]]:
@@ -251,7 +250,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, 
     given = given or parse_input(project, settings, lang, workdir)
     items, csl, document = given.items, given.csl, project.document(lang)
     ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript",
-                          reader="markdown-yaml_metadata_block+east_asian_line_breaks")
+                          reader=PANDOC_READER)
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
     drop_active_content(ast)

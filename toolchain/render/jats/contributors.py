@@ -90,15 +90,19 @@ def contrib(md: Metadata, author: Author, corresp_id: str | None) -> etree._Elem
 
 
 def contrib_group(md: Metadata, corresp_ids: dict[int, str]) -> etree._Element:
-    """<contrib-group> with the authors and one <aff-alternatives> per affiliation."""
+    """<contrib-group> with the authors and one <aff-alternatives> per affiliation (an <aff> when it has one language)."""
     group = el("contrib-group")
     for index, author in enumerate(md.authors):
         group.append(contrib(md, author, corresp_ids.get(index)))
     for number, affiliation in enumerate(md.affiliations, 1):
+        langs = [lang for lang in ("zh", "en") if affiliation.name.get(lang)] or ["zh"]
+        if len(langs) == 1:  # named in one language only: a lone <aff> (<aff-alternatives> wants two)
+            group.append(aff(affiliation, number, langs[0]))
+            group[-1].set("id", f"aff{number}")
+            continue
         alternatives = sub(group, "aff-alternatives", {"id": f"aff{number}"})
-        for lang in ("zh", "en"):
-            if affiliation.name.get(lang):
-                alternatives.append(aff(affiliation, number, lang))
+        for lang in langs:
+            alternatives.append(aff(affiliation, number, lang))
     return group
 
 
