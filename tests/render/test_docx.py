@@ -145,11 +145,35 @@ def test_core_dates_are_the_builds_and_follow_source_date_epoch(tmp_path: Path, 
     assert properties.created.isoformat().startswith("2026-01-01") and properties.modified == properties.created
 
 
-def test_linked_character_styles_match_their_paragraph_styles(built_article: Path) -> None:
-    styles = styles_xml(built_article / "zh.docx")
-    size = {s.get(qn("w:styleId")): s.find(f"{qn('w:rPr')}/{qn('w:sz')}") for s in styles.iter(qn("w:style"))}
-    for paragraph, character in (("Heading1", "Heading1Char"), ("Heading2", "Heading2Char"), ("Title", "TitleChar")):
-        assert size[paragraph].get(qn("w:val")) == size[character].get(qn("w:val")), paragraph
+def run_properties(style: etree._Element) -> list[tuple[str, dict]]:
+    """(tag, attributes) of each run property a style sets itself."""
+    rpr = style.find(qn("w:rPr"))
+    return [(e.tag, dict(e.attrib)) for e in (rpr if rpr is not None else [])]
+
+
+@pytest.mark.parametrize("name", ["zh.docx", "en.docx"])
+def test_linked_character_styles_match_their_paragraph_styles(built_article: Path, name: str) -> None:
+    """Every linked pair (Heading1/Heading1Char …) has the same run properties; links go both ways; no theme font or colour is left."""
+    styles = styles_xml(built_article / name)
+    by_id = {s.get(qn("w:styleId")): s for s in styles.iter(qn("w:style"))}
+    pairs = 0
+    for style_id, style in by_id.items():
+        link = style.find(qn("w:link"))
+        if style.get(qn("w:type")) != "paragraph" or link is None:
+            continue
+        linked, back = by_id[link.get(qn("w:val"))], by_id[link.get(qn("w:val"))].find(qn("w:link"))
+        if back is None:
+            continue  # Source Code names Verbatim Char, Pandoc's inline code style, which is no linked style
+        assert back.get(qn("w:val")) == style_id, style_id  # Caption no longer names Body Text's BodyTextChar
+        assert run_properties(style) == run_properties(linked), style_id
+        pairs += 1
+    assert pairs >= 11  # Body Text, Title, Subtitle, Heading 1–9 (Heading1 14 pt and Heading1Char once 20 pt)
+    for style in by_id.values():
+        rpr = style.find(qn("w:rPr"))
+        attributes = [a for e in (rpr if rpr is not None else []) for a in e.attrib if "theme" in a.lower()]
+        assert not attributes, (style.get(qn("w:styleId")), attributes)
+    sizes = {s: by_id[s].find(f"{qn('w:rPr')}/{qn('w:sz')}").get(qn("w:val")) for s in ("Heading1", "Heading1Char")}
+    assert sizes == {"Heading1": "28", "Heading1Char": "28"}
 
 
 @pytest.fixture(scope="module")

@@ -166,14 +166,16 @@ def restyle_styles(data: bytes, lang: str) -> bytes:
     for spec in styles_for(lang):
         apply(styles, spec)
     three_line_table(styles)
+    for style in styles.iter(q("style")):  # the reference's other styles: our faces for its theme fonts, black for its colours
+        rpr, kind = style.find(q("rPr")), style.get(q("type"))
+        if kind not in ("paragraph", "character") or rpr is None:
+            continue
+        fonts = rpr.find(q("rFonts"))
+        if fonts is not None and (kind == "character" or any("Theme" in attribute for attribute in fonts.attrib)):
+            set_fonts(rpr, HEI if any(word in style.get(q("styleId"), "") for word in ("Heading", "Title")) else SONG)
+        if rpr.find(q("color")) is not None:
+            put(rpr, "color", RPR_ORDER, val="000000")
     linked_character_styles(styles)
-    for style in styles.iter(q("style")):  # character styles: black links, headings' linked styles in SimHei
-        if style.get(q("type")) == "character" and style.find(q("rPr")) is not None:
-            rpr = style.find(q("rPr"))
-            if rpr.find(q("rFonts")) is not None:
-                set_fonts(rpr, HEI if "Heading" in style.get(q("styleId"), "") or "Title" in style.get(q("styleId"), "") else SONG)
-            if rpr.find(q("color")) is not None:
-                put(rpr, "color", RPR_ORDER, val="000000")
     return etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -181,14 +183,21 @@ def linked_character_styles(styles: etree._Element) -> None:
     """A paragraph style's linked character style (Heading1Char …) takes the paragraph style's run properties.
 
     Word applies the character style when part of a heading is restyled; Pandoc's reference gives
-    it its own sizes (Heading1Char 20 pt beside a 14 pt Heading 1).
+    it its own sizes (Heading1Char 20 pt beside a 14 pt Heading 1). A link the character style does
+    not return (Caption → BodyTextChar) is removed.
     """
     by_id = {style.get(q("styleId")): style for style in styles.iter(q("style"))}
     for style in by_id.values():
         link = style.find(q("link"))
         linked = by_id.get(link.get(q("val"))) if link is not None else None
+        if style.get(q("type")) != "paragraph" or linked is None or linked.get(q("type")) != "character":
+            continue
+        back = linked.find(q("link"))
+        if back is None or back.get(q("val")) != style.get(q("styleId")):  # Pandoc's Caption names Body Text's style
+            style.remove(link)
+            continue
         rpr = style.find(q("rPr"))
-        if style.get(q("type")) != "paragraph" or linked is None or linked.get(q("type")) != "character" or rpr is None:
+        if rpr is None:
             continue
         old = linked.find(q("rPr"))
         if old is not None:
