@@ -215,11 +215,12 @@ def title_punctuation(ctx: RuleContext) -> Iterator[Finding]:
             phrase = leading_phrase(text)
             if phrase:
                 found.append((phrase, f"begins with “{phrase}”, which is not part of the title (a heading of the source page?)"))
-            for match in SPACE_BEFORE.finditer(text):
+            # The first slip of each kind only: one finding per kind and title, and a 5 MB title stays linear.
+            if match := SPACE_BEFORE.search(text):
                 found.append((match.group(0), f"a space before “{match.group(1)}”"))
-            for match in DOUBLE_SPACE.finditer(text):
+            if match := DOUBLE_SPACE.search(text):
                 found.append((match.group(1), "two spaces between words"))
-            for match in GLUED_PAREN.finditer(text):
+            if match := GLUED_PAREN.search(text):
                 found.append((text[max(0, match.start() - 3): match.end() + 1], "no space before “(”"))
             for needle, problem in found:
                 yield Finding(field_location(project, entry, field, needle), f"“{entry.key}”: {field}: {problem}")
