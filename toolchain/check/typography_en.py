@@ -18,6 +18,7 @@ from toolchain.check._typography import (
     prose_units,
     range_connector_findings,
     superscript_findings,
+    word_lists,
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
@@ -244,3 +245,25 @@ def hyphen_at_line_end(ctx: RuleContext) -> Iterator[Finding]:
                               f"“{head}-” / “{tail}” is one word broken at a line end: the outputs print “{head}- {tail}”; "
                               f"join it as “{head}{tail}” (or “{head}-{tail}” where the hyphen belongs to the word)",
                               suggestion=f"{head}{tail}")
+
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+REPEATABLE = frozenset(word_lists()["repeatable-words"])
+
+
+@rule("EN012", "repeated-word", Severity.WARNING)
+def repeated_word(ctx: RuleContext) -> Iterator[Finding]:
+    """A word is typed twice in a row (“the the”), also across a line break.
+
+    Why: a doubled word is a slip that spell checkers miss and every output prints. Words that may
+    stand twice in a correct sentence (“that that”, “had had”) are data (toolchain/data/typography.yaml).
+    Example: en ``stopped the the drug`` → ``stopped the drug``.
+    """
+    for span, masked in language_units(ctx.project, "en"):
+        previous = None
+        for m in ENGLISH_WORD.finditer(masked):
+            if (previous is not None and m.group().casefold() == previous.group().casefold()
+                    and m.group().casefold() not in REPEATABLE and masked[previous.end():m.start()].isspace()):
+                yield finding(span, previous.start(), m.end(), f"“{m.group()}” is typed twice in “{excerpt(span.text, previous.start(), m.end())}”",
+                              "", suggestion=m.group(), fix_span=(previous.end(), m.end()))
+            previous = m
