@@ -18,6 +18,7 @@ from toolchain.check._typography import (
     prose_units,
     range_connector_findings,
     superscript_findings,
+    unpaired_bracket_findings,
     word_lists,
 )
 from toolchain.check.diagnostic import Finding, Severity
@@ -267,3 +268,13 @@ def repeated_word(ctx: RuleContext) -> Iterator[Finding]:
                 yield finding(span, previous.start(), m.end(), f"“{m.group()}” is typed twice in “{excerpt(span.text, previous.start(), m.end())}”",
                               "", suggestion=m.group(), fix_span=(previous.end(), m.end()))
             previous = m
+
+
+@rule("EN013", "en-unpaired-bracket", Severity.WARNING)
+def en_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
+    """A parenthesis in English text is never closed, or closes nothing.
+
+    Why: an unclosed “(” runs the aside on into the sentence; an enumerator's “a)” opens nothing.
+    Example: en ``the primary endpoint (kidney failure or death was reduced`` → close it where the aside ends.
+    """
+    yield from unpaired_bracket_findings(ctx.project, "en")

@@ -22,6 +22,7 @@ from toolchain.check._typography import (
     punctuated_words,
     range_connector_findings,
     superscript_findings,
+    unpaired_bracket_findings,
     word_lists,
     word_marks,
 )
@@ -604,3 +605,14 @@ def zh_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     yield from superscript_findings(project.zh)
+
+
+@rule("ZH017", "zh-unpaired-bracket", Severity.WARNING)
+def zh_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
+    """A bracket or book-title mark in Chinese text is never closed, or closes nothing.
+
+    Why: an unclosed “（” runs the aside on into the sentence (GB/T 15834-2011, 4.9); round
+    brackets of both widths pair with each other, an enumerator's “1）” opens nothing.
+    Example: zh ``主要复合终点（肾衰竭或肾性死亡的风险降低18%`` → close the bracket where the aside ends.
+    """
+    yield from unpaired_bracket_findings(ctx.project, "zh")
