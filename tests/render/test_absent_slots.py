@@ -1,6 +1,6 @@
 """Metadata left out prints nothing: no “2024年第卷第期”, “Vol. , No.”, “2024, ():306-311” or empty labels.
 
-The base project is built with no volume or issue, and with funding and conflict of interest in
+The base project is built with no volume, issue or DOI, and with funding and conflict of interest in
 Chinese only (as Chinese journals print them); the PDFs, DOCX files and the JATS are read back.
 """
 
@@ -24,9 +24,9 @@ SLOTS = re.compile(r"第卷|卷第期|第期|Vol\. ,|No\. ?[,.]|\(\)|（）|, ,|
 
 @pytest.fixture(scope="module")
 def built_without(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The base project without volume and issue, funding and COI in Chinese only, built."""
+    """The base project without volume, issue and DOI, funding and COI in Chinese only, built."""
     return build_with_metadata(tmp_path_factory, "absent", (
-        ("  volume: 37\n", ""), ("  issue: 5\n", ""),
+        ("  volume: 37\n", ""), ("  issue: 5\n", ""), ("  doi: 10.13201/j.issn.1004-2806.2024.05.005\n", ""),
         ("{zh: 国家重点研发计划项目, en: National Key Research and Development Program of China}", "{zh: 国家重点研发计划项目}"),
         ("{zh: 所有作者均声明不存在利益冲突, en: The authors declare no competing interests.}", "{zh: 所有作者均声明不存在利益冲突}")))
 
@@ -53,6 +53,7 @@ def test_outputs_print_no_empty_slot(built_without: Path, lang: str) -> None:
     for text in (pdf_text(built_without / f"{lang}.pdf"), docx_text(built_without / f"{lang}.docx")):
         flat = re.sub(r"\s+", "", text)
         assert not SLOTS.search(text), SLOTS.search(text)
+        assert not re.search(r"DOI[:：](?!10\.)", flat)  # no DOI label without its DOI (the references keep theirs)
         assert "2024:306-311" in flat
         if lang == "en":
             assert "Conflictofinterest" not in flat and "Funding:" not in flat
@@ -65,7 +66,7 @@ def test_jats_has_no_empty_volume_issue_or_english_funding(built_without: Path) 
     """The JATS leaves out volume and issue, and the English funding statement it has no text for."""
     root = etree.parse(str(built_without / "article.xml")).getroot()
     meta = root.find("front/article-meta")
-    assert meta.find("volume") is None and meta.find("issue") is None
+    assert meta.find("volume") is None and meta.find("issue") is None and meta.find("article-id[@pub-id-type='doi']") is None
     statements = meta.findall("funding-group/funding-statement")
     assert [s.get("{http://www.w3.org/XML/1998/namespace}lang") for s in statements] == [None]
     assert not [e.tag for e in root.iter() if isinstance(e.tag, str) and e.tag in ("p", "institution") and not "".join(e.itertext()).strip()]

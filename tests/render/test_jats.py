@@ -483,6 +483,16 @@ def test_articles_are_valid(any_xml: Path) -> None:
     assert report.ok
 
 
+@pytest.mark.parametrize("project", ["rules/base_project", "projects/other-cardiology", "projects/other-neuro-translated"])
+def test_an_article_with_a_licence_passes_dtd_pmc_and_jats4r(tmp_path: Path, project: str) -> None:
+    """Projects whose metadata gives a licence: 0 errors from the DTD, PMC's Style Checker and the JATS4R schematrons."""
+    report = validate_file(build_jats(REPO / "tests" / project, tmp_path), require_dtd())
+    assert report.count("DTD", "error") == 0 and report.count("PMC", "error") == 0, report.lines()
+    if not any(check.startswith("JATS4R") for check in report.checks):
+        pytest.skip("JATS4R schematrons not run: saxonche is not installed (pip install -e '.[jats4r]') or ../shared/jats is absent")
+    assert [p.message for p in report.problems if p.checker == "JATS4R" and p.severity == "error"] == []
+
+
 def test_validate_command_exit_codes(real_xml: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """validate: 0 valid, 1 not well-formed or DTD-invalid, 2 no DTD or no file."""
     dtd = str(require_dtd())

@@ -246,7 +246,8 @@ def test_a_page_count_other_than_the_metadata_pages_is_a_warning(base_copy: Path
 
     assert main(["build", str(base_copy), "--to", "pdf", "--lang", "zh", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     pages = len(PdfReader(tmp_path / "out" / "zh.pdf").pages)
-    assert f"warning: zh.pdf has {pages} pages, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err
+    assert f"warning: zh.pdf has {pages} page{'s' * (pages != 1)}, but metadata.yaml gives pages 306-330 (25 pages)" in capsys.readouterr().err
+    assert pages == 1  # the base project: one page, in the singular
 
 
 def test_column_heading_is_named_after_the_article_type_when_metadata_gives_none(built_base: Path) -> None:
@@ -275,17 +276,23 @@ def test_type_and_carrier_marks_do_not_break_at_the_slash() -> None:
                      {"t": "Str", "c": "."}, {"t": "Space"}, {"t": "Str", "c": "[J]."}]
 
 
-def test_a_heading_does_not_end_on_one_word_alone(base_copy: Path, tmp_path: Path) -> None:
-    """A long English heading whose last word would fall alone on the last line keeps two words there."""
-    heading = "Sorafenib with intensive chemotherapy for newly diagnosed patients in acute myeloid leukemia"
-    path = base_copy / "manuscript" / "en.md"
+@pytest.mark.parametrize(("lang", "heading", "last_line"), [
+    # without the box of no_runts: “leukemia” alone
+    ("en", "Sorafenib with intensive chemotherapy for newly diagnosed patients in acute myeloid leukemia", "myeloid leukemia"),
+    # 23 characters, the line holds 22 after “3 ”: not “的” alone (typst's line breaker avoids the runt itself in Chinese)
+    ("zh", "索拉非尼联合强化疗治疗初诊急性髓系白血病患者的", "者的"),
+])
+def test_a_heading_does_not_end_on_one_word_alone(base_copy: Path, tmp_path: Path, lang: str, heading: str, last_line: str) -> None:
+    """A long heading whose last word (Chinese: character) would fall alone on the last line keeps two there."""
+    path = base_copy / "manuscript" / f"{lang}.md"
     path.write_text(path.read_text(encoding="utf-8") + f"\n# {heading}\n\nText.\n", encoding="utf-8")
     project = load_project(base_copy)
-    ast, _ = prepare_ast(project, Settings(), "en", tmp_path)
-    render_pdf(project, ast, "en", tmp_path / "en.pdf")
-    lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
-    start = lines.index(next(line for line in lines if line.startswith("3 Sorafenib with")))
-    assert lines[start + 2] == "myeloid leukemia", lines[start:start + 3]  # without the tie: "leukemia" alone
+    ast, _ = prepare_ast(project, Settings(), lang, tmp_path)
+    render_pdf(project, ast, lang, tmp_path / f"{lang}.pdf")
+    lines = [line.strip() for line in pdf_text(tmp_path / f"{lang}.pdf").splitlines()]
+    start = lines.index(next(line for line in lines if line.startswith("3 " + heading[:4])))
+    end = lines.index("Text.", start)  # the heading's last line stands before its paragraph
+    assert lines[end - 1] == last_line, lines[start:end]
 
 
 def test_headings_are_not_hyphenated(built_article: Path) -> None:
@@ -416,3 +423,50 @@ def test_a_type_mark_at_a_line_end_moves_whole_to_the_next_line(base_copy: Path,
     lines = [line.strip() for line in pdf_text(tmp_path / "en.pdf").splitlines()]
     entry = next(i for i, line in enumerate(lines) if "National Comprehensive Cancer Network" in line)
     assert "[EB/OL]" in " ".join(lines[entry:entry + 2]) and not lines[entry].endswith("[EB/"), lines[entry:entry + 2]
+
+
+BALANCED_PROJECTS = ["other-cardiology", "render-features", "seed-faithful", "seed-zh", "other-gastro-translated"]
+
+
+@pytest.fixture(scope="module")
+def built_projects(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """zh.pdf and en.pdf of other test projects (last pages of references only, of body text and references, of body text alone)."""
+    from toolchain.cli import main
+
+    out = tmp_path_factory.mktemp("balanced")
+    for name in BALANCED_PROJECTS:
+        assert main(["build", str(REPO / "tests" / "projects" / name), "--to", "pdf", "--no-check", "--quiet", "--out", str(out / name)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name", BALANCED_PROJECTS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_projects_last_page_ends_level(built_projects: Path, name: str, lang: str) -> None:
+    """On every PDF of more than one page the last page's columns end within one reference entry (three lines) of each other."""
+    from toolchain.render.pdf_balance import last_page, line_pitch
+
+    page = last_page((built_projects / name / f"{lang}.pdf").read_bytes())
+    if page is None:
+        assert len(PdfReader(built_projects / name / f"{lang}.pdf").pages) == 1
+        return
+    left, right = page.columns
+    right_end = right.baselines[-1] if right.baselines else page.top
+    assert abs(left.baselines[-1] - right_end) <= 3.2 * line_pitch(left), (left.baselines[-1], right_end, line_pitch(left))
+    for column in page.columns:  # the reference heading never stays alone at a column's foot: an entry follows it there
+        heading = [y for label, y in column.labels if label in ("参考文献", "References")]
+        assert not heading or any(label.startswith("[") and y < heading[0] for label, y in column.labels), column.labels
+
+
+@pytest.mark.parametrize("name", BALANCED_PROJECTS)
+def test_chinese_text_is_set_in_the_song_or_hei_face_by_real_names(built_projects: Path, name: str) -> None:
+    """Every Han character of every page (math text included) is in the chosen Song or Hei face; no font is a variable default instance."""
+    from toolchain.render import fonts as font_choice
+
+    faces = tuple(family.replace(" ", "").lower() for family in (font_choice.song(), font_choice.hei()))
+    for lang in ("zh", "en"):
+        reader = PdfReader(built_projects / name / f"{lang}.pdf")
+        assert not [base for base in fonts(reader) if re.search(r"Thin|VF|Variable", base)]
+        for number in range(len(reader.pages)):
+            for text, font in text_fonts(built_projects / name / f"{lang}.pdf", number):
+                if re.search(r"[\u4e00-\u9fff]", text):
+                    assert font.lower().startswith(faces), (lang, number, text, font)

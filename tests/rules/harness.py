@@ -1,4 +1,8 @@
-"""Data-driven rule cases: one YAML file per rule, each case overlaying the base project."""
+"""Data-driven rule cases: one YAML file per rule, each case overlaying the base project.
+
+A case writes snippets (zh, en, metadata, glossary, bib, lock, config) and may append one long
+line to zh or en: ``paragraph: {zh: {text: …, times: N}}`` (the text repeated N times).
+"""
 
 from __future__ import annotations
 
@@ -76,6 +80,10 @@ class RuleCase:
                     text, offset = head + body, head.count("\n")
                 target.write_bytes(text.encode("utf-8"))
                 self.offsets[snippet] = offset
+        for snippet, paragraph in (self.data.get("paragraph") or {}).items():  # a long paragraph: text repeated, one line
+            target = root / SNIPPET_FILES[snippet]
+            line = str(paragraph["text"]) * int(paragraph.get("times", 1))
+            target.write_text(target.read_text(encoding="utf-8") + "\n" + line + "\n", encoding="utf-8")
         if "metadata" in self.data:
             value = self.data["metadata"]
             target = root / SNIPPET_FILES["metadata"]

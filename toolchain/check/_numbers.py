@@ -96,7 +96,9 @@ def glossary_names(glossary: Glossary) -> re.Pattern[str] | None:
     named = sorted((f for f in forms if re.search(r"[0-9一二两三四五六七八九十]", f)), key=len, reverse=True)
     if not named:
         return None
-    return re.compile("|".join(spaced_form(f) for f in named), re.IGNORECASE)
+    # the lookahead of first characters lets the engine skip the positions where no form can start
+    first = "".join(sorted({f[0] for f in named}))
+    return re.compile(f"(?=[{re.escape(first)}])(?:" + "|".join(spaced_form(f) for f in named) + ")", re.IGNORECASE)
 
 
 def blank(text: str, pattern: re.Pattern[str] | None) -> str:
@@ -153,9 +155,12 @@ def extract(text: str, lang: str, names: re.Pattern[str] | None) -> list[Number]
     return sorted(found, key=lambda n: n.start)
 
 
+UNICODE_ROMAN_CHAR = re.compile("[" + "".join(UNICODE_ROMAN) + "]")
+
+
 def roman_numerals(masked: str, lang: str) -> list[Number]:
     """Roman numerals (Ⅲ, phase III, II～IV级) and, in English, multiples in words, as weak numbers."""
-    found = [Number(str(UNICODE_ROMAN[c]), c, i, i + 1, weak=True) for i, c in enumerate(masked) if c in UNICODE_ROMAN]
+    found = [Number(str(UNICODE_ROMAN[m.group()]), m.group(), m.start(), m.end(), weak=True) for m in UNICODE_ROMAN_CHAR.finditer(masked)]
     for m in ROMAN_NUMERALS[lang].finditer(masked):
         for part in re.finditer(ROMAN, m.group(1)):
             found.append(Number(str(ROMAN_VALUES[part.group()]), part.group(), m.start(1) + part.start(), m.start(1) + part.end(), weak=True))

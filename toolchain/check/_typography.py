@@ -8,7 +8,7 @@ back onto the source verbatim, so that a fix never lands on the wrong characters
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -138,6 +138,40 @@ def fragile(text: str) -> tuple[tuple[int, int], ...]:
     edit next to one can change what it cites or links; such findings are reported, not fixed.
     """
     return tuple((s, e) for s, e in non_prose_ranges(text) if re.match(r"@|https?:|10\.|doi:", text[s:e], re.IGNORECASE))
+
+
+def runs(text: str, offsets: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Sorted offsets grouped into runs of one repeated character: (start, end) each.
+
+    A defect typed a thousand times in a row (``,,,,``) is one defect: its rule reports the run once.
+    """
+    start = end = -1
+    for i in offsets:
+        if i == end and text[i] == text[start]:
+            end += 1
+            continue
+        if start >= 0:
+            yield start, end
+        start, end = i, i + 1
+    if start >= 0:
+        yield start, end
+
+
+def paired_runs(text: str, marks: list[int]) -> Iterator[tuple[int, tuple[int, int]]]:
+    """Runs of straight quotes with the index of each run's first mark among ``marks`` (which pair up in turn)."""
+    index = {i: count for count, i in enumerate(marks)}
+    for start, end in runs(text, marks):
+        yield index[start], (start, end)
+
+
+def brief(text: str, limit: int = 8) -> str:
+    """A replacement as a message shows it: a long run's is cut."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def times(count: int) -> str:
+    """`` ×12`` after a mark repeated 12 times in a run, nothing after a single one."""
+    return f" ×{count}" if count > 1 else ""
 
 
 def excerpt(text: str, start: int, end: int, width: int = 6) -> str:

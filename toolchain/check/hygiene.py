@@ -205,3 +205,22 @@ def empty_manuscript(ctx: RuleContext) -> Iterator[Finding]:
     zh = ctx.project.zh
     if zh.body_is_empty and not zh.abstract:
         yield Finding(Location(zh.path, 1, 1), "zh.md has no body and no abstract: the Chinese manuscript is empty")
+
+
+LONG_UNIT = 20_000  # characters: a paragraph ten times as long as any an article prints is a paste, not prose
+
+
+@rule("SRC012", "implausibly-long-paragraph", Severity.WARNING)
+def implausibly_long_paragraph(ctx: RuleContext) -> Iterator[Finding]:
+    """A paragraph, list item or table of the body holds more than 20,000 characters.
+
+    Why: a review's longest paragraph holds about 1,000; one of 20,000 or more is text pasted from a PDF
+    whose paragraph breaks were lost, which the outputs print as one block and the alignment cannot pair.
+    Example: the whole body pasted as one line of zh.md → one paragraph per paragraph, a blank line between.
+    """
+    for document in ctx.project.documents:
+        for block in document.body_units():
+            length = len(block.span.text)
+            if length > LONG_UNIT:
+                yield Finding(block.span.location(0, 1), f"this {block.kind} holds {length:,} characters (more than {LONG_UNIT:,}): "
+                              "text pasted without its paragraph breaks? Separate the paragraphs by blank lines")

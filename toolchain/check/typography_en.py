@@ -11,13 +11,17 @@ from toolchain.check._text import non_prose_ranges
 from toolchain.check._typography import (
     CJK_TO_ASCII,
     HIDDEN,
+    brief,
     excerpt,
     finding,
     language_units,
     number_unit_findings,
+    paired_runs,
     prose_units,
     range_connector_findings,
+    runs,
     superscript_findings,
+    times,
     unpaired_bracket_findings,
     word_lists,
 )
@@ -50,24 +54,27 @@ def cjk_punctuation_in_english(ctx: RuleContext) -> Iterator[Finding]:
             italic = f"*{span.text[m.start(1):m.end(1)]}*"
             yield finding(span, m.start(), m.end(), f"Chinese title marks in English text “{excerpt(span.text, m.start(), m.end())}”; write “{italic}”",
                           italic, suggestion=italic)
-        for m in CJK_PUNCTUATION.finditer(masked):
-            ch, i = m.group(), m.start()
-            if i in titled:
-                continue
-            if ch == "～" and re.search(r"[\d%]\s*$", masked[max(0, i - 4):i]) and re.match(r"\s*\d", masked[i + 1:i + 5]):
-                continue  # a range: EN002 reports it
+        found = (m.start() for m in CJK_PUNCTUATION.finditer(masked) if m.start() not in titled and not in_range(masked, m.start()))
+        for start, end in runs(masked, found):
+            ch, count = masked[start], end - start
             ascii_ = CJK_TO_ASCII.get(ch) or CJK_TO_ASCII_QUOTES.get(ch) or (half_width(ch) if ch.isalnum() else None)
-            context = excerpt(span.text, i, i + 1)
+            context = excerpt(span.text, start, end)
             if ascii_ is None:
-                yield finding(span, i, i + 1, f"Chinese punctuation “{ch}” in English text “{context}”")
+                yield finding(span, start, end, f"Chinese punctuation “{ch}”{times(count)} in English text “{context}”")
                 continue
-            nxt = masked[i + 1:i + 2]
+            shown = ascii_.strip() or "a space"
+            nxt = masked[end:end + 1]
+            ascii_ *= count
             if ch in SPACE_AFTER and nxt and not nxt.isspace() and nxt not in ".,;:)]”’":
                 ascii_ += " "
-            if ch in "（【" and i and masked[i - 1].isalnum():
+            if ch in "（【" and start and masked[start - 1].isalnum():
                 ascii_ = " " + ascii_
-            shown = ascii_.strip() or "a space"
-            yield finding(span, i, i + 1, f"full-width “{ch}” in English text “{context}”; write “{shown}”", ascii_, suggestion=shown)
+            yield finding(span, start, end, f"full-width “{ch}”{times(count)} in English text “{context}”; write “{shown}”", ascii_, suggestion=shown)
+
+
+def in_range(masked: str, i: int) -> bool:
+    """Whether the mark at ``i`` is a ～ between two numbers (a range: EN002 reports it)."""
+    return masked[i] == "～" and bool(re.search(r"[\d%]\s*$", masked[max(0, i - 4):i])) and bool(re.match(r"\s*\d", masked[i + 1:i + 5]))
 
 
 @rule("EN002", "en-range-connector")
@@ -147,10 +154,10 @@ def straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     for span, masked in language_units(project, "en"):
         marks = [m.start() for m in re.finditer('"', masked)]
-        for count, i in enumerate(marks):
-            curly = "“" if count % 2 == 0 else "”"
-            yield finding(span, i, i + 1, f"straight quote in “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
-                          curly if len(marks) % 2 == 0 else None, suggestion=curly)
+        for count, (start, end) in paired_runs(masked, marks):
+            curly = "".join("“”"[(count + k) % 2] for k in range(end - start))
+            yield finding(span, start, end, f"straight quote{times(end - start)} in “{excerpt(span.text, start, end)}”; write “{brief(curly)}”",
+                          curly if len(marks) % 2 == 0 else None, suggestion=brief(curly))
 
 
 # Letters glued to "(" that are notation, not prose: ISCN karyotype operators (del(5q), inv(16),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.check._typography import (
@@ -13,15 +15,19 @@ from toolchain.check._typography import (
     LETTER,
     SHORT_UNITS,
     UNITS,
+    brief,
     excerpt,
     finding,
     is_table,
     language_units,
     number_unit_findings,
+    paired_runs,
     prose_units,
     punctuated_words,
     range_connector_findings,
+    runs,
     superscript_findings,
+    times,
     unpaired_bracket_findings,
     word_lists,
     word_marks,
@@ -100,12 +106,20 @@ def paren_pairs(masked: str) -> Iterator[tuple[int, int | None]]:
     yield from ((s, None) for s in stack)
 
 
+@lru_cache(maxsize=4)
+def cjk_offsets(masked: str) -> list[int]:
+    """Offsets of the CJK characters of a text, in order (looked up by bisection)."""
+    return [m.start() for m in CJK.finditer(masked)]
+
+
 def chinese_parens(masked: str, open_: int, close: int) -> bool:
     """Whether a (…) pair belongs to Chinese text: it holds Chinese or stands next to it."""
     before = masked[open_ - 1] if open_ else ""
     if before == "/":
         return False  # a compound unit's denominator, mL/(min·1.73 m^2^), mg/(kg·d): GB 3101-1993, 3.2
-    if CJK.search(masked, open_ + 1, close):
+    han = cjk_offsets(masked)
+    first = bisect.bisect_right(han, open_)
+    if first < len(han) and han[first] < close:  # Chinese inside: an index, not a rescan of nested pairs
         return True
     if before and (before.isalnum() and not CJK.match(before)):
         return False  # t(8;21), Biology(Basel): part of a name
@@ -219,12 +233,12 @@ def half_width_punctuation(ctx: RuleContext) -> Iterator[Finding]:
         marks = set(half_width_marks(masked))
         if policy == "full-width":
             marks.update(gloss_commas(masked))
-        for i in sorted(marks):
-            ch, full = masked[i], FULL_WIDTH[masked[i]]
-            start, end = widened(span.text, i)
-            spaces = " without the spaces around it" if (start, end) != (i, i + 1) else ""
-            yield finding(span, i, i + 1, f"half-width “{ch}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{full}”{spaces}",
-                          full, suggestion=full, fix_span=(start, end))
+        for first, last in runs(masked, sorted(marks)):
+            ch, full = masked[first], FULL_WIDTH[masked[first]]
+            start, end = widened(span.text, first)[0], widened(span.text, last - 1)[1]
+            spaces = " without the spaces around it" if (start, end) != (first, last) else ""
+            yield finding(span, first, last, f"half-width “{ch}”{times(last - first)} in Chinese text “{excerpt(span.text, first, last)}”; "
+                          f"write “{full}”{spaces}", full * (last - first), suggestion=brief(full * (last - first)), fix_span=(start, end))
 
 
 def shape(masked: str) -> str:
@@ -377,10 +391,10 @@ def zh_straight_quotes(ctx: RuleContext) -> Iterator[Finding]:
         singles = [m.start() for m in re.finditer("'", masked) if single_quote(masked, m.start())]
         for marks, pair in ((doubles, "“”"), (singles, "‘’")):
             balanced = len(marks) % 2 == 0
-            for count, i in enumerate(marks):
-                curly = pair[count % 2]
-                yield finding(span, i, i + 1, f"straight quote “{masked[i]}” in Chinese text “{excerpt(span.text, i, i + 1)}”; write “{curly}”",
-                              curly if balanced else None, suggestion=curly)
+            for count, (start, end) in paired_runs(masked, marks):
+                curly = "".join(pair[(count + k) % 2] for k in range(end - start))
+                yield finding(span, start, end, f"straight quote “{masked[start]}”{times(end - start)} in Chinese text "
+                              f"“{excerpt(span.text, start, end)}”; write “{brief(curly)}”", curly if balanced else None, suggestion=brief(curly))
 
 
 def single_quote(masked: str, i: int) -> bool:
@@ -438,10 +452,10 @@ def corner_quotes(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     for span, masked in language_units(project, "zh"):
-        for m in re.finditer("[「」『』]", masked):
-            curly = CORNER_QUOTES[m.group()]
-            yield finding(span, m.start(), m.end(), f"corner quote “{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{curly}”",
-                          curly, suggestion=curly)
+        for m in re.finditer(r"([「」『』])\1*", masked):
+            curly = CORNER_QUOTES[m.group(1)] * len(m.group())
+            yield finding(span, m.start(), m.end(), f"corner quote “{m.group(1)}”{times(len(m.group()))} in “{excerpt(span.text, m.start(), m.end())}”; "
+                          f"write “{brief(curly)}”", curly, suggestion=brief(curly))
 
 
 ELLIPSIS = re.compile(r"\.{3,}|。{3,}|[…⋯]+")

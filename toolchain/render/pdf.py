@@ -16,7 +16,6 @@ from toolchain.pandoc import ast_to
 from toolchain.render import fonts
 from toolchain.render.ast import divs, text_of
 from toolchain.render.files import FIGURES, copy_figures
-from toolchain.render.pdf_balance import balanced_source, last_page_columns, unevenness
 from toolchain.render.pdf_layout import lay_out
 from toolchain.render.typst_run import compile_typst
 
@@ -231,38 +230,25 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main = Path(work) / "main.typ"
         main.write_text(source, encoding="utf-8")
         copy_figures(project.root, Path(work) / FIGURES)  # regular files inside the project only
-        pdf = balance(main, source, compile_tagged(main, Path(work), f"{lang}.pdf"), f"{lang}.pdf")
+        pdf = compile_tagged(main, Path(work), f"{lang}.pdf")
     pdf = unmark_hyphens(pdf)
     check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
 
 
-def balance(main: Path, source: str, pdf: bytes, name: str) -> bytes:
-    """``pdf`` compiled again with its last page's columns balanced (pdf_balance.py), when that evens them."""
-    balanced = balanced_source(source, pdf)
-    if balanced is None:
-        return pdf
-    main.write_text(balanced, encoding="utf-8")
-    second = compile_tagged(main, main.parent, name)
-    before, after = last_page_columns(pdf), last_page_columns(second)
-    if page_count(second) != page_count(pdf) or after is None or abs(unevenness(after)) >= abs(unevenness(before)):
-        return pdf
-    return second
-
-
 def compile_tagged(main: Path, root: Path, name: str) -> bytes:
-    """Compile as PDF/UA-1 (tagged, DisplayDocTitle, alt text); else, with a warning, as plain PDF.
+    """Compile as PDF/UA-1 (tagged, DisplayDocTitle, alt text), its last page balanced; else, with a warning, as plain PDF.
 
     Raw typst from a manuscript can break PDF/UA rules the toolchain cannot repair (an image
     without alt text): the PDF is then still written, untagged for PDF/UA.
     """
     try:
-        return compile_typst(main, root, name, fonts.font_paths(), pdf_standards="ua-1")
+        return compile_typst(main, root, name, fonts.font_paths(), balance=True, pdf_standards="ua-1")
     except RenderError as exc:
         if "PDF/UA" not in exc.cause:
             raise
         LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, exc.cause.removeprefix("typst failed: ").splitlines()[0])
-    return compile_typst(main, root, name, fonts.font_paths())
+    return compile_typst(main, root, name, fonts.font_paths(), balance=True)
 
 
 SOFT_HYPHEN_TEXT = b"/ActualText<FEFF00AD>"
@@ -308,4 +294,5 @@ def check_page_count(project: Project, pdf: bytes, name: str) -> None:
         return
     expected, pages = int(last) - int(first) + 1, page_count(pdf)
     if pages != expected:
-        LOG.warning("%s has %d pages, but metadata.yaml gives pages %s-%s (%d pages)", name, pages, first, last, expected)
+        LOG.warning("%s has %d page%s, but metadata.yaml gives pages %s-%s (%d page%s)", name, pages, "s" * (pages != 1), first, last,
+                    expected, "s" * (expected != 1))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from itertools import groupby
 from unicodedata import east_asian_width
 
@@ -23,6 +24,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
+@cache
 def cells(ch: str) -> int:
     """Terminal cells of one character (CJK characters take two)."""
     return 2 if east_asian_width(ch) in "WF" else 1

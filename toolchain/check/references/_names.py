@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 
 from toolchain.check._text import mask_non_prose
+from toolchain.cite.terms import ET_AL
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, fold, parse_names
 from toolchain.load.markdown import Citation, Document
@@ -25,11 +26,16 @@ PARTICLE = r"(?:(?:van|von|de|der|den|del|della|di|da|dos|du|la|le|ter|ten)\s+){
 LATIN_NAME = rf"(?<![{LETTERS}\d/\-.])(?P<name>{PARTICLE}[A-Z\u00c0-\u00de][{LETTERS}'’\-]*)"
 # "X et al." / "X and colleagues" always name an author; "X 等" may also mean "X and others"
 # (FLAG、CAG方案等), so it counts as a name only when the bibliography knows the name.
+# Each form with the endings its text must have (spaces and ``,*_.`` stripped): a test of the tail that
+# spares the search of the window before most citation groups.
 ET_AL_FORMS = (
-    (re.compile(LATIN_NAME + r"\s+[*_]?et\s+al\.?[*_]?[,，]?\s*$"), True),
-    (re.compile(LATIN_NAME + r"\s+and\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-?workers|associates|team)\s*$"), True),
-    (re.compile(LATIN_NAME + r"\s*(?:等人|等|团队)\s*$"), False),
+    (re.compile(LATIN_NAME + r"\s+[*_]?et\s+al\.?[*_]?[,，]?\s*$"), True, ("al",)),
+    (re.compile(LATIN_NAME + r"\s+and\s+(?:his\s+|her\s+|their\s+)?(?:colleagues|co-?workers|associates|team)\s*$"), True,
+     ("colleagues", "workers", "associates", "team")),
+    (re.compile(LATIN_NAME + r"\s*(?:等人|等|团队)\s*$"), False, ("等人", ET_AL["zh"], "团队")),
 )
+NAME_END = re.compile(f"[{LETTERS}'’\\-]$")  # how TWO_AUTHORS ends (before spaces)
+CONNECTOR_ENDS = (",", "，", "、", "和", "与", "及", "and", "&")
 CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
                          + LATIN_NAME.replace("name", "second") + r"\s*$")
@@ -82,6 +88,7 @@ def skip_forms(project: Project) -> frozenset[str]:
     return frozenset(squeeze(f) for f in forms if f)
 
 
+@lru_cache(maxsize=16384)
 def squeeze(text: str) -> str:
     """Folded text without spaces, hyphens and apostrophes (for name and trial comparison)."""
     return re.sub(r"[\s\-'’.]", "", fold(text))
@@ -106,7 +113,7 @@ def named_citations(project: Project, document: Document) -> Iterator[NamedCitat
     cjk_form = re.compile("(?P<name>" + "|".join(map(re.escape, chinese)) + r")\s*(?:等人|等|团队)\s*$") if chinese else None
     for span, start, entries in citation_groups(document, project):
         masked = mask_non_prose(span.text)
-        pair = TWO_AUTHORS.search(masked, max(0, start - WINDOW), start)
+        pair = TWO_AUTHORS.search(masked, max(0, start - WINDOW), start) if NAME_END.search(tail(masked, start)) else None
         if pair and not ({squeeze(pair["first"]), squeeze(pair["second"])} & skip) \
                 and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
             yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
@@ -123,20 +130,27 @@ def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozen
     while True:
         match = None
         lo = max(0, end - WINDOW)
-        for pattern, certain in ET_AL_FORMS:
-            m = pattern.search(masked, lo, end)
+        ending = tail(masked, end).rstrip(",，*_.")
+        for pattern, certain, endings in ET_AL_FORMS:
+            m = pattern.search(masked, lo, end) if ending.endswith(endings) else None
             if m and squeeze(m["name"]) not in skip and (certain or squeeze(m["name"]) in latin or close_to(m["name"], entries)):
                 match = m
                 break
-        if match is None and cjk_form is not None:
+        if match is None and cjk_form is not None and ending.endswith(ET_AL_FORMS[2][2]):
             match = cjk_form.search(masked, lo, end)
         if match is None:
             return found
         found.insert(0, (match["name"], match.start("name"), match.end("name")))
-        connector = CONNECTOR.search(masked, max(0, match.start("name") - WINDOW), match.start("name"))
+        at = match.start("name")
+        connector = CONNECTOR.search(masked, max(0, at - WINDOW), at) if tail(masked, at).endswith(CONNECTOR_ENDS) else None
         if connector is None:
             return found
         end = connector.start()
+
+
+def tail(masked: str, end: int) -> str:
+    """The few characters ending at ``end``, trailing spaces stripped."""
+    return masked[max(0, end - 24):end].rstrip()
 
 
 def close_to(name: str, entries: tuple[Entry, ...]) -> bool:

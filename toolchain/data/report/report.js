@@ -28,11 +28,18 @@
     all("#text .row[id], #front-matter .row, #references .row").forEach(function (row) {
       row.hidden = only && !row.querySelector(".finding:not([hidden])");
     });
+    all(".ctx-finding").forEach(function (line) {
+      line.hidden = severities.indexOf(line.dataset.sev) < 0 || families.indexOf(line.dataset.fam) < 0;
+    });
+    all("#citations .ctx").forEach(function (block) {
+      block.hidden = only && !block.querySelector(".ctx-finding:not([hidden])");
+    });
     document.body.classList.toggle("no-terms", !document.querySelector('.toolbar input[name="terms"]').checked);
     var counter = document.querySelector(".toolbar .shown");
     if (counter) { counter.textContent = "showing " + shown + " of " + total + " findings"; }
     root.dataset.shownFindings = String(shown);
     root.dataset.hiddenRows = String(all("#text .row[hidden]").length);
+    root.dataset.hiddenContexts = String(all("#citations .ctx[hidden]").length);
   }
 
   // Initial filter state from the query string (?severity=error&family=REF,TERM&only=1), so a

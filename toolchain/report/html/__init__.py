@@ -17,6 +17,7 @@ from toolchain.load import Project
 from toolchain.load.source import Location
 from toolchain.render.intext import citation_marks as citation_joins
 from toolchain.render.intext import named
+from toolchain.report.html.citations import citation_context
 from toolchain.report.html.front import front_matter_html, front_place, front_rows
 from toolchain.report.html.inline import Mark, Printed, citation_marks, format_marks, render_marks, sorts_by_number, term_marks
 from toolchain.report.html.page import LANG_NAMES, Placed, card, escape, legend, reference_list, short, term_colour, toolbar
@@ -158,6 +159,7 @@ def render_report(project: Project, result: CheckResult, cite: Citations | None 
         legend(project.glossary, page.term_counts),
         front_html,
         f'<section id="text"><div class="row colheads"><div class="label"></div>{heads}</div>{body}</section>',
+        citation_context(project, references, placed, lambda s: place(s.span.location(s.start)), {row.id: row.label for row in rows}),
         reference_list(references, page.cited_at, ref_cards),
     ]
     values = {

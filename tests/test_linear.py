@@ -1,0 +1,60 @@
+"""``check`` stays linear on one huge paragraph of every pathological shape (bench/pathological.py).
+
+Each shape is checked in process (load, rules, text report) at 25 kB and at 100 kB per language;
+four times the text must take less than eight times the processor time (a quadratic rule takes
+sixteen), best of two runs. The counts are exact: the paragraph is reported once as implausibly
+long, and a run of a repeated defect is one finding whatever its length.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from toolchain.check import run_checks
+from toolchain.config import load_settings
+from toolchain.load import load_project
+from toolchain.report.text import format_text
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+from pathological import shapes, write_paragraph_project  # noqa: E402
+
+SMALL, LARGE = 25_000, 100_000
+SHAPES = shapes(REPO)
+
+
+def check(root: Path, shape: str, size: int, run: int) -> tuple[float, Counter[str]]:
+    """Processor seconds of one check of a fresh project (its text new to every cache) and its findings per rule."""
+    zh, en = SHAPES[shape](size)
+    project_root = write_paragraph_project(REPO, root / f"{shape}-{size}-{run}", "甲乙丙丁"[run] + zh, "ABCD"[run] + " " + en)
+    begun = time.process_time()
+    project = load_project(project_root)
+    result = run_checks(project, load_settings(project_root))
+    format_text(result, project)
+    seconds = time.process_time() - begun
+    assert not result.crashed, result.crashed
+    return seconds, Counter(d.rule for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_four_times_the_paragraph_takes_less_than_eight_times_as_long(tmp_path: Path, shape: str) -> None:
+    """A rule that rescans the paragraph per match would take sixteen times as long."""
+    small = [check(tmp_path, shape, SMALL, run) for run in (0, 1)]
+    large = [check(tmp_path, shape, LARGE, run) for run in (2, 3)]
+    small_seconds, large_seconds = min(s for s, _ in small), min(s for s, _ in large)
+    assert large_seconds < 8 * small_seconds, (shape, small_seconds, large_seconds)
+    # both languages' bodies are one paragraph of more than 20,000 characters: one warning each
+    assert small[0][1]["SRC012"] == large[0][1]["SRC012"] == 2
+
+
+def test_a_run_of_repeated_marks_is_one_finding(tmp_path: Path) -> None:
+    """The punctuation shape is runs of marks: four times longer runs, the same findings."""
+    _, small = check(tmp_path, "punctuation", SMALL, 0)
+    _, large = check(tmp_path, "punctuation", LARGE, 1)
+    for rule in ("ZH001", "EN001", "ZH006", "EN006"):
+        assert 0 < small[rule] == large[rule], (rule, small[rule], large[rule])
