@@ -41,7 +41,8 @@ from toolchain.load.source import Span
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
 LATIN_LETTER = re.compile(f"[{LETTER}]")
 SPACING_MODES = ("none", "space", "infer")
-FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+(?:[.．][{FULL_WIDTH_ALNUM}0-9]+)*")  # a decimal number is one run: ２１.８
+# a decimal number is one run (２１.８), and so is its percent sign (２１.８％, 9.8％)
+FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+(?:[.．][{FULL_WIDTH_ALNUM}0-9]+)*％?|(?<=[0-9])％")
 GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
@@ -364,9 +365,9 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("ZH005", "full-width-alphanumeric")
 def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
-    """Chinese text uses full-width Latin letters or digits.
+    """Chinese text uses full-width Latin letters or digits, or a full-width ％ after a number.
 
-    Why: letters and digits are always half-width (GB/T 15835-2011).
+    Why: letters and digits are always half-width (GB/T 15835-2011), and so is the percent sign of a number.
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``; ``２１.８%`` (one finding) → ``21.8%``.
     """
     project = ctx.project
