@@ -323,3 +323,22 @@ def unpaired_bracket_findings(project: Project, lang: str) -> Iterator[Finding]:
     for span, masked in language_units(project, lang):
         for offset, what in sorted(unpaired_brackets(masked)):
             yield finding(span, offset, offset + 1, f"{what} (“{excerpt(span.text, offset, offset + 1)}”)")
+
+
+def statistic_findings(project: Project, lang: str, symbols: list[str]) -> Iterator[Finding]:
+    """Statistic symbols of ``lang``'s prose set upright before their value (``P = 0.02``, ``HR 0.24``, zh ``P值<0.05``)."""
+    if not symbols:
+        return
+    # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)
+    names = "|".join(f"(?i:{re.escape(s)})" if len(s) == 1 else re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    # a bare symbol (no letter, * or _ around it) followed by a comparison, "value" (值), or — for a
+    # ratio of two letters or more (HR 0.24) — directly by its value
+    bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
+    compared = re.compile(r"\s*(?:[=<>≤≥]|value\b|值\s*[=<>≤≥])")
+    for span, masked in language_units(project, lang):
+        for m in bare.finditer(masked):
+            symbol, rest = m.group(1), masked[m.end():m.end() + 12]
+            if not (compared.match(rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
+                continue
+            yield finding(span, m.start(), m.end(), f"statistic “{symbol}” in “{excerpt(span.text, m.start(), m.end())}” is not italic; "
+                          f"write “*{symbol}*”", suggestion=f"*{symbol}*")

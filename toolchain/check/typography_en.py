@@ -20,6 +20,7 @@ from toolchain.check._typography import (
     prose_units,
     range_connector_findings,
     runs,
+    statistic_findings,
     superscript_findings,
     times,
     unpaired_bracket_findings,
@@ -106,23 +107,7 @@ def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     Why: statistic symbols are set in italics (ISO 80000-2; house style ``*P*``, ``*HR*``).
     Example: en ``(HR 0.24, P = 0.023)`` → ``(*HR* 0.24, *P* = 0.023)``. CI is an abbreviation, not a symbol.
     """
-    project = ctx.project
-    options = ctx.options
-    symbols = list(options["symbols"])  # a list of strings: checked when the settings are read
-    if not symbols:
-        return
-    # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)
-    names = "|".join(f"(?i:{re.escape(s)})" if len(s) == 1 else re.escape(s) for s in sorted(symbols, key=len, reverse=True))
-    # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
-    # ratio of two letters or more (HR 0.24) — directly by its value
-    bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
-    for span, masked in language_units(project, "en"):
-        for m in bare.finditer(masked):
-            symbol, rest = m.group(1), masked[m.end():m.end() + 12]
-            if not (re.match(r"\s*(?:[=<>≤≥]|value\b)", rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
-                continue
-            yield finding(span, m.start(), m.end(), f"statistic “{symbol}” in “{excerpt(span.text, m.start(), m.end())}” is not italic; "
-                          f"write “*{symbol}*”", suggestion=f"*{symbol}*")
+    yield from statistic_findings(ctx.project, "en", list(ctx.options["symbols"]))
 
 
 @rule("EN005", "double-space")

@@ -26,6 +26,7 @@ from toolchain.check._typography import (
     punctuated_words,
     range_connector_findings,
     runs,
+    statistic_findings,
     superscript_findings,
     times,
     unpaired_bracket_findings,
@@ -631,3 +632,13 @@ def zh_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
     Example: zh ``主要复合终点（肾衰竭或肾性死亡的风险降低18%`` → close the bracket where the aside ends.
     """
     yield from unpaired_bracket_findings(ctx.project, "zh")
+
+
+@rule("ZH018", "zh-statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
+def zh_statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
+    """A statistic symbol (P, HR, OR, n …) in Chinese text stands before its value without italics.
+
+    Why: statistic symbols are set in italics in Chinese text too (GB 3102.11-1993; ``*P*<0.05``).
+    Example: zh ``（P<0.05）``, ``P值<0.05`` → ``（*P*<0.05）``, ``*P*值<0.05``.
+    """
+    yield from statistic_findings(ctx.project, "zh", list(ctx.options["symbols"]))
