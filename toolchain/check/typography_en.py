@@ -270,3 +270,21 @@ def en_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
     Example: en ``the primary endpoint (kidney failure or death was reduced`` → close it where the aside ends.
     """
     yield from unpaired_bracket_findings(ctx.project, "en")
+
+
+ET_AL_FORM = re.compile(r"(?<![A-Za-z])et\.?[ \t]+al(?![A-Za-z])(\.?)")
+
+
+@rule("EN014", "et-al-form")
+def et_al_form(ctx: RuleContext) -> Iterator[Finding]:
+    """“et al.” is written without its full stop (“Smith et al [4]”) or with a stop after “et” (“et. al.”).
+
+    Why: “al.” abbreviates *alii*; “et” is a whole word (AMA Manual of Style, 14.11).
+    Example: en ``Xuan et al [@xuan2020] showed`` → ``Xuan et al. [@xuan2020] showed``.
+    """
+    for span, masked in language_units(ctx.project, "en"):
+        for m in ET_AL_FORM.finditer(masked):
+            if m.group().startswith("et ") and m.group(1):
+                continue
+            yield finding(span, m.start(), m.end(), f"“{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “et al.”",
+                          "et al.", suggestion="et al.")
