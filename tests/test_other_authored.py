@@ -59,6 +59,17 @@ def test_columns_stand_inside_their_lines(reported: tuple[int, str, list[dict]])
         assert 1 <= d["column"] <= len(lines[d["line"] - 1]), d
 
 
+def test_build_without_check_stops_at_the_unresolved_key_with_exit_1(tmp_path: Path) -> None:
+    """``build --no-check`` renders parseable content: the key no entry answers ends it as a finding does (exit 1, not 2)."""
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "toolchain", "build", str(PROJECT), "--no-check", "--out", str(out)],
+                          capture_output=True, text=True, check=False, cwd=REPO, timeout=300)
+    assert done.returncode == 1, done.stderr
+    assert "manuscript/zh.md:30: citation “@tanaka2022” has no entry in references.bib" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(out.glob("*.pdf")) and not any(out.glob("*.docx")) and not any(out.glob("*.xml"))
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The five outputs of a copy without the unresolved citation (the build stops at it), built with ``--no-check``."""

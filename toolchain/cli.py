@@ -12,7 +12,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolchain.errors import InputError, RenderError
+from toolchain.errors import ContentError, InputError, RenderError
 
 if TYPE_CHECKING:
     from toolchain.check import CheckResult
@@ -335,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
                 "validate": command_validate, "submission": command_submission, "refs": command_refs}
     try:
         return commands[args.command](args)
+    except ContentError as exc:  # parseable content the outputs cannot hold: a finding's exit code, not an unreadable input's
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Input errors: the one kind of failure the CLI reports as exit 2 instead of a traceback."""
+"""Input errors: the failures the CLI reports as exit 2 (1 for content that cannot be rendered) instead of a traceback."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ class InputError(Exception):
         """Render as ``file:line: message``."""
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.message}"
+
+
+class ContentError(InputError):
+    """Content that parses but cannot be rendered (a citation no entry answers): exit 1, as a check error is."""
 
 
 class RenderError(Exception):

@@ -279,3 +279,66 @@ def superscript_findings(document: Document) -> Iterator[Finding]:
         for m in CHI_SQUARE.finditer(masked):
             yield finding(span, m.start(), m.end(), f"“χ2” in “{excerpt(span.text, m.start(), m.end())}” is χ squared; write “χ^2^”",
                           "χ^2^", suggestion="χ^2^")
+
+
+OPENING = {"(": ")", "（": "）", "【": "】", "《": "》", "〔": "〕"}
+CLOSING = {close: opening for opening, close in OPENING.items()}
+PAIR_KIND = {"(": "(", "（": "(", ")": "(", "）": "(", "【": "【", "】": "【", "《": "《", "》": "《", "〔": "〔", "〕": "〔"}  # both widths pair
+ENUMERATOR = re.compile(r"(?:^|(?<=[\s\x00，。；：、,;:]))[0-9A-Za-z①-⑳]{1,3}$")
+
+
+def unpaired_brackets(masked: str) -> Iterator[tuple[int, str]]:
+    """(offset, what) of each bracket of ``masked`` that is never closed or never opened, in one pass.
+
+    Round brackets of both widths pair with each other (a half-width half is ZH001's); an
+    enumerator's closing bracket (``1）``, ``a)`` after a clause mark or at the start) opens
+    nothing. Square brackets are left alone: citations, links and type marks use them. Each
+    bracket is pushed and popped once, and a closing one with no opener of its kind open is
+    told by a count, so the pass is linear.
+    """
+    stack: list[int] = []
+    open_kinds: dict[str, int] = {}
+    for index, char in enumerate(masked):
+        if char in OPENING:
+            stack.append(index)
+            open_kinds[PAIR_KIND[char]] = open_kinds.get(PAIR_KIND[char], 0) + 1
+        elif char in CLOSING:
+            kind = PAIR_KIND[char]
+            if not open_kinds.get(kind):
+                if not ENUMERATOR.search(masked, max(0, index - 4), index):
+                    yield index, f"“{char}” closes no bracket opened before it in this paragraph"
+                continue
+            while True:
+                top = stack.pop()
+                open_kinds[PAIR_KIND[masked[top]]] -= 1
+                if PAIR_KIND[masked[top]] == kind:
+                    break
+                yield top, f"“{masked[top]}” is never closed: “{OPENING[masked[top]]}” is missing before “{char}”"
+    for unclosed in stack:
+        yield unclosed, f"“{masked[unclosed]}” is never closed in this paragraph"
+
+
+def unpaired_bracket_findings(project: Project, lang: str) -> Iterator[Finding]:
+    """Brackets of ``lang``'s prose that are never closed or never opened."""
+    for span, masked in language_units(project, lang):
+        for offset, what in sorted(unpaired_brackets(masked)):
+            yield finding(span, offset, offset + 1, f"{what} (“{excerpt(span.text, offset, offset + 1)}”)")
+
+
+def statistic_findings(project: Project, lang: str, symbols: list[str]) -> Iterator[Finding]:
+    """Statistic symbols of ``lang``'s prose set upright before their value (``P = 0.02``, ``HR 0.24``, zh ``P值<0.05``)."""
+    if not symbols:
+        return
+    # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)
+    names = "|".join(f"(?i:{re.escape(s)})" if len(s) == 1 else re.escape(s) for s in sorted(symbols, key=len, reverse=True))
+    # a bare symbol (no letter, * or _ around it) followed by a comparison, "value" (值), or — for a
+    # ratio of two letters or more (HR 0.24) — directly by its value
+    bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
+    compared = re.compile(r"\s*(?:[=<>≤≥]|value\b|值\s*[=<>≤≥])")
+    for span, masked in language_units(project, lang):
+        for m in bare.finditer(masked):
+            symbol, rest = m.group(1), masked[m.end():m.end() + 12]
+            if not (compared.match(rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
+                continue
+            yield finding(span, m.start(), m.end(), f"statistic “{symbol}” in “{excerpt(span.text, m.start(), m.end())}” is not italic; "
+                          f"write “*{symbol}*”", suggestion=f"*{symbol}*")

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from toolchain.check._text import typed_heading_number
+from toolchain.check._typography import word_lists
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load.source import Location
@@ -193,6 +194,28 @@ def hand_numbered_heading(ctx: RuleContext) -> Iterator[Finding]:
             rest = block.title[len(typed):] if block.title.startswith(typed) else block.title
             yield Finding(block.span.location(*found), f"heading “{block.title[:30]}” starts with the typed number “{typed.strip()}”; "
                           f"the outputs number headings, write “{rest[:30]}”")
+
+
+@rule("SRC013", "title-final-stop")
+def title_final_stop(ctx: RuleContext) -> Iterator[Finding]:
+    """The article title or a heading ends with a full stop (“。”, “.”).
+
+    Why: titles and headings take no final full stop (GB/T 15834-2011, 5.1.2; AMA 2.1); a question
+    or exclamation mark, an ellipsis and an abbreviation's stop (“et al.”, “vs.”) are left alone.
+    Example: ``title: 非奈利酮治疗糖尿病肾病的研究进展。`` → ``…研究进展``.
+    """
+    abbreviations = tuple(word_lists()["abbreviations"])
+    for document in ctx.project.documents:
+        units = [(document.title, document.title.text)] if document.title else []
+        units += [(block.span, block.title) for block in document.headings]
+        for span, title in units:
+            text = title.rstrip()
+            if not (text.endswith("。") or (text.endswith(".") and not text.endswith("..") and not text.endswith(abbreviations))):
+                continue
+            at = span.text.find(text)
+            stop = (at if at >= 0 else 0) + len(text) - 1
+            yield Finding(span.location(stop, stop + 1), f"“{text[-20:]}” ends with a full stop; titles and headings take none",
+                          suggestion=text[:-1])
 
 
 @rule("SRC007", "empty-manuscript")

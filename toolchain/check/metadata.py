@@ -330,6 +330,42 @@ def issn_invalid(ctx: RuleContext) -> Iterator[Finding]:
                           suggestion=f"{match.group(1)}-{match.group(2)}{right}")
 
 
+ORCID = re.compile(r"(?:https?://orcid\.org/)?(\d{4})-(\d{4})-(\d{4})-(\d{3})([\dX])")
+
+
+def orcid_check_digit(digits: str) -> str:
+    """The ORCID check character of the first fifteen digits (ISO 7064 MOD 11-2)."""
+    total = 0
+    for digit in digits:
+        total = (total + int(digit)) * 2
+    result = (12 - total % 11) % 11
+    return "X" if result == 10 else str(result)
+
+
+@rule("META019", "orcid-invalid")
+def orcid_invalid(ctx: RuleContext) -> Iterator[Finding]:
+    """An author's ORCID iD is not 0000-0000-0000-000X (or its https://orcid.org/ URL), or its check digit is wrong.
+
+    Why: a mistyped iD links the article to nobody, or to another researcher (ISO 7064 MOD 11-2).
+    Example: ``orcid: 0000-0002-1825-0098`` (the check digit of 0000-0002-1825-009 is 7).
+    """
+    project = ctx.project
+    meta = project.metadata
+    for author in meta.authors:
+        if not author.orcid:
+            continue
+        where = at(meta, line_of(project, "orcid", author.line))
+        match = ORCID.fullmatch(author.orcid.strip().upper().replace("HTTPS://ORCID.ORG/", "https://orcid.org/"))
+        if not match:
+            yield Finding(where, f"ORCID “{author.orcid}” of {author.name.en or author.name.zh} is not of the form 0000-0000-0000-000X")
+            continue
+        right = orcid_check_digit("".join(match.groups()[:4]))
+        if right != match.group(5):
+            fixed = "-".join(match.groups()[:3]) + f"-{match.group(4)}{right}"
+            yield Finding(where, f"ORCID “{author.orcid}” of {author.name.en or author.name.zh} has a wrong check digit (expected {right})",
+                          suggestion=fixed)
+
+
 @rule("META011", "doi-malformed")
 def doi_malformed(ctx: RuleContext) -> Iterator[Finding]:
     """The article DOI is not a bare ``10.prefix/suffix`` or names another ISSN.

@@ -20,8 +20,11 @@ from toolchain.check._typography import (
     prose_units,
     range_connector_findings,
     runs,
+    statistic_findings,
     superscript_findings,
     times,
+    unpaired_bracket_findings,
+    word_lists,
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
@@ -104,23 +107,7 @@ def statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
     Why: statistic symbols are set in italics (ISO 80000-2; house style ``*P*``, ``*HR*``).
     Example: en ``(HR 0.24, P = 0.023)`` → ``(*HR* 0.24, *P* = 0.023)``. CI is an abbreviation, not a symbol.
     """
-    project = ctx.project
-    options = ctx.options
-    symbols = list(options["symbols"])  # a list of strings: checked when the settings are read
-    if not symbols:
-        return
-    # a one-letter symbol is the same symbol in either case (p = 0.02 is P = 0.02 unitalicised)
-    names = "|".join(f"(?i:{re.escape(s)})" if len(s) == 1 else re.escape(s) for s in sorted(symbols, key=len, reverse=True))
-    # a bare symbol (no letter, * or _ around it) followed by a comparison, "value", or — for a
-    # ratio of two letters or more (HR 0.24) — directly by its value
-    bare = re.compile(f"(?<![A-Za-z*_])({names})(?![A-Za-z*_])")
-    for span, masked in language_units(project, "en"):
-        for m in bare.finditer(masked):
-            symbol, rest = m.group(1), masked[m.end():m.end() + 12]
-            if not (re.match(r"\s*(?:[=<>≤≥]|value\b)", rest) or (len(symbol) > 1 and re.match(r"\s+\d", rest))):
-                continue
-            yield finding(span, m.start(), m.end(), f"statistic “{symbol}” in “{excerpt(span.text, m.start(), m.end())}” is not italic; "
-                          f"write “*{symbol}*”", suggestion=f"*{symbol}*")
+    yield from statistic_findings(ctx.project, "en", list(ctx.options["symbols"]))
 
 
 @rule("EN005", "double-space")
@@ -251,3 +238,53 @@ def hyphen_at_line_end(ctx: RuleContext) -> Iterator[Finding]:
                               f"“{head}-” / “{tail}” is one word broken at a line end: the outputs print “{head}- {tail}”; "
                               f"join it as “{head}{tail}” (or “{head}-{tail}” where the hyphen belongs to the word)",
                               suggestion=f"{head}{tail}")
+
+
+ENGLISH_WORD = re.compile(r"[A-Za-z]+")
+REPEATABLE = frozenset(word_lists()["repeatable-words"])
+
+
+@rule("EN012", "repeated-word", Severity.WARNING)
+def repeated_word(ctx: RuleContext) -> Iterator[Finding]:
+    """A word is typed twice in a row (“the the”), also across a line break.
+
+    Why: a doubled word is a slip that spell checkers miss and every output prints. Words that may
+    stand twice in a correct sentence (“that that”, “had had”) are data (toolchain/data/typography.yaml).
+    Example: en ``stopped the the drug`` → ``stopped the drug``.
+    """
+    for span, masked in language_units(ctx.project, "en"):
+        previous = None
+        for m in ENGLISH_WORD.finditer(masked):
+            if (previous is not None and m.group().casefold() == previous.group().casefold()
+                    and m.group().casefold() not in REPEATABLE and masked[previous.end():m.start()].isspace()):
+                yield finding(span, previous.start(), m.end(), f"“{m.group()}” is typed twice in “{excerpt(span.text, previous.start(), m.end())}”",
+                              "", suggestion=m.group(), fix_span=(previous.end(), m.end()))
+            previous = m
+
+
+@rule("EN013", "en-unpaired-bracket", Severity.WARNING)
+def en_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
+    """A parenthesis in English text is never closed, or closes nothing.
+
+    Why: an unclosed “(” runs the aside on into the sentence; an enumerator's “a)” opens nothing.
+    Example: en ``the primary endpoint (kidney failure or death was reduced`` → close it where the aside ends.
+    """
+    yield from unpaired_bracket_findings(ctx.project, "en")
+
+
+ET_AL_FORM = re.compile(r"(?<![A-Za-z])et\.?[ \t]+al(?![A-Za-z])(\.?)")
+
+
+@rule("EN014", "et-al-form")
+def et_al_form(ctx: RuleContext) -> Iterator[Finding]:
+    """“et al.” is written without its full stop (“Smith et al [4]”) or with a stop after “et” (“et. al.”).
+
+    Why: “al.” abbreviates *alii*; “et” is a whole word (AMA Manual of Style, 14.11).
+    Example: en ``Xuan et al [@xuan2020] showed`` → ``Xuan et al. [@xuan2020] showed``.
+    """
+    for span, masked in language_units(ctx.project, "en"):
+        for m in ET_AL_FORM.finditer(masked):
+            if m.group().startswith("et ") and m.group(1):
+                continue
+            yield finding(span, m.start(), m.end(), f"“{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “et al.”",
+                          "et al.", suggestion="et al.")

@@ -26,8 +26,10 @@ from toolchain.check._typography import (
     punctuated_words,
     range_connector_findings,
     runs,
+    statistic_findings,
     superscript_findings,
     times,
+    unpaired_bracket_findings,
     word_lists,
     word_marks,
 )
@@ -40,7 +42,8 @@ from toolchain.load.source import Span
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）", ".": "。"}
 LATIN_LETTER = re.compile(f"[{LETTER}]")
 SPACING_MODES = ("none", "space", "infer")
-FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+(?:[.．][{FULL_WIDTH_ALNUM}0-9]+)*")  # a decimal number is one run: ２１.８
+# a decimal number is one run (２１.８), and so is its percent sign (２１.８％, 9.8％)
+FULL_WIDTH_ALNUM_RUN = re.compile(f"[{FULL_WIDTH_ALNUM}]+(?:[.．][{FULL_WIDTH_ALNUM}0-9]+)*％?|(?<=[0-9])％")
 GLOSS = re.compile(r"[（(][A-Za-z][^（）()\n]*?(,)[ \t]*[A-Za-z][\w/+\-]*[ \t]*[）)]")
 
 
@@ -363,9 +366,9 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("ZH005", "full-width-alphanumeric")
 def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
-    """Chinese text uses full-width Latin letters or digits.
+    """Chinese text uses full-width Latin letters or digits, or a full-width ％ after a number.
 
-    Why: letters and digits are always half-width (GB/T 15835-2011).
+    Why: letters and digits are always half-width (GB/T 15835-2011), and so is the percent sign of a number.
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``; ``２１.８%`` (one finding) → ``21.8%``.
     """
     project = ctx.project
@@ -618,3 +621,24 @@ def zh_chi_square_superscript(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     yield from superscript_findings(project.zh)
+
+
+@rule("ZH017", "zh-unpaired-bracket", Severity.WARNING)
+def zh_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
+    """A bracket or book-title mark in Chinese text is never closed, or closes nothing.
+
+    Why: an unclosed “（” runs the aside on into the sentence (GB/T 15834-2011, 4.9); round
+    brackets of both widths pair with each other, an enumerator's “1）” opens nothing.
+    Example: zh ``主要复合终点（肾衰竭或肾性死亡的风险降低18%`` → close the bracket where the aside ends.
+    """
+    yield from unpaired_bracket_findings(ctx.project, "zh")
+
+
+@rule("ZH018", "zh-statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
+def zh_statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
+    """A statistic symbol (P, HR, OR, n …) in Chinese text stands before its value without italics.
+
+    Why: statistic symbols are set in italics in Chinese text too (GB 3102.11-1993; ``*P*<0.05``).
+    Example: zh ``（P<0.05）``, ``P值<0.05`` → ``（*P*<0.05）``, ``*P*值<0.05``.
+    """
+    yield from statistic_findings(ctx.project, "zh", list(ctx.options["symbols"]))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from toolchain.cite.items import printed_items, without_doi
 from toolchain.cite.terms import ET_AL, IN_CHINESE, ordinal
-from toolchain.errors import InputError
+from toolchain.errors import ContentError
 from toolchain.load import Project
 from toolchain.render.ast import divs, inlines, walk
 from toolchain.render.crossref import kind_of
@@ -41,8 +41,8 @@ def require_resolved(ast: dict, project: Project, lang: str, items: list[dict]) 
         where = next((c.location for c in document.citations if c.key == key), None)
         longer = sorted(k for k in known if k.startswith(key) and not k[len(key):].strip("-.:;,?!/"))
         hint = f"; write @{{{longer[0]}}} for the entry “{longer[0]}”" if longer else ""
-        raise InputError(where.file if where else document.source.path, where.line if where else None,
-                         f"citation “@{key}” has no entry in references.bib{hint}")
+        raise ContentError(where.file if where else document.source.path, where.line if where else None,
+                           f"citation “@{key}” has no entry in references.bib{hint}; no output was written")
 
 
 def write_items(items: list[dict], directory: Path, lang: str, doi: bool = True) -> Path:

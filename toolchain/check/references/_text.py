@@ -96,15 +96,19 @@ class CitationGap:
 
 
 def citation_gaps(project: Project) -> Iterator[CitationGap]:
-    """Keys cited on one side of an aligned zh/en unit pair but not on the other."""
+    """Keys cited on one side of an aligned zh/en unit pair but not on the other.
+
+    Keys are compared without case: ``@Holmgren2020`` against ``@holmgren2020`` is one unresolved
+    key (REF001's, with the entry it means), not a citation lost in translation.
+    """
     for kind, zh_span, en_span in aligned_units(project):
         if kind in ("title", "keyword", "heading"):
             continue
         zh_cites, en_cites = ([c for c in find_citations(span) if not is_cross_reference(c.key, project)] for span in (zh_span, en_span))
-        zh_keys, en_keys = {c.key for c in zh_cites}, {c.key for c in en_cites}
+        zh_keys, en_keys = {c.key.casefold() for c in zh_cites}, {c.key.casefold() for c in en_cites}
         for citations, other_keys, other, lang in ((zh_cites, en_keys, en_span, "en"), (en_cites, zh_keys, zh_span, "zh")):
             reported = set()
             for citation in citations:
-                if citation.key not in other_keys and citation.key not in reported:
+                if citation.key.casefold() not in other_keys and citation.key not in reported:
                     reported.add(citation.key)
                     yield CitationGap(citation, other, lang)
