@@ -229,6 +229,20 @@ def test_submission_docx_puts_first_page_notes_in_a_footnote_and_floats_at_the_e
     assert all("First Page Note" != p.style.name for p in document.paragraphs)
 
 
+def test_submission_mode_from_the_command_line_keeps_floats_in_place(base_copy: Path) -> None:
+    """``build --docx-mode submission`` without settings: a submission DOCX whose table stands before the references."""
+    from toolchain.cli import main
+
+    add_figure_and_table(base_copy)
+    out = base_copy / "out"
+    assert main(["build", str(base_copy), "--to", "docx", "--lang", "zh", "--docx-mode", "submission", "--no-check", "--out", str(out)]) == 0
+    document = docx.Document(out / "zh.docx")
+    assert document.sections[0]._sectPr.find(qn("w:lnNumType")) is not None  # line numbers: the submission layout
+    body = list(document.element.body)
+    first_reference = min(i for i, p in enumerate(body) if p.tag == qn("w:p") and "".join(p.itertext()).strip().startswith("[1]"))
+    assert [i for i, child in enumerate(body) if child.tag == qn("w:tbl")][0] < first_reference  # in place (docx-floats = "inline")
+
+
 def test_a_bad_docx_mode_in_the_settings_is_an_input_error(base_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from toolchain.cli import main
 
