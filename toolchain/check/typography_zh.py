@@ -366,7 +366,7 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("ZH005", "full-width-alphanumeric")
 def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
-    """Chinese text uses full-width Latin letters or digits, or a full-width ％ after a number.
+    """Chinese text uses full-width Latin letters or digits (or ％ after a number).
 
     Why: letters and digits are always half-width (GB/T 15835-2011), and so is the percent sign of a number.
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``; ``２１.８%`` (one finding) → ``21.8%``.
