@@ -64,7 +64,7 @@ def test_an_unresolved_key_stops_the_build_with_its_line(tmp_path: Path) -> None
         prepare_ast(load_project(root), Settings(), "zh", tmp_path)
     assert (raised.value.file, raised.value.line) == ("manuscript/zh.md", 10)
     assert "“@xu2010”" in raised.value.message and "@{xu2010--}" in raised.value.message
-    assert main(["build", str(root), "--to", "jats", "--quiet", "--out", str(tmp_path / "out"), "--no-check"]) == 2  # the renderer refuses it
+    assert main(["build", str(root), "--to", "jats", "--quiet", "--out", str(tmp_path / "out"), "--no-check"]) == 1  # the renderer refuses it, as a finding
     assert main(["build", str(root), "--to", "jats", "--quiet", "--out", str(tmp_path / "out")]) == 1  # the check reports it first
     assert not (tmp_path / "out" / "article.xml").exists()
 

@@ -344,7 +344,7 @@ def orcid_check_digit(digits: str) -> str:
 
 @rule("META019", "orcid-invalid")
 def orcid_invalid(ctx: RuleContext) -> Iterator[Finding]:
-    """An author's ORCID iD is not 0000-0000-0000-000X (or its https://orcid.org/ URL), or its check digit is wrong.
+    """An author's ORCID iD is malformed or its check digit is wrong.
 
     Why: a mistyped iD links the article to nobody, or to another researcher (ISO 7064 MOD 11-2).
     Example: ``orcid: 0000-0002-1825-0098`` (the check digit of 0000-0002-1825-009 is 7).

@@ -28,6 +28,7 @@ from toolchain.check._typography import (
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
+from toolchain.cite.terms import ET_AL
 from toolchain.cjk import FULL_WIDTH_ALNUM, half_width
 
 # Full-width punctuation a Chinese input method leaves behind, with its English counterpart;
@@ -277,7 +278,7 @@ ET_AL_FORM = re.compile(r"(?<![A-Za-z])et\.?[ \t]+al(?![A-Za-z])(\.?)")
 
 @rule("EN014", "et-al-form")
 def et_al_form(ctx: RuleContext) -> Iterator[Finding]:
-    """“et al.” is written without its full stop (“Smith et al [4]”) or with a stop after “et” (“et. al.”).
+    """“et al.” is written without its full stop (“et al”) or as “et. al.”.
 
     Why: “al.” abbreviates *alii*; “et” is a whole word (AMA Manual of Style, 14.11).
     Example: en ``Xuan et al [@xuan2020] showed`` → ``Xuan et al. [@xuan2020] showed``.
@@ -286,5 +287,5 @@ def et_al_form(ctx: RuleContext) -> Iterator[Finding]:
         for m in ET_AL_FORM.finditer(masked):
             if m.group().startswith("et ") and m.group(1):
                 continue
-            yield finding(span, m.start(), m.end(), f"“{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “et al.”",
-                          "et al.", suggestion="et al.")
+            yield finding(span, m.start(), m.end(), f"“{m.group()}” in “{excerpt(span.text, m.start(), m.end())}”; write “{ET_AL['en']}”",
+                          ET_AL["en"], suggestion=ET_AL["en"])

@@ -366,7 +366,7 @@ def zh_number_unit_spacing(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("ZH005", "full-width-alphanumeric")
 def full_width_alphanumeric(ctx: RuleContext) -> Iterator[Finding]:
-    """Chinese text uses full-width Latin letters or digits, or a full-width ％ after a number.
+    """Chinese text uses full-width Latin letters or digits (or ％ after a number).
 
     Why: letters and digits are always half-width (GB/T 15835-2011), and so is the percent sign of a number.
     Example: zh ``ＡＭＬ患者１２例`` → ``AML患者12例``; ``２１.８%`` (one finding) → ``21.8%``.
@@ -636,7 +636,7 @@ def zh_unpaired_bracket(ctx: RuleContext) -> Iterator[Finding]:
 
 @rule("ZH018", "zh-statistic-not-italic", symbols=["P", "HR", "OR", "RR", "n"])
 def zh_statistic_not_italic(ctx: RuleContext) -> Iterator[Finding]:
-    """A statistic symbol (P, HR, OR, n …) in Chinese text stands before its value without italics.
+    """A statistic symbol (P, HR, OR, n …) in Chinese text is not italic.
 
     Why: statistic symbols are set in italics in Chinese text too (GB 3102.11-1993; ``*P*<0.05``).
     Example: zh ``（P<0.05）``, ``P值<0.05`` → ``（*P*<0.05）``, ``*P*值<0.05``.
