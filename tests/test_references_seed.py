@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from toolchain.cite import Citations
-from toolchain.config import Settings
+from toolchain.config import Settings, load_settings
 from toolchain.load import load_project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_english_list_prints_the_english_version_in_chinese(seed_copy: Path) -> 
     path.write_text(bib[:end + 1] + english + bib[end + 1:], encoding="utf-8")
     project = load_project(seed_copy)
     assert project.bibliography.by_key["zhangyu2016"].english("title")
-    en = Citations(project, Settings()).references("en")
+    en = Citations(project, load_settings(seed_copy)).references("en")
     translated = en["zhangyu2016"]
     assert translated.endswith("(in Chinese)") and "Clinical application of sorafenib" in translated
     assert "et al." in translated and "等" not in translated and "Zhang Y" in translated

@@ -18,7 +18,7 @@ from toolchain.render.citations import replace_term
 from toolchain.render.manuscript import prepare_ast
 
 REPO = Path(__file__).resolve().parents[2]
-GBT = "gb-t-7714-2015-numeric"  # the built-in 2015 style (the default is the 2025 one)
+GBT = "gb-t-7714-2015-numeric"  # the built-in 2015 style, the contract's default
 JOURNAL = "bib/journal.csl"
 
 # Two Chinese works: one with its English version (author-en/title-en/journal-en), one without.
@@ -121,9 +121,27 @@ def test_our_repository_builds_in_the_2025_style_with_the_journal_style_selectab
     from toolchain.config import load_settings
 
     project = load_project(REPO)
-    assert style_path(project, load_settings(REPO)).name == f"{DEFAULT_STYLE}.csl" == "gb-t-7714-2025-numeric.csl"
+    assert style_path(project, load_settings(REPO)).name == "gb-t-7714-2025-numeric.csl"  # set in pyproject.toml
     assert style_path(project, replace(Settings(), csl=JOURNAL)) == (REPO / JOURNAL).resolve()
     assert style_path(project, replace(Settings(), csl="china-national-standard-gb-t-7714-2015-numeric")).name == "gb-t-7714-2015-numeric.csl"
+
+
+def test_without_a_setting_a_csl_in_bib_is_used_else_the_contracts_2015_default(base_copy: Path) -> None:
+    """The contract: ``bib/*.csl`` optional, default GB/T 7714-2015 numeric; links are not followed."""
+    assert DEFAULT_STYLE == GBT
+    assert style_path(load_project(base_copy), Settings()).name == f"{GBT}.csl"
+    journal = (REPO / JOURNAL).read_text(encoding="utf-8")
+    (base_copy / "bib" / "zz-house.csl").write_text(journal, encoding="utf-8")
+    (base_copy / "bib" / "journal.csl").write_text(journal, encoding="utf-8")
+    project = load_project(base_copy)
+    assert style_path(project, Settings()) == (base_copy / "bib" / "journal.csl").resolve()  # first in name order
+    assert style_path(project, replace(Settings(), csl="gb-t-7714-2025")).name == "gb-t-7714-2025-numeric.csl"
+    (base_copy / "bib" / "journal.csl").unlink()
+    (base_copy / "bib" / "zz-house.csl").unlink()
+    outside = base_copy.parent / "outside.csl"
+    outside.write_text(journal, encoding="utf-8")
+    (base_copy / "bib" / "a.csl").symlink_to(outside)
+    assert style_path(load_project(base_copy), Settings()).name == f"{GBT}.csl"
 
 
 def paragraph(text: str) -> dict:

