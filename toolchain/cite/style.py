@@ -47,13 +47,11 @@ def style_path(project: Project, settings: Settings) -> Path:
 
 
 def project_styles(project: Project) -> list[Path]:
-    """The CSL files in the project's ``bib/``, in name order: regular files inside the project only."""
-    folder = project.root / "bib"
-    if not folder.is_dir() or folder.is_symlink():
-        return []
+    """The CSL files the loader found in ``bib/``, in name order: regular files inside the project only."""
     root = project.root.resolve()
     found = []
-    for path in sorted(folder.glob("*.csl")):
+    for relative in project.styles:
+        path = project.root / relative
         if path.is_symlink() or not path.is_file():
             continue  # a link could name a file outside the project: never hand it to Pandoc
         if root in path.resolve().parents:
