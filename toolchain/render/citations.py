@@ -125,6 +125,8 @@ def fix_reference_languages(ast: dict, project: Project, lang: str, items: list[
         if entry_lang != lang:
             replace_term(div, wrong[entry_lang], ET_AL[entry_lang])
             localise_edition(div, entry_lang)
+        for conjunction in ("&", "and"):  # an author-date style joins the last name: not “…, & et al.”
+            replace_term(div, f"{conjunction} {ET_AL[entry_lang]}", ET_AL[entry_lang])
         localise_terms(div, entry_lang)
         restore_organisations(div, by_key.get(key, {}))
         if key in translated:

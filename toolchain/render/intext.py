@@ -22,6 +22,7 @@ from lxml import etree
 
 from toolchain.cite.terms import ET_AL
 from toolchain.cjk import HAN, WIDE
+from toolchain.load.markdown import Document
 from toolchain.render.ast import text_of, walk
 
 NUMERIC = re.compile(r"\[?\s*\d+(?:\s*[,，\-–~～]\s*\d+)*(?P<rest>[^\]]*)\]?")
@@ -54,6 +55,47 @@ def citation_marks(style: Path) -> CitationMarks:
     citation = root.find(f"{CSL}citation")
     pairs = citation is not None and citation.get(JOIN_PAIRS, "").lower() == "true"
     return CitationMarks(terms[0] if terms else CitationMarks.range_delimiter, pairs)
+
+
+def is_author_date(style: Path) -> bool:
+    """Whether the style prints authors in its citations (CSL ``citation-format`` author-date or author)."""
+    try:
+        root = etree.parse(str(style), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return False
+    return any(c.get("citation-format") in ("author-date", "author") for c in root.iter(f"{CSL}category"))
+
+
+NAME_WINDOW = 80  # characters before a citation group where the sentence may name its author
+NAMED_TAIL = r"\s*(?:等人?|et\s+al\.?|(?:and|&|和|与|及)\s*[^\s\[\]]{1,40}?)?\s*$"
+
+
+def suppress_named_authors(body: str, offset: int, document: Document, items: list[dict]) -> str:
+    """``Xuan等[@k]`` → ``Xuan等[-@k]`` for a style that prints authors: the sentence names them already.
+
+    An author-date style would print “Xuan等(Xuan 等, 2020)”. A one-key group right after the
+    first author's family name (alone, with 等/et al., or with a second name) gets Pandoc's
+    suppress-author form, printing “Xuan等(2020)”. ``offset`` maps a source offset to ``body``.
+    """
+    families = {item.get("id"): family for item in items if (family := (author_names(item) or [""])[0])}
+    edits = []
+    groups: dict[tuple[int, int], list] = {}
+    for citation in document.citations:
+        groups.setdefault((id(citation.span), citation.group_start), []).append(citation)
+    for group in groups.values():
+        citation = group[0]
+        family = families.get(citation.key)
+        text = citation.span.text
+        if len(group) != 1 or not family or not text.startswith("[@", citation.group_start):
+            continue
+        window = text[max(0, citation.group_start - NAME_WINDOW):citation.group_start]
+        given = f"[{HAN}]{{0,2}}" if CJK.fullmatch(family[-1]) else ""  # 宣丽等: a Chinese name is written in full
+        if re.search(re.escape(family) + given + NAMED_TAIL, window):
+            edits.append(citation.span.source_offset(citation.group_start) + 1 - offset)
+    for at in sorted(edits, reverse=True):
+        if 0 <= at < len(body) and body.startswith("@", at):
+            body = body[:at] + "-" + body[at:]
+    return body
 
 
 def number_of(node: dict) -> int | None:

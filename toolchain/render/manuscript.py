@@ -19,7 +19,7 @@ from toolchain.render.active import drop_active_content
 from toolchain.render.ast import inlines, meta_text, text_of
 from toolchain.render.citations import fix_reference_languages, require_resolved, write_items
 from toolchain.render.crossref import resolve_cross_references
-from toolchain.render.intext import citation_marks, fix_in_text_citations
+from toolchain.render.intext import citation_marks, fix_in_text_citations, is_author_date, suppress_named_authors
 from toolchain.render.prose import prose, read
 from toolchain.render.rawhtml import convert_inline_html
 
@@ -242,7 +242,10 @@ def parse_input(project: Project, settings: Settings, lang: str, workdir: Path) 
     metadata = workdir / f"{lang}-metadata.json"
     metadata.write_text(json.dumps({k: values[k] for k in PANDOC_METADATA if k in values}, ensure_ascii=False), encoding="utf-8")
     args.append(f"--metadata-file={metadata}")
-    return ParseInput(pandoc_body(document), args, items, csl)
+    body = pandoc_body(document)
+    if is_author_date(csl):
+        body = suppress_named_authors(body, len(document.source.text) - len(body), document, items)
+    return ParseInput(body, args, items, csl)
 
 
 def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, given: ParseInput | None = None) -> tuple[dict, list[dict]]:
