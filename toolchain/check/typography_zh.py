@@ -310,11 +310,27 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
                 yield span, m.start(), m.end()
 
 
+NO_MAJORITY = 0.4  # the less common spacing this share of all boundaries or more: no convention to infer
+
+
+def mixed_spacing(found: list[tuple[Span, int, int]], spaced: int, unspaced: int) -> Finding:
+    """One finding for a document that spaces as often as not: at the first boundary unlike the first one."""
+    first = found[0][2] > found[0][1]
+    span, start, end = next((b for b in found if (b[2] > b[1]) != first), found[0])
+    other, at, _ = found[0]
+    return finding(span, start, end,
+                   f"Chinese and Latin text are spaced in {spaced} places and unspaced in {unspaced}, with no clear "
+                   f"majority to follow; choose the house style ([tool.toolchain.check.rules.ZH002] "
+                   f"cjk-latin-spacing = \"none\" or \"space\") and each place against it is reported",
+                   related=(other.location(at),))
+
+
 @rule("ZH002", "cjk-latin-spacing", Severity.WARNING, **{"cjk-latin-spacing": Option("infer", SPACING_MODES)})
 def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     """Chinese and Latin text (or a number) are spaced against the house convention.
 
-    Why: a document keeps one convention (house style ``none``, ``space``, or ``infer`` = its majority).
+    Why: a document keeps one convention (house style ``none``, ``space``, or ``infer`` = its majority;
+    without a clear majority, one finding asks for the house style).
     Example (none): zh ``AML 患者中`` → ``AML患者中``; (space): ``45岁`` → ``45 岁``.
     """
     project = ctx.project
@@ -325,6 +341,9 @@ def cjk_latin_spacing(ctx: RuleContext) -> Iterator[Finding]:
     why = f"house style cjk-latin-spacing = {mode}"
     if mode == "infer":
         if not spaced or not unspaced:
+            return
+        if min(spaced, unspaced) >= NO_MAJORITY * len(found):
+            yield mixed_spacing(found, spaced, unspaced)
             return
         first_spaced = found[0][2] > found[0][1]
         mode = "space" if spaced > unspaced or (spaced == unspaced and first_spaced) else "none"
