@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from toolchain.check._glossary_forms import matcher
 from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
@@ -26,7 +24,7 @@ from toolchain.check.references._text import first_citation_order, is_cross_refe
 from toolchain.check.registry import RuleContext, rule
 from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
 from toolchain.cjk import HAN
-from toolchain.load import Project
+from toolchain.load import Project, safe_data
 from toolchain.load.bibliography import Entry, strip_braces
 from toolchain.load.lock import LockedRecord, fingerprint
 from toolchain.load.markdown import Document
@@ -60,7 +58,7 @@ def year_study_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
 @cache
 def word_lists() -> dict:
     """The CITE word lists."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return safe_data(DATA_FILE.read_text(encoding="utf-8"))
 
 
 @cache
