@@ -66,8 +66,13 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One case-insensitive pattern for ``words``; Latin words match whole words only."""
     if not words:
         return None
-    parts = [rf"(?<![A-Za-z0-9]){re.escape(w)}(?![A-Za-z0-9])" if re.match(r"[A-Za-z0-9]", w) else re.escape(w)
-             for w in sorted(words, key=len, reverse=True)]
+    longest = sorted(words, key=len, reverse=True)
+    # The Latin words share one pair of boundaries (two character classes to compile, not two a
+    # word); no other word starts where a Latin one can, so which alternative wins is unchanged.
+    latin = [re.escape(w) for w in longest if re.match(r"[A-Za-z0-9]", w)]
+    parts = [re.escape(w) for w in longest if not re.match(r"[A-Za-z0-9]", w)]
+    if latin:
+        parts.append(rf"(?<![A-Za-z0-9])(?:{'|'.join(latin)})(?![A-Za-z0-9])")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
