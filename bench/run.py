@@ -86,6 +86,8 @@ def floor_once(out: Path, env: dict[str, str]) -> dict:
         report = json.loads(done.stdout)
     except json.JSONDecodeError:
         return {"error": done.stderr.strip().splitlines()[-1:], "exit": done.returncode}
+    if report["exit"] != 0 or not any(call["tool"] == "typst" for call in report["calls"]):  # a floor without typst is no floor
+        return {"error": done.stderr.strip().splitlines()[-1:] or ["no typst compilation was timed"], "exit": report["exit"] or 1}
     return {**report, "seconds": report["pandoc_seconds"] + report["typst_seconds"]}
 
 

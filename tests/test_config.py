@@ -57,7 +57,7 @@ def test_bad_keys_and_values_are_refused_when_read(tmp_path: Path, config: str, 
 @pytest.mark.parametrize(("config", "line", "message", "hint"), BAD_RULES, ids=[c[2][:40] for c in BAD_RULES])
 def test_bad_rules_and_options_are_refused_before_any_rule_runs(base_copy: Path, config: str, line: int, message: str, hint: str,
                                                                 capsys: pytest.CaptureFixture) -> None:
-    """Rule ids and option values are checked against the registry: exit 2 with the line, from check as from --fix."""
+    """Rule ids and option values are checked against the registry: exit 2 with the line, from check as from --fix and build."""
     (base_copy / "pyproject.toml").write_text(config, encoding="utf-8")
     with pytest.raises(InputError) as caught:
         configure(load_settings(base_copy))
@@ -66,6 +66,11 @@ def test_bad_rules_and_options_are_refused_before_any_rule_runs(base_copy: Path,
         assert main(["check", str(base_copy), *extra]) == 2
         err = capsys.readouterr().err
         assert err.startswith(f"error: pyproject.toml:{line}: ") and message in err and "Traceback" not in err
+    out = base_copy / "out"
+    assert main(["build", str(base_copy), "--out", str(out), "--quiet"]) == 2  # the settings are read while Pandoc parses
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: pyproject.toml:{line}: ") and message in err and "Traceback" not in err
+    assert not [p for p in out.iterdir() if not p.name.startswith(".")]
 
 
 def test_settings_are_immutable_all_the_way_down(tmp_path: Path) -> None:

@@ -237,10 +237,6 @@ def command_build(args: argparse.Namespace) -> int:
 
     root = Path(args.project)
     settings = load_settings(root)
-    if not args.no_check:
-        from toolchain.check.registry import configure
-
-        configure(settings)  # bad rule settings: exit 2 before anything is read, as `check` does
     formats = split(args.to) or settings.formats
     langs = split(args.lang) or settings.langs
     for fmt in formats:
@@ -261,9 +257,15 @@ def command_build(args: argparse.Namespace) -> int:
     checked: list[CheckResult] = []
 
     def gate() -> bool:
-        """The check, run while Pandoc parses: its findings printed as `check` prints them; True when it passed."""
-        from toolchain.check import run_checks
+        """The check, run while Pandoc parses: its findings printed as `check` prints them; True when it passed.
 
+        The rules are imported here, and bad rule settings stop the build (exit 2, nothing
+        written) here: Pandoc's parses, which need neither, have started by then.
+        """
+        from toolchain.check import run_checks
+        from toolchain.check.registry import configure
+
+        configure(settings)
         checked.append(run_checks(project, settings))
         if checked[0].exit_code or not args.quiet:
             print_findings(checked[0], project)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -76,27 +77,76 @@ def spellings(syllable: str) -> tuple[str, ...]:
     return tuple(syllable.replace("v", form) for form in UMLAUT_FORMS)
 
 
-@cache
-def pinyin_dictionary() -> dict[int, str]:
-    """Pypinyin's single-character dictionary, read without importing the package.
+# pinyin_dict.json as pypinyin writes it: one character a line, ``"20013": "zhōng,zhòng",``
+# (the code point in decimal), no escapes. A reading is looked up in that text where it stands.
+LINE_LAYOUT = re.compile(r'\{\n"\d+": "[^"\\\n]*",\n')
 
-    Importing ``pypinyin`` loads its phrase dictionary too (about 0.2 s); names need only
-    the readings of single characters.
+
+@cache
+def pinyin_file() -> Path | None:
+    """Pypinyin's single-character dictionary file, found without importing the package (None without it).
+
+    Importing ``pypinyin`` loads its phrase dictionary too (about 0.2 s); names need only the
+    readings of single characters.
     """
     spec = importlib.util.find_spec("pypinyin")
     if spec is None or spec.origin is None:
-        return {}
-    module_spec = importlib.util.spec_from_file_location("_pypinyin_dict", Path(spec.origin).parent / "pinyin_dict.py")
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    return module.pinyin_dict
+        return None
+    path = Path(spec.origin).parent / "pinyin_dict.json"
+    return path if path.is_file() else None
+
+
+@cache
+def pinyin_text() -> str:
+    """The dictionary file's text ('' without pypinyin)."""
+    path = pinyin_file()
+    return path.read_text(encoding="utf-8") if path else ""
+
+
+@cache
+def pinyin_lines() -> bool:
+    """Whether the dictionary has pypinyin's one-character-a-line layout, so that a reading can be found in the text."""
+    text = pinyin_text()
+    return bool(LINE_LAYOUT.match(text)) and "\\" not in text
+
+
+@cache
+def pinyin_dictionary() -> dict[int, str]:
+    """The whole dictionary: code point → readings with tones, the commonest first (“zhōng,zhòng”)."""
+    text = pinyin_text()
+    return {int(code): value for code, value in json.loads(text).items()} if text else {}
+
+
+def pinyin_of(character: str) -> str | None:
+    """A character's readings with tones as the dictionary gives them, comma-separated (None when it has none).
+
+    Parsing the 0.8 MB dictionary costs more than a check of the whole article spends on names,
+    which need a few characters: in pypinyin's own layout the line is found in the text instead.
+    """
+    if not pinyin_lines():
+        return pinyin_dictionary().get(ord(character))
+    text = pinyin_text()
+    key = f'\n"{ord(character)}": "'
+    at = text.find(key)
+    if at < 0:
+        return None
+    start = at + len(key)
+    return text[start:text.index('"', start)]
+
+
+@cache
+def pinyin_readings() -> frozenset[str]:
+    """Every distinct readings value of the dictionary (“zhōng,zhòng”), a few thousand of its 40 000 lines."""
+    if not pinyin_lines():
+        return frozenset(pinyin_dictionary().values())
+    return frozenset(re.findall(r'": "([^"\n]*)"', pinyin_text()))
 
 
 @cache
 def character_readings(character: str) -> tuple[str, ...]:
     """A character's readings without tones, the commonest first; ü written v as pypinyin does."""
     readings_ = []
-    for reading in pinyin_dictionary().get(ord(character), character).split(","):
+    for reading in (pinyin_of(character) or character).split(","):
         plain = unicodedata.normalize("NFD", reading).replace("u\u0308", "v")
         readings_.append("".join(c for c in plain if not unicodedata.combining(c)))
     return tuple(dict.fromkeys(readings_))

@@ -7,8 +7,8 @@ import copy
 import importlib.util
 import json
 import mimetypes
+import os
 import re
-import shutil
 import subprocess
 import threading
 from functools import cache
@@ -23,18 +23,53 @@ MINIMUM_VERSION = (3, 1)
 
 
 @cache
-def pandoc_binary() -> str:
-    """Path of the pandoc binary shipped with pypandoc_binary (or found on PATH)."""
-    import pypandoc  # imported on first use: a check whose conversions are cached runs no pandoc
+def pandoc_path() -> str:
+    """The pandoc binary: ``$PYPANDOC_PANDOC`` when set, else the one pypandoc_binary ships, else pypandoc's search (PATH …)."""
+    chosen = os.environ.get("PYPANDOC_PANDOC")
+    if chosen:
+        return os.path.expanduser(chosen)
+    spec = importlib.util.find_spec("pypandoc")
+    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
+    if bundled and bundled.is_file():
+        return str(bundled)
+    import pypandoc  # its search runs every candidate's --version: only when no binary is bundled
 
     try:
-        path = pypandoc.get_pandoc_path()
+        return pypandoc.get_pandoc_path()
     except OSError as exc:
         raise RenderError("pandoc", f"pandoc not found ({exc}); install the project with 'pip install -e .'") from None
-    version = tuple(int(p) for p in pypandoc.get_pandoc_version().split(".")[:2])
+
+
+@cache
+def pandoc_binary() -> str:
+    """Path of the pandoc binary (``pandoc_path``), checked to be new enough.
+
+    Its version is asked once per binary and kept in the cache directory: ``pandoc --version``
+    costs a tenth of a second, before the build's first conversion can start.
+    """
+    path = pandoc_path()
+    try:
+        status = Path(path).stat()
+    except OSError as exc:
+        raise RenderError("pandoc", f"pandoc not found ({exc}); install the project with 'pip install -e .'") from None
+    text = cached_text("pandoc-version", json.dumps([path, status.st_size, status.st_mtime_ns]), lambda: version_of(path))
+    version = tuple(int(p) for p in text.split(".")[:2])
     if version < MINIMUM_VERSION:
         raise RenderError("pandoc", f"pandoc {'.'.join(map(str, version))} is too old; {'.'.join(map(str, MINIMUM_VERSION))} or newer is needed")
     return path
+
+
+def version_of(path: str) -> str:
+    """The version a pandoc binary states on the first line of ``--version`` (“3.9.0.2”)."""
+    try:
+        done = subprocess.run([path, "--version"], capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError("pandoc", f"{path} does not run ({exc})") from None
+    first = done.stdout.decode("utf-8", "replace").partition("\n")[0]
+    found = re.search(r"\d+(?:\.\d+)+", first)
+    if done.returncode != 0 or found is None:
+        raise RenderError("pandoc", f"{path} --version did not say its version: {first or done.stderr.decode('utf-8', 'replace').strip()}")
+    return found.group()
 
 
 def run_pandoc(args: list[str], stdin: str, output: str, cwd: Path | None = None) -> str:
@@ -128,10 +163,8 @@ def _csl_json(bibtex: str, output: str) -> str:
 
 @cache
 def binary_identity() -> list:
-    """What tells one pandoc binary from another without running it: its path, size and time (pypandoc's own binary, else pandoc on PATH)."""
-    spec = importlib.util.find_spec("pypandoc")
-    bundled = Path(spec.origin).parent / "files" / "pandoc" if spec and spec.origin else None
-    path = bundled if bundled and bundled.is_file() else Path(shutil.which("pandoc") or pandoc_binary())
+    """What tells one pandoc binary from another without running it: its path, size and time."""
+    path = Path(pandoc_path())
     status = path.stat()
     return [str(path), status.st_size, status.st_mtime_ns]
 

@@ -22,9 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 
-import yaml
-
 from toolchain.check._text import CJK, CJK_CHAR
+from toolchain.load import safe_data
 from toolchain.load.glossary import Glossary, Term
 from toolchain.segment import segmenter
 
@@ -34,7 +33,7 @@ LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
 CJK_LATIN_EDGE = re.compile(f"(?<=[{CJK_CHAR}])[ \t]*(?=[A-Za-z0-9\u0370-\u03ff])|(?<=[A-Za-z0-9\u0370-\u03ff])[ \t]*(?=[{CJK_CHAR}])")
 SPACE_GAP = re.compile("[\"'”’]?\\s+[\"'“‘]?")  # a space in a form; quotes may close/open
 COMMA_GAP = re.compile(r",?\s+")
-CONNECTORS = yaml.safe_load(files("toolchain").joinpath("data", "coordination.yaml").read_text(encoding="utf-8"))
+CONNECTORS = safe_data(files("toolchain").joinpath("data", "coordination.yaml").read_text(encoding="utf-8"))
 ZH_CONNECTOR = re.compile("|".join(re.escape(c) for c in sorted(CONNECTORS["zh"], key=len, reverse=True)))
 # The conjuncts between the connector and the shared head: Chinese characters and further connectors.
 ZH_CONJUNCTS = re.compile(f"(?:[{CJK_CHAR}]|{ZH_CONNECTOR.pattern}){{1,12}}")

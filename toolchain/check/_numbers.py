@@ -17,18 +17,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from importlib.resources import files
 
-import yaml
-
 from toolchain.check._glossary_forms import spaced_form
 from toolchain.check._text import mask_non_prose
 from toolchain.check._typography import LETTER, ORDINALS, SHORT_UNITS, UNITS
 from toolchain.check.references._text import HAND_NUMBERED
 from toolchain.cjk import HAN
+from toolchain.load import safe_data
 from toolchain.load.glossary import Glossary
 
 # Small numbers in words are data (toolchain/data/number-words.yaml). Weak ones (一/one as the
 # article, “no cases” = 0 例, 无) excuse a lone value on the other side but are never reported.
-WORDS = yaml.safe_load(files("toolchain").joinpath("data", "number-words.yaml").read_text(encoding="utf-8"))
+WORDS = safe_data(files("toolchain").joinpath("data", "number-words.yaml").read_text(encoding="utf-8"))
 ZH_NUMERALS: dict[str, int] = WORDS["zh"]["numerals"]
 EN_WORDS: dict[str, int] = {**WORDS["en"]["strong"], **WORDS["en"]["weak"]}
 WEAK_WORDS = frozenset(WORDS["en"]["weak"])

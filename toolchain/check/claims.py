@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from toolchain.check._glossary_forms import matcher
 from toolchain.check._text import mask_non_prose
 from toolchain.check.diagnostic import Finding, Severity
@@ -26,7 +24,7 @@ from toolchain.check.references._text import first_citation_order, is_cross_refe
 from toolchain.check.registry import RuleContext, rule
 from toolchain.check.terminology import DRUG_EN, gene_symbols, is_gene_symbol
 from toolchain.cjk import HAN
-from toolchain.load import Project
+from toolchain.load import Project, safe_data
 from toolchain.load.bibliography import Entry, strip_braces
 from toolchain.load.lock import LockedRecord, fingerprint
 from toolchain.load.markdown import Document
@@ -60,7 +58,7 @@ def year_study_patterns(lang: str) -> tuple[re.Pattern[str], ...]:
 @cache
 def word_lists() -> dict:
     """The CITE word lists."""
-    return yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    return safe_data(DATA_FILE.read_text(encoding="utf-8"))
 
 
 @cache
@@ -68,8 +66,13 @@ def pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One case-insensitive pattern for ``words``; Latin words match whole words only."""
     if not words:
         return None
-    parts = [rf"(?<![A-Za-z0-9]){re.escape(w)}(?![A-Za-z0-9])" if re.match(r"[A-Za-z0-9]", w) else re.escape(w)
-             for w in sorted(words, key=len, reverse=True)]
+    longest = sorted(words, key=len, reverse=True)
+    # The Latin words share one pair of boundaries (two character classes to compile, not two a
+    # word); no other word starts where a Latin one can, so which alternative wins is unchanged.
+    latin = [re.escape(w) for w in longest if re.match(r"[A-Za-z0-9]", w)]
+    parts = [re.escape(w) for w in longest if not re.match(r"[A-Za-z0-9]", w)]
+    if latin:
+        parts.append(rf"(?<![A-Za-z0-9])(?:{'|'.join(latin)})(?![A-Za-z0-9])")
     return re.compile("|".join(parts), re.IGNORECASE)
 
 

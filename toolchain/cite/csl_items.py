@@ -18,13 +18,15 @@ Pandoc's biblatex reader (3.x) loses or reshapes what GB/T 7714 prints:
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
+from toolchain.files import cached_text
 from toolchain.load.bibliography import Entry
-from toolchain.names import pinyin_dictionary
+from toolchain.names import pinyin_file, pinyin_readings
 
 # CSL 1.0.2 types for BibLaTeX entry types Pandoc maps elsewhere (or not at all).
 ENTRY_TYPES = {
@@ -169,9 +171,15 @@ def particles_before_family(item: dict) -> None:
 
 @cache
 def pinyin_syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable (from pypinyin's single-character dictionary)."""
+    """Every toneless pinyin syllable (from pypinyin's single-character dictionary), kept in the cache directory."""
+    path = pinyin_file()
+    if path is None:
+        return frozenset()
     strip = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ", "aaaaeeeeiiiioooouuuuvvvvvnnnm")
-    return frozenset(reading.translate(strip) for readings in pinyin_dictionary().values() for reading in readings.split(","))
+    stat = path.stat()
+    text = cached_text("pinyin", json.dumps([str(path), stat.st_size, stat.st_mtime_ns, "syllables"]),
+                       lambda: "\n".join(sorted({r.translate(strip) for readings in pinyin_readings() for r in readings.split(",")})))
+    return frozenset(text.split("\n"))
 
 
 def is_pinyin(word: str, most: int = 3) -> bool:

@@ -154,10 +154,20 @@ def _render(path: str, modified: float, locale: str, items_json: str, order: tup
 
 @cache
 def renderer_identity() -> list[str]:
-    """What a cached rendering depends on besides its inputs: citeproc-py's version and this module's code."""
-    import importlib.metadata
+    """What a cached rendering depends on besides its inputs: citeproc-py's version and this module's code.
 
-    return [importlib.metadata.version("citeproc-py"), hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
+    The version is read from the name of the package's dist-info folder beside it, which costs
+    less than importing importlib.metadata to ask for it (the look-up is the fallback).
+    """
+    import importlib.util
+
+    spec = importlib.util.find_spec("citeproc")
+    beside = sorted(p.name for p in Path(spec.origin).parent.parent.glob("citeproc_py-*.dist-info")) if spec and spec.origin else []
+    if not beside:
+        import importlib.metadata
+
+        beside = [importlib.metadata.version("citeproc-py")]
+    return [*beside, hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
 
 
 def _render_now(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from toolchain.errors import InputError
-from toolchain.load._yaml import describe, key_line, parse_yaml
+from toolchain.load._yaml import describe, key_line, parse_yaml, safe_data
 from toolchain.load._yaml_values import LineList, LineMap
 from toolchain.load.bibliography import parse_bibliography
 from toolchain.load.glossary import parse_glossary
@@ -48,4 +48,4 @@ def load_project(root: Path | str) -> Project:
     )
 
 
-__all__ = ["FILES", "LineList", "LineMap", "Project", "describe", "key_line", "load_project", "parse_yaml"]
+__all__ = ["FILES", "LineList", "LineMap", "Project", "describe", "key_line", "load_project", "parse_yaml", "safe_data"]

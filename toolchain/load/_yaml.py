@@ -15,6 +15,12 @@ from toolchain.load._yaml_values import Builder, LineList, LineMap
 from toolchain.load.source import SourceFile, Span
 
 LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # Base: no YAML 1.1 typing, no constructors
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_data(text: str) -> Any:
+    """The toolchain's own data files, typed as ``yaml.safe_load`` types them, parsed by libyaml where it is present."""
+    return yaml.load(text, Loader=SAFE_LOADER)
 
 
 def parse_yaml(text: str, path: str, first_line: int = 1) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import logging
 import re
 import tempfile
@@ -231,7 +230,6 @@ def render_pdf(project: Project, ast: dict, lang: str, target: Path) -> None:
         main.write_text(source, encoding="utf-8")
         copy_figures(project.root, Path(work) / FIGURES)  # regular files inside the project only
         pdf = compile_tagged(main, Path(work), f"{lang}.pdf")
-    pdf = unmark_hyphens(pdf)
     check_page_count(project, pdf, f"{lang}.pdf")
     target.write_bytes(pdf)
 
@@ -243,43 +241,12 @@ def compile_tagged(main: Path, root: Path, name: str) -> bytes:
     without alt text): the PDF is then still written, untagged for PDF/UA.
     """
     try:
-        return compile_typst(main, root, name, fonts.font_paths(), balance=True, pdf_standards="ua-1")
+        return compile_typst(main, root, name, fonts.font_paths(), balance=True, hyphens=True, pdf_standards="ua-1")
     except RenderError as exc:
         if "PDF/UA" not in exc.cause:
             raise
         LOG.warning("%s: not PDF/UA-1 conformant (%s); written as plain PDF", name, exc.cause.removeprefix("typst failed: ").splitlines()[0])
-    return compile_typst(main, root, name, fonts.font_paths(), balance=True)
-
-
-SOFT_HYPHEN_TEXT = b"/ActualText<FEFF00AD>"
-
-
-def unmark_hyphens(pdf: bytes) -> bytes:
-    """The PDF with the hyphens typst adds at line breaks standing for no text (an empty ActualText).
-
-    Typst marks each such hyphen as a soft hyphen (U+00AD, PDF 32000 14.8.2.2.3), which text
-    extraction and copying leave inside the words; the hyphen is layout, as a line break is.
-    """
-    from pypdf import PdfReader, PdfWriter  # imported here: only a PDF build needs it
-
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    changed = False
-    for page in writer.pages:
-        contents = page.get("/Contents")
-        streams = contents.get_object() if contents is not None else []
-        for stream in streams if isinstance(streams, list) else [streams]:
-            stream = stream.get_object()
-            data = stream.get_data()
-            if SOFT_HYPHEN_TEXT in data:
-                stream.set_data(data.replace(SOFT_HYPHEN_TEXT, b"/ActualText()"))
-                changed = True
-    if not changed:
-        return pdf
-    writer.pdf_header = reader.pdf_header
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+    return compile_typst(main, root, name, fonts.font_paths(), balance=True, hyphens=True)
 
 
 def page_count(pdf: bytes) -> int:
