@@ -29,6 +29,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "json", "sarif", "github", "junit"], default="text")
     check.add_argument("--select", help="comma-separated rule ids, names or families to run (overrides configuration)")
     check.add_argument("--fix", action="store_true", help="apply safe typography fixes to the sources (keeps a .bak)")
+    check.add_argument("--jobs", type=int, default=0, help="processes the rules run in (default: number of cores; 1: this process only)")
     build = sub.add_parser("build", help="render PDF, DOCX and JATS outputs")
     build.add_argument("project", nargs="?", default=".")
     build.add_argument("--to", default="", help="comma-separated formats: pdf,docx,jats (default: all)")
@@ -135,7 +136,7 @@ def command_check(args: argparse.Namespace) -> int:
         for path, count in changed.items():
             print(f"fixed {count} place{'s' * (count != 1)} in {path} (backup: {path}.bak)", file=sys.stderr)
         project = load_project(root)
-    result = run_checks(project, settings)
+    result = run_checks(project, settings, jobs=args.jobs or os.cpu_count() or 1)
     print_findings(result, project, args.format)
     return result.exit_code
 
@@ -298,7 +299,7 @@ def command_report(args: argparse.Namespace) -> int:
     settings = load_settings(root)
     project = load_project(root)
     cite = Citations(project, settings)
-    result = run_checks(project, settings, cite)
+    result = run_checks(project, settings, cite, jobs=os.cpu_count() or 1)
     target = Path(args.out) if args.out else default_out(root) / "report.html"
     if target.is_dir() and not target.is_symlink():  # --out build, as for build: the report goes inside
         target = target / "report.html"

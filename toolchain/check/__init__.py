@@ -24,6 +24,7 @@ from toolchain.check._align import alignment as align_project
 from toolchain.check._glossary_forms import Matcher as GlossaryMatcher
 from toolchain.check._glossary_forms import matcher as glossary_matcher
 from toolchain.check._text import mask_non_prose
+from toolchain.check._workers import run_in_workers, usable_jobs
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
 from toolchain.check.registry import RULES, Configuration, Rule, RuleContext, configure, resolve
 from toolchain.check.suppressions import Suppression, parse_suppressions
@@ -31,6 +32,10 @@ from toolchain.cite import Citations
 from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.source import Location
+
+# The families whose rules compare aligned zh/en pairs: the alignment is made before the workers fork.
+SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology",
+                             "toolchain.check.abbreviations", "toolchain.check.references"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,18 +84,35 @@ class Outcome:
 
     rule: Rule
     findings: tuple[Finding, ...]
-    crash: Exception | None = None
+    crash: str | None = None  # "TypeError: … (at function:line)"
+
+
+def run_rule(rule: Rule, ctx: RuleContext) -> tuple[list[Finding], str | None]:
+    """A rule's findings, or the message of the exception that stopped it (a crashing rule must not take the run down)."""
+    try:
+        return list(rule.check(ctx)), None
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return [], f"{type(exc).__name__}: {exc} (at {where.name}:{where.lineno})"
 
 
 def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressions: list[Suppression],
-             cite: Citations, config: Configuration | None = None) -> Iterator[Outcome]:
-    """Run each rule; drop findings silenced for their file or line (marking the suppression used)."""
+             cite: Citations, config: Configuration | None = None, jobs: int = 1) -> Iterator[Outcome]:
+    """Run each rule (in ``jobs`` processes where that is safe); drop findings silenced for their file or line."""
     config = config or configure(settings)
+
+    def run(rule: Rule) -> tuple[list[Finding], str | None]:
+        return run_rule(rule, RuleContext(project, settings, config.options[rule.id], cite))
+
+    jobs = usable_jobs(jobs) if len(rules) > 1 else 1
+    if jobs > 1:
+        if any(rule.check.__module__ in SHARE_ALIGNMENT for rule in rules):
+            align_project(project)  # what the pairwise families share, computed once before the fork
+        results = run_in_workers(rules, run, jobs)
     for rule in rules:
-        try:
-            findings = list(rule.check(RuleContext(project, settings, config.options[rule.id], cite)))
-        except Exception as exc:  # a crashing rule must not take the run down
-            yield Outcome(rule, (), exc)
+        findings, crash = results[rule.id] if jobs > 1 else run(rule)
+        if crash is not None:
+            yield Outcome(rule, (), crash)
             continue
         kept = tuple(f for f in findings if not silenced(rule.id, f.location, config, suppressions))
         yield Outcome(rule, kept)
@@ -112,8 +134,8 @@ def ignored_for_file(rule_id: str, file: str, config: Configuration) -> bool:
                for pattern, ids in config.per_file_ignores)
 
 
-def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None) -> CheckResult:
-    """Run every active rule; apply per-file ignores and inline suppressions."""
+def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None, jobs: int = 1) -> CheckResult:
+    """Run every active rule (in ``jobs`` processes where forking is safe); apply per-file ignores and inline suppressions."""
     settings = settings or Settings()
     config = configure(settings)  # bad settings stop the run before any rule runs
     cite = cite or Citations(project, settings)
@@ -126,15 +148,13 @@ def run_checks(project: Project, settings: Settings | None = None, cite: Citatio
         rules += [RULES[i] for i in RULES if i in named and i not in active_ids and not RULES[i].final and config.severity.get(i) != "off"]
     diagnostics: list[Diagnostic] = []
     crashed: list[str] = []
-    for outcome in outcomes(project, settings, rules, suppressions, cite, config):
+    for outcome in outcomes(project, settings, rules, suppressions, cite, config, jobs):
         rule = outcome.rule
         if outcome.crash is not None:
             crashed.append(rule.id)
-            where = traceback.extract_tb(outcome.crash.__traceback__)[-1]
             diagnostics.append(
                 Diagnostic(rule.id, rule.name, Severity.ERROR, Location(project.zh.path, 1, 1),
-                           f"rule {rule.id} crashed: {type(outcome.crash).__name__}: {outcome.crash} (at {where.name}:{where.lineno}); "
-                           "other rules still ran")
+                           f"rule {rule.id} crashed: {outcome.crash}; other rules still ran")
             )
         elif rule.id in active_ids:
             diagnostics.extend(diagnostic(rule, f, config) for f in outcome.findings)

@@ -43,15 +43,21 @@ def visible(text: str) -> str:
 
 def window(line: str, start: int, end: int) -> tuple[int, int]:
     """The character range of a long line to show so that ``[start, end)`` is in view."""
-    if len(line) <= WINDOW and width(line) <= WINDOW:
+    if line.isascii():  # one cell per character
+        if len(line) <= WINDOW:
+            return 0, len(line)
+        first = max(0, start - CONTEXT)
+        return first, min(len(line), first + WINDOW)
+    sizes = [2 if kind in "WF" else 1 for kind in map(east_asian_width, line)]
+    if len(line) <= WINDOW and sum(sizes) <= WINDOW:
         return 0, len(line)
     first, used = start, 0
-    while first > 0 and used + cells(line[first - 1]) <= CONTEXT:
+    while first > 0 and used + sizes[first - 1] <= CONTEXT:
         first -= 1
-        used += cells(line[first])
+        used += sizes[first]
     last, used = first, 0
-    while last < len(line) and used + cells(line[last]) <= WINDOW:
-        used += cells(line[last])
+    while last < len(line) and used + sizes[last] <= WINDOW:
+        used += sizes[last]
         last += 1
     return first, last
 

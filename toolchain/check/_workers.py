@@ -1,0 +1,106 @@
+"""Rules run in several processes: forked workers that each take the next family of rules.
+
+The parent computes what every family shares first (the zh/en alignment), then forks; the
+workers and the parent read family numbers from one pipe until it is empty, so a slow family
+does not hold up the others. A worker sends its findings back pickled; a worker that dies
+loses nothing, its rules run again in the parent. Forking is used only where it is safe: a
+process with one thread (no lock can be held by a thread the child does not have), on a
+system with ``os.fork`` and more than one core.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Sequence
+
+from toolchain.check.diagnostic import Finding
+from toolchain.check.registry import Rule
+
+Result = tuple[list[Finding], str | None]  # a rule's findings, or the message of the crash that stopped it
+RunRule = Callable[[Rule], Result]
+
+
+def usable_jobs(jobs: int) -> int:
+    """How many processes may run rules: ``jobs``, capped by the cores, and 1 where forking is unsafe."""
+    if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(jobs, cores))
+
+
+def families(rules: Sequence[Rule]) -> list[list[Rule]]:
+    """The rules grouped by the module that defines them (a family shares its helpers' caches), in registry order."""
+    grouped: dict[str, list[Rule]] = {}
+    for rule in rules:
+        grouped.setdefault(rule.check.__module__, []).append(rule)
+    return list(grouped.values())
+
+
+def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int) -> dict[str, Result]:
+    """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included)."""
+    groups = families(rules)
+    queue_out, queue_in = os.pipe()
+    os.write(queue_in, b"".join(i.to_bytes(2, "big") for i in range(len(groups))))  # far below the pipe's buffer
+    os.close(queue_in)
+    children: list[tuple[int, int]] = []
+    results: dict[str, Result] = {}
+    try:
+        for _ in range(jobs - 1):
+            children.append(fork_worker(queue_out, groups, run))
+        results.update(take_families(queue_out, groups, run))
+    except BaseException:  # interrupted: the workers stop too
+        for pid, _pipe in children:
+            os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        os.close(queue_out)
+        for pid, pipe in children:
+            results.update(collect(pid, pipe))
+    for rule in rules:  # a worker that died (killed, out of memory): its rules again, here
+        if rule.id not in results:
+            results[rule.id] = run(rule)
+    return results
+
+
+def take_families(queue: int, groups: list[list[Rule]], run: RunRule) -> dict[str, Result]:
+    """Run the families whose numbers this process reads from the queue until it is empty."""
+    results: dict[str, Result] = {}
+    while len(number := os.read(queue, 2)) == 2:
+        for rule in groups[int.from_bytes(number, "big")]:
+            results[rule.id] = run(rule)
+    return results
+
+
+def fork_worker(queue: int, groups: list[list[Rule]], run: RunRule) -> tuple[int, int]:
+    """Start a worker process on the queue; its pid and the pipe its pickled results arrive on."""
+    results_out, results_in = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns, never runs the parent's clean-up or flushes its buffers
+        status = 1
+        try:
+            os.close(results_out)
+            data = pickle.dumps(take_families(queue, groups, run), pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(results_in, "wb") as out:
+                out.write(data)
+            status = 0
+        except BaseException:  # the parent runs this worker's rules again
+            pass
+        finally:
+            os._exit(status)
+    os.close(results_in)
+    return pid, results_out
+
+
+def collect(pid: int, pipe: int) -> dict[str, Result]:
+    """A worker's results once it has sent them (empty when it died before)."""
+    with os.fdopen(pipe, "rb") as received:
+        data = received.read()
+    os.waitpid(pid, 0)
+    try:
+        results = pickle.loads(data)  # our own child's output
+    except Exception:
+        return {}
+    return results if isinstance(results, dict) else {}
