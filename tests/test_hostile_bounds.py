@@ -123,3 +123,16 @@ def test_title_punctuation_is_linear_on_a_huge_title(project: Path, capsys: pyte
     findings = [f for f in json.loads(printed) if "huge" in f["message"]]
     assert len(findings) == 1, findings
     assert seconds < 10
+
+
+@pytest.mark.parametrize(("config", "severity", "exit_code"), [("", "warning", 0), ('severity = { SRC004 = "error" }\n', "error", 1)],
+                         ids=["default-warning", "setting-error"])
+def test_raw_typst_is_a_warning_or_an_error_under_a_setting(project: Path, capsys: pytest.CaptureFixture[str],
+                                                            config: str, severity: str, exit_code: int) -> None:
+    """Raw typst is reported by check: a warning by default, an error (exit 1) where the journal refuses it."""
+    (project / "pyproject.toml").write_text("[tool.toolchain.check]\n" + config, encoding="utf-8")
+    append(project, "zh", "\n```{=typst}\n#for i in range(10) {}\n```\n")
+    code, printed, _ = run(capsys, "check", str(project), "--select", "SRC004", "--format", "json")
+    found = [d for d in json.loads(printed[printed.index("["):printed.rindex("]") + 1]) if d["rule"] == "SRC004"]
+    assert [(d["severity"], d["file"]) for d in found] == [(severity, "manuscript/zh.md")]
+    assert code == exit_code
