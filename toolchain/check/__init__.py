@@ -104,13 +104,13 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
     def run(rule: Rule) -> tuple[list[Finding], str | None]:
         return run_rule(rule, RuleContext(project, settings, config.options[rule.id], cite))
 
-    jobs = usable_jobs(jobs) if len(rules) > 1 else 1
-    if jobs > 1:
+    results = None  # by rule id, when the rules ran in workers; else each rule runs here, in turn
+    if len(rules) > 1 and (jobs := usable_jobs(jobs)) > 1:
         if any(rule.check.__module__ in SHARE_ALIGNMENT for rule in rules):
             align_project(project)  # what the pairwise families share, computed once before the fork
         results = run_in_workers(rules, run, jobs)
     for rule in rules:
-        findings, crash = results[rule.id] if jobs > 1 else run(rule)
+        findings, crash = results[rule.id] if results is not None else run(rule)
         if crash is not None:
             yield Outcome(rule, (), crash)
             continue
