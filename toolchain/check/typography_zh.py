@@ -299,15 +299,30 @@ BOUNDARY = re.compile(f"(?<=[{CJK_CHAR}])[ \\t]*(?=[{LATIN_SIDE}])|(?<=[{LATIN_S
 def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
     """Every boundary between Chinese and Latin letters or digits: (span, start, end of the spaces).
 
-    In a table, a run of two or more spaces separates columns, not words.
+    In a table, a run of two or more spaces separates columns, not words. A boundary inside a
+    glossary term written as the glossary writes it (``2型糖尿病``, ``FLT3野生型``) is the term's
+    spelling, not a choice of house style: it is neither counted nor reported.
     """
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
+    fused = fused_terms(tuple(f for t in project.glossary.terms for f in (t.zh, *t.variants.get("zh", ())) if f))
     for span, masked in language_units(project, "zh"):
+        inside = [(m.start(), m.end()) for m in fused.finditer(masked)] if fused else []
+        starts = [a for a, _ in inside]
         for m in BOUNDARY.finditer(shape(masked)):
             if id(span) in tables and m.end() - m.start() >= 2:
                 continue
+            at = bisect.bisect_left(starts, m.start()) - 1
+            if at >= 0 and m.start() == m.end() < inside[at][1]:
+                continue
             if span.text[m.start():m.end()] == masked[m.start():m.end()]:  # not a masked citation or comment
                 yield span, m.start(), m.end()
+
+
+@lru_cache(maxsize=8)
+def fused_terms(forms: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the Chinese glossary forms that join Chinese to a Latin letter or digit without a space."""
+    fused = sorted({f for f in forms if BOUNDARY.search(f) and not re.search(r"\s", f)}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, fused))) if fused else None
 
 
 NO_MAJORITY = 0.4  # the less common spacing this share of all boundaries or more: no convention to infer
