@@ -550,10 +550,27 @@ def space_between_chinese(ctx: RuleContext) -> Iterator[Finding]:
     for span, masked in prose_units(project.zh):
         if id(span) in headings:
             continue
-        for m in CJK_SPACE.finditer(masked):
-            if id(span) in tables and m.end() - m.start() > 1:
-                continue
-            yield finding(span, m.start(), m.end(), f"space between Chinese characters in “{excerpt(span.text, m.start(), m.end())}”", "")
+        found = [m.span() for m in CJK_SPACE.finditer(masked) if id(span) not in tables or m.end() - m.start() == 1]
+        for run in letter_spaced(found):
+            start, end = run[0][0], run[-1][1]
+            if len(run) == 1:
+                yield finding(span, start, end, f"space between Chinese characters in “{excerpt(span.text, start, end)}”", "")
+            else:  # 肠 道 菌 群, as a PDF's letter-spaced line pastes: one finding for the run
+                joined = "".join(span.text[a:b] for a, b in zip([start] + [e for _, e in run], [s for s, _ in run] + [end]))
+                yield finding(span, start, end, f"spaces between Chinese characters{times(len(run))} in “{excerpt(span.text, start, end)}”",
+                              joined)
+
+
+def letter_spaced(spaces: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """The spaces grouped into runs that each separate single characters (肠 道 菌 群: one run of three)."""
+    run: list[tuple[int, int]] = []
+    for space in spaces:
+        if run and space[0] != run[-1][1] + 1:
+            yield run
+            run = []
+        run.append(space)
+    if run:
+        yield run
 
 
 LATIN_QUOTE = re.compile("“([^“”\n]*)”")
