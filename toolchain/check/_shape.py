@@ -13,7 +13,8 @@ from toolchain.load import LineList, LineMap, describe, parse_yaml
 from toolchain.load.source import Location
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "schema.yaml"
-TYPE_NAMES = {"text": "text", "boolean": "true or false", "bilingual": "a mapping {zh: …, en: …}", "mapping": "a mapping",
+TYPE_NAMES = {"text": "text", "number": "a whole number in digits (37)", "boolean": "true or false",
+              "bilingual": "a mapping {zh: …, en: …}", "mapping": "a mapping",
               "list": "a list", "languages": "a mapping {zh: […], en: […]}"}
 
 
@@ -28,6 +29,8 @@ def fits(value: Any, kind: str) -> bool:
     """Whether a YAML value has the schema type ``kind``."""
     if kind == "text":
         return not isinstance(value, (dict, list, bool))
+    if kind == "number":  # 37 or "37"; not 四十, 37.5 or "vol. 37"
+        return (isinstance(value, int) and not isinstance(value, bool)) or (isinstance(value, str) and value.strip().isascii() and value.strip().isdigit())
     if kind == "boolean":
         return isinstance(value, bool)
     if kind == "list":
