@@ -166,7 +166,7 @@ def bilingual_field_language(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     meta = project.metadata
     for name, value in bilingual_fields(meta):
-        if CJK.search(value.en):
+        if CJK.search(value.en) and not (name.startswith("authors[") and name.endswith(".name")):  # a name: META005's
             yield Finding(at(meta, value.en_line or value.line), f"{name}.en “{value.en[:40]}” contains Chinese characters")
         if value.zh.strip() and not CJK.search(value.zh) and not (name.startswith("authors[") and name.endswith(".name")):
             yield Finding(at(meta, value.zh_line or value.line), f"{name}.zh “{value.zh[:40]}” contains no Chinese")
@@ -189,7 +189,9 @@ def author_name_format(ctx: RuleContext) -> Iterator[Finding]:
         family, given = (parts[0], parts[1:]) if parts else ("", [])
         expected = romanise(author.name.zh)
         problem = ""
-        if len(parts) < 2:
+        if CJK.search(english):
+            problem = "is written in Chinese characters"
+        elif len(parts) < 2:
             problem = "has no given name after the family name"
         elif family != family.upper() or not re.search("[A-Z]", family):
             problem = "does not start with the family name in capitals"
