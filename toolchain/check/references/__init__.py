@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
@@ -15,7 +15,7 @@ from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
 from toolchain.errors import RenderError
 from toolchain.load import Project
-from toolchain.load.bibliography import CJK, unreadable_key_character
+from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
 from toolchain.load.source import Location
 
 NAME_FIELDS = ("author", "editor", "author-en", "editor-en")
@@ -58,14 +58,29 @@ def unresolved_citation(ctx: RuleContext) -> Iterator[Finding]:
 def unused_entry(ctx: RuleContext) -> Iterator[Finding]:
     """An entry in references.bib is cited in neither language.
 
-    Why: a reference list holds only works the text cites (GB/T 7714-2015, 8.1).
+    Why: a reference list holds only works the text cites (GB/T 7714-2015, 8.1). An entry that
+    duplicates another (REF003) is that rule's one finding.
     """
     project = ctx.project
     cited = {c.key for d in project.documents for c in d.citations}
     path = project.bibliography.path
-    for entry in project.bibliography.entries:
-        if entry.key not in cited:
+    duplicated = duplicated_entries(project.bibliography.entries)
+    for position, entry in enumerate(project.bibliography.entries):
+        if entry.key not in cited and position not in duplicated:
             yield Finding(Location(path, entry.line, 1), f"entry “{entry.key}” is cited in neither zh.md nor en.md")
+
+
+def duplicated_entries(entries: Sequence[Entry]) -> set[int]:
+    """The positions of the entries that describe the same work as another entry."""
+    identities = [work_identity(entry) for entry in entries]
+    index = WorkIndex()
+    duplicated: set[int] = set()
+    for position, identity in enumerate(identities):
+        earlier = index.first(identity, identities)
+        index.add(identity, position)
+        if earlier is not None:
+            duplicated |= {earlier, position}
+    return duplicated
 
 
 @rule("REF003", "duplicate-work")
