@@ -118,14 +118,17 @@ def named_citations(project: Project, document: Document) -> Iterator[NamedCitat
                 and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
             yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
             continue
-        found = names_before(masked, start, entries, skip, latin, cjk_form)
+        found = names_before(masked, start, entries, skip, latin, cjk_form, span.text)
         if found:
             yield NamedCitation(tuple(n for n, _, _ in found), False, span, found[0][1], found[-1][2], entries)
 
 
 def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozenset[str], latin: frozenset[str],
-                 cjk_form: re.Pattern[str] | None) -> list[tuple[str, int, int]]:
-    """``X et al.`` names ending at ``masked[end]``, several when joined ("X et al. and Y et al.")."""
+                 cjk_form: re.Pattern[str] | None, original: str = "") -> list[tuple[str, int, int]]:
+    """``X et al.`` names ending at ``masked[end]``, several when joined ("X et al. and Y et al.").
+
+    A name followed by its own citation (``张三等[@a]和李四等[@b]``) is that citation's, not joined.
+    """
     found: list[tuple[str, int, int]] = []
     while True:
         match = None
@@ -143,7 +146,7 @@ def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozen
         found.insert(0, (match["name"], match.start("name"), match.end("name")))
         at = match.start("name")
         connector = CONNECTOR.search(masked, max(0, at - WINDOW), at) if tail(masked, at).endswith(CONNECTOR_ENDS) else None
-        if connector is None:
+        if connector is None or "@" in original[connector.start():connector.end()]:
             return found
         end = connector.start()
 
