@@ -86,6 +86,23 @@ def test_fix_on_a_full_disk_keeps_source_and_backup(project: Path, monkeypatch: 
     assert en.read_bytes() == original and backup.read_bytes() == b"earlier backup\n"
 
 
+def test_fix_denied_the_replace_is_exit_2_naming_the_file(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The directory refuses the rename (a permission error from the file system): exit 2 naming en.md, the source whole."""
+    en = project / "manuscript" / "en.md"
+    original = en.read_bytes()
+
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+
+    monkeypatch.setattr(os, "replace", denied)
+    code, printed = run(capsys, "check", str(project), "--fix")
+    assert code == 2
+    assert "manuscript/en.md" in printed and "Permission denied" in printed
+    assert "internal error" not in printed and "Traceback" not in printed
+    assert en.read_bytes() == original
+
+
 def test_fix_respects_a_read_only_source(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A read-only en.md is not rewritten (even by root): exit 2 saying so, content and mode unchanged."""
     en = project / "manuscript" / "en.md"
