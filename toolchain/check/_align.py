@@ -253,25 +253,34 @@ SENTENCE_END = {
 }
 
 
-def sentences(span: Span, lang: str, names: Callable[[str], list[int]] | None) -> list[Unit]:
-    """The sentences of a span as units (offsets into the span's text kept through sub-spans)."""
+def sentence_bounds(span: Span, lang: str) -> list[tuple[int, int]]:
+    """The (start, end) offsets of the sentences of a span's text (blank stretches left out)."""
     masked = mask_non_prose(span.text)
-    units, start = [], 0
-    ends = [m.end() for m in SENTENCE_END[lang].finditer(masked)] + [len(masked)]
-    for end in ends:
-        if masked[start:end].strip():
-            found = anchors(span.text[start:end], None, names)
-            units.append(Unit("sentence", span, found, prose_length(span.text[start:end]), offset=start, weight=weight(found)))
+    bounds, start = [], 0
+    for end in [m.end() for m in SENTENCE_END[lang].finditer(masked)] + [len(masked)]:
+        if not masked[start:end].isspace() and start < end:
+            bounds.append((start, end))
         start = end
-    return units
+    return bounds
+
+
+def sentence_unit(span: Span, start: int, end: int, names: Callable[[str], list[int]] | None) -> Unit:
+    """The sentence span.text[start:end] as a unit, with its anchors and length."""
+    found = anchors(span.text[start:end], None, names)
+    return Unit("sentence", span, found, prose_length(span.text[start:end]), offset=start, weight=weight(found))
 
 
 def sentence_groups(zh: Span, en: Span, names: Callable[[str], list[int]] | None = None) -> list[Group]:
-    """The sentences of two aligned spans, aligned (as one group when either has more than MAX_SENTENCES)."""
-    zh_units, en_units = sentences(zh, "zh", names), sentences(en, "en", names)
-    if len(zh_units) > MAX_SENTENCES or len(en_units) > MAX_SENTENCES:
-        return [Group(tuple(zh_units), tuple(en_units))]
-    return align(zh_units, en_units)
+    """The sentences of two aligned spans, aligned (as one group when either has more than MAX_SENTENCES).
+
+    The sentences of that one group are not aligned, so they are not scored: their units carry
+    their offsets only (no anchors, length 0).
+    """
+    zh_bounds, en_bounds = sentence_bounds(zh, "zh"), sentence_bounds(en, "en")
+    if len(zh_bounds) > MAX_SENTENCES or len(en_bounds) > MAX_SENTENCES:
+        return [Group(tuple(Unit("sentence", zh, Counter(), 0, offset=start) for start, _ in zh_bounds),
+                      tuple(Unit("sentence", en, Counter(), 0, offset=start) for start, _ in en_bounds))]
+    return align([sentence_unit(zh, s, e, names) for s, e in zh_bounds], [sentence_unit(en, s, e, names) for s, e in en_bounds])
 
 
 def keyword_order(project: Project) -> list[int] | None:

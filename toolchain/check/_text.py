@@ -60,21 +60,39 @@ def mask_non_prose(text: str) -> str:
     return _mask(text)
 
 
+NOT_NEWLINE = re.compile(r"[^\n]")
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A match's text as spaces, its newlines kept."""
+    found = match.group()
+    return NOT_NEWLINE.sub(" ", found) if "\n" in found else " " * len(found)
+
+
 @cache
 def _mask(text: str) -> str:
-    for pattern in NON_PROSE:
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return text
+    return _masked(text)[0]
 
 
 @lru_cache(maxsize=256)
-def non_prose_ranges(text: str) -> tuple[tuple[int, int], ...]:
-    """The (start, end) offsets of the spans mask_non_prose blanks out, in order."""
+def _masked(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The masked text and the (start, end) offsets of the spans blanked out, in order (one pass of the patterns)."""
     ranges: list[tuple[int, int]] = []
     for pattern in NON_PROSE:
-        ranges.extend(m.span() for m in pattern.finditer(text))
-        text = pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
-    return tuple(sorted(ranges))
+        pieces, last = [], 0
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            ranges.append((start, end))
+            pieces += [text[last:start], _blank(match)]
+            last = end
+        if pieces:  # the next pattern reads the text this one blanked
+            text = "".join(pieces) + text[last:]
+    return text, tuple(sorted(ranges))
+
+
+def non_prose_ranges(text: str) -> tuple[tuple[int, int], ...]:
+    """The (start, end) offsets of the spans mask_non_prose blanks out, in order."""
+    return _masked(text)[1]
 
 
 def footnote_label(block: Block) -> str:

@@ -225,6 +225,7 @@ class Library:
         self._kinds: dict[str, dict[str, frozenset[str]]] = {}
         self.by_abbr = {t.abbr.casefold(): t for t in project.glossary.terms if t.abbr}
         self.sentences: list[CitingSentence] | None = None
+        self._sentence_subjects: dict[int, tuple[CitingSentence, tuple[int, list[Subject]]]] = {}
 
     def label(self, key: str) -> str:
         """``key [n]`` for messages."""
@@ -269,14 +270,23 @@ class Library:
         return sorted(found, key=lambda s: s.start)
 
     def sentence_subjects(self, sentence: CitingSentence) -> tuple[int, list[Subject]]:
-        """(offset in the span, subjects) of a citing sentence: those of its claim, else of the clause after its group."""
-        found = self.subjects(sentence.claim)
-        if found:
-            return sentence.start, found
-        after, text = sentence.following
-        return after, self.subjects(text)
+        """(offset in the span, subjects) of a citing sentence: those of its claim, else of the clause after its group.
+
+        Found once per sentence: CITE003, CITE004 and CITE005 read them.
+        """
+        cached = self._sentence_subjects.get(id(sentence))
+        if cached is None or cached[0] is not sentence:
+            found = self.subjects(sentence.claim)
+            if found:
+                result = sentence.start, found
+            else:
+                after, text = sentence.following
+                result = after, self.subjects(text)
+            cached = self._sentence_subjects[id(sentence)] = (sentence, result)
+        return cached[1]
 
 
+@cache
 def kind_of(english: str, abbr: str) -> str:
     """"drug" or "gene" when a glossary term has that shape, else ''."""
     if english and DRUG_EN.fullmatch(english.strip()):

@@ -35,7 +35,7 @@ from toolchain.check._typography import (
 )
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import Option, RuleContext, rule
-from toolchain.cjk import FULL_WIDTH_ALNUM, FULL_WIDTH_DIGIT, HAN_CHARS, WIDE, half_width
+from toolchain.cjk import FULL_WIDTH_ALNUM, FULL_WIDTH_DIGIT, WIDE, half_width
 from toolchain.load import Project
 from toolchain.load.source import Span
 
@@ -94,10 +94,14 @@ def nearest(masked: str, index: int, step: int) -> str:
     return masked[j] if 0 <= j < len(masked) and masked[j] != "\n" else ""
 
 
+PAREN_OR_NEWLINE = re.compile(r"[\n()]")
+
+
 def paren_pairs(masked: str) -> Iterator[tuple[int, int | None]]:
     """Half-width parentheses: (open, close) pairs and lone ones as (offset, None)."""
     stack: list[int] = []
-    for i, ch in enumerate(masked):
+    for m in PAREN_OR_NEWLINE.finditer(masked):
+        i, ch = m.start(), m.group()
         if ch == "\n":
             yield from ((s, None) for s in stack)
             stack = []
@@ -150,20 +154,20 @@ def half_width_marks(masked: str) -> Iterator[int]:
     """
     in_words = word_marks(masked)
     memo: dict[tuple[int, int], str] = {}
+    han = cjk_offsets(masked)
     depth = 0  # ( minus ) so far on the line
-    chinese = False  # a Chinese character since the last sentence end or opening quote
-    for i, ch in enumerate(masked):
+    reset = -1  # the last sentence end or opening quote
+    for m in MARK_OR_RESET.finditer(masked):  # the other characters need no step of their own
+        i, ch = m.start(), m.group()
         if ch in SENTENCE_RESETS:
-            chinese = False
-        elif ch in HAN_CHARS:
-            chinese = True
+            reset = i
         if ch in "\n()":
             depth = 0 if ch == "\n" else depth + (1 if ch == "(" else -1)
             continue
         if ch not in ",;:?!." or i in in_words:
             continue
         prev, nxt = masked[i - 1:i], masked[i + 1:i + 2]
-        if chinese and ch in ".!?" and (prev.isalnum() or prev in ")%") and ends_sentence(masked, i):
+        if ch in ".!?" and chinese_since(han, reset, i) and (prev.isalnum() or prev in ")%") and ends_sentence(masked, i):
             yield i  # 接受了allo-HSCT.  疗效如何?CR!
             continue
         if prev.isdigit() and nxt.isdigit() and ch in ",.;:":
@@ -189,6 +193,13 @@ def half_width_marks(masked: str) -> Iterator[int]:
 
 
 SENTENCE_RESETS = frozenset("。！？“‘「『\n")
+MARK_OR_RESET = re.compile("[" + re.escape("".join(sorted(SENTENCE_RESETS)) + "(),;:?!.") + "]")
+
+
+def chinese_since(han: list[int], start: int, end: int) -> bool:
+    """Whether a Chinese character stands between offsets ``start`` and ``end`` (both excluded); ``han`` its offsets."""
+    first = bisect.bisect_right(han, start)
+    return first < len(han) and han[first] < end
 
 
 def ends_sentence(masked: str, i: int) -> bool:
