@@ -19,7 +19,7 @@ from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, fold, parse_names
 from toolchain.load.markdown import Citation, Document
 from toolchain.load.source import Span
-from toolchain.names import readings
+from toolchain.names import readings, romanise
 
 LETTERS = "A-Za-z\u00c0-\u024f"
 PARTICLE = r"(?:(?:van|von|de|der|den|del|della|di|da|dos|du|la|le|ter|ten)\s+){0,2}"
@@ -217,7 +217,10 @@ def display_name(entry: Entry, position: int, lang: str) -> str:
     for names in ((original, english) if lang == "zh" else (english, original)):
         if len(names) > position and not names[position].is_others:
             name = names[position]
-            return name.literal or (name.family + name.given if CJK.search(name.family) else name.family)
+            if name.literal or not CJK.search(name.family):
+                return name.literal or name.family
+            pinyin = romanise(name.family + name.given) if lang == "en" else None  # an English text names 张三 “Zhang”
+            return pinyin.family[0].capitalize() if pinyin else name.family + name.given
     return ""
 
 
