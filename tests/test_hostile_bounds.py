@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -103,6 +104,31 @@ def test_raw_typst_huge_allocation_hits_the_memory_limit(project: Path, tmp_path
     assert "zh.pdf" in printed and "memory limit" in printed
     assert "backtrace" not in printed.lower() and "internal error" not in printed
     assert seconds < 60
+
+
+def test_pandoc_at_its_time_limit_is_a_clear_error(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Pandoc outliving its time limit (here 1 ms, so that any run does): exit 2 naming the file it read, nothing written."""
+    monkeypatch.setattr(limits, "CHILD_SECONDS", 0.001)
+    out = tmp_path / "out"
+    code, printed, _ = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--no-check")
+    assert code == 2
+    assert re.search(r"manuscript/(zh|en)\.md: pandoc took more than 0\.001 s \(the time limit per output\)", printed), printed
+    assert "internal error" not in printed and not (out / "article.xml").exists()
+
+
+def test_pandoc_at_its_memory_limit_is_a_clear_error(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Pandoc's heap exhausted (its limit lowered to 4 MB, which a long paragraph passes): exit 2 naming the file."""
+    import toolchain.pandoc
+
+    monkeypatch.setattr(toolchain.pandoc, "PANDOC_HEAP", "4m")
+    append(project, "en", "\n" + "word " * 200_000 + "\n")
+    out = tmp_path / "out"
+    code, printed, _ = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--no-check")
+    assert code == 2
+    assert "manuscript/en.md: pandoc exceeded its memory limit" in printed
+    assert "internal error" not in printed and not (out / "article.xml").exists()
 
 
 def test_child_time_limit_is_a_render_error() -> None:
