@@ -58,3 +58,29 @@ def test_a_run_of_repeated_marks_is_one_finding(tmp_path: Path) -> None:
     _, large = check(tmp_path, "punctuation", LARGE, 1)
     for rule in ("ZH001", "EN001", "ZH006", "EN006"):
         assert 0 < small[rule] == large[rule], (rule, small[rule], large[rule])
+
+
+def duplicate_rules(root: Path, count: int) -> tuple[float, Counter[str]]:
+    """Processor seconds of the duplicate and unused-entry rules on the project with ``count`` more entries, and their findings."""
+    from dataclasses import replace
+
+    from pathological import write_bib_project
+
+    project_root = write_bib_project(REPO, root / f"bib-{count}", count)
+    project = load_project(project_root)
+    settings = replace(load_settings(project_root), select=("REF002", "REF003"), ignore=())
+    begun = time.process_time()
+    result = run_checks(project, settings, jobs=1)
+    seconds = time.process_time() - begun
+    assert not result.crashed, result.crashed
+    return seconds, Counter(d.rule for d in result.diagnostics)
+
+
+def test_four_times_the_bibliography_takes_less_than_eight_times_as_long(tmp_path: Path) -> None:
+    """Every tenth added entry repeats the one before: REF003 groups works instead of comparing pairs, and formats only the duplicates."""
+    small = min(duplicate_rules(tmp_path, 2_000) for _ in range(2))
+    large = min(duplicate_rules(tmp_path, 8_000) for _ in range(2))
+    assert large[0] < 8 * small[0], (small[0], large[0])
+    # one REF003 per repeated work; an uncited duplicate is REF003's alone, the other added entries are unused
+    assert (small[1]["REF003"], large[1]["REF003"]) == (200, 800)
+    assert (small[1]["REF002"], large[1]["REF002"]) == (1_600, 6_400)

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
 from toolchain.check.references import consistency, record  # noqa: F401  (the family's modules register their rules)
-from toolchain.check.references._bib import WorkIndex, field_location, literal_et_al, work_identity
+from toolchain.check.references._bib import WorkIdentity, WorkIndex, field_location, literal_et_al, work_identity
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
@@ -64,23 +64,26 @@ def unused_entry(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     cited = {c.key for d in project.documents for c in d.citations}
     path = project.bibliography.path
-    duplicated = duplicated_entries(project.bibliography.entries)
+    duplicated = {position for pair in duplicate_pairs(project.bibliography.entries)[1] for position in pair}
     for position, entry in enumerate(project.bibliography.entries):
         if entry.key not in cited and position not in duplicated:
             yield Finding(Location(path, entry.line, 1), f"entry “{entry.key}” is cited in neither zh.md nor en.md")
 
 
-def duplicated_entries(entries: Sequence[Entry]) -> set[int]:
-    """The positions of the entries that describe the same work as another entry."""
+def duplicate_pairs(entries: Sequence[Entry]) -> tuple[list[WorkIdentity], list[tuple[int, int]]]:
+    """Each entry's work identity, and (duplicate, the earlier entry of the same work) by position.
+
+    Grouped, not compared pair by pair: 100 000 entries take a second.
+    """
     identities = [work_identity(entry) for entry in entries]
     index = WorkIndex()
-    duplicated: set[int] = set()
+    pairs: list[tuple[int, int]] = []
     for position, identity in enumerate(identities):
         earlier = index.first(identity, identities)
         index.add(identity, position)
         if earlier is not None:
-            duplicated |= {earlier, position}
-    return duplicated
+            pairs.append((position, earlier))
+    return identities, pairs
 
 
 @rule("REF003", "duplicate-work")
@@ -93,20 +96,13 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     entries = project.bibliography.entries
-    identities = [work_identity(entry) for entry in entries]
-    index = WorkIndex()  # grouped, not compared pair by pair: 100 000 entries take a second
-    formatted: dict[str, str] | None = None
-    for position, (entry, identity) in enumerate(zip(entries, identities)):
-        earlier = index.first(identity, identities)
-        index.add(identity, position)
-        if earlier is None:
-            continue
-        first = entries[earlier]
-        if formatted is None:
-            try:
-                formatted = ctx.cite.references("zh")
-            except Exception:  # the formatted text is an aid: the finding stands without it
-                formatted = {}
+    identities, pairs = duplicate_pairs(entries)
+    try:  # only the duplicates are formatted: a bibliography of thousands costs nothing more
+        formatted = ctx.cite.references_of("zh", {entries[position].key for position, _ in pairs}) if pairs else {}
+    except Exception:  # the formatted text is an aid: the finding stands without it
+        formatted = {}
+    for position, earlier in pairs:
+        entry, identity, first = entries[position], identities[position], entries[earlier]
         text = formatted.get(entry.key, "")
         yield Finding(entry_location(project, entry.key),
                       f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identity.same_work(identities[earlier])}; "
