@@ -35,14 +35,22 @@ MEASURE_WORDS = WORDS["zh"]["measure-words"]
 DIGIT_NUMERALS = "".join(c for c in ZH_NUMERALS if c != "零")
 ZH_NUMBER = re.compile(f"(?<![第数几])[{''.join(ZH_NUMERALS)}]{{1,3}}(?=[余多]?[{MEASURE_WORDS}])")  # 十余项 = more than ten
 ZH_WEAK_ZERO = re.compile("|".join(map(re.escape, WORDS["zh"]["weak-zero"])))
-EN_NUMBER = re.compile(r"\b(" + "|".join(EN_WORDS) + r")\b", re.IGNORECASE)
+
+
+def word_pattern(words: list[str] | dict) -> re.Pattern[str]:
+    """Any of ``words`` as a whole word, any case; a lookahead of first letters lets the engine skip most positions."""
+    first = "".join(sorted({c for w in words for c in (w[0].lower(), w[0].upper())}))
+    return re.compile(r"\b(?=[" + re.escape(first) + r"])(" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+EN_NUMBER = word_pattern(EN_WORDS)
 EN_FRACTIONS: dict[str, list[int]] = WORDS["en"]["fractions"]
-EN_FRACTION = re.compile(r"\b(" + "|".join(EN_FRACTIONS) + r")\b", re.IGNORECASE)
+EN_FRACTION = word_pattern(EN_FRACTIONS)
 ZH_FRACTION = re.compile(f"([{DIGIT_NUMERALS}]{{1,2}})分之([{DIGIT_NUMERALS}]{{1,2}})")
 # Multiples in words (data) and Roman numerals (Ⅲ期 = phase 3 = phase III, NYHA Ⅱ～Ⅳ级 = class
 # II–IV) only excuse: a translator may write either form on either side.
 EN_MULTIPLES: dict[str, int] = WORDS["en"]["multiples"]
-EN_MULTIPLE = re.compile(r"\b(" + "|".join(EN_MULTIPLES) + r")\b", re.IGNORECASE)
+EN_MULTIPLE = word_pattern(EN_MULTIPLES)
 ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 UNICODE_ROMAN = {chr(0x2160 + i): i + 1 for i in range(12)}
 ROMAN = r"(?:VIII|VII|VI|IV|IX|V|X|III|II|I)"
@@ -60,11 +68,11 @@ MULTIPLIERS = {"zh": re.compile(r"\s*(万|亿)"), "en": re.compile(r"\s+(thousan
 SCALE = {"万": 4, "亿": 8, "thousand": 3, "million": 6, "billion": 9}
 GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
 # Digit groups: 1,180 and, as GB/T 15835 and SI write them, 1 180 (a space, thin or no-break space)
-DIGITS = re.compile(r"(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![0-9])|\d+)(?:\.\d+)?"
-                    r"|(?<![\w.])\.\d+")
+DIGITS = re.compile(r"(?=[\d.])(?:(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![0-9])|\d+)(?:\.\d+)?"
+                    r"|(?<![\w.])\.\d+)")
 NAMES = [
     re.compile(r"(?<![A-Za-z0-9])t\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
-    re.compile(r"(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),              # 7+3 regimens
+    re.compile(r"(?=\d)(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),       # 7+3 regimens
     re.compile(r"\^[^\^\s]{1,12}\^"),                              # superscripts ^+^
     re.compile(f"(?<=[{LETTER}])~[^~\\s]{{1,12}}~"),               # subscripts CO~2~
     # the English gloss inside a Chinese abbreviation definition: （FMS-like tyrosine kinase 3，FLT3）
