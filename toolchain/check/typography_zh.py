@@ -278,16 +278,16 @@ def shape(masked: str) -> str:
 
 SHAPES = (
     re.compile(r"\^[^\^\s]{1,12}\^"),
-    re.compile(f"(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
-    re.compile(f"(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
-    re.compile(f"(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
-    re.compile(r"(?<=\d)[°'′]|℃"),
-    re.compile(f"(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
+    re.compile(f"(?=~)(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
+    re.compile(f"(?=[+\\-−±])(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
+    re.compile(f"(?=[+\\-−])(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
+    re.compile(r"(?=[°'′℃])(?:(?<=\d)[°'′]|℃)"),
+    re.compile(f"(?=\\()(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
     punctuated_words(),
 )
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 NUMERAL = "(?:[IVX]{1,4}|[\u2160-\u216b])"
-ROMAN_GRADE = re.compile(f"((?<=[{CJK_CHAR}])[ \\t]+)?(?<![{LETTER}\u2160-\u217f/])({NUMERAL}(?:[/／、～~-]{NUMERAL})?)([ \\t]*)"
+ROMAN_GRADE = re.compile(f"(?=[ \\tIVX\u2160-\u216b])((?<=[{CJK_CHAR}])[ \\t]+)?(?<![{LETTER}\u2160-\u217f/])({NUMERAL}(?:[/／、～~-]{NUMERAL})?)([ \\t]*)"
                          f"(?=(?:{'|'.join(word_lists()['roman-numeral-words'])}))")
 
 
