@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
 from toolchain.check.references import consistency, record  # noqa: F401  (the family's modules register their rules)
-from toolchain.check.references._bib import WorkIdentity, WorkIndex, field_location, literal_et_al, work_identity
+from toolchain.check.references._bib import duplicate_pairs, field_location, literal_et_al
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
 from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
@@ -15,7 +15,7 @@ from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
 from toolchain.errors import RenderError
 from toolchain.load import Project
-from toolchain.load.bibliography import CJK, Entry, unreadable_key_character
+from toolchain.load.bibliography import CJK, unreadable_key_character
 from toolchain.load.source import Location
 
 NAME_FIELDS = ("author", "editor", "author-en", "editor-en")
@@ -68,22 +68,6 @@ def unused_entry(ctx: RuleContext) -> Iterator[Finding]:
     for position, entry in enumerate(project.bibliography.entries):
         if entry.key not in cited and position not in duplicated:
             yield Finding(Location(path, entry.line, 1), f"entry “{entry.key}” is cited in neither zh.md nor en.md")
-
-
-def duplicate_pairs(entries: Sequence[Entry]) -> tuple[list[WorkIdentity], list[tuple[int, int]]]:
-    """Each entry's work identity, and (duplicate, the earlier entry of the same work) by position.
-
-    Grouped, not compared pair by pair: 100 000 entries take a second.
-    """
-    identities = [work_identity(entry) for entry in entries]
-    index = WorkIndex()
-    pairs: list[tuple[int, int]] = []
-    for position, identity in enumerate(identities):
-        earlier = index.first(identity, identities)
-        index.add(identity, position)
-        if earlier is not None:
-            pairs.append((position, earlier))
-    return identities, pairs
 
 
 @rule("REF003", "duplicate-work")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from toolchain.load import Project
@@ -129,3 +130,19 @@ def literal_et_al(value: str) -> str:
     """The literal "et al." / "等" ending a name list ('' when the list ends properly)."""
     match = ET_AL_TEXT.search(strip_braces(value))
     return match.group(0).strip(" ,，、") if match and match.group(0).strip(" ,，、.") else ""
+
+
+def duplicate_pairs(entries: Sequence[Entry]) -> tuple[list[WorkIdentity], list[tuple[int, int]]]:
+    """Each entry's work identity, and (duplicate, the earlier entry of the same work) by position.
+
+    Grouped, not compared pair by pair: 100 000 entries take a second.
+    """
+    identities = [work_identity(entry) for entry in entries]
+    index = WorkIndex()
+    pairs: list[tuple[int, int]] = []
+    for position, identity in enumerate(identities):
+        earlier = index.first(identity, identities)
+        index.add(identity, position)
+        if earlier is not None:
+            pairs.append((position, earlier))
+    return identities, pairs

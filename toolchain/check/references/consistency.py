@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from toolchain.check.diagnostic import Finding, Severity
-from toolchain.check.references._bib import field_location
+from toolchain.check.references._bib import duplicate_pairs, field_location
 from toolchain.check.references._data import DATA
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load import parse_yaml
@@ -105,6 +105,7 @@ def field_usually_present(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     table = tables()
     by_type: dict[str, list[Entry]] = defaultdict(list)
+    repeated = {project.bibliography.entries[later].key for later, _ in duplicate_pairs(project.bibliography.entries)[1]}
     for entry in project.bibliography.entries:
         by_type[entry.type].append(entry)
     for kind, fields in table.fields.items():
@@ -118,7 +119,7 @@ def field_usually_present(ctx: RuleContext) -> Iterator[Finding]:
             for entry in entries:
                 if field in table.unless_article_number and not re.search(r"\d\s*(?:--?|–|—)\s*\S", entry.fields.get("pages", "")):
                     continue
-                if not entry.fields.get(field, "").strip("{} "):
+                if not entry.fields.get(field, "").strip("{} ") and entry.key not in repeated:  # a repeated work: REF003's
                     yield Finding(Location(project.bibliography.path, entry.line, 1),
                                   f"“{entry.key}” has no {field}; {having} of the {len(entries)} @{kind} entries give one")
 
