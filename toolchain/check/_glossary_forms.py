@@ -182,6 +182,10 @@ class Matcher:
                     self.heads.setdefault(form.text[:cut], []).append((form.text[cut:], form))
         self.longest_modifier = max(map(len, self.heads), default=0)
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
+        self.starting: dict[str, list[tuple[LatinForm, bool]]] = {}  # a text word → the forms it may begin
+        self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None]]] = {}  # a text's two characters → the forms that may start there
+        # A form matched with spaces allowed at its Chinese–Latin edges begins with its first piece as written.
+        self.heads_of = {text: CJK_LATIN_EDGE.split(text)[0] for text in self.spaced}
 
     def find(self, text: str) -> tuple[Occurrence, ...]:
         """Every occurrence in ``text`` (already masked), in order of position."""
@@ -193,18 +197,35 @@ class Matcher:
         """Collect candidates, drop unaligned short Chinese ones, mark the longest as top."""
         found: list[tuple[Form, int, int]] = []
         runs = [m.span() for m in LATIN_RUN.finditer(text)]  # maximal: each starts on a boundary
-        for i, (start, end) in enumerate(runs):
-            for key in depluralise(text[start:end].casefold()):
-                for latin in self.by_word.get(key, ()):
-                    stop = latin.match(text, runs, i)
-                    if stop is not None:
-                        quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
-                        found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        words = LATIN_RUN.findall(text)
+        starting = self.starting
+        for word in set(words).difference(starting):
+            starting[word] = self.forms_starting(word)
+        for i in [i for i, word in enumerate(words) if starting[word]]:
+            start, end = runs[i]
+            for latin, single in starting[words[i]]:
+                stop = end if single else latin.match(text, runs, i)
+                if stop is not None:
+                    quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
+                    found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        by_prefix = self.by_prefix
         for hit in self.first_chars.finditer(text) if self.first_chars else ():
             start = hit.start()
-            for form in self.by_char[hit.group()]:
-                end = self.form_end(form, text, start)
-                if end is not None and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
+            prefix = text[start:start + 2]
+            forms = by_prefix.get(prefix)
+            if forms is None:
+                forms = by_prefix[prefix] = self.forms_at(prefix)
+            for form, spaced in forms:
+                if spaced is None:
+                    if not text.startswith(form.text, start):
+                        continue
+                    end = start + len(form.text)
+                else:
+                    match = spaced.match(text, start)
+                    if match is None:
+                        continue
+                    end = match.end()
+                if latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
                     found.append((form, start, end))
         found += self.coordinated_zh(text)
         found.sort(key=lambda f: (f[1] - f[2], f[1]))
@@ -212,12 +233,26 @@ class Matcher:
         chosen: set[tuple[int, int]] = set()
         result = []
         for form, start, end in found:
-            top = (start, end) in chosen or not any(covered[start:end])
+            top = (start, end) in chosen or covered.find(1, start, end) < 0
             if top:
                 chosen.add((start, end))
                 covered[start:end] = b"\x01" * (end - start)
             result.append(Occurrence(form, start, end, top))
-        return tuple(sorted(result, key=lambda o: (o.start, o.end)))
+        result.sort(key=lambda o: (o.start, o.end))
+        return tuple(result)
+
+    def forms_starting(self, word: str) -> list[tuple[LatinForm, bool]]:
+        """The Latin forms whose first word a text word is, each with whether it is that one word only (then matched)."""
+        return [(latin, len(latin.words) == 1) for key in depluralise(word.casefold()) for latin in self.by_word.get(key, ())
+                if latin.word_matches(0, word)]
+
+    def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None]]:
+        """The forms holding Chinese that may stand where a text's next two characters are ``prefix``, in index order.
+
+        Each comes with its pattern when it is matched with spaces allowed (``form_end``).
+        """
+        heads = [(f, self.heads_of.get(f.text, f.text)) for f in self.by_char[prefix[0]]]
+        return [(f, self.spaced.get(f.text)) for f, head in heads if head.startswith(prefix[:min(2, len(head))])]
 
     def coordinated_zh(self, text: str) -> list[tuple[Form, int, int]]:
         """Chinese forms whose modifier is coordinated with others before the shared head: 临床前和临床研究, 诱导、巩固及维持治疗."""
