@@ -39,6 +39,12 @@ CONNECTOR_ENDS = (",", "，", "、", "和", "与", "及", "and", "&")
 CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
                          + LATIN_NAME.replace("name", "second") + r"\s*$")
+# How many runs of non-space characters a match of each pattern above holds at most (two particles,
+# a name, the words after it): a match ending at a citation group starts within that many runs of
+# it, so the search of the window begins there and not at every character before (``ending_at``).
+RUNS = {ET_AL_FORMS[0][0]: 5, ET_AL_FORMS[1][0]: 6, ET_AL_FORMS[2][0]: 4, TWO_AUTHORS: 7}
+REVERSED_RUNS = {runs: re.compile(rf"\s*(?:\S+\s+){{0,{runs - 1}}}\S*") for runs in set(RUNS.values())}
+SPACED_RUN = re.compile(r"\s*\S*\s*")  # CONNECTOR, reversed: the spaces, the connector and the spaces before it
 STUDY_WORD_END = re.compile(r"(?:研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)$")
 STUDY_WORD = re.compile(r"研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b")
 GENE_SHAPED = re.compile(r"^[A-Z]{1,5}[a-z]?-?\d{1,3}[A-Za-z]?$")
@@ -113,7 +119,7 @@ def named_citations(project: Project, document: Document) -> Iterator[NamedCitat
     cjk_form = re.compile("(?P<name>" + "|".join(map(re.escape, chinese)) + r")\s*(?:等人|等|团队)\s*$") if chinese else None
     for span, start, entries in citation_groups(document, project):
         masked = mask_non_prose(span.text)
-        pair = TWO_AUTHORS.search(masked, max(0, start - WINDOW), start) if NAME_END.search(tail(masked, start)) else None
+        pair = ending_at(TWO_AUTHORS, masked, start) if NAME_END.search(tail(masked, start)) else None
         if pair and not ({squeeze(pair["first"]), squeeze(pair["second"])} & skip) \
                 and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
             yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
@@ -132,7 +138,7 @@ def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozen
         lo = max(0, end - WINDOW)
         ending = tail(masked, end).rstrip(",，*_.")
         for pattern, certain, endings in ET_AL_FORMS:
-            m = pattern.search(masked, lo, end) if ending.endswith(endings) else None
+            m = ending_at(pattern, masked, end) if ending.endswith(endings) else None
             if m and squeeze(m["name"]) not in skip and (certain or squeeze(m["name"]) in latin or close_to(m["name"], entries)):
                 match = m
                 break
@@ -142,10 +148,23 @@ def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozen
             return found
         found.insert(0, (match["name"], match.start("name"), match.end("name")))
         at = match.start("name")
-        connector = CONNECTOR.search(masked, max(0, at - WINDOW), at) if tail(masked, at).endswith(CONNECTOR_ENDS) else None
+        connector = None
+        if tail(masked, at).endswith(CONNECTOR_ENDS):
+            lo = max(0, at - WINDOW)
+            connector = CONNECTOR.search(masked, at - SPACED_RUN.match(masked[lo:at][::-1]).end(), at)
         if connector is None:
             return found
         end = connector.start()
+
+
+def ending_at(pattern: re.Pattern[str], masked: str, end: int) -> re.Match[str] | None:
+    """``pattern`` searched in the window ending at ``end``, from the start of the last runs its match can hold.
+
+    The same match as a search of the whole window (a lookbehind still sees the text before), at
+    the cost of the few words before ``end`` rather than of every character of the window.
+    """
+    lo = max(0, end - WINDOW)
+    return pattern.search(masked, end - REVERSED_RUNS[RUNS[pattern]].match(masked[lo:end][::-1]).end(), end)
 
 
 def tail(masked: str, end: int) -> str:
@@ -197,8 +216,25 @@ def name_matches(written: str, author: Name) -> bool:
     return bool(author.family.split()) and squeeze(written.split()[-1]) == squeeze(author.family.split()[-1])
 
 
+# Verdicts of matches_author by (written, id(entry), position), each kept with its entry: an entry
+# held here keeps its id, so a verdict is never read for another entry. A name is written before
+# many citations of the same works, and two rules (REF009, CITE001) ask.
+_VERDICTS: dict[tuple[str, int, int], tuple[Entry, bool | None]] = {}
+
+
 def matches_author(written: str, entry: Entry, position: int = 0) -> bool | None:
     """Whether ``written`` names the entry's author at ``position`` (None: no personal name to compare)."""
+    key = (written, id(entry), position)
+    held = _VERDICTS.get(key)
+    if held is None or held[0] is not entry:
+        if len(_VERDICTS) >= 65536:
+            _VERDICTS.clear()
+        held = _VERDICTS[key] = (entry, author_verdict(written, entry, position))
+    return held[1]
+
+
+def author_verdict(written: str, entry: Entry, position: int) -> bool | None:
+    """``matches_author``, worked out."""
     authors = first_authors(entry, position)
     if authors is None:
         return None
