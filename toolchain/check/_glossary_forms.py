@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import accumulate
+from operator import itemgetter
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.load import safe_data
@@ -28,6 +30,10 @@ from toolchain.load.glossary import Glossary, Term
 from toolchain.segment import segmenter
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+LATIN_SPLIT = re.compile(r"([A-Za-z0-9]+)")
+# How a Latin form's second word is met (LatinForm.second): it has none; it must follow as it is;
+# it must follow, or be the head after a list of modifiers ("first-line and salvage therapy").
+ONE_WORD, SECOND_WORD, HEAD_AFTER = 0, 1, 2
 # Where Chinese meets a Latin letter or digit inside a form (程序性死亡受体1, FLT3野生型), a text that
 # spaces Chinese and Latin (ZH002 cjk-latin-spacing = space) writes a space the glossary may not.
 CJK_LATIN_EDGE = re.compile(f"(?<=[{CJK_CHAR}])[ \t]*(?=[A-Za-z0-9\u0370-\u03ff])|(?<=[A-Za-z0-9\u0370-\u03ff])[ \t]*(?=[{CJK_CHAR}])")
@@ -90,6 +96,13 @@ class LatinForm:
         spans = [m.span() for m in LATIN_RUN.finditer(form.text)]
         words = tuple(form.text[s:e] if exact else form.text[s:e].casefold() for s, e in spans)
         return cls(form, words, tuple(form.text[a[1]:b[0]] for a, b in zip(spans, spans[1:])), exact)
+
+    @property
+    def second(self) -> int:
+        """How the second word is met (see ``match``): ONE_WORD, SECOND_WORD or HEAD_AFTER."""
+        if len(self.words) == 1:
+            return ONE_WORD
+        return HEAD_AFTER if len(self.words) == 2 and not self.exact and self.gaps[0].isspace() else SECOND_WORD
 
     def word_matches(self, k: int, word: str) -> bool:
         """Whether a text word is the form's k-th word (the last may be plural)."""
@@ -182,7 +195,7 @@ class Matcher:
                     self.heads.setdefault(form.text[:cut], []).append((form.text[cut:], form))
         self.longest_modifier = max(map(len, self.heads), default=0)
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
-        self.starting: dict[str, list[tuple[LatinForm, bool]]] = {}  # a text word → the forms it may begin
+        self.starting: dict[str, list[tuple[LatinForm, int]]] = {}  # a text word → the forms it may begin
         self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None]]] = {}  # a text's two characters → the forms that may start there
         # A form matched with spaces allowed at its Chinese–Latin edges begins with its first piece as written.
         self.heads_of = {text: CJK_LATIN_EDGE.split(text)[0] for text in self.spaced}
@@ -195,19 +208,7 @@ class Matcher:
 
     def _find(self, text: str) -> tuple[Occurrence, ...]:
         """Collect candidates, drop unaligned short Chinese ones, mark the longest as top."""
-        found: list[tuple[Form, int, int]] = []
-        runs = [m.span() for m in LATIN_RUN.finditer(text)]  # maximal: each starts on a boundary
-        words = LATIN_RUN.findall(text)
-        starting = self.starting
-        for word in set(words).difference(starting):
-            starting[word] = self.forms_starting(word)
-        for i in [i for i, word in enumerate(words) if starting[word]]:
-            start, end = runs[i]
-            for latin, single in starting[words[i]]:
-                stop = end if single else latin.match(text, runs, i)
-                if stop is not None:
-                    quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
-                    found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        found = self.latin_candidates(text)
         by_prefix = self.by_prefix
         for hit in self.first_chars.finditer(text) if self.first_chars else ():
             start = hit.start()
@@ -228,22 +229,38 @@ class Matcher:
                 if latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
                     found.append((form, start, end))
         found += self.coordinated_zh(text)
-        found.sort(key=lambda f: (f[1] - f[2], f[1]))
-        covered = bytearray(len(text))
-        chosen: set[tuple[int, int]] = set()
-        result = []
-        for form, start, end in found:
-            top = (start, end) in chosen or covered.find(1, start, end) < 0
-            if top:
-                chosen.add((start, end))
-                covered[start:end] = b"\x01" * (end - start)
-            result.append(Occurrence(form, start, end, top))
-        result.sort(key=lambda o: (o.start, o.end))
-        return tuple(result)
+        return tuple(marked(found))
 
-    def forms_starting(self, word: str) -> list[tuple[LatinForm, bool]]:
-        """The Latin forms whose first word a text word is, each with whether it is that one word only (then matched)."""
-        return [(latin, len(latin.words) == 1) for key in depluralise(word.casefold()) for latin in self.by_word.get(key, ())
+    def latin_candidates(self, text: str) -> list[tuple[Form, int, int]]:
+        """The Latin forms found in ``text``, in order of their first word."""
+        found: list[tuple[Form, int, int]] = []
+        parts = LATIN_SPLIT.split(text)  # gap, run, gap, run, …, gap: the runs are maximal, each starts on a boundary
+        bounds = list(accumulate(map(len, parts)))  # a run's start and end: bounds[2i], bounds[2i + 1]
+        words = parts[1::2]
+        runs = list(zip(bounds[::2], bounds[1::2]))
+        starting = self.starting
+        for word in set(words).difference(starting):
+            starting[word] = self.forms_starting(word)
+        count = len(words)
+        for i in [i for i, word in enumerate(words) if starting[word]]:
+            start, end = runs[i]
+            for latin, how in starting[words[i]]:
+                if how == ONE_WORD:
+                    stop: int | None = end
+                else:  # the second word must be the form's, or (HEAD_AFTER) a list may stand before it
+                    following = words[i + 1] if i + 1 < count else None
+                    if following is None or not (latin.word_matches(1, following) or (
+                            how == HEAD_AFTER and (following in CONNECTORS["en"] or text.startswith(",", end)))):
+                        continue
+                    stop = latin.match(text, runs, i)
+                if stop is not None:
+                    quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
+                    found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        return found
+
+    def forms_starting(self, word: str) -> list[tuple[LatinForm, int]]:
+        """The Latin forms whose first word a text word is, each with how its second word is met (``ONE_WORD`` …)."""
+        return [(latin, latin.second) for key in depluralise(word.casefold()) for latin in self.by_word.get(key, ())
                 if latin.word_matches(0, word)]
 
     def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None]]:
@@ -282,6 +299,46 @@ class Matcher:
         if not CJK.search(form.text) or len(form.text) >= 4:
             return True
         return segmenter(self.user_words).aligned(text, start, end)
+
+
+def marked(found: list[tuple[Form, int, int]]) -> list[Occurrence]:
+    """Occurrences in order of position; of overlapping ones the longest (then the first) is top.
+
+    Candidates are taken longest first and are top where no top one covers a character of them
+    (or one with the same span is top); a candidate overlapping no other is top. So only the
+    groups of overlapping candidates are taken in that order, each on its own, and the others
+    cost a comparison. Candidates with the same span keep the order they were found in.
+    """
+    found.sort(key=itemgetter(1, 2))
+    result: list[Occurrence] = []
+    i, count = 0, len(found)
+    while i < count:
+        form, start, end = found[i]
+        j = i + 1
+        while j < count and found[j][1] < end:  # overlaps the group so far
+            end = max(end, found[j][2])
+            j += 1
+        if j == i + 1:
+            result.append(Occurrence(form, start, end, True))
+        else:
+            result.extend(overlapping(found[i:j]))
+        i = j
+    return result
+
+
+def overlapping(group: list[tuple[Form, int, int]]) -> list[Occurrence]:
+    """A group of overlapping candidates (in order of position) marked longest first."""
+    order = sorted(range(len(group)), key=lambda k: (group[k][1] - group[k][2], group[k][1]))
+    covered: set[int] = set()
+    chosen: set[tuple[int, int]] = set()
+    tops = [False] * len(group)
+    for k in order:
+        _, start, end = group[k]
+        if (start, end) in chosen or covered.isdisjoint(range(start, end)):
+            chosen.add((start, end))
+            covered.update(range(start, end))
+            tops[k] = True
+    return [Occurrence(form, start, end, top) for (form, start, end), top in zip(group, tops)]
 
 
 def modifiers(between: str, longest: int) -> bool:
