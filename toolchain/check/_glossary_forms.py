@@ -196,6 +196,7 @@ class Matcher:
         self.longest_modifier = max(map(len, self.heads), default=0)
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
         self.starting: dict[str, list[tuple[LatinForm, int]]] = {}  # a text word → the forms it may begin
+        self.pairs: dict[tuple[str, str | None], list[tuple[LatinForm, int]]] = {}  # two text words → forms_before
         self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None]]] = {}  # a text's two characters → the forms that may start there
         # A form matched with spaces allowed at its Chinese–Latin edges begins with its first piece as written.
         self.heads_of = {text: CJK_LATIN_EDGE.split(text)[0] for text in self.spaced}
@@ -238,24 +239,44 @@ class Matcher:
         bounds = list(accumulate(map(len, parts)))  # a run's start and end: bounds[2i], bounds[2i + 1]
         words = parts[1::2]
         runs = list(zip(bounds[::2], bounds[1::2]))
-        starting = self.starting
+        starting, pairs = self.starting, self.pairs
         for word in set(words).difference(starting):
             starting[word] = self.forms_starting(word)
+        if len(pairs) > 100_000:
+            pairs.clear()
         count = len(words)
         for i in [i for i, word in enumerate(words) if starting[word]]:
             start, end = runs[i]
-            for latin, how in starting[words[i]]:
+            pair = (words[i], words[i + 1] if i + 1 < count else None)
+            latins = pairs.get(pair)
+            if latins is None:
+                latins = pairs[pair] = self.forms_before(*pair)
+            for latin, how in latins:
                 if how == ONE_WORD:
                     stop: int | None = end
-                else:  # the second word must be the form's, or (HEAD_AFTER) a list may stand before it
-                    following = words[i + 1] if i + 1 < count else None
-                    if following is None or not (latin.word_matches(1, following) or (
-                            how == HEAD_AFTER and (following in CONNECTORS["en"] or text.startswith(",", end)))):
-                        continue
+                elif how == HEAD_AFTER and not text.startswith(",", end):
+                    continue
+                else:
                     stop = latin.match(text, runs, i)
                 if stop is not None:
                     quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
                     found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        return found
+
+    def forms_before(self, word: str, following: str | None) -> list[tuple[LatinForm, int]]:
+        """The Latin forms a text word followed by another may begin (``following`` None: the text's last word).
+
+        Each comes with ONE_WORD (matched), SECOND_WORD (to match from here) or HEAD_AFTER (to match
+        only if a comma follows: the head may come after a list of modifiers).
+        """
+        found = []
+        for latin, how in self.starting[word]:
+            if how == ONE_WORD:
+                found.append((latin, how))
+            elif following is not None and latin.word_matches(1, following):
+                found.append((latin, SECOND_WORD))
+            elif following is not None and how == HEAD_AFTER:
+                found.append((latin, SECOND_WORD if following in CONNECTORS["en"] else HEAD_AFTER))
         return found
 
     def forms_starting(self, word: str) -> list[tuple[LatinForm, int]]:
@@ -310,19 +331,20 @@ def marked(found: list[tuple[Form, int, int]]) -> list[Occurrence]:
     cost a comparison. Candidates with the same span keep the order they were found in.
     """
     found.sort(key=itemgetter(1, 2))
+    reach = list(accumulate((end for _, _, end in found), max))  # the furthest end so far
+    joined = [i for i, (_, start, _) in enumerate(found[1:], 1) if start < reach[i - 1]]  # overlaps one before it
     result: list[Occurrence] = []
-    i, count = 0, len(found)
-    while i < count:
-        form, start, end = found[i]
-        j = i + 1
-        while j < count and found[j][1] < end:  # overlaps the group so far
-            end = max(end, found[j][2])
-            j += 1
-        if j == i + 1:
-            result.append(Occurrence(form, start, end, True))
-        else:
-            result.extend(overlapping(found[i:j]))
-        i = j
+    done = k = 0
+    while k < len(joined):
+        first = last = joined[k]
+        while k + 1 < len(joined) and joined[k + 1] == last + 1:
+            k += 1
+            last = joined[k]
+        k += 1
+        result += [Occurrence(form, start, end, True) for form, start, end in found[done:first - 1]]
+        result += overlapping(found[first - 1:last + 1])
+        done = last + 1
+    result += [Occurrence(form, start, end, True) for form, start, end in found[done:]]
     return result
 
 
