@@ -240,10 +240,11 @@ class Matcher:
         words = parts[1::2]
         runs = list(zip(bounds[::2], bounds[1::2]))
         starting, pairs = self.starting, self.pairs
+        if len(starting) > 100_000 or len(pairs) > 100_000:  # kept for the texts to come, within bounds
+            starting.clear()
+            pairs.clear()
         for word in set(words).difference(starting):
             starting[word] = self.forms_starting(word)
-        if len(pairs) > 100_000:
-            pairs.clear()
         count = len(words)
         for i in [i for i, word in enumerate(words) if starting[word]]:
             start, end = runs[i]
@@ -287,7 +288,7 @@ class Matcher:
     def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None]]:
         """The forms holding Chinese that may stand where a text's next two characters are ``prefix``, in index order.
 
-        Each comes with its pattern when it is matched with spaces allowed (``form_end``).
+        Each comes with its pattern when spaces are allowed at its Chinese–Latin edges (else it is matched as written).
         """
         heads = [(f, self.heads_of.get(f.text, f.text)) for f in self.by_char[prefix[0]]]
         return [(f, self.spaced.get(f.text)) for f, head in heads if head.startswith(prefix[:min(2, len(head))])]
@@ -306,14 +307,6 @@ class Matcher:
                     if end > after and modifiers(text[after:end], size + 1):
                         found.append((form, at - size, end + len(head)))
         return found
-
-    def form_end(self, form: Form, text: str, start: int) -> int | None:
-        """Where a form holding Chinese, found at ``start``, ends (spaces at its Chinese–Latin edges allowed)."""
-        spaced = self.spaced.get(form.text)
-        if spaced is None:
-            return start + len(form.text) if text.startswith(form.text, start) else None
-        match = spaced.match(text, start)
-        return match.end() if match else None
 
     def word_like(self, text: str, form: Form, start: int, end: int) -> bool:
         """Whether a Chinese form stands as a word (4+ characters, or cut so by jieba)."""
