@@ -197,7 +197,7 @@ class Matcher:
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
         self.starting: dict[str, list[tuple[LatinForm, int]]] = {}  # a text word → the forms it may begin
         self.pairs: dict[tuple[str, str | None], list[tuple[LatinForm, int]]] = {}  # two text words → forms_before
-        self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None]]] = {}  # a text's two characters → the forms that may start there
+        self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None, bool, bool]]] = {}  # a text's two characters → the forms that may start there
         # A form matched with spaces allowed at its Chinese–Latin edges begins with its first piece as written.
         self.heads_of = {text: CJK_LATIN_EDGE.split(text)[0] for text in self.spaced}
 
@@ -217,7 +217,7 @@ class Matcher:
             forms = by_prefix.get(prefix)
             if forms is None:
                 forms = by_prefix[prefix] = self.forms_at(prefix)
-            for form, spaced in forms:
+            for form, spaced, edged, short in forms:
                 if spaced is None:
                     if not text.startswith(form.text, start):
                         continue
@@ -227,7 +227,7 @@ class Matcher:
                     if match is None:
                         continue
                     end = match.end()
-                if latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
+                if (not edged or latin_edges_free(text, start, end)) and (not short or self.word_like(text, form, start, end)):
                     found.append((form, start, end))
         found += self.coordinated_zh(text)
         return tuple(marked(found))
@@ -285,13 +285,16 @@ class Matcher:
         return [(latin, latin.second) for key in depluralise(word.casefold()) for latin in self.by_word.get(key, ())
                 if latin.word_matches(0, word)]
 
-    def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None]]:
+    def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None, bool, bool]]:
         """The forms holding Chinese that may stand where a text's next two characters are ``prefix``, in index order.
 
-        Each comes with its pattern when spaces are allowed at its Chinese–Latin edges (else it is matched as written).
+        Each comes with its pattern when spaces are allowed at its Chinese–Latin edges (else it is
+        matched as written), whether it begins or ends with a Latin letter or digit (then
+        ``latin_edges_free`` is asked) and whether it is short Chinese (then ``word_like`` is).
         """
         heads = [(f, self.heads_of.get(f.text, f.text)) for f in self.by_char[prefix[0]]]
-        return [(f, self.spaced.get(f.text)) for f, head in heads if head.startswith(prefix[:min(2, len(head))])]
+        return [(f, self.spaced.get(f.text), latin_edge(f.text[0]) or latin_edge(f.text[-1]), bool(CJK.search(f.text)) and len(f.text) < 4)
+                for f, head in heads if head.startswith(prefix[:min(2, len(head))])]
 
     def coordinated_zh(self, text: str) -> list[tuple[Form, int, int]]:
         """Chinese forms whose modifier is coordinated with others before the shared head: 临床前和临床研究, 诱导、巩固及维持治疗."""
@@ -366,6 +369,11 @@ def spaced_form(form: str) -> str:
     """A regular expression for a form that allows a space (or none) where Chinese meets Latin."""
     pieces = CJK_LATIN_EDGE.split(form)
     return "[ \t]?".join(re.escape(piece) for piece in pieces)
+
+
+def latin_edge(char: str) -> bool:
+    """Whether a character is a Latin letter or digit (a form's edge that ``latin_edges_free`` tests)."""
+    return char.isascii() and char.isalnum()
 
 
 def latin_edges_free(text: str, start: int, end: int) -> bool:
