@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import accumulate
+from operator import itemgetter
 
 from toolchain.check._text import CJK, CJK_CHAR
 from toolchain.load import safe_data
@@ -28,6 +30,10 @@ from toolchain.load.glossary import Glossary, Term
 from toolchain.segment import segmenter
 
 LATIN_RUN = re.compile(r"[A-Za-z0-9]+")
+LATIN_SPLIT = re.compile(r"([A-Za-z0-9]+)")
+# How a Latin form's second word is met (LatinForm.second): it has none; it must follow as it is;
+# it must follow, or be the head after a list of modifiers ("first-line and salvage therapy").
+ONE_WORD, SECOND_WORD, HEAD_AFTER = 0, 1, 2
 # Where Chinese meets a Latin letter or digit inside a form (程序性死亡受体1, FLT3野生型), a text that
 # spaces Chinese and Latin (ZH002 cjk-latin-spacing = space) writes a space the glossary may not.
 CJK_LATIN_EDGE = re.compile(f"(?<=[{CJK_CHAR}])[ \t]*(?=[A-Za-z0-9\u0370-\u03ff])|(?<=[A-Za-z0-9\u0370-\u03ff])[ \t]*(?=[{CJK_CHAR}])")
@@ -90,6 +96,13 @@ class LatinForm:
         spans = [m.span() for m in LATIN_RUN.finditer(form.text)]
         words = tuple(form.text[s:e] if exact else form.text[s:e].casefold() for s, e in spans)
         return cls(form, words, tuple(form.text[a[1]:b[0]] for a, b in zip(spans, spans[1:])), exact)
+
+    @property
+    def second(self) -> int:
+        """How the second word is met (see ``match``): ONE_WORD, SECOND_WORD or HEAD_AFTER."""
+        if len(self.words) == 1:
+            return ONE_WORD
+        return HEAD_AFTER if len(self.words) == 2 and not self.exact and self.gaps[0].isspace() else SECOND_WORD
 
     def word_matches(self, k: int, word: str) -> bool:
         """Whether a text word is the form's k-th word (the last may be plural)."""
@@ -182,6 +195,11 @@ class Matcher:
                     self.heads.setdefault(form.text[:cut], []).append((form.text[cut:], form))
         self.longest_modifier = max(map(len, self.heads), default=0)
         self.cache: dict[str, tuple[Occurrence, ...]] = {}
+        self.starting: dict[str, list[tuple[LatinForm, int]]] = {}  # a text word → the forms it may begin
+        self.pairs: dict[tuple[str, str | None], list[tuple[LatinForm, int]]] = {}  # two text words → forms_before
+        self.by_prefix: dict[str, list[tuple[Form, re.Pattern | None, bool, bool]]] = {}  # a text's two characters → the forms that may start there
+        # A form matched with spaces allowed at its Chinese–Latin edges begins with its first piece as written.
+        self.heads_of = {text: CJK_LATIN_EDGE.split(text)[0] for text in self.spaced}
 
     def find(self, text: str) -> tuple[Occurrence, ...]:
         """Every occurrence in ``text`` (already masked), in order of position."""
@@ -191,33 +209,92 @@ class Matcher:
 
     def _find(self, text: str) -> tuple[Occurrence, ...]:
         """Collect candidates, drop unaligned short Chinese ones, mark the longest as top."""
-        found: list[tuple[Form, int, int]] = []
-        runs = [m.span() for m in LATIN_RUN.finditer(text)]  # maximal: each starts on a boundary
-        for i, (start, end) in enumerate(runs):
-            for key in depluralise(text[start:end].casefold()):
-                for latin in self.by_word.get(key, ()):
-                    stop = latin.match(text, runs, i)
-                    if stop is not None:
-                        quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
-                        found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        found = self.latin_candidates(text)
+        by_prefix = self.by_prefix
         for hit in self.first_chars.finditer(text) if self.first_chars else ():
             start = hit.start()
-            for form in self.by_char[hit.group()]:
-                end = self.form_end(form, text, start)
-                if end is not None and latin_edges_free(text, start, end) and self.word_like(text, form, start, end):
+            prefix = text[start:start + 2]
+            forms = by_prefix.get(prefix)
+            if forms is None:
+                forms = by_prefix[prefix] = self.forms_at(prefix)
+            for form, spaced, edged, short in forms:
+                if spaced is None:
+                    if not text.startswith(form.text, start):
+                        continue
+                    end = start + len(form.text)
+                else:
+                    match = spaced.match(text, start)
+                    if match is None:
+                        continue
+                    end = match.end()
+                if (not edged or latin_edges_free(text, start, end)) and (not short or self.word_like(text, form, start, end)):
                     found.append((form, start, end))
         found += self.coordinated_zh(text)
-        found.sort(key=lambda f: (f[1] - f[2], f[1]))
-        covered = bytearray(len(text))
-        chosen: set[tuple[int, int]] = set()
-        result = []
-        for form, start, end in found:
-            top = (start, end) in chosen or not any(covered[start:end])
-            if top:
-                chosen.add((start, end))
-                covered[start:end] = b"\x01" * (end - start)
-            result.append(Occurrence(form, start, end, top))
-        return tuple(sorted(result, key=lambda o: (o.start, o.end)))
+        return tuple(marked(found))
+
+    def latin_candidates(self, text: str) -> list[tuple[Form, int, int]]:
+        """The Latin forms found in ``text``, in order of their first word."""
+        found: list[tuple[Form, int, int]] = []
+        parts = LATIN_SPLIT.split(text)  # gap, run, gap, run, …, gap: the runs are maximal, each starts on a boundary
+        bounds = list(accumulate(map(len, parts)))  # a run's start and end: bounds[2i], bounds[2i + 1]
+        words = parts[1::2]
+        runs = list(zip(bounds[::2], bounds[1::2]))
+        starting, pairs = self.starting, self.pairs
+        if len(starting) > 100_000 or len(pairs) > 100_000:  # kept for the texts to come, within bounds
+            starting.clear()
+            pairs.clear()
+        for word in set(words).difference(starting):
+            starting[word] = self.forms_starting(word)
+        count = len(words)
+        for i in [i for i, word in enumerate(words) if starting[word]]:
+            start, end = runs[i]
+            pair = (words[i], words[i + 1] if i + 1 < count else None)
+            latins = pairs.get(pair)
+            if latins is None:
+                latins = pairs[pair] = self.forms_before(*pair)
+            for latin, how in latins:
+                if how == ONE_WORD:
+                    stop: int | None = end
+                elif how == HEAD_AFTER and not text.startswith(",", end):
+                    continue
+                else:
+                    stop = latin.match(text, runs, i)
+                if stop is not None:
+                    quoted = start and text[start - 1] in "“‘" and ("”" in text[start:stop] or "’" in text[start:stop])
+                    found.append((latin.form, start - 1 if quoted else start, stop))  # “7+3” regimen
+        return found
+
+    def forms_before(self, word: str, following: str | None) -> list[tuple[LatinForm, int]]:
+        """The Latin forms a text word followed by another may begin (``following`` None: the text's last word).
+
+        Each comes with ONE_WORD (matched), SECOND_WORD (to match from here) or HEAD_AFTER (to match
+        only if a comma follows: the head may come after a list of modifiers).
+        """
+        found = []
+        for latin, how in self.starting[word]:
+            if how == ONE_WORD:
+                found.append((latin, how))
+            elif following is not None and latin.word_matches(1, following):
+                found.append((latin, SECOND_WORD))
+            elif following is not None and how == HEAD_AFTER:
+                found.append((latin, SECOND_WORD if following in CONNECTORS["en"] else HEAD_AFTER))
+        return found
+
+    def forms_starting(self, word: str) -> list[tuple[LatinForm, int]]:
+        """The Latin forms whose first word a text word is, each with how its second word is met (``ONE_WORD`` …)."""
+        return [(latin, latin.second) for key in depluralise(word.casefold()) for latin in self.by_word.get(key, ())
+                if latin.word_matches(0, word)]
+
+    def forms_at(self, prefix: str) -> list[tuple[Form, re.Pattern | None, bool, bool]]:
+        """The forms holding Chinese that may stand where a text's next two characters are ``prefix``, in index order.
+
+        Each comes with its pattern when spaces are allowed at its Chinese–Latin edges (else it is
+        matched as written), whether it begins or ends with a Latin letter or digit (then
+        ``latin_edges_free`` is asked) and whether it is short Chinese (then ``word_like`` is).
+        """
+        heads = [(f, self.heads_of.get(f.text, f.text)) for f in self.by_char[prefix[0]]]
+        return [(f, self.spaced.get(f.text), latin_edge(f.text[0]) or latin_edge(f.text[-1]), bool(CJK.search(f.text)) and len(f.text) < 4)
+                for f, head in heads if head.startswith(prefix[:min(2, len(head))])]
 
     def coordinated_zh(self, text: str) -> list[tuple[Form, int, int]]:
         """Chinese forms whose modifier is coordinated with others before the shared head: 临床前和临床研究, 诱导、巩固及维持治疗."""
@@ -234,19 +311,52 @@ class Matcher:
                         found.append((form, at - size, end + len(head)))
         return found
 
-    def form_end(self, form: Form, text: str, start: int) -> int | None:
-        """Where a form holding Chinese, found at ``start``, ends (spaces at its Chinese–Latin edges allowed)."""
-        spaced = self.spaced.get(form.text)
-        if spaced is None:
-            return start + len(form.text) if text.startswith(form.text, start) else None
-        match = spaced.match(text, start)
-        return match.end() if match else None
-
     def word_like(self, text: str, form: Form, start: int, end: int) -> bool:
         """Whether a Chinese form stands as a word (4+ characters, or cut so by jieba)."""
         if not CJK.search(form.text) or len(form.text) >= 4:
             return True
         return segmenter(self.user_words).aligned(text, start, end)
+
+
+def marked(found: list[tuple[Form, int, int]]) -> list[Occurrence]:
+    """Occurrences in order of position; of overlapping ones the longest (then the first) is top.
+
+    Candidates are taken longest first and are top where no top one covers a character of them
+    (or one with the same span is top); a candidate overlapping no other is top. So only the
+    groups of overlapping candidates are taken in that order, each on its own, and the others
+    cost a comparison. Candidates with the same span keep the order they were found in.
+    """
+    found.sort(key=itemgetter(1, 2))
+    reach = list(accumulate((end for _, _, end in found), max))  # the furthest end so far
+    joined = [i for i, (_, start, _) in enumerate(found[1:], 1) if start < reach[i - 1]]  # overlaps one before it
+    result: list[Occurrence] = []
+    done = k = 0
+    while k < len(joined):
+        first = last = joined[k]
+        while k + 1 < len(joined) and joined[k + 1] == last + 1:
+            k += 1
+            last = joined[k]
+        k += 1
+        result += [Occurrence(form, start, end, True) for form, start, end in found[done:first - 1]]
+        result += overlapping(found[first - 1:last + 1])
+        done = last + 1
+    result += [Occurrence(form, start, end, True) for form, start, end in found[done:]]
+    return result
+
+
+def overlapping(group: list[tuple[Form, int, int]]) -> list[Occurrence]:
+    """A group of overlapping candidates (in order of position) marked longest first."""
+    order = sorted(range(len(group)), key=lambda k: (group[k][1] - group[k][2], group[k][1]))
+    covered: set[int] = set()
+    chosen: set[tuple[int, int]] = set()
+    tops = [False] * len(group)
+    for k in order:
+        _, start, end = group[k]
+        if (start, end) in chosen or covered.isdisjoint(range(start, end)):
+            chosen.add((start, end))
+            covered.update(range(start, end))
+            tops[k] = True
+    return [Occurrence(form, start, end, top) for (form, start, end), top in zip(group, tops)]
 
 
 def modifiers(between: str, longest: int) -> bool:
@@ -259,6 +369,11 @@ def spaced_form(form: str) -> str:
     """A regular expression for a form that allows a space (or none) where Chinese meets Latin."""
     pieces = CJK_LATIN_EDGE.split(form)
     return "[ \t]?".join(re.escape(piece) for piece in pieces)
+
+
+def latin_edge(char: str) -> bool:
+    """Whether a character is a Latin letter or digit (a form's edge that ``latin_edges_free`` tests)."""
+    return char.isascii() and char.isalnum()
 
 
 def latin_edges_free(text: str, start: int, end: int) -> bool:

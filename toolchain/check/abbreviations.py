@@ -94,63 +94,102 @@ def in_trial_name(text: str, start: int, end: int, names: frozenset[str]) -> boo
     return (left, right) != (start, end) and text[left:right].strip("-").casefold() in names
 
 
+def name_character(char: str) -> bool:
+    """Whether a character may continue a hyphenated name (see ``in_trial_name``)."""
+    return (char.isalnum() or char == "-") and char.isascii()
+
+
 def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]:
     """Find the abbreviations of each scope and read each mention."""
     found = matcher(project.glossary)
     names = trial_names(project)
+    readings: dict[tuple[int, str], Reading] = {}
     for unit, spans in scopes(project):
         lang = "zh" if unit.startswith("Chinese") else "en"
         by_term: dict[int, list[Mention]] = {}
         for span in spans:
             text = mask_non_prose(span.text)
+            size = len(text)
             for o in found.find(text):
-                if o.form.kind == "abbr" and not in_trial_name(text, o.start, o.end, names):
-                    term = project.glossary.terms[o.form.term]
-                    by_term.setdefault(o.form.term, []).append(read_mention(span, text, o.start, o.end, term, lang))
+                if o.form.kind != "abbr":
+                    continue
+                start, end = o.start, o.end
+                if names and ((start and name_character(text[start - 1])) or (end < size and name_character(text[end]))) \
+                        and in_trial_name(text, start, end, names):
+                    continue
+                reading = readings.get((o.form.term, lang))
+                if reading is None:
+                    reading = readings[o.form.term, lang] = Reading.of(project.glossary.terms[o.form.term], lang)
+                by_term.setdefault(o.form.term, []).append(read_mention(span, text, start, end, reading))
         for index, items in by_term.items():
             yield unit, project.glossary.terms[index], items
 
 
-def read_mention(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
+@dataclass(slots=True)
+class Reading:
+    """A term's forms in one language as the mentions are read against them (worked out once per term)."""
+
+    term: Term
+    lang: str
+    forms: tuple[str, ...]  # preferred, variants, avoided
+    tails: tuple[str, ...]  # what follows the abbreviation in a form beginning with it, longest first, "" last
+    compared: tuple[str, ...]  # the forms normalised
+    en_words: tuple[list[str], ...]  # the English forms as word lists (en_forms)
+    similarity: dict[str, float]  # a parenthesis normalised → its best ratio against the forms
+
+    @classmethod
+    def of(cls, term: Term, lang: str) -> Reading:
+        """Work out a term's forms in ``lang``."""
+        forms = (term.preferred(lang), *term.variants.get(lang, ()), *term.avoid.get(lang, ()))
+        tails = sorted({f[len(term.abbr):] for f in forms if f.startswith(term.abbr)} | {""}, key=len, reverse=True)
+        return cls(term, lang, forms, tuple(tails), tuple(normalised(f, lang) for f in forms), tuple(en_forms(term)), {})
+
+    def resemblance(self, given: str) -> float:
+        """The best similarity of a normalised parenthesis to one of the forms."""
+        if given not in self.similarity:
+            self.similarity[given] = max(difflib.SequenceMatcher(None, given, f).ratio() for f in self.compared)
+        return self.similarity[given]
+
+
+def read_mention(span: Span, text: str, start: int, end: int, reading: Reading) -> Mention:
     """Decide whether an abbreviation at text[start:end] defines it, and whether correctly.
 
     Only a window of WINDOW characters on either side is read: a definition is short, and a scan
     of the whole paragraph per mention would be quadratic in a long one.
     """
+    term, lang = reading.term, reading.lang
     lo = max(0, start - WINDOW)
-    after = text[end:end + WINDOW]
-    if lang == "zh" and after[:1] in ("）", ")"):  # half-width parentheses are ZH001's, not a missing definition
+    following = text[end:end + 1]
+    if lang == "zh" and following in ("）", ")"):  # half-width parentheses are ZH001's, not a missing definition
         forward = FORWARD_ZH.search(text, lo, start)
         if forward or (start and text[start - 1] in "（("):
             opening = forward.start() if forward else start - 1
-            runs_on = zh_name_runs_on(text[lo:opening], after[1:], term)
+            runs_on = zh_name_runs_on(text[lo:opening], text[end + 1:end + WINDOW], term)
             if runs_on is None:
                 name = ZH_NAME_END.search(text, lo, opening)
                 at = name.start() if name else opening
                 return Mention(span, start, end, True, f"“{text[at:opening]}” is not the glossary's Chinese name “{term.zh}”", at)
-            if forward and not en_expansion_ok(forward.group(1), term, prefix=runs_on):
+            if forward and not en_expansion_ok(forward.group(1), reading, prefix=runs_on):
                 return Mention(span, start, end, True, f"“{forward.group(1)}” does not expand {term.abbr} as the glossary's “{term.en}”",
                                forward.start(1))
             return Mention(span, start, end, True)
-    if lang == "en" and start and text[start - 1] == "(" and after.startswith(")"):
-        if not en_name_ok(text[lo:start - 1], after[1:], term):
+    if lang == "en" and start and text[start - 1] == "(" and following == ")":
+        if not en_name_ok(text[lo:start - 1], text[end + 1:end + WINDOW], reading):
             words = text[lo:start - 1].split()[-len(term.en.split()):]
             at = text.rfind(words[0], lo, start - 1) if words else start
             return Mention(span, start, end, True, f"“{' '.join(words)}” does not expand {term.abbr} as the glossary's “{term.en}”", at)
         return Mention(span, start, end, True)
-    return reversed_definition(span, text, start, end, term, lang)
+    return reversed_definition(span, text, start, end, reading)
 
 
-def reversed_definition(span: Span, text: str, start: int, end: int, term: Term, lang: str) -> Mention:
+def reversed_definition(span: Span, text: str, start: int, end: int, reading: Reading) -> Mention:
     """``FLAG方案（…）`` or ``FLAG regimen (…)``: a definition if the parenthesis resembles the term."""
-    forms = [term.preferred(lang), *term.variants.get(lang, ()), *term.avoid.get(lang, ())]
-    tails = sorted({f[len(term.abbr):] for f in forms if f.startswith(term.abbr)} | {""}, key=len, reverse=True)
-    tail = next(t for t in tails if text.startswith(t, end))
+    term, lang = reading.term, reading.lang
+    tail = next(t for t in reading.tails if text.startswith(t, end))
     match = PARENTHESIS.match(text, end + len(tail), end + len(tail) + WINDOW)
     if not match or term.abbr in match.group(1):
         return Mention(span, start, end, False)
-    given = normalised(match.group(1), lang)
-    similarity = max(difflib.SequenceMatcher(None, given, normalised(f, lang)).ratio() for f in forms)
+    similarity = reading.resemblance(normalised(match.group(1), lang))
     if similarity < 0.6:
         return Mention(span, start, end, False)
     if similarity == 1:
@@ -187,16 +226,16 @@ def en_forms(term: Term) -> list[list[str]]:
     return [words(f) for f in (term.en, *term.variants.get("en", ()), *term.avoid.get("en", ()))]
 
 
-def en_expansion_ok(expansion: str, term: Term, prefix: bool) -> bool:
+def en_expansion_ok(expansion: str, reading: Reading, prefix: bool) -> bool:
     """Whether an expansion is an English form (or, when the term runs on, a leading part of one)."""
     given = words(expansion)
-    return any(given == f or (prefix and given and f[:len(given)] == given) for f in en_forms(term))
+    return any(given == f or (prefix and given and f[:len(given)] == given) for f in reading.en_words)
 
 
-def en_name_ok(before: str, after: str, term: Term) -> bool:
+def en_name_ok(before: str, after: str, reading: Reading) -> bool:
     """Whether an English form ends ``before``, possibly running on into ``after``."""
     head, tail = words(before[-300:]), words(after[:100])
-    for form in en_forms(term):
+    for form in reading.en_words:
         for k in range(len(form), 0, -1):
             if head[len(head) - k:] == form[:k] and tail[:len(form) - k] == form[k:]:
                 return True

@@ -211,6 +211,7 @@ def author_name_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     for document in project.documents:
+        shown_authors: dict[tuple[str, bool], str] = {}  # entry key, pair → the authors as this language names them
         for named in names.named_citations(project, document):
             for entry in named.entries:
                 if named.pair:
@@ -222,7 +223,10 @@ def author_name_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                 if fine or None in verdicts:
                     continue  # None: the work has no personal author to compare (an organisation)
                 positions = (0, 1) if named.pair else (0,)
-                actual = " and ".join(filter(None, (names.display_name(entry, p, document.lang) for p in positions)))
+                if (entry.key, named.pair) not in shown_authors:
+                    shown_authors[entry.key, named.pair] = " and ".join(
+                        filter(None, (names.display_name(entry, p, document.lang) for p in positions)))
+                actual = shown_authors[entry.key, named.pair]
                 shown = (" and " if named.pair else " / ").join(named.names)
                 role = "first two authors" if named.pair else "first author"
                 yield Finding(named.span.location(named.start, named.end),

@@ -39,10 +39,17 @@ CONNECTOR_ENDS = (",", "，", "、", "和", "与", "及", "and", "&")
 CONNECTOR = re.compile(r"(?:\s*(?:,|，|、|和|与|及)\s*|\s+(?:and|&)\s+)$")
 TWO_AUTHORS = re.compile(LATIN_NAME.replace("name", "first") + r"\s*(?:\s(?:and|&)\s|和|与|及)\s*"
                          + LATIN_NAME.replace("name", "second") + r"\s*$")
+# How many runs of non-space characters a match of each pattern above holds at most (two particles,
+# a name, the words after it): a match ending at a citation group starts within that many runs of
+# it, so the search of the window begins there and not at every character before (``ending_at``).
+RUNS = {ET_AL_FORMS[0][0]: 5, ET_AL_FORMS[1][0]: 6, ET_AL_FORMS[2][0]: 4, TWO_AUTHORS: 7}
+REVERSED_RUNS = {runs: re.compile(rf"\s*(?:\S+\s+){{0,{runs - 1}}}\S*") for runs in set(RUNS.values())}
+SPACED_RUN = re.compile(r"\s*\S*\s*")  # CONNECTOR, reversed: the spaces, the connector and the spaces before it
 STUDY_WORD_END = re.compile(r"(?:研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b)$")
 STUDY_WORD = re.compile(r"研究|试验|协作组|研究组|\btrials?\b|\bstud(?:y|ies)\b|\bgroup\b|\bprotocol\b")
 GENE_SHAPED = re.compile(r"^[A-Z]{1,5}[a-z]?-?\d{1,3}[A-Za-z]?$")
 TRIAL_TOKEN = re.compile(r"(?<![A-Za-z0-9/\-])(?P<name>[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)$")
+TOKEN_RUN = re.compile(r"\n?[A-Za-z0-9\-]*")  # TRIAL_TOKEN's characters, reversed, after the newline $ may stand before
 MUTATION = re.compile(r"^[A-Z]\d+[A-Z]?$")  # amino-acid substitutions (F691L, D835Y) name no trial
 # Names and trials are read in a window before each citation group, never in the whole prefix of
 # the paragraph: the cost per group stays bounded whatever the paragraph's length.
@@ -62,8 +69,21 @@ class NamedCitation:
     entries: tuple[Entry, ...]
 
 
-def citation_groups(document: Document, project: Project) -> Iterator[tuple[Span, int, tuple[Entry, ...]]]:
-    """Bracketed citation groups: (span, offset of '[', entries cited that exist)."""
+_GROUPS: list = [None, {}]  # the last project read and its documents' groups: REF009 and REF010 share them
+
+
+def citation_groups(document: Document, project: Project) -> list[tuple[Span, int, tuple[Entry, ...]]]:
+    """Bracketed citation groups: (span, offset of '[', entries cited that exist), found once per document."""
+    if _GROUPS[0] is not project:
+        _GROUPS[:] = [project, {}]
+    held = _GROUPS[1].get(id(document))
+    if held is None or held[0] is not document:
+        held = _GROUPS[1][id(document)] = (document, list(read_citation_groups(document, project)))
+    return held[1]
+
+
+def read_citation_groups(document: Document, project: Project) -> Iterator[tuple[Span, int, tuple[Entry, ...]]]:
+    """``citation_groups``, read."""
     groups: dict[tuple[int, int], list[Citation]] = {}
     spans: dict[int, Span] = {}
     for citation in document.citations:
@@ -113,7 +133,8 @@ def named_citations(project: Project, document: Document) -> Iterator[NamedCitat
     cjk_form = re.compile("(?P<name>" + "|".join(map(re.escape, chinese)) + r")\s*(?:等人|等|团队)\s*$") if chinese else None
     for span, start, entries in citation_groups(document, project):
         masked = mask_non_prose(span.text)
-        pair = TWO_AUTHORS.search(masked, max(0, start - WINDOW), start) if NAME_END.search(tail(masked, start)) else None
+        before = tail(masked, start)
+        pair = ending_at(TWO_AUTHORS, masked, start) if NAME_END.search(before, len(before) - 1) else None  # its last character
         if pair and not ({squeeze(pair["first"]), squeeze(pair["second"])} & skip) \
                 and {squeeze(pair["first"]), squeeze(pair["second"])} & latin:
             yield NamedCitation((pair["first"], pair["second"]), True, span, pair.start("first"), pair.end("second"), entries)
@@ -132,23 +153,37 @@ def names_before(masked: str, end: int, entries: tuple[Entry, ...], skip: frozen
     found: list[tuple[str, int, int]] = []
     while True:
         match = None
-        lo = max(0, end - WINDOW)
         ending = tail(masked, end).rstrip(",，*_.")
         for pattern, certain, endings in ET_AL_FORMS:
-            m = pattern.search(masked, lo, end) if ending.endswith(endings) else None
-            if m and squeeze(m["name"]) not in skip and (certain or squeeze(m["name"]) in latin or close_to(m["name"], entries)):
+            if not ending.endswith(endings):
+                continue
+            m = ending_at(pattern, masked, end)
+            if m and (name := squeeze(m["name"])) not in skip and (certain or name in latin or close_to(m["name"], entries)):
                 match = m
                 break
         if match is None and cjk_form is not None and ending.endswith(ET_AL_FORMS[2][2]):
-            match = cjk_form.search(masked, lo, end)
+            match = cjk_form.search(masked, max(0, end - WINDOW), end)
         if match is None:
             return found
         found.insert(0, (match["name"], match.start("name"), match.end("name")))
         at = match.start("name")
-        connector = CONNECTOR.search(masked, max(0, at - WINDOW), at) if tail(masked, at).endswith(CONNECTOR_ENDS) else None
+        connector = None
+        if tail(masked, at).endswith(CONNECTOR_ENDS):
+            lo = max(0, at - WINDOW)
+            connector = CONNECTOR.search(masked, at - SPACED_RUN.match(masked[lo:at][::-1]).end(), at)
         if connector is None or "@" in original[connector.start():connector.end()]:
             return found
         end = connector.start()
+
+
+def ending_at(pattern: re.Pattern[str], masked: str, end: int) -> re.Match[str] | None:
+    """``pattern`` searched in the window ending at ``end``, from the start of the last runs its match can hold.
+
+    The same match as a search of the whole window (a lookbehind still sees the text before), at
+    the cost of the few words before ``end`` rather than of every character of the window.
+    """
+    lo = max(0, end - WINDOW)
+    return pattern.search(masked, end - REVERSED_RUNS[RUNS[pattern]].match(masked[lo:end][::-1]).end(), end)
 
 
 def tail(masked: str, end: int) -> str:
@@ -200,8 +235,25 @@ def name_matches(written: str, author: Name) -> bool:
     return bool(author.family.split()) and squeeze(written.split()[-1]) == squeeze(author.family.split()[-1])
 
 
+# Verdicts of matches_author by (written, id(entry), position), each kept with its entry: an entry
+# held here keeps its id, so a verdict is never read for another entry. A name is written before
+# many citations of the same works, and two rules (REF009, CITE001) ask.
+_VERDICTS: dict[tuple[str, int, int], tuple[Entry, bool | None]] = {}
+
+
 def matches_author(written: str, entry: Entry, position: int = 0) -> bool | None:
     """Whether ``written`` names the entry's author at ``position`` (None: no personal name to compare)."""
+    key = (written, id(entry), position)
+    held = _VERDICTS.get(key)
+    if held is None or held[0] is not entry:
+        if len(_VERDICTS) >= 65536:
+            _VERDICTS.clear()
+        held = _VERDICTS[key] = (entry, author_verdict(written, entry, position))
+    return held[1]
+
+
+def author_verdict(written: str, entry: Entry, position: int) -> bool | None:
+    """``matches_author``, worked out."""
     authors = first_authors(entry, position)
     if authors is None:
         return None
@@ -246,7 +298,8 @@ def trial_names(project: Project, document: Document) -> Iterator[tuple[str, Spa
     for span, start, entries in citation_groups(document, project):
         masked = mask_non_prose(span.text)
         head = trial_tail(masked, start)
-        match = TRIAL_TOKEN.search(masked, max(0, head - WINDOW), head)
+        lo = max(0, head - WINDOW)  # the token is the run of its characters ending at head (or before a newline there)
+        match = TRIAL_TOKEN.search(masked, head - TOKEN_RUN.match(masked[lo:head][::-1]).end(), head)
         if match is None:
             continue
         token = match["name"]
