@@ -7,7 +7,7 @@ report and the renderers all ask it, so a reference reads the same everywhere. O
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +45,14 @@ class Citations:
         """Key → each entry as ``lang``'s reference list prints it, numbered by first citation."""
         items = self.items if self.settings.reference_doi else lambda lang: without_doi(self.items(lang))  # reference-doi = false
         return dict(self._cached(("references", lang), lambda: self.format(lang, items(lang))))
+
+    def references_of(self, lang: str, keys: Collection[str]) -> dict[str, str]:
+        """The texts ``references(lang)`` holds for ``keys``, without formatting the rest of the list."""
+        if ("references", lang) in self._memo:
+            whole = self.references(lang)
+            return {key: whole[key] for key in keys if key in whole}
+        items = self.items(lang) if self.settings.reference_doi else without_doi(self.items(lang))
+        return format_items(self.project, self.style(), lang, items, only=keys)
 
     def format(self, lang: str, items: list[dict]) -> dict[str, str]:
         """Some of ``lang``'s items as the list prints them (numbered among themselves)."""

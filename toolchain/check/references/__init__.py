@@ -80,21 +80,23 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
     entries = project.bibliography.entries
     identities = [work_identity(entry) for entry in entries]
     index = WorkIndex()  # grouped, not compared pair by pair: 100 000 entries take a second
-    formatted: dict[str, str] | None = None
-    for position, (entry, identity) in enumerate(zip(entries, identities)):
+    duplicates: list[tuple[int, int]] = []
+    for position, identity in enumerate(identities):
         earlier = index.first(identity, identities)
         index.add(identity, position)
-        if earlier is None:
-            continue
-        first = entries[earlier]
-        if formatted is None:
-            try:
-                formatted = ctx.cite.references("zh")
-            except Exception:  # the formatted text is an aid: the finding stands without it
-                formatted = {}
+        if earlier is not None:
+            duplicates.append((position, earlier))
+    if not duplicates:
+        return
+    try:  # only the entries reported: the whole list would cost more than the rule
+        formatted = ctx.cite.references_of("zh", {entries[position].key for position, _ in duplicates})
+    except Exception:  # the formatted text is an aid: the finding stands without it
+        formatted = {}
+    for position, earlier in duplicates:
+        entry, first = entries[position], entries[earlier]
         text = formatted.get(entry.key, "")
         yield Finding(entry_location(project, entry.key),
-                      f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identity.same_work(identities[earlier])}; "
+                      f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identities[position].same_work(identities[earlier])}; "
                       f"keep one key and cite it everywhere" + (f" — “{text}”" if text else ""),
                       related=(entry_location(project, first.key),), suggestion=first.key)
 
