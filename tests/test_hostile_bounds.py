@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -103,6 +104,44 @@ def test_raw_typst_huge_allocation_hits_the_memory_limit(project: Path, tmp_path
     assert "zh.pdf" in printed and "memory limit" in printed
     assert "backtrace" not in printed.lower() and "internal error" not in printed
     assert seconds < 60
+
+
+def paragraphs(count: int) -> str:
+    """``count`` short Chinese paragraphs with emphasis and a link: 40 kB of Markdown per thousand."""
+    return "\n" + "\n\n".join(f"第{i}段，含*强调*与[链接](https://example.org/{i})的文字。" for i in range(count)) + "\n"
+
+
+@pytest.mark.parametrize(("limit", "count", "message"), [
+    ("seconds", 40_000, "pandoc took more than 1 s"),  # Pandoc parses it for about 7 s
+    ("heap", 20_000, "pandoc exceeded its memory limit"),  # a 16 MB heap is exhausted at once
+], ids=["time", "heap"])
+def test_pandoc_limit_reached_is_exit_2_naming_the_file(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], limit: str, count: int, message: str) -> None:
+    """A real conversion reaching Pandoc's time or heap limit (300 s and 2 GB, lowered here): exit 2 naming zh.md, in seconds."""
+    from toolchain import pandoc
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no conversion read from an earlier run
+    if limit == "seconds":
+        monkeypatch.setattr(limits, "CHILD_SECONDS", 1)
+    else:
+        monkeypatch.setattr(pandoc, "PANDOC_HEAP", "16m")
+    append(project, "zh", paragraphs(count))
+    out = tmp_path / "out"
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--lang", "zh", "--no-check")
+    assert code == 2, printed
+    assert f"manuscript/zh.md: {message}" in printed
+    assert "internal error" not in printed and "Traceback" not in printed
+    assert not out.exists() or not any(out.iterdir())
+    assert seconds < 10
+
+
+def test_child_memory_limit_is_a_render_error() -> None:
+    """A Python child that allocates past the address-space limit it sets on itself: a RenderError, at once."""
+    code = f"{limits.memory_limit_code()}\nblock = bytearray({2 * limits.CHILD_MEMORY})\n"
+    started = time.perf_counter()
+    with pytest.raises(RenderError, match="x.pdf: python exceeded its memory limit"):
+        limits.run_limited([sys.executable, "-I", "-c", code], b"", "x.pdf", "python", seconds=30)
+    assert time.perf_counter() - started < 10
 
 
 def test_child_time_limit_is_a_render_error() -> None:

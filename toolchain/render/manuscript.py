@@ -252,7 +252,7 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, 
     """Parse one language with citeproc (from ``given`` when its input is ready); return the AST and the CSL items used."""
     given = given or parse_input(project, settings, lang, workdir)
     items, csl, document = given.items, given.csl, project.document(lang)
-    ast = markdown_to_ast(given.body, given.args, f"{lang} manuscript", cwd=project.root / "manuscript",
+    ast = markdown_to_ast(given.body, given.args, document.path, cwd=project.root / "manuscript",
                           reader=PANDOC_READER)
     require_resolved(ast, project, lang, items)
     convert_inline_html(ast)
