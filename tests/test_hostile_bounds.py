@@ -74,6 +74,54 @@ def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, sh
         assert seconds < 20
 
 
+NESTED_RUNS = {  # a nesting run over many lines, and the line of its 101st level
+    "indented-bullets": ("\n".join("  " * i + f"- item {i}" for i in range(1000)), 117, "lists nest more than 100"),
+    "indented-numbers": ("\n".join("   " * i + f"1. item {i}" for i in range(1000)), 117, "lists nest more than 100"),
+    "quotes-by-line": ("\n".join("> " * i + f"line {i}" for i in range(1, 1000)), 117, "block quotes or lists nest more than 100"),
+    "fenced-divs": ("\n".join("::: {.d}" for _ in range(1000)) + "\nx\n" + "\n".join(":::" for _ in range(1000)), 117,
+                    "fenced divs ::: nest more than 100"),
+    "html-divs": ("<div>" * 1000 + "x" + "</div>" * 1000, 17, "HTML <div> elements nest more than 100"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NESTED_RUNS))
+def test_nesting_over_lines_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lists nested by indentation, quotes deepened line by line, fenced or HTML divs 1,000 deep: exit 2 at the 101st level, in seconds.
+
+    Indented lists 1,000 deep kept Pandoc busy for 45 s, and its tree was too deep to read (an internal error).
+    """
+    text, line, message = NESTED_RUNS[shape]
+    append(project, "zh", "\n" + text + "\n")
+    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert f"manuscript/zh.md:{line}: {message} levels deep" in printed
+        assert "internal error" not in printed
+        assert seconds < 20
+
+
+def test_sibling_and_shallow_nesting_is_accepted(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1,000 sibling items, divs opened and closed in turn, and lists 100 deep are not refused."""
+    siblings = "\n".join(f"- item {i}\n  - sub {i}" for i in range(1000))
+    divs = "\n\n".join(f"::: {{.d}}\n<div><span>x {i}</span></div>\n:::" for i in range(200))
+    deep = "\n".join("  " * i + f"- item {i}" for i in range(100))
+    append(project, "zh", "\n" + "\n\n".join((siblings, divs, deep)) + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert "nest more than" not in printed and "internal error" not in printed, printed
+    assert code in (0, 1)
+
+
+def test_inline_nesting_too_deep_to_render_is_exit_2(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Emphasis inside emphasis 400 deep: check reports as usual; the build stops with exit 2 naming zh.md, not an internal error."""
+    append(project, "zh", "\n" + "*_" * 400 + "x" + "_*" * 400 + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert code in (0, 1) and "internal error" not in printed
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 2, printed
+    assert "manuscript/zh.md: nests too deeply to render" in printed and "internal error" not in printed
+    assert seconds < 20
+
+
 def test_raw_typst_package_import_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``#import "@preview/…"`` in raw typst: the build refuses it without touching the network."""
     append(project, "zh", '\n```{=typst}\n#import "@preview/cetz:0.2.2": canvas\n```\n')
