@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
+import sys
 import time
 from pathlib import Path
 
@@ -74,6 +74,54 @@ def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, sh
         assert seconds < 20
 
 
+NESTED_RUNS = {  # a nesting run over many lines, and the line of its 101st level
+    "indented-bullets": ("\n".join("  " * i + f"- item {i}" for i in range(1000)), 117, "lists nest more than 100"),
+    "indented-numbers": ("\n".join("   " * i + f"1. item {i}" for i in range(1000)), 117, "lists nest more than 100"),
+    "quotes-by-line": ("\n".join("> " * i + f"line {i}" for i in range(1, 1000)), 117, "block quotes or lists nest more than 100"),
+    "fenced-divs": ("\n".join("::: {.d}" for _ in range(1000)) + "\nx\n" + "\n".join(":::" for _ in range(1000)), 117,
+                    "fenced divs ::: nest more than 100"),
+    "html-divs": ("<div>" * 1000 + "x" + "</div>" * 1000, 17, "HTML <div> elements nest more than 100"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(NESTED_RUNS))
+def test_nesting_over_lines_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Lists nested by indentation, quotes deepened line by line, fenced or HTML divs 1,000 deep: exit 2 at the 101st level, in seconds.
+
+    Indented lists 1,000 deep kept Pandoc busy for 45 s, and its tree was too deep to read (an internal error).
+    """
+    text, line, message = NESTED_RUNS[shape]
+    append(project, "zh", "\n" + text + "\n")
+    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert f"manuscript/zh.md:{line}: {message} levels deep" in printed
+        assert "internal error" not in printed
+        assert seconds < 20
+
+
+def test_sibling_and_shallow_nesting_is_accepted(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """1,000 sibling items, divs opened and closed in turn, and lists 100 deep are not refused."""
+    siblings = "\n".join(f"- item {i}\n  - sub {i}" for i in range(1000))
+    divs = "\n\n".join(f"::: {{.d}}\n<div><span>x {i}</span></div>\n:::" for i in range(200))
+    deep = "\n".join("  " * i + f"- item {i}" for i in range(100))
+    append(project, "zh", "\n" + "\n\n".join((siblings, divs, deep)) + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert "nest more than" not in printed and "internal error" not in printed, printed
+    assert code in (0, 1)
+
+
+def test_inline_nesting_too_deep_to_render_is_exit_2(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Emphasis inside emphasis 400 deep: check reports as usual; the build stops with exit 2 naming zh.md, not an internal error."""
+    append(project, "zh", "\n" + "*_" * 400 + "x" + "_*" * 400 + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert code in (0, 1) and "internal error" not in printed
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 2, printed
+    assert "manuscript/zh.md: nests too deeply to render" in printed and "internal error" not in printed
+    assert seconds < 20
+
+
 def test_raw_typst_package_import_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """``#import "@preview/…"`` in raw typst: the build refuses it without touching the network."""
     append(project, "zh", '\n```{=typst}\n#import "@preview/cetz:0.2.2": canvas\n```\n')
@@ -106,29 +154,42 @@ def test_raw_typst_huge_allocation_hits_the_memory_limit(project: Path, tmp_path
     assert seconds < 60
 
 
-def test_pandoc_at_its_time_limit_is_a_clear_error(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    """Pandoc outliving its time limit (here 1 ms, so that any run does): exit 2 naming the file it read, nothing written."""
-    monkeypatch.setattr(limits, "CHILD_SECONDS", 0.001)
+def paragraphs(count: int) -> str:
+    """``count`` short Chinese paragraphs with emphasis and a link: 40 kB of Markdown per thousand."""
+    return "\n" + "\n\n".join(f"第{i}段，含*强调*与[链接](https://example.org/{i})的文字。" for i in range(count)) + "\n"
+
+
+@pytest.mark.parametrize(("limit", "count", "message"), [
+    ("seconds", 40_000, "pandoc took more than 1 s"),  # Pandoc parses it for about 7 s
+    ("heap", 20_000, "pandoc exceeded its memory limit"),  # a 16 MB heap is exhausted at once
+], ids=["time", "heap"])
+def test_pandoc_limit_reached_is_exit_2_naming_the_file(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], limit: str, count: int, message: str) -> None:
+    """A real conversion reaching Pandoc's time or heap limit (300 s and 2 GB, lowered here): exit 2 naming zh.md, in seconds."""
+    from toolchain import pandoc
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # no conversion read from an earlier run
+    if limit == "seconds":
+        monkeypatch.setattr(limits, "CHILD_SECONDS", 1)
+    else:
+        monkeypatch.setattr(pandoc, "PANDOC_HEAP", "16m")
+    append(project, "zh", paragraphs(count))
     out = tmp_path / "out"
-    code, printed, _ = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--no-check")
-    assert code == 2
-    assert re.search(r"manuscript/(zh|en)\.md: pandoc took more than 0\.001 s \(the time limit per output\)", printed), printed
-    assert "internal error" not in printed and not (out / "article.xml").exists()
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--lang", "zh", "--no-check")
+    assert code == 2, printed
+    assert f"manuscript/zh.md: {message}" in printed
+    assert "internal error" not in printed and "Traceback" not in printed
+    assert not out.exists() or not any(out.iterdir())
+    assert seconds < 10
 
 
-def test_pandoc_at_its_memory_limit_is_a_clear_error(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    """Pandoc's heap exhausted (its limit lowered to 4 MB, which a long paragraph passes): exit 2 naming the file."""
-    import toolchain.pandoc
-
-    monkeypatch.setattr(toolchain.pandoc, "PANDOC_HEAP", "4m")
-    append(project, "en", "\n" + "word " * 200_000 + "\n")
-    out = tmp_path / "out"
-    code, printed, _ = run(capsys, "build", str(project), "--out", str(out), "--to", "jats", "--no-check")
-    assert code == 2
-    assert "manuscript/en.md: pandoc exceeded its memory limit" in printed
-    assert "internal error" not in printed and not (out / "article.xml").exists()
+def test_child_memory_limit_is_a_render_error() -> None:
+    """A Python child that allocates past the address-space limit it sets on itself: a RenderError, at once."""
+    code = f"{limits.memory_limit_code()}\nblock = bytearray({2 * limits.CHILD_MEMORY})\n"
+    started = time.perf_counter()
+    with pytest.raises(RenderError, match="x.pdf: python exceeded its memory limit"):
+        limits.run_limited([sys.executable, "-I", "-c", code], b"", "x.pdf", "python", seconds=30)
+    assert time.perf_counter() - started < 10
 
 
 def test_child_time_limit_is_a_render_error() -> None:

@@ -86,21 +86,72 @@ def test_fix_on_a_full_disk_keeps_source_and_backup(project: Path, monkeypatch: 
     assert en.read_bytes() == original and backup.read_bytes() == b"earlier backup\n"
 
 
-def test_fix_denied_the_replace_is_exit_2_naming_the_file(project: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
-    """The directory refuses the rename (a permission error from the file system): exit 2 naming en.md, the source whole."""
+@pytest.mark.parametrize("fault", ["stat", "mkstemp", "replace"], ids=["source-unsearchable", "directory-unwritable", "rename-refused"])
+def test_fix_denied_permission_is_exit_2_naming_the_file(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str], fault: str) -> None:
+    """Permission denied once --fix has its edits (manuscript/ made unsearchable or unwritable, a rename refused):
+    exit 2 naming en.md, never an internal error; the source and an earlier backup are whole."""
     en = project / "manuscript" / "en.md"
+    backup = project / "manuscript" / "en.md.bak"
+    backup.write_bytes(b"earlier backup\n")
     original = en.read_bytes()
+    denied = {"armed": False}
+    fix_document = fixes.fix_document
 
-    def denied(*args: object, **kwargs: object) -> None:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+    def arm(*args: object, **kwargs: object) -> object:
+        """The sources are loaded and the edits found: from now on the file system refuses."""
+        denied["armed"] = True
+        return fix_document(*args, **kwargs)
 
-    monkeypatch.setattr(os, "replace", denied)
+    def refuse() -> None:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(en))
+
+    if fault == "stat":
+        stat_of = Path.stat
+
+        def guarded_stat(self: Path, *args: object, **kwargs: object) -> os.stat_result:
+            if denied["armed"] and os.path.realpath(self) == os.path.realpath(en):
+                refuse()
+            return stat_of(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "stat", guarded_stat)
+    else:
+        real = getattr(tempfile if fault == "mkstemp" else os, fault)
+
+        def guarded(*args: object, **kwargs: object) -> object:
+            if denied["armed"]:
+                refuse()
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(tempfile if fault == "mkstemp" else os, fault, guarded)
+    monkeypatch.setattr(fixes, "fix_document", arm)
     code, printed = run(capsys, "check", str(project), "--fix")
-    assert code == 2
+    monkeypatch.undo()
+    assert denied["armed"]
+    assert code == 2, printed
     assert "manuscript/en.md" in printed and "Permission denied" in printed
     assert "internal error" not in printed and "Traceback" not in printed
-    assert en.read_bytes() == original
+    assert en.read_bytes() == original and backup.read_bytes() == b"earlier backup\n"
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (PermissionError(errno.EACCES, os.strerror(errno.EACCES), "manuscript/figures"), (2, "error: manuscript/figures: Permission denied")),
+    (PermissionError(errno.EACCES, os.strerror(errno.EACCES)), (2, "internal error")),
+], ids=["named", "unnamed"])
+def test_a_refused_file_no_stage_named_is_exit_2_naming_it(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str], error: OSError,
+                                                           expected: tuple[int, str]) -> None:
+    """A system error carrying a file name that reaches the command line is exit 2 naming the file;
+    one without a name stays an internal error (a bug of ours)."""
+    import toolchain.load
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise error
+
+    monkeypatch.setattr(toolchain.load, "load_project", refuse)
+    code, printed = run(capsys, "check", str(project))
+    assert code == expected[0] and expected[1] in printed, printed
+    assert "Traceback" not in printed
 
 
 def test_fix_respects_a_read_only_source(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

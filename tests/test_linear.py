@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from toolchain.report.text import format_text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
-from pathological import shapes, write_paragraph_project  # noqa: E402
+from pathological import shapes, write_bib_project, write_paragraph_project  # noqa: E402
 
 SMALL, LARGE = 25_000, 100_000
 SHAPES = shapes(REPO)
@@ -84,3 +85,44 @@ def test_four_times_the_bibliography_takes_less_than_eight_times_as_long(tmp_pat
     # one REF003 per repeated work; an uncited duplicate is REF003's alone, the other added entries are unused
     assert (small[1]["REF003"], large[1]["REF003"]) == (200, 800)
     assert (small[1]["REF002"], large[1]["REF002"]) == (1_600, 6_400)
+
+
+def check_duplicates(root: Path, count: int, run: int, rendered: list[int]) -> tuple[float, list[str]]:
+    """Processor seconds of loading a project with ``count`` more entries and checking it for REF003 alone; its messages."""
+    project_root = write_bib_project(REPO, root / f"bib-{count}-{run}", count)
+    with open(project_root / "bib" / "references.bib", "a", encoding="utf-8") as bib:  # a text new to every cache
+        bib.write(f"\n@misc{{run{run},\n  title = {{Run {run}}},\n  year = {{2020}},\n}}\n")
+    begun = time.process_time()
+    project = load_project(project_root)
+    result = run_checks(project, replace(load_settings(project_root), select=("REF003",), ignore=()), jobs=1)
+    seconds = time.process_time() - begun
+    assert not result.crashed, result.crashed
+    assert rendered, "no reference was formatted"
+    return seconds, [d.message for d in result.diagnostics if d.rule == "REF003"]
+
+
+def test_duplicate_works_cost_linear_in_the_bibliography(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REF003 on 2,000 and 8,000 more entries (every tenth a duplicate): four times the entries take less than
+    eight times as long, and only the reported entries are formatted, each numbered as in the whole list."""
+    from citeproc.frontend import CitationStylesStyle
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    rendered: list[int] = []
+    render = CitationStylesStyle.render_bibliography
+
+    def counted(self: CitationStylesStyle, items: list) -> list:
+        rendered.append(len(items))
+        return render(self, items)
+
+    monkeypatch.setattr(CitationStylesStyle, "render_bibliography", counted)
+    small = [check_duplicates(tmp_path, 2_000, run, rendered) for run in (0, 1)]
+    assert rendered == [200, 200], rendered  # the duplicates, not the 2,000 entries and the project's own
+    large = [check_duplicates(tmp_path, 8_000, run, rendered) for run in (2, 3)]
+    small_seconds, large_seconds = min(s for s, _ in small), min(s for s, _ in large)
+    assert large_seconds < 8 * small_seconds, (small_seconds, large_seconds)
+    messages = large[0][1]
+    assert len(messages) == 800 and len(small[0][1]) == 200
+    # work9 repeats work8: the 10th entry added after the project's own, it prints with its number in the whole list
+    number = len(load_project(REPO).bibliography.entries) + 10
+    first = next(m for m in messages if m.startswith("“work9” duplicates “work8”"))
+    assert f"— “[{number}] Author8 A, Second B. A study of case 8[J]." in first, first

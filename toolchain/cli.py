@@ -350,10 +350,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
-        if os.environ.get("TOOLCHAIN_DEBUG"):
-            raise
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        print(f"error: internal error in {Path(where.filename).name}:{where.lineno}: {type(exc).__name__}: {exc} "
-              "(please report it; set TOOLCHAIN_DEBUG=1 for the traceback)", file=sys.stderr)
+    except OSError as exc:  # a file the system refuses (permission denied, no space) where no stage named it
+        if exc.filename is None:
+            return internal_error(exc)
+        name = os.fsdecode(exc.filename) if isinstance(exc.filename, (bytes, os.PathLike)) else str(exc.filename)
+        print(f"error: {name}: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
+        return internal_error(exc)
+
+
+def internal_error(exc: Exception) -> int:
+    """Report a bug of ours in one line (the traceback with TOOLCHAIN_DEBUG=1); exit 2."""
+    if os.environ.get("TOOLCHAIN_DEBUG"):
+        raise exc
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    print(f"error: internal error in {Path(where.filename).name}:{where.lineno}: {type(exc).__name__}: {exc} "
+          "(please report it; set TOOLCHAIN_DEBUG=1 for the traceback)", file=sys.stderr)
+    return 2

@@ -19,6 +19,8 @@ MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
 MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
 MAX_BIB_FIELD_CHARS = 1_000_000  # one BibTeX field after @string and # expansion
 MAX_NESTING = 100  # brackets, block quotes or list levels in a row: Pandoc's parser is not linear beyond
+# What a build says of a tree nested past what the renderers walk (inline markup the loader does not bound)
+TOO_DEEP = "nests too deeply to render (emphasis, links or spans inside one another hundreds of times)"
 
 CHILD_SECONDS = 300  # wall clock per Pandoc or typst run
 CHILD_CPU_SECONDS = 300

@@ -127,7 +127,11 @@ def apply_fixes(project: Project, settings: Settings) -> dict[str, int]:
             break
     targets = {path: project_path(project.root, path) for path in counts}
     for path, target in targets.items():
-        if not os.access(target, os.W_OK) or not target.stat().st_mode & stat.S_IWUSR:
+        try:
+            writable = os.access(target, os.W_OK) and target.stat().st_mode & stat.S_IWUSR
+        except OSError as exc:  # its folder made unsearchable meanwhile: the file cannot be replaced either
+            raise InputError(path, None, f"cannot write the fixed file: {exc.strerror or exc}") from None
+        if not writable:
             raise InputError(path, None, "is read-only: nothing was fixed (make it writable to apply --fix)")
     for path, target in targets.items():
         document = current.zh if current.zh.path == path else current.en

@@ -7,8 +7,7 @@ report and the renderers all ask it, so a reference reads the same everywhere. O
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from toolchain.cite.items import csl_items, without_doi
 from toolchain.cite.style import style_path
 from toolchain.cite.terms import ET_AL, IN_CHINESE, SECTION_TITLE, et_al
-from toolchain.cite.text import citation_order, format_items, render_items
+from toolchain.cite.text import format_items, render_items
 from toolchain.config import Settings
 from toolchain.load import Project
 
@@ -47,18 +46,13 @@ class Citations:
         items = self.items if self.settings.reference_doi else lambda lang: without_doi(self.items(lang))  # reference-doi = false
         return dict(self._cached(("references", lang), lambda: self.format(lang, items(lang))))
 
-    def references_of(self, lang: str, keys: set[str]) -> dict[str, str]:
-        """Some entries as ``lang``'s reference list prints them, numbered as in the whole list, formatting only those.
-
-        A rule that quotes a few references needs no formatting of a bibliography of thousands.
-        """
+    def references_of(self, lang: str, keys: Collection[str]) -> dict[str, str]:
+        """The texts ``references(lang)`` holds for ``keys``, without formatting the rest of the list."""
         if ("references", lang) in self._memo:
-            return {key: text for key, text in self.references(lang).items() if key in keys}
+            whole = self.references(lang)
+            return {key: whole[key] for key in keys if key in whole}
         items = self.items(lang) if self.settings.reference_doi else without_doi(self.items(lang))
-        ids = {str(item.get("id")) for item in items}
-        number = {key: position for position, key in enumerate((k for k in citation_order(self.project, lang) if k in ids), 1)}
-        texts = self.format(lang, [item for item in items if str(item.get("id")) in keys])
-        return {key: re.sub(r"^\[\d+\]", f"[{number[key]}]", text, count=1) if key in number else text for key, text in texts.items()}
+        return format_items(self.project, self.style(), lang, items, only=keys)
 
     def format(self, lang: str, items: list[dict]) -> dict[str, str]:
         """Some of ``lang``'s items as the list prints them (numbered among themselves)."""

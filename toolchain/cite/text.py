@@ -13,6 +13,7 @@ import io
 import json
 import re
 import warnings
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 
@@ -126,8 +127,12 @@ def literal_date(date: dict) -> dict:
     return {"date-parts": [[int(year.group(0))]]} if year else {"date-parts": []}
 
 
-def render_items(style_file: Path, lang: str, items: list[dict], order: list[str]) -> dict[str, str]:
-    """Render CSL JSON items (in ``order``) as plain text, one string per key."""
+def render_items(style_file: Path, lang: str, items: list[dict], order: list[str], only: Collection[str] | None = None) -> dict[str, str]:
+    """Render CSL JSON items (in ``order``) as plain text, one string per key.
+
+    With ``only``, just those keys are rendered, each exactly as in the whole list (numbered
+    among all the items): a rule quoting a few references does not pay for the whole list.
+    """
     marked = [{**item, **{variable: [{"literal": OTHERS} if name.get("literal") == "others" else name for name in item[variable]]
                           for variable in NAME_VARIABLES if isinstance(item.get(variable), list)},
                **{variable: literal_date(item[variable]) for variable in DATE_VARIABLES if isinstance(item.get(variable), dict)}}
@@ -135,21 +140,24 @@ def render_items(style_file: Path, lang: str, items: list[dict], order: list[str
     for item in marked:
         item.pop("available-date", None)  # unknown to citeproc-py (it fails on the date); the outputs print it
     rendered = _render(str(style_file), style_file.stat().st_mtime, LOCALES.get(lang, "en-US"),
-                       json.dumps(marked, ensure_ascii=False, sort_keys=True), tuple(order))
+                       json.dumps(marked, ensure_ascii=False, sort_keys=True), tuple(order),
+                       None if only is None else tuple(sorted(set(only))))
     term = et_al(lang)
     # The list's closing period after the sentinel is the term's own in "et al.", not a second one.
     return {key: OTHERS_RENDERED.sub(lambda m: term if term.endswith(".") else term + m.group(1), text) for key, text in rendered}
 
 
 @cache
-def _render(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+def _render(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...],
+            only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
     """(key, text) pairs of a rendered bibliography; cached in the process (several rules ask for the same list) and across runs."""
-    key = json.dumps([renderer_identity(), Path(path).read_text(encoding="utf-8", errors="surrogateescape"), locale, items_json, order])
-    text = cached_text("citeproc", key, lambda: json.dumps(_render_now(path, modified, locale, items_json, order), ensure_ascii=False))
+    key = json.dumps([renderer_identity(), Path(path).read_text(encoding="utf-8", errors="surrogateescape"), locale, items_json, order,
+                      *([] if only is None else [only])])
+    text = cached_text("citeproc", key, lambda: json.dumps(_render_now(path, modified, locale, items_json, order, only), ensure_ascii=False))
     try:
         return tuple((str(k), str(v)) for k, v in json.loads(text))
     except (ValueError, TypeError):  # a damaged cache file
-        return _render_now(path, modified, locale, items_json, order)
+        return _render_now(path, modified, locale, items_json, order, only)
 
 
 @cache
@@ -170,8 +178,26 @@ def renderer_identity() -> list[str]:
     return [*beside, hashlib.sha256(Path(__file__).read_bytes()).hexdigest()]
 
 
-def _render_now(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(key, text) pairs of a bibliography rendered by citeproc-py."""
+class Positions(list):
+    """Keys whose ``index`` is a look-up: citeproc-py numbers an item by ``keys.index(key)``, a scan per item."""
+
+    def __init__(self, keys: list[str]) -> None:
+        """Hold ``keys`` and the first position of each."""
+        super().__init__(keys)
+        self.at: dict[str, int] = {}
+        for position, key in enumerate(keys):
+            self.at.setdefault(key, position)
+
+    def index(self, key: str, *bounds: int) -> int:  # type: ignore[override]
+        """The first position of ``key`` (ValueError when absent), as list.index."""
+        if bounds or key not in self.at:
+            return super().index(key, *bounds)
+        return self.at[key]
+
+
+def _render_now(path: str, modified: float, locale: str, items_json: str, order: tuple[str, ...],
+                only: tuple[str, ...] | None = None) -> tuple[tuple[str, str], ...]:
+    """(key, text) pairs of a bibliography rendered by citeproc-py; with ``only``, of those keys alone, numbered in the whole list."""
     from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
@@ -181,13 +207,22 @@ def _render_now(path: str, modified: float, locale: str, items_json: str, order:
         warnings.simplefilter("ignore")  # citeproc-py warns about CSL variables it does not know
         source = CiteProcJSON(items)
         bibliography = CitationStylesBibliography(_style(path, modified, locale), source, formatter.plain)
-        for key in order:
-            if key.lower() in by_lower:
-                bibliography.register(Citation([CitationItem(key.lower())]))
+        # What register() does for each key, without its scan of the keys registered so far
+        for key in dict.fromkeys(key.lower() for key in order):
+            if key in by_lower and key in source:
+                citation = Citation([CitationItem(key)])
+                citation.bibliography = bibliography
+                bibliography.keys.append(key)
+                bibliography.items.extend(citation.cites)
+        bibliography.keys = Positions(bibliography.keys)
         bibliography.sort()
+        bibliography.keys = Positions(bibliography.keys)
+        if only is not None:  # the others stay in keys: each rendered item keeps its number in the whole list
+            wanted = {key.lower() for key in only}
+            bibliography.items = [item for item in bibliography.items if item.key in wanted]
         rendered = bibliography.bibliography()
     result = []
-    for key, text in zip(bibliography.keys, rendered):
+    for key, text in zip([item.key for item in bibliography.items], rendered):
         clean = re.sub(r"^(\[\d+\])(?=\S)", r"\1 ", " ".join(str(text).split()))
         result.append((by_lower.get(key, key), clean))
     return tuple(result)
@@ -204,14 +239,14 @@ def style_edition(style: Path) -> str:
     return "2015" if edition and edition < "2025" else "2025"
 
 
-def format_items(project: Project, style: Path, lang: str, items: list[dict]) -> dict[str, str]:
-    """Render ``lang``'s CSL items as the outputs print them, numbered in first-citation order.
+def format_items(project: Project, style: Path, lang: str, items: list[dict], only: Collection[str] | None = None) -> dict[str, str]:
+    """Render ``lang``'s CSL items (or those of the keys ``only``) as the outputs print them, numbered in first-citation order.
 
     Like the build, each reference takes "et al." or "等" and its edition from its own language
     (GB/T 7714-2015, 8.1.2 and 8.3), an organisation keeps its case (8.1.1), and an English list
     marks a Chinese work printed in its English version with "(in Chinese)".
     """
-    rendered = render_items(style, lang, items, citation_order(project, lang))
+    rendered = render_items(style, lang, items, citation_order(project, lang), only)
     by_key = {str(item.get("id")): item for item in items}
     entries = project.bibliography.by_key
     result = {}

@@ -37,6 +37,10 @@ FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re
 NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
 NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
 BRACKET = re.compile(r"(?<!\\)[\[\]]")
+QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")  # the block quotes a line is in
+LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them: a list item
+DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
+HTML_NESTING = re.compile(r"<(/?)(div|span)\b[^<>]*?(/?)>", re.IGNORECASE)  # Pandoc's native divs and spans
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
 PANDOC_READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
 
@@ -267,14 +271,18 @@ def parse_document(source: SourceFile, lang: str) -> Document:
 
 
 def check_nesting(source: SourceFile) -> None:
-    """Raise InputError where brackets, block quotes or list markers nest beyond ``MAX_NESTING``.
+    """Raise InputError where brackets, block quotes, lists, fenced divs or HTML divs and spans nest beyond ``MAX_NESTING``.
 
     Pandoc's Markdown reader takes time and memory that grow much faster than the depth, and
     the renderers walk its tree: such input is refused before any of them sees it. Fenced code
-    is skipped; a blank line ends a bracket run as it ends a paragraph.
+    is skipped; a blank line ends a bracket or span run as it ends a paragraph. A list nests
+    by markers on one line (``- - -``) and by items each indented further than the last.
     """
     fence = ""
     depth = 0
+    items: list[int] = []  # indentation of the list items the line may be inside, outermost first
+    divs = 0
+    html = {"div": 0, "span": 0}
     for number, line in enumerate(source.text.split("\n"), 1):
         opening = FENCE.match(line)
         if fence:
@@ -285,10 +293,33 @@ def check_nesting(source: SourceFile) -> None:
             continue
         if not line.strip():
             depth = 0
+            html["span"] = 0
             continue
         prefix = NESTED_PREFIX.match(line)
-        if prefix and len(NESTED_MARKER.findall(prefix.group())) > MAX_NESTING:
+        markers = len(NESTED_MARKER.findall(prefix.group())) if prefix else 0
+        if markers > MAX_NESTING:
             raise InputError(source.path, number, f"block quotes or lists nest more than {MAX_NESTING} levels deep on this line")
+        rest = line[QUOTE_MARKERS.match(line).end():]
+        indent = len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip(" \t"))
+        while items and items[-1] >= indent:  # a line no further in than an item's marker is outside that item
+            items.pop()
+        if LIST_ITEM.match(rest):
+            items.append(indent)
+            if markers + len(items) - 1 > MAX_NESTING:
+                raise InputError(source.path, number, f"lists nest more than {MAX_NESTING} levels deep here (each item indented further)")
+        fenced = DIV_FENCE.match(line)
+        if fenced:
+            divs = divs + 1 if fenced.group(1) else max(0, divs - 1)
+            if divs > MAX_NESTING:
+                raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
+        if "<" in line:
+            for tag in HTML_NESTING.finditer(line):
+                name = tag.group(2).lower()
+                if tag.group(3):
+                    continue  # <div/> opens nothing
+                html[name] = max(0, html[name] - 1) if tag.group(1) else html[name] + 1
+                if html[name] > MAX_NESTING:
+                    raise InputError(source.path, number, f"HTML <{name}> elements nest more than {MAX_NESTING} levels deep here")
         for bracket in BRACKET.finditer(line):
             depth = depth + 1 if bracket.group() == "[" else max(0, depth - 1)
             if depth > MAX_NESTING:

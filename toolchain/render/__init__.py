@@ -11,6 +11,7 @@ from pathlib import Path
 from toolchain.config import Settings
 from toolchain.errors import RenderError
 from toolchain.files import commit, stage
+from toolchain.limits import TOO_DEEP
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
 from toolchain.render.files import (
@@ -106,6 +107,8 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
                     staged.append(future.result())
                 except RenderError as exc:
                     failures.append(str(exc))
+                except RecursionError:  # a tree deeper than a writer walks
+                    failures.append(f"{name}: the document {TOO_DEEP}")
                 except Exception as exc:  # a renderer bug: name the output, keep the others
                     failures.append(f"{name}: {type(exc).__name__}: {exc}")
         try:

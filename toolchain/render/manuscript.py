@@ -11,6 +11,8 @@ from pathlib import Path
 
 from toolchain.cite import SECTION_TITLE, Citations, et_al
 from toolchain.config import Settings
+from toolchain.errors import InputError
+from toolchain.limits import TOO_DEEP
 from toolchain.load import Project
 from toolchain.load.markdown import PANDOC_READER, front_matter, pandoc_body
 from toolchain.load.metadata import Affiliation, Funding, Journal, Metadata
@@ -252,14 +254,17 @@ def prepare_ast(project: Project, settings: Settings, lang: str, workdir: Path, 
     """Parse one language with citeproc (from ``given`` when its input is ready); return the AST and the CSL items used."""
     given = given or parse_input(project, settings, lang, workdir)
     items, csl, document = given.items, given.csl, project.document(lang)
-    ast = markdown_to_ast(given.body, given.args, document.path, cwd=project.root / "manuscript",
-                          reader=PANDOC_READER)
-    require_resolved(ast, project, lang, items)
-    convert_inline_html(ast)
-    drop_active_content(ast)
-    fix_reference_languages(ast, project, lang, items)
-    fix_in_text_citations(ast, items, lang, citation_marks(csl))
-    resolve_cross_references(ast, lang)
+    try:
+        ast = markdown_to_ast(given.body, given.args, document.path, cwd=project.root / "manuscript",
+                              reader=PANDOC_READER)
+        require_resolved(ast, project, lang, items)
+        convert_inline_html(ast)
+        drop_active_content(ast)
+        fix_reference_languages(ast, project, lang, items)
+        fix_in_text_citations(ast, items, lang, citation_marks(csl))
+        resolve_cross_references(ast, lang)
+    except RecursionError:  # deeper than Python reads or walks a tree: the input, not a bug
+        raise InputError(document.path, None, TOO_DEEP) from None
     title = document.title.text if document.title else ""
     ast["meta"].update(metadata_fields(project, lang, title))
     return ast, items

@@ -86,10 +86,10 @@ def duplicate_work(ctx: RuleContext) -> Iterator[Finding]:
     except Exception:  # the formatted text is an aid: the finding stands without it
         formatted = {}
     for position, earlier in pairs:
-        entry, identity, first = entries[position], identities[position], entries[earlier]
+        entry, first = entries[position], entries[earlier]
         text = formatted.get(entry.key, "")
         yield Finding(entry_location(project, entry.key),
-                      f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identity.same_work(identities[earlier])}; "
+                      f"“{entry.key}” duplicates “{first.key}” (line {first.line}): {identities[position].same_work(identities[earlier])}; "
                       f"keep one key and cite it everywhere" + (f" — “{text}”" if text else ""),
                       related=(entry_location(project, first.key),), suggestion=first.key)
 
