@@ -13,7 +13,7 @@ from pathlib import Path
 
 FRONT = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
 # Marks that rules look through or around: half- and full-width punctuation, signs, brackets.
-# No run of "[": the loader refuses brackets nested past toolchain.limits.MAX_NESTING (exit 2),
+# No run of "[": the loader refuses brackets nested past toolchain.limits.MAX_INLINE_NESTING (exit 2),
 # because Pandoc's reader takes exponential time on them; a run of "]" nests nothing.
 MARKS = ",.;:!?()-~/+*'\"_#%&<>]@，。、；：（）“”…—～ \t"
 

@@ -100,6 +100,38 @@ def test_nesting_over_lines_is_refused_before_pandoc(project: Path, tmp_path: Pa
         assert seconds < 20
 
 
+INLINE_RUNS = {  # a few dozen bytes each, that kept Pandoc's inline parser busy for minutes: the line and message
+    "open-brackets": ("[a " * 20, 17, "brackets [ nest more than 6 levels deep"),  # more than 20 s
+    "closed-brackets": ("[" * 12 + "a" + "]" * 12, 17, "brackets [ nest more than 6 levels deep"),  # 77 s
+    "images": ("![a" * 10 + "]" * 10, 17, "brackets [ nest more than 6 levels deep"),  # more than 20 s
+    "open-spans": ("<span>a" * 30, 17, "HTML <span> elements nest more than 6 levels deep"),  # more than 20 s
+    "many-groups": ("\n\n".join(["[a" * 6 + "]" * 6] * 200), 17 + 2 * 97, "brackets [ nest inside one another in too many places"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(INLINE_RUNS))
+def test_inline_nesting_pandoc_backtracks_on_is_refused(project: Path, tmp_path: Path, shape: str,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """Brackets or spans that make Pandoc's inline parser backtrack (each level costs it two to five times more): exit 2 at the line."""
+    text, line, message = INLINE_RUNS[shape]
+    append(project, "zh", "\n" + text + "\n")
+    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert f"manuscript/zh.md:{line}: {message}" in printed
+        assert seconds < 20
+
+
+def test_inline_nesting_within_bounds_is_built(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Six levels of brackets once, links holding a citation, brackets in code or math: the build goes through, in seconds."""
+    text = "\n\n".join(["[a" * 6 + "]" * 6, "![a" * 6 + "]" * 6, "<span>" * 6 + "x" + "</span>" * 6,
+                       "见[综述[@xuan2020]](https://example.org)。" * 300, "`[a` $[0,1)$ " * 50])
+    append(project, "zh", "\n" + text + "\n")
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 0, printed
+    assert seconds < 20
+
+
 def test_sibling_and_shallow_nesting_is_accepted(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """1,000 sibling items, divs opened and closed in turn, and lists 100 deep are not refused."""
     siblings = "\n".join(f"- item {i}\n  - sub {i}" for i in range(1000))

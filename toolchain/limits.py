@@ -18,7 +18,13 @@ from toolchain.errors import InputError, RenderError
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
 MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
 MAX_BIB_FIELD_CHARS = 1_000_000  # one BibTeX field after @string and # expansion
-MAX_NESTING = 100  # brackets, block quotes or list levels in a row: Pandoc's parser is not linear beyond
+MAX_NESTING = 100  # block quotes, list levels, fenced or HTML divs in a row: Pandoc's parser is not linear beyond
+# Brackets [ (closed or not) or HTML <span> open at once in a paragraph: each level multiplies the
+# time of Pandoc's inline parser by 2 to 5 (twelve nested [ took 77 s, twenty open [ more than 20 s).
+MAX_INLINE_NESTING = 6
+# A bracket group nesting d deep costs Pandoc about 4^(d-1) times a flat one: the extra, summed over
+# a document, is bounded too (some 100 groups 6 deep, 30,000 links holding a citation).
+INLINE_BUDGET = 100_000
 # What a build says of a tree nested past what the renderers walk (inline markup the loader does not bound)
 TOO_DEEP = "nests too deeply to render (emphasis, links or spans inside one another hundreds of times)"
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.limits import MAX_NESTING
+from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING
 from toolchain.load._blocks import split_lines
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
@@ -40,6 +40,8 @@ BRACKET = re.compile(r"(?<!\\)[\[\]]")
 QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")  # the block quotes a line is in
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them: a list item
 DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
+TOO_MANY_NESTED = "brackets [ nest inside one another in too many places (Pandoc would take minutes); the last ends here"
+VERBATIM = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # code and math on one line: Pandoc reads no bracket inside
 HTML_NESTING = re.compile(r"<(/?)(div|span)\b[^<>]*?(/?)>", re.IGNORECASE)  # Pandoc's native divs and spans
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
 PANDOC_READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
@@ -271,15 +273,18 @@ def parse_document(source: SourceFile, lang: str) -> Document:
 
 
 def check_nesting(source: SourceFile) -> None:
-    """Raise InputError where brackets, block quotes, lists, fenced divs or HTML divs and spans nest beyond ``MAX_NESTING``.
+    """Raise InputError where brackets, block quotes, lists, fenced divs or HTML divs and spans nest too deeply.
 
     Pandoc's Markdown reader takes time and memory that grow much faster than the depth, and
-    the renderers walk its tree: such input is refused before any of them sees it. Fenced code
-    is skipped; a blank line ends a bracket or span run as it ends a paragraph. A list nests
-    by markers on one line (``- - -``) and by items each indented further than the last.
+    the renderers walk its tree: such input is refused before any of them sees it. Block
+    structure may nest ``MAX_NESTING`` deep; brackets and spans, which make Pandoc's inline
+    parser backtrack, ``MAX_INLINE_NESTING`` deep within a paragraph, and their groups
+    together within ``INLINE_BUDGET``. Fenced code, code spans and math are skipped; a blank
+    line ends a bracket or span run as it ends a paragraph. A list nests by markers on one
+    line (``- - -``) and by items each indented further than the last.
     """
     fence = ""
-    depth = 0
+    depth = peak = spent = 0  # brackets open now, the most open since none was, the budget used
     items: list[int] = []  # indentation of the list items the line may be inside, outermost first
     divs = 0
     html = {"div": 0, "span": 0}
@@ -292,7 +297,9 @@ def check_nesting(source: SourceFile) -> None:
             fence = opening.group(1)
             continue
         if not line.strip():
-            depth = 0
+            spent, depth, peak = spent + 4 ** (peak - 1) - 1 if peak else spent, 0, 0
+            if spent > INLINE_BUDGET:
+                raise InputError(source.path, number - 1, TOO_MANY_NESTED)
             html["span"] = 0
             continue
         prefix = NESTED_PREFIX.match(line)
@@ -312,18 +319,30 @@ def check_nesting(source: SourceFile) -> None:
             divs = divs + 1 if fenced.group(1) else max(0, divs - 1)
             if divs > MAX_NESTING:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
+        if "`" in line or "$" in line:
+            line = VERBATIM.sub("", line)
         if "<" in line:
             for tag in HTML_NESTING.finditer(line):
                 name = tag.group(2).lower()
                 if tag.group(3):
                     continue  # <div/> opens nothing
                 html[name] = max(0, html[name] - 1) if tag.group(1) else html[name] + 1
-                if html[name] > MAX_NESTING:
-                    raise InputError(source.path, number, f"HTML <{name}> elements nest more than {MAX_NESTING} levels deep here")
+                limit = MAX_NESTING if name == "div" else MAX_INLINE_NESTING
+                if html[name] > limit:
+                    raise InputError(source.path, number, f"HTML <{name}> elements nest more than {limit} levels deep here")
         for bracket in BRACKET.finditer(line):
-            depth = depth + 1 if bracket.group() == "[" else max(0, depth - 1)
-            if depth > MAX_NESTING:
-                raise InputError(source.path, number, f"brackets [ nest more than {MAX_NESTING} levels deep here")
+            if bracket.group() == "[":
+                depth += 1
+                peak = max(peak, depth)
+                if depth > MAX_INLINE_NESTING:
+                    raise InputError(source.path, number, f"brackets [ nest more than {MAX_INLINE_NESTING} levels deep here "
+                                                          "(open or closed, in one paragraph)")
+            elif depth:
+                depth -= 1
+                if not depth:  # a group closed: its cost to Pandoc grows fourfold with each level
+                    spent, peak = spent + 4 ** (peak - 1) - 1, 0
+                    if spent > INLINE_BUDGET:
+                        raise InputError(source.path, number, TOO_MANY_NESTED)
 
 
 def pandoc_body(document: Document) -> str:
