@@ -25,6 +25,9 @@ MAX_INLINE_NESTING = 6
 # A bracket group nesting d deep costs Pandoc about 4^(d-1) times a flat one: the extra, summed over
 # a document, is bounded too (some 100 groups 6 deep, 30,000 links holding a citation).
 INLINE_BUDGET = 100_000
+# Link destinations ``](`` left open in a paragraph: Pandoc searches the rest of the paragraph for
+# each, again for every one after it (twenty of them before 200 kB of text took more than 20 s).
+MAX_OPEN_LINKS = 3
 # What a build says of a tree nested past what the renderers walk (inline markup the loader does not bound)
 TOO_DEEP = "nests too deeply to render (emphasis, links or spans inside one another hundreds of times)"
 

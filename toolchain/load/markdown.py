@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING
+from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS
 from toolchain.load._blocks import split_lines
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
@@ -41,6 +41,7 @@ QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")  # the block quotes a line
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them: a list item
 DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
 TOO_MANY_NESTED = "brackets [ nest inside one another in too many places (Pandoc would take minutes); the last ends here"
+PARENTHESES = re.compile(r"(?<!\\)(?:\]\(|[()])")  # a link's destination opens with ](
 VERBATIM = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # code and math on one line: Pandoc reads no bracket inside
 HTML_NESTING = re.compile(r"<(/?)(div|span)\b[^<>]*?(/?)>", re.IGNORECASE)  # Pandoc's native divs and spans
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
@@ -288,6 +289,16 @@ def check_nesting(source: SourceFile) -> None:
     items: list[int] = []  # indentation of the list items the line may be inside, outermost first
     divs = 0
     html = {"div": 0, "span": 0}
+    parentheses: list[int] = []  # the ( open in the paragraph: the line of a link's, 0 for another
+
+    def end_paragraph(number: int) -> None:
+        """Refuse a paragraph with too many link destinations left open."""
+        links = [line for line in parentheses if line]
+        if len(links) > MAX_OPEN_LINKS:
+            raise InputError(source.path, links[MAX_OPEN_LINKS], f"more than {MAX_OPEN_LINKS} link destinations ]( are left open "
+                                                                 f"in this paragraph (the paragraph ends at line {number}): close each with )")
+        parentheses.clear()
+
     for number, line in enumerate(source.text.split("\n"), 1):
         opening = FENCE.match(line)
         if fence:
@@ -301,6 +312,8 @@ def check_nesting(source: SourceFile) -> None:
             if spent > INLINE_BUDGET:
                 raise InputError(source.path, number - 1, TOO_MANY_NESTED)
             html["span"] = 0
+            if parentheses:
+                end_paragraph(number - 1)
             continue
         prefix = NESTED_PREFIX.match(line)
         markers = len(NESTED_MARKER.findall(prefix.group())) if prefix else 0
@@ -330,6 +343,13 @@ def check_nesting(source: SourceFile) -> None:
                 limit = MAX_NESTING if name == "div" else MAX_INLINE_NESTING
                 if html[name] > limit:
                     raise InputError(source.path, number, f"HTML <{name}> elements nest more than {limit} levels deep here")
+        if "(" in line or ")" in line:
+            for mark in PARENTHESES.finditer(line):
+                if mark.group() == ")":
+                    if parentheses:
+                        parentheses.pop()
+                else:
+                    parentheses.append(number if mark.group() == "](" else 0)
         for bracket in BRACKET.finditer(line):
             if bracket.group() == "[":
                 depth += 1
@@ -343,6 +363,7 @@ def check_nesting(source: SourceFile) -> None:
                     spent, peak = spent + 4 ** (peak - 1) - 1, 0
                     if spent > INLINE_BUDGET:
                         raise InputError(source.path, number, TOO_MANY_NESTED)
+    end_paragraph(source.text.count("\n") + 1)
 
 
 def pandoc_body(document: Document) -> str:
