@@ -108,6 +108,8 @@ INLINE_RUNS = {  # a few dozen bytes each, that kept Pandoc's inline parser busy
     "many-groups": ("\n\n".join(["[a" * 6 + "]" * 6] * 200), 17 + 2 * 97, "brackets [ nest inside one another in too many places"),
     "open-links": ("[a](" * 20 + "x " * 100_000, 17, "more than 3 link destinations ]( are left open"),  # more than 20 s
     "open-links-over-lines": ("\n".join(["see [a](b and"] * 5), 20, "more than 3 link destinations ]( are left open"),
+    "open-tags": ("p<0.05 and a<b " * 3000, 17, "3000 HTML tags, comments or autolinks < are left open"),  # more than 20 s
+    "open-tag-before-text": ("a<b " * 10 + "x " * 500_000, 17, "10 HTML tags, comments or autolinks < are left open"),  # 14 s
 }
 
 
@@ -128,7 +130,8 @@ def test_inline_nesting_within_bounds_is_built(project: Path, tmp_path: Path, ca
     """Six levels of brackets once, links holding a citation, brackets in code or math: the build goes through, in seconds."""
     text = "\n\n".join(["[a" * 6 + "]" * 6, "![a" * 6 + "]" * 6, "<span>" * 6 + "x" + "</span>" * 6,
                        "见[综述[@xuan2020]](https://example.org)。" * 300, "`[a` $[0,1)$ " * 50,
-                       "[a](https://example.org/x_(y)) (b (c) " * 100 + "[one typo](https://example.org"])
+                       "[a](https://example.org/x_(y)) (b (c) " * 100 + "[one typo](https://example.org",
+                       "p<0.05 and a<b " * 300, "<!-- a note --> x<y <b>z</b> " * 300])
     append(project, "zh", "\n" + text + "\n")
     code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
     assert code == 0, printed

@@ -28,6 +28,10 @@ INLINE_BUDGET = 100_000
 # Link destinations ``](`` left open in a paragraph: Pandoc searches the rest of the paragraph for
 # each, again for every one after it (twenty of them before 200 kB of text took more than 20 s).
 MAX_OPEN_LINKS = 3
+# Openings of an HTML tag, comment or autolink (``<a``, ``<!--``, ``<http:``) with no ``>`` after them
+# in a paragraph: Pandoc scans the rest of the paragraph for each (3,000 "p<0.05 and a<b" took it
+# more than 20 s). The characters so scanned, summed over a paragraph, are bounded.
+OPEN_TAG_BUDGET = 5_000_000  # about 5 s of Pandoc
 # What a build says of a tree nested past what the renderers walk (inline markup the loader does not bound)
 TOO_DEEP = "nests too deeply to render (emphasis, links or spans inside one another hundreds of times)"
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS
+from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
 from toolchain.load._blocks import split_lines
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
@@ -42,6 +42,7 @@ LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them:
 DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
 TOO_MANY_NESTED = "brackets [ nest inside one another in too many places (Pandoc would take minutes); the last ends here"
 PARENTHESES = re.compile(r"(?<!\\)(?:\]\(|[()])")  # a link's destination opens with ](
+ANGLES = re.compile(r"(?<!\\)<[A-Za-z!/?]|>")  # where a tag, comment or autolink may open, and where one closes
 VERBATIM = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # code and math on one line: Pandoc reads no bracket inside
 HTML_NESTING = re.compile(r"<(/?)(div|span)\b[^<>]*?(/?)>", re.IGNORECASE)  # Pandoc's native divs and spans
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
@@ -290,14 +291,20 @@ def check_nesting(source: SourceFile) -> None:
     divs = 0
     html = {"div": 0, "span": 0}
     parentheses: list[int] = []  # the ( open in the paragraph: the line of a link's, 0 for another
+    angles: list[tuple[int, int]] = []  # line and offset in the paragraph of each < opened since its last >
+    read = 0  # the paragraph's characters before the line
 
     def end_paragraph(number: int) -> None:
-        """Refuse a paragraph with too many link destinations left open."""
+        """Refuse a paragraph with too many link destinations or tags left open."""
         links = [line for line in parentheses if line]
         if len(links) > MAX_OPEN_LINKS:
             raise InputError(source.path, links[MAX_OPEN_LINKS], f"more than {MAX_OPEN_LINKS} link destinations ]( are left open "
                                                                  f"in this paragraph (the paragraph ends at line {number}): close each with )")
+        if angles and len(angles) * read - sum(offset for _, offset in angles) > OPEN_TAG_BUDGET:
+            raise InputError(source.path, angles[0][0], f"{len(angles)} HTML tags, comments or autolinks < are left open from here "
+                             f"to the paragraph's end at line {number} (no > after them): Pandoc would take minutes")
         parentheses.clear()
+        angles.clear()
 
     for number, line in enumerate(source.text.split("\n"), 1):
         opening = FENCE.match(line)
@@ -312,8 +319,9 @@ def check_nesting(source: SourceFile) -> None:
             if spent > INLINE_BUDGET:
                 raise InputError(source.path, number - 1, TOO_MANY_NESTED)
             html["span"] = 0
-            if parentheses:
+            if parentheses or angles:
                 end_paragraph(number - 1)
+            read = 0
             continue
         prefix = NESTED_PREFIX.match(line)
         markers = len(NESTED_MARKER.findall(prefix.group())) if prefix else 0
@@ -334,6 +342,12 @@ def check_nesting(source: SourceFile) -> None:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
         if "`" in line or "$" in line:
             line = VERBATIM.sub("", line)
+        if "<" in line or ">" in line:
+            for mark in ANGLES.finditer(line):
+                if mark.group() == ">":
+                    angles.clear()
+                else:
+                    angles.append((number, read + mark.start()))
         if "<" in line:
             for tag in HTML_NESTING.finditer(line):
                 name = tag.group(2).lower()
@@ -350,6 +364,7 @@ def check_nesting(source: SourceFile) -> None:
                         parentheses.pop()
                 else:
                     parentheses.append(number if mark.group() == "](" else 0)
+        read += len(line) + 1
         for bracket in BRACKET.finditer(line):
             if bracket.group() == "[":
                 depth += 1
