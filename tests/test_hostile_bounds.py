@@ -61,17 +61,25 @@ def test_bibtex_string_doubling_is_refused(project: Path, capsys: pytest.Capture
     assert seconds < 20
 
 
+def refused_by_check_and_build(capsys: pytest.CaptureFixture[str], project: Path, tmp_path: Path, text: str) -> list[str]:
+    """Append ``text`` to zh.md; ``check`` and a JATS ``build`` must each end with exit 2 within 20 s. What each printed."""
+    append(project, "zh", "\n" + text + "\n")
+    printed_by_command = []
+    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
+        code, printed, seconds = run(capsys, *command)
+        assert code == 2, printed
+        assert seconds < 20
+        printed_by_command.append(printed)
+    return printed_by_command
+
+
 @pytest.mark.parametrize("shape", ["[" * 20000, "> " * 10000 + "x", "- " * 10000 + "x", "1. " * 10000 + "x"],
                          ids=["brackets", "block-quotes", "bullets", "numbers"])
 def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
     """20,000 nested [ or 10,000 nested quotes or lists: exit 2 naming the line, in seconds, for check and build."""
-    append(project, "zh", "\n" + shape + "\n")
-    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
-        code, printed, seconds = run(capsys, *command)
-        assert code == 2, printed
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, shape):
         assert "manuscript/zh.md:17:" in printed and "nest more than" in printed
         assert "internal error" not in printed
-        assert seconds < 20
 
 
 NESTED_RUNS = {  # a nesting run over many lines, and the line of its 101st level
@@ -91,13 +99,9 @@ def test_nesting_over_lines_is_refused_before_pandoc(project: Path, tmp_path: Pa
     Indented lists 1,000 deep kept Pandoc busy for 45 s, and its tree was too deep to read (an internal error).
     """
     text, line, message = NESTED_RUNS[shape]
-    append(project, "zh", "\n" + text + "\n")
-    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
-        code, printed, seconds = run(capsys, *command)
-        assert code == 2, printed
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, text):
         assert f"manuscript/zh.md:{line}: {message} levels deep" in printed
         assert "internal error" not in printed
-        assert seconds < 20
 
 
 INLINE_RUNS = {  # a few dozen bytes each, that kept Pandoc's inline parser busy for minutes: the line and message
@@ -118,12 +122,8 @@ def test_inline_nesting_pandoc_backtracks_on_is_refused(project: Path, tmp_path:
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     """Brackets or spans that make Pandoc's inline parser backtrack (each level costs it two to five times more): exit 2 at the line."""
     text, line, message = INLINE_RUNS[shape]
-    append(project, "zh", "\n" + text + "\n")
-    for command in (["check", str(project)], ["build", str(project), "--out", str(tmp_path / "out"), "--to", "jats"]):
-        code, printed, seconds = run(capsys, *command)
-        assert code == 2, printed
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, text):
         assert f"manuscript/zh.md:{line}: {message}" in printed
-        assert seconds < 20
 
 
 def test_inline_nesting_within_bounds_is_built(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -166,9 +166,10 @@ def bilingual_field_language(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     meta = project.metadata
     for name, value in bilingual_fields(meta):
-        if CJK.search(value.en) and not (name.startswith("authors[") and name.endswith(".name")):  # a name: META005's
+        author_name = name.startswith("authors[") and name.endswith(".name")  # its English form is META005's
+        if CJK.search(value.en) and not author_name:
             yield Finding(at(meta, value.en_line or value.line), f"{name}.en “{value.en[:40]}” contains Chinese characters")
-        if value.zh.strip() and not CJK.search(value.zh) and not (name.startswith("authors[") and name.endswith(".name")):
+        if value.zh.strip() and not CJK.search(value.zh) and not author_name:
             yield Finding(at(meta, value.zh_line or value.line), f"{name}.zh “{value.zh[:40]}” contains no Chinese")
 
 

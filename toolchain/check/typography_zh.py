@@ -567,7 +567,7 @@ def space_between_chinese(ctx: RuleContext) -> Iterator[Finding]:
             if len(run) == 1:
                 yield finding(span, start, end, f"space between Chinese characters in “{excerpt(span.text, start, end)}”", "")
             else:  # 肠 道 菌 群, as a PDF's letter-spaced line pastes: one finding for the run
-                joined = "".join(span.text[a:b] for a, b in zip([start] + [e for _, e in run], [s for s, _ in run] + [end]))
+                joined = re.sub(r"[ \t]+", "", span.text[start:end])
                 yield finding(span, start, end, f"spaces between Chinese characters{times(len(run))} in “{excerpt(span.text, start, end)}”",
                               joined)
 
