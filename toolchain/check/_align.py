@@ -32,6 +32,8 @@ BAND = 20  # half-width of the band around the diagonal, plus the difference of 
 MAX_SHIFT = 200
 MAX_SENTENCES = 300  # units with more sentences (a paste of a whole text as one paragraph) are compared whole
 WEIGHTS = {"c": 2.0, "h": 3.0, "n": 1.0, "t": 1.0, "l": 1.0}  # citation, heading id, number, term, Latin name
+RUN_TOGETHER = 3  # units of one language a single unit of the other must stand for to be read as their paste
+RUN_RATIO = 1.4  # how many times longer than its counterpart (after the languages' ratio) that single unit must be
 MERGEABLE = frozenset({"paragraph", "list", "abstract", "sentence"})
 NUMBER = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?")
 LATIN_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Z][A-Za-z]*(?:[A-Z0-9][A-Za-z0-9]*)(?:-[A-Za-z0-9]+)*")
@@ -60,8 +62,15 @@ class Group:
 
     @property
     def kind(self) -> str:
-        """The kind of the group's first unit."""
+        """The kind of the group's first unit (of its single unit when it stands for a run of the other language)."""
+        if self.run_together:
+            return (self.zh if len(self.zh) == 1 else self.en)[0].kind
         return (self.zh or self.en)[0].kind
+
+    @property
+    def run_together(self) -> bool:
+        """Whether one unit stands for three or more of the other language (paragraph breaks lost in a paste)."""
+        return min(len(self.zh), len(self.en)) == 1 and max(len(self.zh), len(self.en)) >= RUN_TOGETHER
 
     @property
     def matched(self) -> bool:
@@ -200,6 +209,60 @@ def align(zh: Sequence[Unit], en: Sequence[Unit], ratio: float | None = None) ->
     return groups
 
 
+def runs_together(groups: Sequence[Group], ratio: float) -> list[Group]:
+    """The groups with each paragraph that stands for a run of the other language's units joined with that run.
+
+    A text pasted from a PDF loses its paragraph breaks and headings: one zh paragraph then holds
+    what en.md says in many. The aligner matches it with one or two of them and leaves the rest
+    without counterpart; here a matched paragraph far longer than its counterpart takes in the
+    unmatched units of the other language around it (headings, and units that share an anchor
+    with it), when that brings the two lengths closer. Linear in the number of groups.
+    """
+    result: list[Group] = []
+    index = 0
+    while index < len(groups):
+        group = groups[index]
+        found = run_around(groups, index, ratio) if group.matched and min(len(group.zh), len(group.en)) == 1 else None
+        if found is None:
+            result.append(group)
+            index += 1
+            continue
+        low, high, joined_group = found
+        del result[len(result) - (index - low):]
+        result.append(joined_group)
+        index = high + 1
+    return result
+
+
+def run_around(groups: Sequence[Group], index: int, ratio: float) -> tuple[int, int, Group] | None:
+    """The range of groups around ``groups[index]`` its single long unit stands for, and the group they make (None if none)."""
+    group = groups[index]
+    zh_long = len(group.zh) == 1 and group.zh[0].length * ratio > RUN_RATIO * sum(u.length for u in group.en)
+    en_long = len(group.en) == 1 and group.en[0].length > RUN_RATIO * ratio * sum(u.length for u in group.zh)
+    if zh_long == en_long or (group.zh if zh_long else group.en)[0].kind not in MERGEABLE:
+        return None
+    single = group.zh[0] if zh_long else group.en[0]
+
+    def absorbable(other: Group) -> bool:
+        side = other.en if zh_long else other.zh
+        return not other.matched and bool(side) and (side[0].kind == "heading" or not single.anchors.keys().isdisjoint(side[0].anchors))
+
+    low, high = index, index
+    while low > 0 and absorbable(groups[low - 1]):
+        low -= 1
+    while high + 1 < len(groups) and absorbable(groups[high + 1]):
+        high += 1
+    run = tuple(u for g in groups[low:high + 1] for u in (g.en if zh_long else g.zh))
+    if len(run) < RUN_TOGETHER or sum(u.kind != "heading" for u in run) < 2:
+        return None
+    expected = single.length * ratio if zh_long else single.length / ratio
+    before = abs(math.log((sum(u.length for u in (group.en if zh_long else group.zh)) + 20) / (expected + 20)))
+    after = abs(math.log((sum(u.length for u in run) + 20) / (expected + 20)))
+    if after >= before:
+        return None
+    return low, high, Group((single,), run) if zh_long else Group(run, (single,))
+
+
 def term_finder(project: Project) -> Callable[[str], list[int]]:
     """The glossary terms (indexes) named in a masked text."""
     found = matcher(project.glossary)
@@ -229,7 +292,9 @@ def alignment(project: Project) -> Alignment:
             abstract = [Group(tuple(zh_abstract), tuple(en_abstract))]
         body: list[Group] = []
         if not project.en.body_is_empty:
-            body = align(body_units(project.zh, names), body_units(project.en, names))
+            zh_units, en_units = body_units(project.zh, names), body_units(project.en, names)
+            ratio = (sum(u.length for u in en_units) + 1) / (sum(u.length for u in zh_units) + 1)
+            body = runs_together(align(zh_units, en_units, ratio), ratio)
         _LAST[:] = [project, Alignment(tuple(abstract), tuple(body))]
     return _LAST[1]
 
@@ -312,7 +377,8 @@ def aligned_units(project: Project) -> Iterator[tuple[str, Span, Span]]:
 
     Yields (kind, zh span, en span): the title, the abstract (paragraphs aligned; one unit when
     one language splits it and the other does not), each keyword pair, each matched group of body
-    units (a 2–1 or 1–2 group as one span over both paragraphs) and footnotes paired by label.
+    units (a 2–1 or 1–2 group as one span over both paragraphs; a paragraph that stands for a run
+    of units with the run's paragraphs) and footnotes paired by label.
     Units without a counterpart are not yielded: ALIGN001/ALIGN002 report them once.
     """
     zh, en = project.zh, project.en
@@ -327,7 +393,9 @@ def aligned_units(project: Project) -> Iterator[tuple[str, Span, Span]]:
         for a, j in zip(zh.keywords, order, strict=True):
             yield "keyword", a, en.keywords[j]
     for group in found.body:
-        if group.matched:
+        if group.run_together:  # the headings of the run are reported lost (ALIGN007), not compared with a paragraph
+            yield "paragraph", *(joined([u for u in side if u.kind != "heading"]) for side in (group.zh, group.en))
+        elif group.matched:
             yield group.kind if group.kind == "heading" else "paragraph", joined(group.zh), joined(group.en)
     en_notes = footnotes(en)
     for label, note in footnotes(zh).items():

@@ -87,6 +87,27 @@ def paragraph_split(ctx: RuleContext) -> Iterator[Finding]:
                           related=(single[0].span.start,))
 
 
+@rule("ALIGN007", "paragraphs-run-together", Severity.WARNING)
+def paragraphs_run_together(ctx: RuleContext) -> Iterator[Finding]:
+    """One paragraph holds three or more units of the other language (a paste).
+
+    Why: text pasted from a PDF arrives as one line. Without this rule the paragraph would be
+    matched with one of its counterparts and every other one reported missing, and numbers,
+    terms and citations compared with the wrong text. The paragraph is compared with the whole
+    run instead, and the lost structure is reported once.
+    """
+    for group in alignment(ctx.project).body:
+        if not group.run_together:
+            continue
+        single, run = (group.zh[0], group.en) if len(group.zh) == 1 else (group.en[0], group.zh)
+        file = run[0].span.source.path.rsplit("/", 1)[-1]
+        headings = sum(u.kind == "heading" for u in run)
+        what = f"{len(run) - headings} units" + (f" and {headings} heading{'s' * (headings > 1)}" if headings else "")
+        yield Finding(single.span.start, f"this {single.kind} stands for {what} of {file} (lines {run[0].span.start.line}–"
+                      f"{run[-1].span.start.line}): its paragraph breaks{' and headings' if headings else ''} are missing, "
+                      f"as in text pasted from a PDF", related=(run[0].span.start, run[-1].span.start))
+
+
 @rule("ALIGN006", "sentence-without-counterpart", Severity.INFO)
 def sentence_without_counterpart(ctx: RuleContext) -> Iterator[Finding]:
     """A sentence with numbers or terms has no counterpart in the other language.
