@@ -49,6 +49,23 @@ HEADING_NUMBER = re.compile(r"(?:#{1,6}[ \t]+)?((?:\d{1,2}(?:\.\d{1,2})*\.?(?![\
 UNNUMBERED = re.compile(r"\{[^{}]*(?:\.unnumbered|(?<![\w-])-(?![\w-]))[^{}]*\}")
 
 
+TYPED_CAPTION = re.compile(r"(?:表|图|Table|Fig(?:ure)?\.?)\s*\d+(?P<mark>\s*[.:：．、]\s*|\s+)(?P<text>\S[^\n]{0,120})")
+CAPTION_SENTENCE_END = re.compile(r"[。！？.!?]$")
+
+
+def typed_caption_match(text: str) -> re.Match[str] | None:
+    """A paragraph that is a typed caption (“表1 患者基线特征”, “Figure 2. Survival”), matched on its stripped text; else None.
+
+    A sentence that merely starts with a number (“图1 显示……。”) is no caption.
+    """
+    if len(text) > 200:
+        return None
+    caption = TYPED_CAPTION.fullmatch(text.strip())
+    if caption is None or (not caption["mark"].strip() and CAPTION_SENTENCE_END.search(caption["text"])):
+        return None
+    return caption
+
+
 def typed_heading_number(text: str) -> tuple[int, int] | None:
     """The (start, end) of a number typed at the start of a heading's text, with its spaces; None if none or unnumbered."""
     match = HEADING_NUMBER.match(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_heading_number
+from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_caption_match, typed_heading_number
 from toolchain.check.diagnostic import Finding
 from toolchain.cjk import WIDE_PUNCTUATION
 from toolchain.load import Project, parse_yaml
@@ -50,6 +50,7 @@ SPACE_BEFORE_SIGN = re.compile(r"(?<=\d)[ \t]+(?=[%‰]|°(?![CF]))")
 RANGE = re.compile(
     f"(?<![{LETTER}0-9.\\-‐-―−~～])(\\d+(?:\\.\\d+)?)([%‰]?)([ \\t]*([-~～—–－〜―‒−])[ \\t]*)(\\d+(?:\\.\\d+)?)(?![0-9])"
 )
+TAB_IN_LINE = re.compile(r"(?<=\S)[ ]*\t[ \t]*")  # a tab after a line's first word, with the spaces around it
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\(?(?:\d{1,3}|[A-Za-z]|[ivxlIVXL]{1,5}|#|@\w*)[.)])(?=[ \t])", re.MULTILINE)
 YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
 
@@ -77,6 +78,10 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     for span in spans:
         masked = opaque(span.text)
         number = typed_heading_number(span.text) if id(span) in headings else None
+        caption = typed_caption_match(span.text) if number is None and len(span.text) <= 200 else None
+        if caption:  # “表1 患者基线特征”: the space after a typed caption's number is the caption's (SRC011's), no boundary
+            lead = len(span.text) - len(span.text.lstrip())
+            number = (lead + caption.start("mark"), lead + caption.end("mark"))
         if number:  # a typed heading number is SRC006's: its digits and spaces are no CJK–Latin boundary
             masked = masked[:number[0]] + HIDDEN * (number[1] - number[0]) + masked[number[1]:]
         yield span, masked
@@ -105,7 +110,9 @@ def opaque(text: str) -> str:
         last = end
     pieces.append(text[last:])
     # list markers (1. 1) (a) - *) are syntax too: “1. 首先” has no half-width period to fix
-    return LIST_MARKER.sub(lambda m: HIDDEN * len(m.group()), "".join(pieces))
+    masked = LIST_MARKER.sub(lambda m: HIDDEN * len(m.group()), "".join(pieces))
+    # a tab inside a line is SRC015's (a table pasted as text): no space between words for these rules
+    return TAB_IN_LINE.sub(lambda m: HIDDEN * len(m.group()), masked) if "\t" in masked else masked
 
 
 def finding(span: Span, start: int, end: int, message: str, replacement: str | None = None,

@@ -6,10 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from toolchain.check._text import typed_heading_number
-from toolchain.check._typography import word_lists
+from toolchain.check._text import typed_caption_match, typed_heading_number
+from toolchain.check._typography import TAB_IN_LINE, word_lists
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
+from toolchain.load.markdown import Block
 from toolchain.load.source import Location
 from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LINK
 
@@ -21,8 +22,6 @@ PDF_GLYPH = re.compile(r"[\ufb00-\ufb06\u00ad\ue000-\uf8ff]")
 INDENT = re.compile(r"[\u3000\u00a0\u2002\u2003\u2007\u2009\u202f]+")  # spaces Markdown does not strip
 # "表1 患者基线特征", "Table 2. Outcomes": a label, a separator (a mark, or spaces), a short text; a sentence
 # about the table ("Table 1 shows …。", "表1显示…") is no caption.
-TYPED_CAPTION = re.compile(r"(?:表|图|Table|Fig(?:ure)?\.?)\s*\d+(?P<mark>\s*[.:：．、]\s*|\s+)(?P<text>\S[^\n]{0,120})")
-SENTENCE_END = re.compile(r"[。！？.!?]$")
 
 
 @rule("SRC001", "byte-order-mark", Severity.WARNING)
@@ -165,10 +164,9 @@ def typed_caption(ctx: RuleContext) -> Iterator[Finding]:
     for document in ctx.project.documents:
         blocks = document.blocks
         for index, block in enumerate(blocks):
-            caption = TYPED_CAPTION.fullmatch(block.span.text.strip()) if block.kind == "paragraph" else None
-            if caption is None or (not caption["mark"].strip() and SENTENCE_END.search(caption["text"])):
+            if block.kind != "paragraph" or typed_caption_match(block.span.text) is None:
                 continue
-            neighbours = [blocks[i].kind for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
+            neighbours = ["table" if is_tab_table(blocks[i]) else blocks[i].kind for i in (index - 1, index + 1) if 0 <= i < len(blocks)]
             kind = next((k for k in neighbours if k in ("table", "figure")), None)
             if kind:
                 how = "a caption line “: …” after the table" if kind == "table" else "the image's description ![…](…)"
@@ -247,3 +245,66 @@ def implausibly_long_paragraph(ctx: RuleContext) -> Iterator[Finding]:
             if length > LONG_UNIT:
                 yield Finding(block.span.location(0, 1), f"this {block.kind} holds {length:,} characters (more than {LONG_UNIT:,}): "
                               "text pasted without its paragraph breaks? Separate the paragraphs by blank lines")
+
+
+@rule("SRC014", "typed-reference-list")
+def typed_reference_list(ctx: RuleContext) -> Iterator[Finding]:
+    """The body holds a typed reference list ([1] … [J]. …) instead of cited keys.
+
+    Why: the outputs make the list from bib/references.bib; a typed one would be printed twice and
+    its numbers would not follow the citations. The list is left out of every other rule (it is
+    no prose to align or typeset) and reported once.
+    Example: ``# 参考文献`` followed by ``[1] Xuan L, …[J]. Lancet Oncol, 2020, 21(9): 1201-1212.``
+    """
+    for document in ctx.project.documents:
+        typed = document.typed_references
+        runs: list[list] = []
+        previous_typed = False
+        for block in document.blocks:  # the lists in order: a new one where other blocks than comments stand between
+            if id(block) in typed:
+                if not previous_typed:
+                    runs.append([])
+                runs[-1].append(block)
+                previous_typed = True
+            elif block.kind != "comment":
+                previous_typed = False
+        for run in runs:
+            entries = [b for b in run if b.kind != "heading"]
+            last = entries[-1].span
+            yield Finding(run[0].span.location(0, 1),
+                          f"a reference list typed into the body (lines {entries[0].span.start.line}–"
+                          f"{last.location(len(last.text.rstrip())).line}): the list is made from bib/references.bib; "
+                          "delete it and cite each work with its key ([@key])", related=(entries[0].span.start,))
+
+
+def tab_lines(text: str) -> int:
+    """How many lines of a text hold a tab after their first word."""
+    return sum(1 for line in text.split("\n") if "\t" in line and TAB_IN_LINE.search(line)) if "\t" in text else 0
+
+
+def is_tab_table(block: Block) -> bool:
+    """Whether a paragraph is a table pasted as text: two or more of its lines hold tabs between words."""
+    return block.kind == "paragraph" and tab_lines(block.span.text) > 1
+
+
+@rule("SRC015", "tab-in-text", Severity.WARNING)
+def tab_in_text(ctx: RuleContext) -> Iterator[Finding]:
+    """A tab stands between the words of a paragraph (a table pasted as text).
+
+    Why: Pandoc prints a tab as a space, so a table pasted as tab-separated lines is printed as
+    one run-on paragraph. One finding per paragraph; the typography rules do not read its tabs
+    as spaces. Example: ``研究<TAB>病例数<TAB>3年OS率`` on three lines → a pipe table with a caption.
+    """
+    for document in ctx.project.documents:
+        for block in document.body_units():
+            text = block.span.text
+            if "\t" not in text:
+                continue
+            first = TAB_IN_LINE.search(text)
+            if first is None:
+                continue
+            lines = tab_lines(text)
+            what = (f"{lines} lines of this {block.kind} hold tabs: a table pasted as tab-separated text? "
+                    "Write it as a pipe table with a caption (Table: …)") if lines > 1 else (
+                    f"a tab stands in this {block.kind}'s text, which the outputs print as one space")
+            yield Finding(block.span.location(first.start(), first.end()), what)

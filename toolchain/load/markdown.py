@@ -12,6 +12,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from toolchain.errors import InputError
@@ -109,6 +110,7 @@ class Document:
     body_start: int  # offset in source where the body begins
     front: Any = None  # the front matter as parsed (with lines), for the rules that check its shape
     _citations: list = field(default_factory=list, init=False, repr=False, compare=False)  # filled on first use
+    _typed: list = field(default_factory=list, init=False, repr=False, compare=False)  # filled on first use
 
     @property
     def path(self) -> str:
@@ -127,8 +129,16 @@ class Document:
         footnote definitions: Pandoc places a footnote where it is referenced, wherever its
         definition stands, so a translation may define it elsewhere and it is aligned by its label.
         """
+        typed = self.typed_references
         return tuple(b for b in self.blocks if (b.kind == "heading" or b.is_unit) and (footnotes or not b.footnote_label)
-                     and (tables or b.kind != "table"))
+                     and (tables or b.kind != "table") and not (typed and id(b) in typed))
+
+    @property
+    def typed_references(self) -> dict[int, Block]:
+        """The blocks of a reference list typed into the body (its heading included), by ``id``; they are no units."""
+        if not self._typed:
+            self._typed.append({id(b): b for b in typed_reference_blocks(self.blocks)})
+        return self._typed[0]
 
     def units(self, section: int) -> tuple[Block, ...]:
         """The paragraph-like units of one section, in order; footnote definitions left out."""
@@ -163,6 +173,71 @@ class Document:
     def body_is_empty(self) -> bool:
         """True when the body holds no heading and no paragraph."""
         return not self.body_units()
+
+
+TYPED_REFERENCES = Path(__file__).resolve().parent.parent / "data" / "typed-references.yaml"
+ENTRY_NUMBER = re.compile(r"^[ \t]*(?:[\[［]\d{1,4}[\]］]|\d{1,4}[.)、]|[(（]\d{1,4}[)）])[ \t]*\S", re.MULTILINE)
+VOLUME_PAGES = re.compile(r"(?:19|20)\d\d[a-z]?\s*[,;，；]\s*\d{1,4}\s*(?:[(（][^()（）\n]{1,12}[)）])?\s*[:：]\s*[A-Za-z]?\d")
+HEADING_NUMBER = re.compile(r"^[\d.\s、]+|\s+")
+LIST_ITEM_START = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
+NUMBERED_ITEM = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+][ \t]+[\[［(（]?\d)")  # 1. or - [1]
+ENTRY_LENGTH = 1500  # characters: a typed reference is shorter; a longer item is prose
+
+
+@lru_cache(maxsize=1)
+def typed_reference_words() -> tuple[frozenset[str], re.Pattern[str]]:
+    """The titles of a reference section and the pattern of a GB/T document-type mark ([J], [EB/OL] …)."""
+    data = parse_yaml(TYPED_REFERENCES.read_text(encoding="utf-8"), "toolchain/data/typed-references.yaml")
+    marks = "|".join(re.escape(m) for m in sorted(data["type_marks"], key=len, reverse=True))
+    return frozenset(t.casefold().replace(" ", "") for t in data["titles"]), re.compile(rf"\[(?:{marks})\]")
+
+
+def is_typed_entry(item: str) -> bool:
+    """Whether one item reads as a typed reference: short, with a document-type mark or year, volume and pages."""
+    return len(item) <= ENTRY_LENGTH and bool(typed_reference_words()[1].search(item) or VOLUME_PAGES.search(item))
+
+
+def typed_entries(block: Block, numbered: bool) -> int:
+    """How many typed references a paragraph or list holds (its lines that open with [1], 1. or (1)); 0 unless all are.
+
+    Under a reference-section heading an unnumbered paragraph is one item (``numbered`` False).
+    """
+    if block.kind not in ("paragraph", "list") or len(block.text) > 200 * ENTRY_LENGTH:
+        return 0
+    text = block.text
+    if block.kind == "list":  # each item opens with its marker; 1. and 1) number it
+        starts = [m.start() for m in LIST_ITEM_START.finditer(text)]
+        if not starts or (numbered and not NUMBERED_ITEM.match(text)):
+            return 0
+    else:
+        starts = [m.start() for m in ENTRY_NUMBER.finditer(text)]
+        if not starts or starts[0] != len(text) - len(text.lstrip()):
+            if numbered:
+                return 0
+            starts = [0]
+    items = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    return len(items) if all(is_typed_entry(item) for item in items) else 0
+
+
+def typed_reference_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+    """The blocks of each typed reference list: a reference-section heading with the entries under it, or two entries in a row."""
+    titles = typed_reference_words()[0]
+    found: list[Block] = []
+    run: list[Block] = []
+    entries = 0
+    heading: Block | None = None
+    for block in (*blocks, None):
+        if block is not None and (count := typed_entries(block, numbered=heading is None)):
+            run.append(block)
+            entries += count
+            continue
+        if block is not None and block.kind == "comment" and run:
+            continue
+        if run and (heading is not None or entries >= 2):
+            found.extend([heading, *run] if heading is not None else run)
+        run, entries = [], 0
+        heading = block if block is not None and block.kind == "heading" and HEADING_NUMBER.sub("", block.title).casefold() in titles else None
+    return found
 
 
 def unbraced(key: str) -> str:
