@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,36 @@ def is_cross_reference(key: str, project: Project) -> bool:
     return bool(CROSS_REFERENCE.match(key)) and key not in project.bibliography.by_key
 
 
+
+
+SUGGESTED_KEYS = 200  # distinct unresolved keys given a closest-key suggestion; past that, exact case-folded matches only
+
+
+def intended_keys(project: Project) -> dict[str, str]:
+    """Each unresolved cited key → the entry key it most likely means (same key in another case, or one typo away).
+
+    REF001 suggests it: ``@xuan202`` means ``xuan2020`` when no other key is as close.
+    """
+    keys = project.bibliography.by_key
+    if _INTENDED[0] is project:
+        return _INTENDED[1]
+    folded = {k.casefold(): k for k in keys}
+    unresolved = dict.fromkeys(c.key for d in project.documents for c in d.citations
+                               if c.key not in keys and not is_cross_reference(c.key, project))
+    intended: dict[str, str] = {}
+    for number, key in enumerate(unresolved):
+        if key.casefold() in folded:
+            intended[key] = folded[key.casefold()]
+        elif number < SUGGESTED_KEYS:
+            close = difflib.get_close_matches(key, keys, n=2, cutoff=0.85)
+            if len(close) == 1 or (len(close) == 2 and difflib.SequenceMatcher(None, key, close[0]).ratio()
+                                   > difflib.SequenceMatcher(None, key, close[1]).ratio()):
+                intended[key] = close[0]
+    _INTENDED[:] = [project, intended]
+    return intended
+
+
+_INTENDED: list = [None, {}]  # the last project read and its intended keys
 
 
 def cross_references(document: Document) -> Iterator[tuple[Span, int, int, str]]:
@@ -98,17 +129,46 @@ class CitationGap:
 def citation_gaps(project: Project) -> Iterator[CitationGap]:
     """Keys cited on one side of an aligned zh/en unit pair but not on the other.
 
-    Keys are compared without case: ``@Holmgren2020`` against ``@holmgren2020`` is one unresolved
-    key (REF001's, with the entry it means), not a citation lost in translation.
+    An unresolved key counts as the entry it names in another case: ``@Holmgren2020`` against
+    ``@holmgren2020`` is one unresolved key (REF001's, with the entry it means), not a citation lost
+    in translation. So is an unresolved key left over against a close key left over on the other
+    side (``@xuan202`` against ``@xuan2020``, when the bib also holds ``xuan2023``).
     """
+    meant = {key: entry for key, entry in intended_keys(project).items() if key.casefold() == entry.casefold()}
+    keys = project.bibliography.by_key
     for kind, zh_span, en_span in aligned_units(project):
         if kind in ("title", "keyword", "heading"):
             continue
         zh_cites, en_cites = ([c for c in find_citations(span) if not is_cross_reference(c.key, project)] for span in (zh_span, en_span))
-        zh_keys, en_keys = {c.key.casefold() for c in zh_cites}, {c.key.casefold() for c in en_cites}
-        for citations, other_keys, other, lang in ((zh_cites, en_keys, en_span, "en"), (en_cites, zh_keys, zh_span, "zh")):
-            reported = set()
-            for citation in citations:
-                if citation.key.casefold() not in other_keys and citation.key not in reported:
-                    reported.add(citation.key)
-                    yield CitationGap(citation, other, lang)
+        zh_keys, en_keys = ({meant.get(c.key, c.key).casefold() for c in cites} for cites in (zh_cites, en_cites))
+        left: dict[str, dict[str, Citation]] = {"zh": {}, "en": {}}  # per side, the first citation of each key the other lacks
+        for lang, cites, other_keys in (("zh", zh_cites, en_keys), ("en", en_cites, zh_keys)):
+            for c in cites:
+                if meant.get(c.key, c.key).casefold() not in other_keys:
+                    left[lang].setdefault(c.key, c)
+        typos = typo_pairs(list(left["zh"].values()), list(left["en"].values()), keys)
+        for lang, other, other_lang in (("zh", en_span, "en"), ("en", zh_span, "zh")):
+            for citation in left[lang].values():
+                if citation.key not in typos:
+                    yield CitationGap(citation, other, other_lang)
+
+
+TYPO_RATIO = 0.8  # how alike an unresolved key and a key left over on the other side must be to be one citation
+TYPO_PAIRS = 2_500  # leftover pairs compared at most per unit pair (a paste of a whole text compares none)
+
+
+def typo_pairs(zh: list[Citation], en: list[Citation], keys: dict) -> set[str]:
+    """The keys of leftover citations that are one citation with a typo: an unresolved key and its closest leftover."""
+    if len(zh) * len(en) > TYPO_PAIRS:
+        return set()
+    paired: set[str] = set()
+    for mine, theirs in ((zh, en), (en, zh)):
+        for citation in mine:
+            if citation.key in keys or citation.key in paired:
+                continue
+            scored = [(difflib.SequenceMatcher(None, citation.key, c.key).ratio(), c.key) for c in theirs
+                      if c.key in keys and c.key not in paired]
+            best = max(scored, default=(0.0, ""))
+            if best[0] >= TYPO_RATIO:
+                paired.update((citation.key, best[1]))
+    return paired
