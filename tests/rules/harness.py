@@ -1,7 +1,8 @@
 """Data-driven rule cases: one YAML file per rule, each case overlaying the base project.
 
 A case writes snippets (zh, en, metadata, glossary, bib, lock, config) and may append one long
-line to zh or en: ``paragraph: {zh: {text: …, times: N}}`` (the text repeated N times).
+line to zh or en: ``paragraph: {zh: {text: …, times: N}}`` (the text repeated N times); ``figures: [a.png]``
+creates those (empty) files in manuscript/figures/.
 """
 
 from __future__ import annotations
@@ -109,6 +110,9 @@ class RuleCase:
             (root / SNIPPET_FILES["lock"]).write_text(str(self.data["lock"]), encoding="utf-8")
         if "config" in self.data:
             (root / "pyproject.toml").write_text(str(self.data["config"]), encoding="utf-8")
+        for name in self.data.get("figures") or []:  # image files the case needs (their content is not read)
+            (root / "manuscript" / "figures").mkdir(exist_ok=True)
+            (root / "manuscript" / "figures" / str(name)).write_bytes(b"\x89PNG\r\n\x1a\n")
         return root
 
     def body(self, root: Path, snippet: str) -> str:

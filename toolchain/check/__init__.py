@@ -10,6 +10,7 @@ from toolchain.check import (  # noqa: F401  (importing a family registers its r
     abbreviations,
     alignment,
     claims,
+    figures,
     hygiene,
     metadata,
     numbers,

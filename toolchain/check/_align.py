@@ -24,6 +24,7 @@ from toolchain.load import Project
 from toolchain.load.markdown import Block, Document, find_citations
 from toolchain.load.source import Span
 
+CROSSING = 0.4  # how much cheaper two neighbouring pairs must be crossed than straight to be read as two units in another order
 SKIP = 0.55  # cost of a unit without counterpart; two skips cost more than the worst 1–1 pair
 MERGE = 0.65  # extra cost of a 2–1 or 1–2 match: a skip + 0.1, so a merge must improve the match
 KIND_MISMATCH = 0.3  # a paragraph aligned with a list or table
@@ -59,6 +60,7 @@ class Group:
 
     zh: tuple[Unit, ...]
     en: tuple[Unit, ...]
+    crossed: bool = False  # matched with the other language's next (or previous) unit: the two stand in another order
 
     @property
     def kind(self) -> str:
@@ -263,6 +265,59 @@ def run_around(groups: Sequence[Group], index: int, ratio: float) -> tuple[int, 
     return low, high, Group((single,), run) if zh_long else Group(run, (single,))
 
 
+def crossings(groups: Sequence[Group], ratio: float) -> list[Group]:
+    """The groups with each two neighbouring 1–1 pairs re-paired crosswise when the crossed pairs match far better.
+
+    A translator who moved a paragraph before its neighbour leaves two pairs that share nothing;
+    crossed, they are the translations they are. Only paragraph-like units are re-paired, and
+    only neighbours: the alignment keeps its order everywhere else.
+    """
+    result = list(groups)
+    index = 0
+    while index + 1 < len(result):
+        a, b = result[index], result[index + 1]
+        if (len(a.zh) == len(a.en) == len(b.zh) == len(b.en) == 1 and not a.crossed
+                and all(u.kind != "heading" for u in (a.zh[0], a.en[0], b.zh[0], b.en[0]))):
+            straight = pair_cost(a.zh, a.en, ratio) + pair_cost(b.zh, b.en, ratio)
+            crossed = pair_cost(a.zh, b.en, ratio) + pair_cost(b.zh, a.en, ratio)
+            if crossed + CROSSING < straight:
+                result[index], result[index + 1] = Group(a.zh, b.en, crossed=True), Group(b.zh, a.en, crossed=True)
+                index += 2
+                continue
+        index += 1
+    return result
+
+
+MOVE_WINDOW = 6  # groups apart an unmatched unit's counterpart may stand (a paragraph moved within its section)
+MOVED = 0.35  # the cost below which two unmatched units near each other are one pair in another order
+
+
+def moves(groups: Sequence[Group], ratio: float) -> list[Group]:
+    """The groups with each unmatched unit paired with an unmatched unit of the other language near it that it translates.
+
+    The aligner keeps the order, so a paragraph the translator moved past a neighbour is left
+    without counterpart in both languages; near each other and alike, the two are one pair
+    (``crossed``), placed where the zh unit stands. Linear: each unit looks MOVE_WINDOW groups around.
+    """
+    result = list(groups)
+    taken: set[int] = set()
+    for index, group in enumerate(groups):
+        if group.en or len(group.zh) != 1 or group.zh[0].kind == "heading":
+            continue
+        best, where = MOVED, -1
+        for other in range(max(0, index - MOVE_WINDOW), min(len(groups), index + MOVE_WINDOW + 1)):
+            candidate = groups[other]
+            if other in taken or candidate.zh or len(candidate.en) != 1 or candidate.en[0].kind == "heading":
+                continue
+            cost = pair_cost(group.zh, candidate.en, ratio)
+            if cost < best:
+                best, where = cost, other
+        if where >= 0:
+            taken.add(where)
+            result[index] = Group(group.zh, groups[where].en, crossed=True)
+    return [g for i, g in enumerate(result) if i not in taken]
+
+
 def term_finder(project: Project) -> Callable[[str], list[int]]:
     """The glossary terms (indexes) named in a masked text."""
     found = matcher(project.glossary)
@@ -294,7 +349,7 @@ def alignment(project: Project) -> Alignment:
         if not project.en.body_is_empty:
             zh_units, en_units = body_units(project.zh, names), body_units(project.en, names)
             ratio = (sum(u.length for u in en_units) + 1) / (sum(u.length for u in zh_units) + 1)
-            body = runs_together(align(zh_units, en_units, ratio), ratio)
+            body = crossings(moves(runs_together(align(zh_units, en_units, ratio), ratio), ratio), ratio)
         _LAST[:] = [project, Alignment(tuple(abstract), tuple(body))]
     return _LAST[1]
 

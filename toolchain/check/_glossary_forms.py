@@ -67,17 +67,35 @@ class Occurrence:
     top: bool
 
 
+def accepted_terms(terms: tuple[Term, ...]) -> dict[tuple[str, str], list[int]]:
+    """(language, casefolded form) → the indexes of the terms that accept that form (preferred, variant or abbreviation)."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for index, term in enumerate(terms):
+        for lang in ("zh", "en"):
+            for text in dict.fromkeys((term.preferred(lang), *term.variants.get(lang, ()))):
+                if text:
+                    found.setdefault((lang, text.casefold()), []).append(index)
+        if term.abbr:
+            found.setdefault(("abbr", term.abbr.casefold()), []).append(index)
+    return found
+
+
 def glossary_forms(terms: tuple[Term, ...]) -> list[Form]:
-    """Every form of every term."""
+    """Every form of every term, conflicts read as TERM006 reports them.
+
+    A form two terms accept is the first one's; a form listed under avoid that some term
+    accepts is no avoided form.
+    """
+    accepted = accepted_terms(terms)
     forms = []
     for index, term in enumerate(terms):
         for lang in ("zh", "en"):
             forms.append(Form(term.preferred(lang), index, lang, "preferred"))
             forms += [Form(v, index, lang, "variant") for v in term.variants.get(lang, ())]
-            forms += [Form(v, index, lang, "avoid") for v in term.avoid.get(lang, ())]
+            forms += [Form(v, index, lang, "avoid") for v in term.avoid.get(lang, ()) if (lang, v.casefold()) not in accepted]
         if term.abbr:
             forms.append(Form(term.abbr, index, "abbr", "abbr"))
-    return [f for f in forms if f.text]
+    return [f for f in forms if f.text and (f.kind == "avoid" or accepted[(f.lang, f.text.casefold())][0] == f.term)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,16 +26,42 @@ def neighbour(groups: tuple[Group, ...], index: int, lang: str, document: Docume
     return Location(document.path, 1, 1)
 
 
+def missing_sections(groups: tuple[Group, ...]) -> dict[int, int]:
+    """Each unmatched heading's group index → the index after the last unit of its section that is unmatched too.
+
+    A section one language lacks is its heading and the units after it that have no counterpart
+    either (until a matched unit): one finding at the heading, none per paragraph.
+    """
+    sections: dict[int, int] = {}
+    index = 0
+    while index < len(groups):
+        group = groups[index]
+        end = index + 1
+        if not group.matched and group.kind == "heading":
+            lang = "zh" if group.zh else "en"
+            while end < len(groups) and not groups[end].matched and bool(groups[end].zh) == (lang == "zh"):
+                end += 1
+            sections[index] = end
+        index = end
+    return sections
+
+
 def unmatched(project: Project, headings: bool) -> Iterator[Finding]:
-    """One finding per heading (or paragraph-like unit) without a counterpart, at its own place."""
+    """One finding per heading (or paragraph-like unit) without a counterpart, at its own place; one per missing section."""
     groups = alignment(project).body
+    sections = missing_sections(groups)
+    inside = {i for start, end in sections.items() for i in range(start + 1, end)}
     for index, group in enumerate(groups):
-        if group.matched or (group.kind == "heading") != headings:
+        if group.matched or (group.kind == "heading") != headings or index in inside:
             continue
         lang, other = ("zh", "en") if group.zh else ("en", "zh")
         unit = (group.zh or group.en)[0]
         where = neighbour(groups, index, other, project.document(other))
         what = f"heading “{unit.block.title}”" if headings and unit.block else f"this {unit.kind}"
+        end = sections.get(index, index + 1)
+        if end - index > 1:
+            last = (groups[end - 1].zh or groups[end - 1].en)[-1]
+            what = f"the section under {what} ({end - index - 1} more unit{'s' * (end - index > 2)}, up to line {last.span.start.line})"
         file = project.document(other).path.rsplit("/", 1)[-1]
         yield Finding(unit.span.start, f"{what} has no counterpart in {file} (its neighbour there is line {where.line}); "
                       f"the units before and after it are aligned", related=(where,))
@@ -47,11 +73,21 @@ def heading_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: the n-th heading of one language must correspond to the n-th of the other. Headings and
     paragraphs are aligned on what both languages share (see ALIGN002), so a missing heading is
-    reported once, where it stands, and the sections around it are still compared.
+    reported once, where it stands, and the sections around it are still compared. A whole
+    section missing (its heading and the units under it) is this one finding, not one per unit.
     """
     project = ctx.project
     yield from unmatched(project, headings=True)
-    for a, b in aligned_headings(project):
+    pairs = list(aligned_headings(project))
+    shifts = {b.level - a.level for a, b in pairs}
+    if len(pairs) >= 3 and len(shifts) == 1 and 0 not in shifts:  # one systematic shift is one finding
+        shift = shifts.pop()
+        a, b = pairs[0]
+        yield Finding(b.span.start, f"every heading of en.md is {abs(shift)} level{'s' * (abs(shift) > 1)} "
+                      f"{'deeper' if shift > 0 else 'higher'} than its zh counterpart ({len(pairs)} headings; "
+                      f"“{'#' * b.level}” for “{'#' * a.level}” here): shift them all", related=(a.span.start,))
+        return
+    for a, b in pairs:
         if a.level != b.level:
             yield Finding(b.span.start, f"heading “{b.title}” is level {b.level} but its zh counterpart “{a.title}” is level {a.level}",
                           related=(a.span.start,))
@@ -106,6 +142,27 @@ def paragraphs_run_together(ctx: RuleContext) -> Iterator[Finding]:
         yield Finding(single.span.start, f"this {single.kind} stands for {what} of {file} (lines {run[0].span.start.line}–"
                       f"{run[-1].span.start.line}): its paragraph breaks{' and headings' if headings else ''} are missing, "
                       f"as in text pasted from a PDF", related=(run[0].span.start, run[-1].span.start))
+
+
+@rule("ALIGN008", "units-in-another-order", Severity.WARNING)
+def units_in_another_order(ctx: RuleContext) -> Iterator[Finding]:
+    """Neighbouring paragraphs stand in another order in the two languages.
+
+    Why: paired in order, a moved paragraph and the one it passed would each report every
+    number, term and citation as missing. The two languages' units are paired where they
+    translate each other, and the different order is reported once, at the moved en unit.
+    """
+    furthest = 0  # the last en line of the units paired so far
+    for group in alignment(ctx.project).body:
+        if not group.matched:
+            continue
+        line = group.en[-1].span.start.line
+        if group.crossed and line < furthest:
+            unit = group.en[0]
+            yield Finding(unit.span.start, f"this {unit.kind} translates zh.md line {group.zh[0].span.start.line}, which stands in "
+                          f"another place among its neighbours there: the two languages order these units differently",
+                          related=(group.zh[0].span.start,))
+        furthest = max(furthest, line)
 
 
 @rule("ALIGN006", "sentence-without-counterpart", Severity.INFO)

@@ -76,6 +76,9 @@ def title_empty(ctx: RuleContext) -> Iterator[Finding]:
             yield Finding(Location(document.path, document.front_lines["title"], 1), "the title is empty", related=related)
 
 
+KEYWORD_SEPARATORS = re.compile(r"[；;，,、]")  # what authors join keywords with when they type them as one
+
+
 @rule("META002", "keyword-count-mismatch")
 def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """zh.md and en.md list different numbers of keywords.
@@ -85,10 +88,24 @@ def keyword_count_mismatch(ctx: RuleContext) -> Iterator[Finding]:
     """
     project = ctx.project
     zh, en = project.zh, project.en
-    if "keywords" in zh.front_lines and "keywords" in en.front_lines and len(zh.keywords) != len(en.keywords):
-        yield Finding(Location(en.path, en.front_lines["keywords"], 1),
-                      f"{len(en.keywords)} keywords in en.md but {len(zh.keywords)} in zh.md",
-                      related=(Location(zh.path, zh.front_lines["keywords"], 1),))
+    if "keywords" not in zh.front_lines or "keywords" not in en.front_lines or len(zh.keywords) == len(en.keywords):
+        return
+    joined = False
+    for document, other in ((zh, en), (en, zh)):
+        if len(document.keywords) >= len(other.keywords):
+            continue
+        for keyword in document.keywords:  # keywords typed as one string with separators: said there, once per keyword
+            parts = [part.strip() for part in KEYWORD_SEPARATORS.split(keyword.text) if part.strip()]
+            if len(parts) > 1:
+                joined = True
+                yield Finding(keyword.start, f"keyword “{keyword.text[:40]}” holds {len(parts)} keywords joined by separators: "
+                              f"list them one by one ([{', '.join(parts[:3])}{', …' if len(parts) > 3 else ''}])",
+                              related=(Location(other.path, other.front_lines["keywords"], 1),))
+    if joined:
+        return
+    yield Finding(Location(en.path, en.front_lines["keywords"], 1),
+                  f"{len(en.keywords)} keywords in en.md but {len(zh.keywords)} in zh.md",
+                  related=(Location(zh.path, zh.front_lines["keywords"], 1),))
 
 
 @rule("META021", "keyword-order-mismatch")

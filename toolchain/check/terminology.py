@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from toolchain.check._glossary_forms import Occurrence, matcher
+from toolchain.check._glossary_forms import Occurrence, accepted_terms, matcher
 from toolchain.check._pairwise import pair_gaps
 from toolchain.check._shape import schema, shape_findings
 from toolchain.check._text import CJK, mask_non_prose
@@ -18,7 +18,7 @@ from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
 from toolchain.load.glossary import Term
 from toolchain.load.markdown import Document
-from toolchain.load.source import Span
+from toolchain.load.source import Location, Span
 from toolchain.segment import segmenter
 
 
@@ -255,3 +255,35 @@ def glossary_structure(ctx: RuleContext) -> Iterator[Finding]:
     """
     glossary = ctx.project.glossary
     yield from shape_findings(glossary.path, glossary.raw if glossary.raw is not None else {}, schema()["glossary.yaml"], "", 1, 1)
+
+
+@rule("TERM006", "glossary-conflict", Severity.WARNING)
+def glossary_conflict(ctx: RuleContext) -> Iterator[Finding]:
+    """Two glossary terms accept one form, or a term avoids a form that a term accepts.
+
+    Why: a form that names two concepts cannot be aligned with either, and one both accepted and
+    avoided would be reported at every use; the checker keeps it accepted and says so once, here.
+    Example: ``急性髓系白血病`` as the zh form of two terms; ``avoid: {en: [sorafenib]}`` beside ``en: sorafenib``.
+    """
+    glossary = ctx.project.glossary
+    terms = glossary.terms
+    accepted = accepted_terms(terms)
+    shared: dict[tuple[int, int], list[str]] = {}  # (first term, later term) → the forms both accept
+    for (lang, form), indexes in accepted.items():
+        owners = list(dict.fromkeys(indexes))
+        for later in owners[1:]:
+            shared.setdefault((owners[0], later), []).append(next(t for t in (*terms[later].accepted("zh"), *terms[later].accepted("en"))
+                                                               if t.casefold() == form) if lang != "abbr" else terms[later].abbr)
+    for (first, later), forms in shared.items():
+        listed = ", ".join(f"“{f}”" for f in dict.fromkeys(forms))
+        yield Finding(Location(glossary.path, terms[later].line, 1), f"this term shares {listed} with the term at line "
+                      f"{terms[first].line}: merge them, or give one other forms (the form is read as the first one's)",
+                      related=(Location(glossary.path, terms[first].line, 1),))
+    for term in terms:
+        for lang in ("zh", "en"):
+            for text in term.avoid.get(lang, ()):
+                owners = accepted.get((lang, text.casefold()))
+                if owners:
+                    owner = terms[owners[0]]
+                    yield Finding(Location(glossary.path, term.line, 1), f"“{text}” is listed under avoid but is an accepted "
+                                  f"{lang} form (line {owner.line}): it is read as accepted", related=(Location(glossary.path, owner.line, 1),))

@@ -177,7 +177,9 @@ class Document:
 
 TYPED_REFERENCES = Path(__file__).resolve().parent.parent / "data" / "typed-references.yaml"
 ENTRY_NUMBER = re.compile(r"^[ \t]*(?:[\[［]\d{1,4}[\]］]|\d{1,4}[.)、]|[(（]\d{1,4}[)）])[ \t]*\S", re.MULTILINE)
-VOLUME_PAGES = re.compile(r"(?:19|20)\d\d[a-z]?\s*[,;，；]\s*\d{1,4}\s*(?:[(（][^()（）\n]{1,12}[)）])?\s*[:：]\s*[A-Za-z]?\d")
+# year, volume(issue): pages as GB/T and Vancouver write them (2020, 21(9): 1201 / 2020;21(9):1201), or APA's 21(9), 1201
+VOLUME_PAGES = re.compile(r"(?:19|20)\d\d[a-z]?\s*[,;，；]\s*\d{1,4}\s*(?:[(（][^()（）\n]{1,12}[)）])?\s*[:：]\s*[A-Za-z]?\d"
+                          r"|\b\d{1,4}\(\d{1,4}\),\s*[A-Za-z]?\d{1,6}\s*[–-]")
 HEADING_NUMBER = re.compile(r"^[\d.\s、]+|\s+")
 LIST_ITEM_START = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)", re.MULTILINE)
 NUMBERED_ITEM = re.compile(r"[ \t]*(?:\d{1,9}[.)]|[-*+][ \t]+[\[［(（]?\d)")  # 1. or - [1]

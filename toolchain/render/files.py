@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import fcntl
 import os
-import re
 import shutil
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote
 
 from toolchain.errors import InputError, RenderError
 from toolchain.files import PART
 from toolchain.load import Project
-from toolchain.load.markdown import COMMENT, mask
+from toolchain.load.figures import FIGURES, figure_problem, figures
 
 # ![caption](target "title"): the caption may hold one level of brackets (a citation, a link).
-IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*<?([^)\s>]+)")
-INLINE_CODE = re.compile(r"`[^`\n]*`")
-FIGURES = "figures"
 
 
 def safe_target(out: Path, name: str) -> Path:
@@ -101,26 +96,13 @@ def check_figures(project: Project) -> None:
 
     The PDF sees only that directory and pandoc's sandbox reads nothing, so a figure elsewhere,
     a URL or a missing file would fail one output after the others were written, or drop the
-    image from the DOCX in silence. The message names the Markdown line.
+    image from the DOCX in silence. The message names the Markdown line (FIG001 reports the same).
     """
-    manuscript = (project.root / "manuscript").resolve()
-    figures = manuscript / FIGURES
     for document in project.documents:
-        for block in document.blocks:
-            if block.kind == "code":
-                continue
-            for match in IMAGE.finditer(mask(block.text, COMMENT, INLINE_CODE)):
-                target = match.group(1)
-                line = block.span.location(match.start(1)).line
-                if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", target):
-                    raise InputError(document.path, line, f"figure “{target}” is not a file: the build fetches nothing; "
-                                     f"save the image in manuscript/{FIGURES}/")
-                path = (manuscript / unquote(target)).resolve()  # pandoc reads figures/a%20b.png as "a b"
-                if figures not in path.parents:
-                    raise InputError(document.path, line, f"figure “{target}” is outside manuscript/{FIGURES}/, "
-                                     "the only place the build reads images from")
-                if not path.is_file():
-                    raise InputError(document.path, line, f"figure “{target}” not found (no file manuscript/{target})")
+        for figure in figures(document):
+            problem = figure_problem(project.root, figure.target)
+            if problem is not None:
+                raise InputError(document.path, figure.location.line, problem)
 
 
 def figure_files(project_root: Path) -> list[tuple[str, Path]]:
