@@ -317,6 +317,26 @@ def hand_typed_citation_number(ctx: RuleContext) -> Iterator[Finding]:
                           suggestion=f"[{'; '.join(known)}]" if known and None not in keys else None)
 
 
+@rule("REF025", "hand-typed-author-year")
+def hand_typed_author_year(ctx: RuleContext) -> Iterator[Finding]:
+    """An author–year citation is typed as text (“(Xuan et al., 2020)”), not a key.
+
+    Why: a typed citation is no link, is not numbered by the style, and its work is not in the
+    reference list unless cited elsewhere. The keys suggested are the entries of that year whose
+    first author is the name written. Example: ``（Xuan等，2020）`` → ``[@xuan2020]``.
+    """
+    project = ctx.project
+    for document in project.documents:
+        for typed in names.typed_citations(project, document):
+            where = typed.span.location(typed.start, typed.end)
+            if typed.keys:
+                cite = f"[{'; '.join('@' + k for k in typed.keys)}]"
+                yield Finding(where, f"citation “{typed.text}” is typed as text: cite with {cite}", suggestion=cite)
+            else:
+                yield Finding(where, f"citation “{typed.text}” is typed as text, and no entry of references.bib has that first "
+                              "author and year: add the work and cite it with its key")
+
+
 @rule("REF024", "unreadable-citation-key")
 def unreadable_citation_key(ctx: RuleContext) -> Iterator[Finding]:
     """An entry key holds a mark Pandoc cannot read (a full-width comma “，”, “、”, “#”).

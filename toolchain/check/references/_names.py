@@ -8,6 +8,7 @@ is named as the source of the cited work.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -15,6 +16,7 @@ from functools import cache, lru_cache
 
 from toolchain.check._text import mask_non_prose
 from toolchain.cite.terms import ET_AL
+from toolchain.cjk import HAN
 from toolchain.load import Project
 from toolchain.load.bibliography import CJK, Entry, Name, fold, parse_names
 from toolchain.load.markdown import Citation, Document
@@ -351,3 +353,77 @@ def mentions(entry: Entry, token: str) -> bool:
                 if len(joined) >= len(wanted):
                     break
     return False
+
+
+YEAR = r"(?:19|20)\d\d[a-z]?"
+AUTHOR = rf"{LATIN_NAME}(?:\s+(?:et\s+al\.?|(?:and|&)\s+[A-Z][{LETTERS}'’\-]*))?"
+
+
+@cache
+def typed_citation_patterns() -> tuple[re.Pattern[str], ...]:
+    """Author–year citations typed as text: (Xuan et al., 2020), Xuan et al. (2020), （Xuan等，2020）, 宣丽等（2020）."""
+    han = f"[{HAN}]"
+    one = rf"{AUTHOR.replace('(?P<name>', '(?:')},?\s+{YEAR}"
+    return (
+        re.compile(rf"\((?P<inner>{one}(?:\s*;\s*{one}){{0,9}})\)"),
+        re.compile(rf"{AUTHOR}\s*\((?P<year>{YEAR})\)"),
+        re.compile(rf"[（(](?P<name>[A-Z][{LETTERS}'’\-]*|{han}{{1,4}}?)\s*(?P<etal>等|et\s+al\.?)?\s*[，,]\s*(?P<year>{YEAR})\s*[）)]"),
+        re.compile(rf"(?P<name>[A-Z][{LETTERS}'’\-]*|{han}{{2,4}}?)(?P<etal>等)\s*[（(](?P<year>{YEAR})[）)]"),
+    )
+
+
+MORE_AUTHORS = re.compile(r"\bet\s+al\b|&|\band\s")  # a typed citation naming more than one author
+ONE_TYPED = re.compile(rf"(?P<name>{PARTICLE}[A-Z\u00c0-\u00de][{LETTERS}'’\-]*)(?P<etal>\s+et\s+al\.?|\s+(?:and|&)\s+\S+)?,?\s+(?P<year>{YEAR})")
+
+
+@dataclass(frozen=True, slots=True)
+class TypedCitation:
+    """An author–year citation typed as text, with the keys of the works it names (empty when none matches)."""
+
+    text: str
+    span: Span
+    start: int
+    end: int
+    keys: tuple[str, ...]
+
+
+def typed_citations(project: Project, document: Document) -> Iterator[TypedCitation]:
+    """Author–year citations typed into the prose instead of keys.
+
+    A typed citation names its works: the entries of that year whose first author is the name
+    written. One with ``et al.``/``等`` is reported even when no entry matches; a bare name and
+    year only when an entry does (“(Phase, 2019)” is prose). A narrative one followed by a key
+    (``Xuan等（2020）[@xuan2020]``) is a named citation with its year (CITE001's), not a typed one.
+    """
+    by_year: dict[str, list[Entry]] = {}
+    for entry in project.bibliography.entries:
+        match = re.search(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
+        if match:
+            by_year.setdefault(match.group(), []).append(entry)
+    for span in document.text_spans:
+        masked = mask_non_prose(span.text)
+        if not re.search(r"(?:19|20)\d\d", masked):
+            continue
+        starts: list[int] = []  # the matches kept, apart and in order: a later pattern's overlap is the same citation
+        ends: list[int] = []
+        for number, pattern in enumerate(typed_citation_patterns()):
+            narrative = number in (1, 3)  # Xuan et al. (2020), 宣丽等（2020）: a key right after makes them named citations
+            for found in pattern.finditer(masked):
+                at = bisect_left(starts, found.start())
+                if (at < len(starts) and starts[at] < found.end()) or (at and ends[at - 1] > found.start()):
+                    continue
+                starts.insert(at, found.start())
+                ends.insert(at, found.end())
+                if narrative and "@" in span.text[found.end():found.end() + 3]:
+                    continue
+                items = ([(m["name"], bool(m["etal"]), m["year"]) for m in ONE_TYPED.finditer(found["inner"])]
+                         if "inner" in found.groupdict() and found["inner"] else
+                         [(found["name"], bool(found.groupdict().get("etal")) or bool(MORE_AUTHORS.search(found.group())), found["year"])])
+                keys: list[str] = []
+                named = False
+                for name, etal, year in items:
+                    matching = [e.key for e in by_year.get(year[:4], []) if matches_author(name.strip(), e)]
+                    keys += matching
+                    named = named or etal or bool(matching)
+                if named:
+                    yield TypedCitation(found.group(), span, found.start(), found.end(), tuple(dict.fromkeys(keys)))
