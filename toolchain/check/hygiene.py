@@ -11,7 +11,7 @@ from toolchain.check._typography import TAB_IN_LINE, word_lists
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load.markdown import Block
-from toolchain.load.source import Location
+from toolchain.load.source import Location, Span
 from toolchain.load.unsafe import FIELD_CODE, RAW_OPENXML, RAW_TYPST, SCRIPT_LINK
 
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\u202a-\u202e\u2066-\u2069]")
@@ -308,3 +308,38 @@ def tab_in_text(ctx: RuleContext) -> Iterator[Finding]:
                     "Write it as a pipe table with a caption (Table: …)") if lines > 1 else (
                     f"a tab stands in this {block.kind}'s text, which the outputs print as one space")
             yield Finding(block.span.location(first.start(), first.end()), what)
+
+
+RUNNING_LINE = re.compile(r"\d+")
+PAGE_NUMBER_LINE = re.compile(r"[\s\-–—·•.]*\d{1,4}[\s\-–—·•.]*")  # “- 3 -”, “· 256 ·”, “17” on a line of its own
+RECURRING = 3  # a short line inside paragraphs this many times is a running header or footer
+
+
+@rule("SRC016", "pdf-running-header", Severity.WARNING)
+def pdf_running_header(ctx: RuleContext) -> Iterator[Finding]:
+    """A running head or page number pasted from a PDF stands inside a paragraph.
+
+    Why: text copied out of a PDF keeps the journal's running head (“Chin J Hematol, March 2024,
+    Vol. 45, No. 3”) and the page numbers between its lines; the outputs would print them in the
+    middle of sentences. One finding per recurring line (digits compared as any number), at its first place.
+    """
+    for document in ctx.project.documents:
+        seen: dict[str, list[tuple[Span, int, str]]] = {}
+        for block in document.body_units():
+            if block.kind != "paragraph" or "\n" not in block.span.text:
+                continue
+            text = block.span.text
+            offset = 0
+            for line in text.split("\n"):
+                stripped = line.strip()
+                if stripped and len(stripped) <= 80 and offset:  # a paragraph's first line is its start, not a header
+                    key = "page number" if PAGE_NUMBER_LINE.fullmatch(stripped) else RUNNING_LINE.sub("#", " ".join(stripped.split()))
+                    if key == "page number" or len(stripped) >= 8:
+                        seen.setdefault(key, []).append((block.span, offset + line.index(stripped[0]), stripped))
+                offset += len(line) + 1
+        for key, places in seen.items():
+            if len(places) >= (2 if key == "page number" else RECURRING):
+                span, start, shown = places[0]
+                what = "page numbers stand on lines of their own" if key == "page number" else f"the line “{shown[:50]}” recurs"
+                yield Finding(span.location(start, start + len(shown)), f"{what} {len(places)} times inside paragraphs: a running "
+                              "header, footer or page number pasted from a PDF? Delete them")
