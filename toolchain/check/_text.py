@@ -66,6 +66,24 @@ def typed_caption_match(text: str) -> re.Match[str] | None:
     return caption
 
 
+LATIN_LETTER = re.compile(r"[A-Za-z]+")
+LANGUAGE_SAMPLE = 20_000  # characters read to tell a unit's language (a pasted text is one language throughout)
+
+
+def written_in_other_language(text: str, lang: str) -> bool:
+    """Whether a unit of en.md is Chinese prose, or one of zh.md English prose: a paragraph left untranslated.
+
+    Chinese: 20 or more Chinese characters, at least half as many as Latin letters (a term or
+    a name in parentheses does not make English prose Chinese). English: no Chinese character
+    and 20 or more words.
+    """
+    sample = mask_non_prose(text[:LANGUAGE_SAMPLE])
+    han = len(CJK.findall(sample))
+    if lang == "en":
+        return han >= 20 and 2 * han >= sum(len(w) for w in LATIN_LETTER.findall(sample))
+    return han == 0 and len(LATIN_LETTER.findall(sample)) >= 20
+
+
 def typed_heading_number(text: str) -> tuple[int, int] | None:
     """The (start, end) of a number typed at the start of a heading's text, with its spaces; None if none or unnumbered."""
     match = HEADING_NUMBER.match(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_caption_match, typed_heading_number
+from toolchain.check._text import CJK, CJK_CHAR, non_prose_ranges, typed_caption_match, typed_heading_number, written_in_other_language
 from toolchain.check.diagnostic import Finding
 from toolchain.cjk import WIDE_PUNCTUATION
 from toolchain.load import Project, parse_yaml
@@ -76,6 +76,8 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
     spans = [*document.front_spans, *(b.span for b in document.body_units(tables=tables))]
     headings = {id(b.span) for b in document.headings}
     for span in spans:
+        if span.text and written_in_other_language(span.text, document.lang):  # left untranslated: SRC017's, not typography
+            continue
         masked = opaque(span.text)
         number = typed_heading_number(span.text) if id(span) in headings else None
         caption = typed_caption_match(span.text) if number is None and len(span.text) <= 200 else None

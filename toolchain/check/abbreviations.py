@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from toolchain.check._glossary_forms import matcher
-from toolchain.check._text import mask_non_prose
+from toolchain.check._text import mask_non_prose, written_in_other_language
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
 from toolchain.load import Project
@@ -108,6 +108,8 @@ def read_mentions(project: Project) -> Iterator[tuple[str, Term, list[Mention]]]
         lang = "zh" if unit.startswith("Chinese") else "en"
         by_term: dict[int, list[Mention]] = {}
         for span in spans:
+            if written_in_other_language(span.text, lang):  # a paragraph left untranslated is SRC017's
+                continue
             text = mask_non_prose(span.text)
             size = len(text)
             for o in found.find(text):

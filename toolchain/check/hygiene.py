@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from toolchain.check._text import typed_caption_match, typed_heading_number
+from toolchain.check._text import typed_caption_match, typed_heading_number, written_in_other_language
 from toolchain.check._typography import TAB_IN_LINE, word_lists
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.registry import RuleContext, rule
@@ -343,3 +343,21 @@ def pdf_running_header(ctx: RuleContext) -> Iterator[Finding]:
                 what = "page numbers stand on lines of their own" if key == "page number" else f"the line “{shown[:50]}” recurs"
                 yield Finding(span.location(start, start + len(shown)), f"{what} {len(places)} times inside paragraphs: a running "
                               "header, footer or page number pasted from a PDF? Delete them")
+
+
+@rule("SRC017", "untranslated-unit")
+def untranslated_unit(ctx: RuleContext) -> Iterator[Finding]:
+    """A paragraph of en.md is written in Chinese, or one of zh.md in English.
+
+    Why: a paragraph left untranslated is one defect; read as English it would raise a
+    typography error at every Chinese mark. It is reported once, and the typography and
+    abbreviation rules of its file leave it alone.
+    Example: en.md keeps the Chinese paragraph ``此后，Sasaki等……`` where its translation belongs.
+    """
+    for document in ctx.project.documents:
+        other = "Chinese" if document.lang == "en" else "English"
+        for span in document.text_spans:
+            if len(span.text) >= 20 and written_in_other_language(span.text, document.lang):
+                start = len(span.text) - len(span.text.lstrip())
+                yield Finding(span.location(start, start + 1), f"this text of {document.path.rsplit('/', 1)[-1]} is written in "
+                              f"{other}: translate it, or move it to the other file")
