@@ -196,11 +196,18 @@ def leading_phrase(text: str) -> str:
     return match.group(1) + "."
 
 
+def in_capitals(title: str) -> bool:
+    """Whether a Latin title of four or more words is typed in capitals (gene names and acronyms aside, none has lower case)."""
+    words = re.findall(r"[A-Za-z]+", title[:2000])
+    return len(words) >= 4 and not any(c.islower() for w in words for c in w)
+
+
 @rule("REF023", "title-punctuation", Severity.WARNING)
 def title_punctuation(ctx: RuleContext) -> Iterator[Finding]:
-    """A title has a space before “;”, two spaces, a glued “(” or a stray first phrase.
+    """A title has stray spaces, a glued “(”, a stray first phrase, or is in capitals.
 
-    Reported: a space before “;”, two spaces, a word glued to “(”, a stray leading phrase.
+    Reported: a space before “;”, two spaces, a word glued to “(”, a stray leading phrase, a title
+    of four or more words typed in capitals (as database exports give it; the style prints it so).
 
     Why: such slips come from copying a title out of a database page or a PDF and survive into
     print; a phrase such as “Acute myeloid leukemia.” before the title is a heading of the source page.
@@ -223,5 +230,7 @@ def title_punctuation(ctx: RuleContext) -> Iterator[Finding]:
                 found.append((match.group(1), "two spaces between words"))
             if match := GLUED_PAREN.search(text):
                 found.append((text[max(0, match.start() - 3): match.end() + 1], "no space before “(”"))
+            if in_capitals(text):
+                found.append((text.split()[0], "typed in capitals: write it as the journal printed it (sentence case)"))
             for needle, problem in found:
                 yield Finding(field_location(project, entry, field, needle), f"“{entry.key}”: {field}: {problem}")
