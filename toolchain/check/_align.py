@@ -276,7 +276,7 @@ def crossings(groups: Sequence[Group], ratio: float) -> list[Group]:
     index = 0
     while index + 1 < len(result):
         a, b = result[index], result[index + 1]
-        if (len(a.zh) == len(a.en) == len(b.zh) == len(b.en) == 1 and not a.crossed
+        if (len(a.zh) == len(a.en) == len(b.zh) == len(b.en) == 1 and not a.crossed and not b.crossed
                 and all(u.kind != "heading" for u in (a.zh[0], a.en[0], b.zh[0], b.en[0]))):
             straight = pair_cost(a.zh, a.en, ratio) + pair_cost(b.zh, b.en, ratio)
             crossed = pair_cost(a.zh, b.en, ratio) + pair_cost(b.zh, a.en, ratio)
