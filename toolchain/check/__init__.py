@@ -23,6 +23,7 @@ from toolchain.check._align import Group, Unit, body_units
 from toolchain.check._align import alignment as align_project
 from toolchain.check._glossary_forms import Matcher as GlossaryMatcher
 from toolchain.check._glossary_forms import matcher as glossary_matcher
+from toolchain.check._pairwise import pair_gaps
 from toolchain.check._text import mask_non_prose
 from toolchain.check._workers import run_in_workers, usable_jobs
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
@@ -36,6 +37,13 @@ from toolchain.load.source import Location
 # The families whose rules compare aligned zh/en pairs: the alignment is made before the workers fork.
 SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology",
                              "toolchain.check.abbreviations", "toolchain.check.references"})
+# The families that read the one-sided numbers and terms of each aligned pair (NUM001, TERM001, ALIGN006).
+SHARE_GAPS = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology"})
+# The families that find glossary forms in the masked prose of every unit.
+SHARE_TERMS = frozenset({"toolchain.check.terminology", "toolchain.check.abbreviations"})
+# The families that take longest on a long text, slowest first: the workers take them first.
+SLOWEST_FIRST = ("toolchain.check.typography_zh", "toolchain.check.claims", "toolchain.check.terminology",
+                 "toolchain.check.abbreviations", "toolchain.check.references", "toolchain.check.numbers")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +114,8 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
 
     results = None  # by rule id, when the rules ran in workers; else each rule runs here, in turn
     if len(rules) > 1 and (jobs := usable_jobs(jobs)) > 1:
-        if any(rule.check.__module__ in SHARE_ALIGNMENT for rule in rules):
-            align_project(project)  # what the pairwise families share, computed once before the fork
-        results = run_in_workers(rules, run, jobs)
+        share_work(project, rules)
+        results = run_in_workers(rules, run, jobs, SLOWEST_FIRST)
     for rule in rules:
         findings, crash = results[rule.id] if results is not None else run(rule)
         if crash is not None:
@@ -116,6 +123,27 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
             continue
         kept = tuple(f for f in findings if not silenced(rule.id, f.location, config, suppressions))
         yield Outcome(rule, kept)
+
+
+def share_work(project: Project, rules: list[Rule]) -> None:
+    """Compute, once and before the workers fork, what the families of ``rules`` would each compute again.
+
+    Every worker inherits the results (the helpers keep them for the project): the alignment, the
+    gaps of each aligned pair, the masked text of every unit with its glossary forms, and the
+    citations of each document.
+    """
+    modules = {rule.check.__module__ for rule in rules}
+    if modules & SHARE_ALIGNMENT:
+        align_project(project)
+    if modules & SHARE_GAPS:
+        pair_gaps(project)
+    found = glossary_matcher(project.glossary) if modules & SHARE_TERMS else None
+    for document in project.documents:
+        _ = document.citations  # found once per document, kept on it
+        for span in (*document.text_spans, *project.metadata.prose(document.lang)):
+            masked = mask_non_prose(span.text)
+            if found is not None:
+                found.find(masked)
 
 
 def silenced(rule_id: str, where: Location, config: Configuration, suppressions: list[Suppression]) -> bool:

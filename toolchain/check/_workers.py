@@ -1,8 +1,9 @@
 """Rules run in several processes: forked workers that each take the next family of rules.
 
-The parent computes what every family shares first (the zh/en alignment), then forks; the
-workers and the parent read family numbers from one pipe until it is empty, so a slow family
-does not hold up the others. A worker sends its findings back pickled; a worker that dies
+The parent computes what the families share first (the zh/en alignment, the masked units and
+their glossary forms, the citations), then forks; the workers and the parent read family
+numbers from one pipe until it is empty, the slowest families first, so that a slow family
+neither holds up the others nor starts last. A worker sends its findings back pickled; a worker that dies
 loses nothing, its rules run again in the parent. Forking is used only where it is safe: a
 process with one thread (no lock can be held by a thread the child does not have), on a
 system with ``os.fork`` and more than one core.
@@ -31,17 +32,25 @@ def usable_jobs(jobs: int) -> int:
     return max(1, min(jobs, cores))
 
 
-def families(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """The rules grouped by the module that defines them (a family shares its helpers' caches), in registry order."""
+def families(rules: Sequence[Rule], first: Sequence[str] = ()) -> list[list[Rule]]:
+    """The rules grouped by the module that defines them (a family shares its helpers' caches).
+
+    The families of the modules in ``first`` come first, in that order (the slowest first, so that
+    the processes finish together), then the others in registry order.
+    """
     grouped: dict[str, list[Rule]] = {}
     for rule in rules:
         grouped.setdefault(rule.check.__module__, []).append(rule)
-    return list(grouped.values())
+    rank = {module: i for i, module in enumerate(first)}
+    return [grouped[m] for m in sorted(grouped, key=lambda m: rank.get(m, len(rank)))]
 
 
-def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int) -> dict[str, Result]:
-    """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included)."""
-    groups = families(rules)
+def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequence[str] = ()) -> dict[str, Result]:
+    """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included).
+
+    The families are handed out in the order of ``families(rules, first)``.
+    """
+    groups = families(rules, first)
     queue_out, queue_in = os.pipe()
     os.write(queue_in, b"".join(i.to_bytes(2, "big") for i in range(len(groups))))  # far below the pipe's buffer
     os.close(queue_in)
