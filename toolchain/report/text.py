@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
-from itertools import groupby
+from itertools import accumulate, groupby
 from unicodedata import east_asian_width
 
 from toolchain.check import CheckResult
@@ -48,18 +49,13 @@ def window(line: str, start: int, end: int) -> tuple[int, int]:
             return 0, len(line)
         first = max(0, start - CONTEXT)
         return first, min(len(line), first + WINDOW)
-    sizes = [2 if kind in "WF" else 1 for kind in map(east_asian_width, line)]
-    if len(line) <= WINDOW and sum(sizes) <= WINDOW:
+    if len(line) <= WINDOW and width(line) <= WINDOW:
         return 0, len(line)
-    first, used = start, 0
-    while first > 0 and used + sizes[first - 1] <= CONTEXT:
-        first -= 1
-        used += sizes[first]
-    last, used = first, 0
-    while last < len(line) and used + sizes[last] <= WINDOW:
-        used += sizes[last]
-        last += 1
-    return first, last
+    # Every character takes at least one cell: CONTEXT characters before the marker and WINDOW
+    # from the window's start are all that can be shown.
+    before = list(accumulate(map(cells, reversed(line[max(0, start - CONTEXT):start]))))
+    first = start - bisect_right(before, CONTEXT)
+    return first, first + bisect_right(list(accumulate(map(cells, line[first:first + WINDOW]))), WINDOW)
 
 
 def excerpt(source: SourceFile | None, location: Location, marker: str = "^") -> list[str]:
