@@ -23,7 +23,6 @@ from toolchain.check._align import Group, Unit, body_units
 from toolchain.check._align import alignment as align_project
 from toolchain.check._glossary_forms import Matcher as GlossaryMatcher
 from toolchain.check._glossary_forms import matcher as glossary_matcher
-from toolchain.check._pairwise import pair_gaps
 from toolchain.check._text import mask_non_prose
 from toolchain.check._workers import run_in_workers, usable_jobs
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
@@ -37,13 +36,14 @@ from toolchain.load.source import Location
 # The families whose rules compare aligned zh/en pairs: the alignment is made before the workers fork.
 SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology",
                              "toolchain.check.abbreviations", "toolchain.check.references"})
-# The families that read the one-sided numbers and terms of each aligned pair (NUM001, TERM001, ALIGN006).
-SHARE_GAPS = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology"})
 # The families that find glossary forms in the masked prose of every unit.
 SHARE_TERMS = frozenset({"toolchain.check.terminology", "toolchain.check.abbreviations"})
-# The families that take longest on a long text, slowest first: the workers take them first.
-SLOWEST_FIRST = ("toolchain.check.typography_zh", "toolchain.check.claims", "toolchain.check.terminology",
-                 "toolchain.check.abbreviations", "toolchain.check.references", "toolchain.check.numbers")
+# The families that take longest on a long text, slowest first: the workers take them first. Those
+# that read the one-sided numbers and terms of each aligned pair (NUM001, TERM001, ALIGN006) go
+# to one process together, which finds the pairs' gaps once.
+SLOWEST_FIRST = (("toolchain.check.typography_zh",),
+                 ("toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology"),
+                 ("toolchain.check.claims",), ("toolchain.check.abbreviations",), ("toolchain.check.references",))
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +129,11 @@ def share_work(project: Project, rules: list[Rule]) -> None:
     """Compute, once and before the workers fork, what the families of ``rules`` would each compute again.
 
     Every worker inherits the results (the helpers keep them for the project): the alignment, the
-    gaps of each aligned pair, the masked text of every unit with its glossary forms, and the
-    citations of each document.
+    masked text of every unit with its glossary forms, and the citations of each document.
     """
     modules = {rule.check.__module__ for rule in rules}
     if modules & SHARE_ALIGNMENT:
         align_project(project)
-    if modules & SHARE_GAPS:
-        pair_gaps(project)
     found = glossary_matcher(project.glossary) if modules & SHARE_TERMS else None
     for document in project.documents:
         _ = document.citations  # found once per document, kept on it

@@ -32,20 +32,25 @@ def usable_jobs(jobs: int) -> int:
     return max(1, min(jobs, cores))
 
 
-def families(rules: Sequence[Rule], first: Sequence[str] = ()) -> list[list[Rule]]:
+def families(rules: Sequence[Rule], first: Sequence[Sequence[str]] = ()) -> list[list[Rule]]:
     """The rules grouped by the module that defines them (a family shares its helpers' caches).
 
-    The families of the modules in ``first`` come first, in that order (the slowest first, so that
-    the processes finish together), then the others in registry order.
+    Each entry of ``first`` names modules whose families are handed out together, as one (they
+    share a costly helper's results, which one process then computes once); these come first, in
+    that order (the slowest first, so that the processes finish together), then the other
+    families in registry order.
     """
     grouped: dict[str, list[Rule]] = {}
     for rule in rules:
         grouped.setdefault(rule.check.__module__, []).append(rule)
-    rank = {module: i for i, module in enumerate(first)}
-    return [grouped[m] for m in sorted(grouped, key=lambda m: rank.get(m, len(rank)))]
+    rank = {module: i for i, modules in enumerate(first) for module in modules}
+    bundles: dict[int | str, list[Rule]] = {}
+    for module in sorted(grouped, key=lambda m: rank.get(m, len(first))):
+        bundles.setdefault(rank.get(module, module), []).extend(grouped[module])
+    return list(bundles.values())
 
 
-def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequence[str] = ()) -> dict[str, Result]:
+def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequence[Sequence[str]] = ()) -> dict[str, Result]:
     """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included).
 
     The families are handed out in the order of ``families(rules, first)``.
