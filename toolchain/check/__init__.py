@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -159,8 +160,24 @@ def ignored_for_file(rule_id: str, file: str, config: Configuration) -> bool:
                for pattern, ids in config.per_file_ignores)
 
 
+# The collector's thresholds while the rules run: they make hundreds of thousands of small objects
+# on a long text, few of them in cycles, and each default collection (every 700) rescans the young
+# ones; with these the rules of a 5 MB paragraph take a sixth less processor time.
+GC_THRESHOLDS = (100_000, 50, 100)
+
+
 def run_checks(project: Project, settings: Settings | None = None, cite: Citations | None = None, jobs: int = 1) -> CheckResult:
     """Run every active rule (in ``jobs`` processes where forking is safe); apply per-file ignores and inline suppressions."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        return checked(project, settings, cite, jobs)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def checked(project: Project, settings: Settings | None, cite: Citations | None, jobs: int) -> CheckResult:
+    """``run_checks`` with the collector's thresholds raised."""
     settings = settings or Settings()
     config = configure(settings)  # bad settings stop the run before any rule runs
     cite = cite or Citations(project, settings)
