@@ -121,6 +121,7 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
     sources = {s.path: s for s in project.sources} if project else {}
     paint = (lambda code, text: f"{code}{text}{RESET}") if color else (lambda code, text: text)
     out: list[str] = []
+    shown: dict[Location, list[str]] = {}  # the excerpt of each related location, made once
     for file, group in groupby(result.diagnostics, key=lambda d: d.location.file):
         out.append(paint(BOLD, file))
         for d in group:
@@ -130,7 +131,9 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
                        for line in excerpt(sources.get(file), loc))
             for related in d.related:
                 out.append(paint(DIM, f"  --> {related.file}:{related.line}:{related.column}"))
-                out.extend(paint(DIM, line) for line in excerpt(sources.get(related.file), related, "-"))
+                if related not in shown:  # many findings point at the same place (the aligned paragraph)
+                    shown[related] = [paint(DIM, line) for line in excerpt(sources.get(related.file), related, "-")]
+                out.extend(shown[related])
             if d.suggestion:
                 out.append(f"    suggestion: {d.suggestion}")
         out.append("")
