@@ -289,13 +289,16 @@ def painted(text: str, spans: list[tuple[int, int]], char: str) -> str:
     return "".join(pieces)
 
 
+# Each pattern begins with its own character and tests what stands before it after that, so the
+# engine jumps from one such character to the next instead of trying every position.
 SHAPES = (
     re.compile(r"\^[^\^\s]{1,12}\^"),
-    re.compile(f"(?=~)(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
-    re.compile(f"(?=[+\\-−±])(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
-    re.compile(f"(?=[+\\-−])(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
-    re.compile(r"(?=[°'′℃])(?:(?<=\d)[°'′]|℃)"),
-    re.compile(f"(?=\\()(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
+    re.compile(f"~(?<=[{LETTER}0-9]~)[^~\\s]{{1,12}}~"),
+    re.compile(f"[+\\-−±](?<![{LETTER}0-9][+\\-−±])(?=\\d)"),
+    re.compile(f"(?:\\+(?<=[{LETTER}0-9]\\+)(?=[ \\t]*[{CJK_CHAR}])|-(?<=[{LETTER}0-9]-)(?=[ \\t]+[{CJK_CHAR}])"
+               f"|−(?<=[{LETTER}0-9]−)(?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
+    re.compile(r"(?:°(?<=\d°)|'(?<=\d')|′(?<=\d′)|℃)"),
+    re.compile(f"\\((?<=[{LETTER}0-9]\\()[^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
     punctuated_words(),
 )
 EMPHASIS_MARKS = re.compile(r"[*_]+")
