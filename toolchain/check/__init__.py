@@ -115,8 +115,7 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
 
     results = None  # by rule id, when the rules ran in workers; else each rule runs here, in turn
     if len(rules) > 1 and (jobs := usable_jobs(jobs)) > 1:
-        share_work(project, rules)
-        results = run_in_workers(rules, run, jobs, SLOWEST_FIRST)
+        results = run_in_workers(rules, run, jobs, SLOWEST_FIRST, lambda: share_work(project, rules), SHARE_ALIGNMENT | SHARE_TERMS)
     for rule in rules:
         findings, crash = results[rule.id] if results is not None else run(rule)
         if crash is not None:
@@ -127,10 +126,11 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
 
 
 def share_work(project: Project, rules: list[Rule]) -> None:
-    """Compute, once and before the workers fork, what the families of ``rules`` would each compute again.
+    """Compute once what the families of ``rules`` that compare or find terms would each compute again.
 
-    Every worker inherits the results (the helpers keep them for the project): the alignment, the
-    masked text of every unit with its glossary forms, and the citations of each document.
+    This process runs it while the first workers take the other families; it and any worker forked
+    after it keep the results (the helpers keep them for the project): the alignment, the masked
+    text of every unit with its glossary forms, and the citations of each document.
     """
     modules = {rule.check.__module__ for rule in rules}
     if modules & SHARE_ALIGNMENT:
