@@ -56,9 +56,11 @@ def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequen
     """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included).
 
     The families are handed out in the order of ``families(rules, first)``. ``prepare`` computes
-    what the families of the ``prepared`` modules share: the workers fork before it and take the
-    other families, while this process prepares, then takes the prepared families (with
-    ``jobs - 2`` more workers forked after it), then what the first workers left.
+    what the families of the ``prepared`` modules share: ``jobs - 1`` workers fork before it and
+    take the other families, while this process prepares; then as many workers fork again, and
+    they and this process take the prepared families, then what the first workers left. The
+    processes outnumber ``jobs`` while the first workers finish (they share the cores; no family
+    runs twice), so no core waits for the slower of the two groups of families.
     """
     groups = families(rules, first)
     own = [i for i, group in enumerate(groups) if prepare is not None and any(r.check.__module__ in prepared for r in group)]
@@ -71,7 +73,7 @@ def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequen
             children.append(fork_worker(queues[0], groups, run))
         if prepare is not None:
             prepare()
-            for _ in range(jobs - 2 if own else 0):
+            for _ in range(jobs - 1 if own else 0):
                 children.append(fork_worker(queues[1], groups, run))
         results.update(take_families(queues[1], groups, run))
         results.update(take_families(queues[0], groups, run))
