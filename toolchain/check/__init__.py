@@ -199,19 +199,22 @@ def checked(project: Project, settings: Settings | None, cite: Citations | None,
                            f"rule {rule.id} crashed: {outcome.crash}; other rules still ran")
             )
         elif rule.id in active_ids:
-            diagnostics.extend(diagnostic(rule, f, config) for f in outcome.findings)
+            severity = config.severity_of(rule)
+            diagnostics.extend(diagnostic(rule, f, config, severity) for f in outcome.findings)
     ran = frozenset(r.id for r in rules)
     for rule in active:
         if rule.final:
             ctx = RuleContext(project, settings, config.options[rule.id], cite, suppressions=tuple(suppressions), ran=ran)
             diagnostics.extend(diagnostic(rule, f, config) for f in rule.check(ctx))
     unique = {(d.sort_key, d.severity): d for d in diagnostics}
-    return CheckResult(tuple(sorted(unique.values(), key=lambda d: d.sort_key)), tuple(crashed), tuple(r.id for r in active))
+    ordered = sorted(unique.items(), key=lambda item: item[0][0])  # by sort key, each made once
+    return CheckResult(tuple(d for _, d in ordered), tuple(crashed), tuple(r.id for r in active))
 
 
-def diagnostic(rule: Rule, finding: Finding, config: Configuration) -> Diagnostic:
-    """A finding reported under its rule's id, name and effective severity."""
-    return Diagnostic(rule.id, rule.name, config.severity_of(rule), finding.location, finding.message, finding.related, finding.suggestion)
+def diagnostic(rule: Rule, finding: Finding, config: Configuration, severity: Severity | None = None) -> Diagnostic:
+    """A finding reported under its rule's id, name and effective severity (``severity``, when already known)."""
+    return Diagnostic(rule.id, rule.name, severity or config.severity_of(rule), finding.location, finding.message, finding.related,
+                      finding.suggestion)
 
 
 __all__ = ["CheckResult", "Diagnostic", "Finding", "GlossaryMatcher", "Group", "RULES", "Severity", "Unit", "align_project", "body_units",
