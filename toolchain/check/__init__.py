@@ -34,7 +34,7 @@ from toolchain.config import Settings
 from toolchain.load import Project
 from toolchain.load.source import Location
 
-# The families whose rules compare aligned zh/en pairs: the alignment is made before the workers fork.
+# The families whose rules compare aligned zh/en pairs: the parent makes the alignment once, for them.
 SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology",
                              "toolchain.check.abbreviations", "toolchain.check.references"})
 # The families that find glossary forms in the masked prose of every unit.

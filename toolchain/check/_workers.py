@@ -72,7 +72,10 @@ def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequen
         for _ in range(jobs - 1):
             children.append(fork_worker(queues[0], groups, run))
         if prepare is not None:
-            prepare()
+            try:
+                prepare()
+            except Exception:  # the families compute what they need, and report a crash as theirs
+                pass
             for _ in range(jobs - 1 if own else 0):
                 children.append(fork_worker(queues[1], groups, run))
         results.update(take_families(queues[1], groups, run))
