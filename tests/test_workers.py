@@ -47,6 +47,17 @@ def test_families_keep_registry_order_and_every_rule() -> None:
     assert all(len({r.check.__module__ for r in g}) == 1 for g in groups)
 
 
+def test_families_named_first_come_first_and_bundled() -> None:
+    """Modules named together are one family, handed out before the others, in the order named."""
+    rules = list(RULES.values())
+    first = (("toolchain.check.typography_zh",), ("toolchain.check.numbers", "toolchain.check.alignment"))
+    groups = _workers.families(rules, first)
+    assert sorted(r.id for g in groups for r in g) == sorted(RULES)
+    assert {r.check.__module__ for r in groups[0]} == {"toolchain.check.typography_zh"}
+    assert {r.check.__module__ for r in groups[1]} == {"toolchain.check.numbers", "toolchain.check.alignment"}
+    assert all(len({r.check.__module__ for r in g}) == 1 for g in groups[2:])
+
+
 @needs_fork
 def test_a_worker_that_dies_loses_no_rule() -> None:
     """A worker killed before it reports: its families run again in the parent."""

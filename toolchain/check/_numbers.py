@@ -71,15 +71,17 @@ GLUED_LETTERS = re.compile(f"[{LETTER}µ]+")
 DIGITS = re.compile(r"(?=[\d.])(?:(?<![0-9.])(?:\d{1,3}(?:,\d{3})+(?![0-9])|\d{1,3}(?:[ \u2009\u202f\u00a0]\d{3})+(?![0-9])|\d+)(?:\.\d+)?"
                     r"|(?<![\w.])\.\d+)")
 NAMES = [
-    re.compile(r"(?<![A-Za-z0-9])t\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
+    re.compile(r"t(?<![A-Za-z0-9]t)\(\d+;\d+\)(?:\([pq][\d.;pq]+\))?"),  # t(8;21)(q22;q22), also after 的
     re.compile(r"(?=\d)(?<![\d.])\d+\s?\+\s?\d+(?![\d.])"),       # 7+3 regimens
     re.compile(r"\^[^\^\s]{1,12}\^"),                              # superscripts ^+^
-    re.compile(f"(?<=[{LETTER}])~[^~\\s]{{1,12}}~"),               # subscripts CO~2~
+    re.compile(f"~(?<=[{LETTER}]~)[^~\\s]{{1,12}}~"),             # subscripts CO~2~
     # the English gloss inside a Chinese abbreviation definition: （FMS-like tyrosine kinase 3，FLT3）
     re.compile(r"[（(]\s*[A-Za-z][^（）()\n]*?[，,]\s*[A-Za-z][\w/+\-]*\s*[）)]"),
     HAND_NUMBERED,                                                 # citation numbers typed by hand [3] (REF012)
 ]
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+DIGIT_SEPARATORS = re.compile(r"[, \u2009\u202f\u00a0]")
+LETTER_BEFORE = re.compile(f"[{LETTER}]$|[{LETTER}{HAN}]-$")  # the digits of FLT3, IL-15
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,7 @@ def blank(text: str, pattern: re.Pattern[str] | None) -> str:
 
 def canonical(text: str) -> str:
     """1,000 → 1000; 03 → 3; .05 → 0.05; full-width １２ → 12 (ZH005 reports the width)."""
-    text = re.sub(r"[, \u2009\u202f\u00a0]", "", text.translate(FULL_WIDTH_DIGITS))
+    text = DIGIT_SEPARATORS.sub("", text.translate(FULL_WIDTH_DIGITS))
     whole, _, fraction = text.partition(".")
     whole = whole.lstrip("0") or "0"
     return f"{whole}.{fraction}" if fraction else whole
@@ -126,7 +128,7 @@ def canonical(text: str) -> str:
 def is_name(masked: str, start: int, end: int) -> bool:
     """Whether the digits at start:end belong to a name (FLT3, IL-15, 2021YFC2500300, 8p11)."""
     before = masked[max(0, start - 2):start]
-    if re.search(f"[{LETTER}]$", before) or re.search(f"[{LETTER}{HAN}]-$", before):
+    if LETTER_BEFORE.search(before):
         return True
     letters = GLUED_LETTERS.match(masked, end)
     return bool(letters) and letters.group(0) not in UNITS | SHORT_UNITS | ORDINALS

@@ -25,15 +25,18 @@ NON_PROSE = [
     re.compile(r"```.*?```", re.S),                      # fenced code inside a block
     re.compile(r"`[^`\n]+`"),                            # inline code
     re.compile(r"\$\$.*?\$\$", re.S),                    # display math
-    re.compile(r"(?<![\\\w])\$[^$\n]+\$(?!\w)"),         # inline math
+    re.compile(r"\$(?<![\\\w]\$)[^$\n]+\$(?!\w)"),       # inline math (no \ or word before the $)
     re.compile(r"\[[^\[\]]*@[\w][^\[\]]*\]"),            # citation groups [@a; @b, p. 3]
-    re.compile(r"(?<![\w@])@[\w][\w:.#$%&+?<>~/-]*"),    # in-text citations @key
+    re.compile(r"@(?<![\w@]@)[\w][\w:.#$%&+?<>~/-]*"),    # in-text citations @key
     re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"),      # link targets ](url "title")
     re.compile(r"<https?://[^>]+>"),                     # autolinks
     # bare URLs and DOIs; in Chinese text nothing but CJK separates them from the next word,
-    # and Python's \b sees no boundary between 与 and https, hence the explicit classes
-    re.compile(f"(?<![A-Za-z0-9])https?://[^\\s<>（）\\]{WIDE}{HAN}]+"),
-    re.compile(f"(?<![A-Za-z0-9])(?:doi:\\s*)?10\\.\\d{{4,9}}/[^\\s<>\\]{WIDE}{HAN}]+", re.I),
+    # and Python's \b sees no boundary between 与 and https, hence the explicit classes. (Each
+    # pattern begins with a character, the test of what stands before it after: the regular
+    # expression engine then jumps from one such character to the next instead of trying
+    # every position of a long paragraph.)
+    re.compile(f"h(?<![A-Za-z0-9]h)ttps?://[^\\s<>（）\\]{WIDE}{HAN}]+"),
+    re.compile(f"(?:d(?<![A-Za-z0-9]d)oi:\\s*1|1(?<![A-Za-z0-9]1))0\\.\\d{{4,9}}/[^\\s<>\\]{WIDE}{HAN}]+", re.I),
     re.compile(r"\{[#.][^{}]*\}|\{=[a-z]+\}"),            # attributes {#id .class}, raw format tags
     re.compile(r"<[a-zA-Z/][^<>\n]*>"),                  # raw HTML tags
     re.compile(r"\[\^[^\]\s]+\](?::)?"),                  # footnote marks [^1] and definitions [^1]:

@@ -1,8 +1,10 @@
 """Rules run in several processes: forked workers that each take the next family of rules.
 
-The parent computes what every family shares first (the zh/en alignment), then forks; the
-workers and the parent read family numbers from one pipe until it is empty, so a slow family
-does not hold up the others. A worker sends its findings back pickled; a worker that dies
+The workers fork first and take the families that need nothing computed for them, while the
+parent computes what the other families share (the zh/en alignment, the masked units and their
+glossary forms, the citations) and then takes those; each process reads family numbers from a
+pipe until it is empty, the slowest families first, so that a slow family neither holds up the
+others nor starts last. A worker sends its findings back pickled; a worker that dies
 loses nothing, its rules run again in the parent. Forking is used only where it is safe: a
 process with one thread (no lock can be held by a thread the child does not have), on a
 system with ``os.fork`` and more than one core.
@@ -31,38 +33,74 @@ def usable_jobs(jobs: int) -> int:
     return max(1, min(jobs, cores))
 
 
-def families(rules: Sequence[Rule]) -> list[list[Rule]]:
-    """The rules grouped by the module that defines them (a family shares its helpers' caches), in registry order."""
+def families(rules: Sequence[Rule], first: Sequence[Sequence[str]] = ()) -> list[list[Rule]]:
+    """The rules grouped by the module that defines them (a family shares its helpers' caches).
+
+    Each entry of ``first`` names modules whose families are handed out together, as one (they
+    share a costly helper's results, which one process then computes once); these come first, in
+    that order (the slowest first, so that the processes finish together), then the other
+    families in registry order.
+    """
     grouped: dict[str, list[Rule]] = {}
     for rule in rules:
         grouped.setdefault(rule.check.__module__, []).append(rule)
-    return list(grouped.values())
+    rank = {module: i for i, modules in enumerate(first) for module in modules}
+    bundles: dict[int | str, list[Rule]] = {}
+    for module in sorted(grouped, key=lambda m: rank.get(m, len(first))):
+        bundles.setdefault(rank.get(module, module), []).extend(grouped[module])
+    return list(bundles.values())
 
 
-def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int) -> dict[str, Result]:
-    """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included)."""
-    groups = families(rules)
-    queue_out, queue_in = os.pipe()
-    os.write(queue_in, b"".join(i.to_bytes(2, "big") for i in range(len(groups))))  # far below the pipe's buffer
-    os.close(queue_in)
+def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequence[Sequence[str]] = (),
+                   prepare: Callable[[], None] | None = None, prepared: frozenset[str] = frozenset()) -> dict[str, Result]:
+    """Every rule's result by rule id, the families shared out between ``jobs`` processes (this one included).
+
+    The families are handed out in the order of ``families(rules, first)``. ``prepare`` computes
+    what the families of the ``prepared`` modules share: ``jobs - 1`` workers fork before it and
+    take the other families, while this process prepares; then as many workers fork again, and
+    they and this process take the prepared families, then what the first workers left. The
+    processes outnumber ``jobs`` while the first workers finish (they share the cores; no family
+    runs twice), so no core waits for the slower of the two groups of families.
+    """
+    groups = families(rules, first)
+    own = [i for i, group in enumerate(groups) if prepare is not None and any(r.check.__module__ in prepared for r in group)]
+    free = [i for i in range(len(groups)) if i not in own]
+    queues = [queue(free), queue(own)]
     children: list[tuple[int, int]] = []
     results: dict[str, Result] = {}
     try:
         for _ in range(jobs - 1):
-            children.append(fork_worker(queue_out, groups, run))
-        results.update(take_families(queue_out, groups, run))
+            children.append(fork_worker(queues[0], groups, run))
+        if prepare is not None:
+            try:
+                prepare()
+            except Exception:  # the families compute what they need, and report a crash as theirs
+                pass
+            for _ in range(jobs - 1 if own else 0):
+                children.append(fork_worker(queues[1], groups, run))
+        results.update(take_families(queues[1], groups, run))
+        results.update(take_families(queues[0], groups, run))
     except BaseException:  # interrupted: the workers stop too
         for pid, _pipe in children:
             os.kill(pid, signal.SIGKILL)
         raise
     finally:
-        os.close(queue_out)
+        for end in queues:
+            os.close(end)
         for pid, pipe in children:
             results.update(collect(pid, pipe))
     for rule in rules:  # a worker that died (killed, out of memory): its rules again, here
         if rule.id not in results:
             results[rule.id] = run(rule)
     return results
+
+
+def queue(numbers: list[int]) -> int:
+    """A pipe holding family numbers, to be read two bytes at a time; its reading end."""
+    queue_out, queue_in = os.pipe()
+    os.write(queue_in, b"".join(i.to_bytes(2, "big") for i in numbers))  # far below the pipe's buffer
+    os.close(queue_in)
+    return queue_out
 
 
 def take_families(queue: int, groups: list[list[Rule]], run: RunRule) -> dict[str, Result]:

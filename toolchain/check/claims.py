@@ -164,14 +164,11 @@ class CitingSentence:
 def sentence_start(text: str, before: int) -> int:
     """Where the sentence holding offset ``before`` begins (looked for at most WINDOW characters back)."""
     low = max(0, before - WINDOW)
-    start = low
     last = low + len(text[low:before].rstrip(" \t\n)）]】"))  # a boundary counts only when words follow it
-    for match in BOUNDARY.finditer(text, low, last):
-        if match.group() in ".!?;" and NOT_A_BOUNDARY.search(text, max(low, match.start() - 8), match.start()):
-            continue
-        if match.end() < last:
-            start = match.end()
-    return start
+    for match in reversed(list(BOUNDARY.finditer(text, low, last))):  # the last boundary that counts
+        if match.end() < last and not (match.group() in ".!?;" and NOT_A_BOUNDARY.search(text, max(low, match.start() - 8), match.start())):
+            return match.end()
+    return low
 
 
 def citing_sentences(project: Project, document: Document) -> Iterator[CitingSentence]:
@@ -355,18 +352,25 @@ def stated_year_mismatch(ctx: RuleContext) -> Iterator[Finding]:
                               f"“{found.group().strip()}” states {stated}, but the cited work {shown} was published in another year")
 
 
+@cache
+def design_patterns(lang: str) -> tuple[tuple[str, re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None], ...]:
+    """Each design a sentence in ``lang`` can state: its name and the patterns of the sentence, the supporting and the contradicting record."""
+    designs = word_lists()["designs"].items()
+    found = ((name, pattern(tuple(d["sentence"].get(lang, ()))), pattern(both(d["record"])), pattern(both(d["contradicted-by"])))
+             for name, d in designs)
+    return tuple(entry for entry in found if entry[1] is not None)
+
+
 def design_findings(lib: Library, sentence: CitingSentence) -> Iterator[Finding]:
     """Design words of the claim that the records of the cited works contradict."""
     lang = sentence.document.lang
     after, rest = sentence.rest  # "A[@a]和B[@b]均显示，与安慰剂组比较……": the claim may follow its citations
     parts = ((sentence.start, sentence.claim), (after, rest))
-    for name, design in word_lists()["designs"].items():
-        said = pattern(tuple(design["sentence"].get(lang, ())))
-        found = ((base, m) for base, text in parts for m in (said.finditer(text) if said else ()) if not negated(text, m.start(), lang))
+    for name, said, supporting, contradicting in design_patterns(lang):
+        found = ((base, m) for base, text in parts for m in said.finditer(text) if not negated(text, m.start(), lang))
         base, match = next(found, (0, None))
         if match is None:
             continue
-        supporting, contradicting = pattern(both(design["record"])), pattern(both(design["contradicted-by"]))
         for key in sentence.keys:
             record = lib.records[key]
             against = contradicting.search(record.text) if contradicting else None

@@ -30,6 +30,10 @@ class Finding:
     suggestion: str | None = None
     fix: tuple[int, int, str] | None = None  # (start, end, replacement): source offsets in location.file
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its fields, rebuilt by the constructor (a worker sends its findings back pickled)."""
+        return Finding, (self.location, self.message, self.related, self.suggestion, self.fix)
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:

@@ -109,14 +109,20 @@ def mixed_term_variants(ctx: RuleContext) -> Iterator[Finding]:
         first: dict[int, dict[str, tuple[Span, Occurrence]]] = {}
         for span, text in spans:
             occurrences = found.find(text)
-            ends: dict[int, set[int]] = {}  # where occurrences end → their terms (one index per text, not a scan per occurrence)
-            for o in occurrences:
-                ends.setdefault(o.end, set()).add(o.form.term)
+            ends: dict[int, set[int]] | None = None  # where occurrences end → their terms (one index per text, made when asked)
             for occurrence in occurrences:
                 form = occurrence.form
-                if not occurrence.top or form.lang != lang or form.kind == "avoid" or is_gloss(text, occurrence, ends):
+                if not occurrence.top or form.lang != lang or form.kind == "avoid":
                     continue
-                first.setdefault(form.term, {}).setdefault(form.text.casefold(), (span, occurrence))
+                key = form.text.casefold()
+                if key in first.get(form.term, ()):
+                    continue  # not the form's first use: whether it is a gloss changes nothing
+                if ends is None:
+                    ends = {}
+                    for o in occurrences:
+                        ends.setdefault(o.end, set()).add(o.form.term)
+                if not is_gloss(text, occurrence, ends):
+                    first.setdefault(form.term, {}).setdefault(key, (span, occurrence))
         for term, used in first.items():
             if len(used) < 2:
                 continue

@@ -112,10 +112,17 @@ def paren_pairs(masked: str) -> Iterator[tuple[int, int | None]]:
     yield from ((s, None) for s in stack)
 
 
+CJK_RUN = re.compile(f"[{CJK_CHAR}]+")
+
+
 @lru_cache(maxsize=4)
-def cjk_offsets(masked: str) -> list[int]:
-    """Offsets of the CJK characters of a text, in order (looked up by bisection)."""
-    return [m.start() for m in CJK.finditer(masked)]
+def cjk_runs(masked: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the runs of CJK characters of a text, in order (looked up by bisection)."""
+    starts, ends = [], []
+    for m in CJK_RUN.finditer(masked):
+        starts.append(m.start())
+        ends.append(m.end())
+    return starts, ends
 
 
 def chinese_parens(masked: str, open_: int, close: int) -> bool:
@@ -123,9 +130,7 @@ def chinese_parens(masked: str, open_: int, close: int) -> bool:
     before = masked[open_ - 1] if open_ else ""
     if before == "/":
         return False  # a compound unit's denominator, mL/(min·1.73 m^2^), mg/(kg·d): GB 3101-1993, 3.2
-    han = cjk_offsets(masked)
-    first = bisect.bisect_right(han, open_)
-    if first < len(han) and han[first] < close:  # Chinese inside: an index, not a rescan of nested pairs
+    if chinese_since(cjk_runs(masked), open_, close):  # Chinese inside: an index, not a rescan of nested pairs
         return True
     if before and (before.isalnum() and not CJK.match(before)):
         return False  # t(8;21), Biology(Basel): part of a name
@@ -154,7 +159,7 @@ def half_width_marks(masked: str) -> Iterator[int]:
     """
     in_words = word_marks(masked)
     memo: dict[tuple[int, int], str] = {}
-    han = cjk_offsets(masked)
+    han = cjk_runs(masked)
     depth = 0  # ( minus ) so far on the line
     reset = -1  # the last sentence end or opening quote
     for m in MARK_OR_RESET.finditer(masked):  # the other characters need no step of their own
@@ -196,10 +201,11 @@ SENTENCE_RESETS = frozenset("。！？“‘「『\n")
 MARK_OR_RESET = re.compile("[" + re.escape("".join(sorted(SENTENCE_RESETS)) + "(),;:?!.") + "]")
 
 
-def chinese_since(han: list[int], start: int, end: int) -> bool:
-    """Whether a Chinese character stands between offsets ``start`` and ``end`` (both excluded); ``han`` its offsets."""
-    first = bisect.bisect_right(han, start)
-    return first < len(han) and han[first] < end
+def chinese_since(han: tuple[list[int], list[int]], start: int, end: int) -> bool:
+    """Whether a Chinese character stands between offsets ``start`` and ``end`` (both excluded); ``han`` its runs (``cjk_runs``)."""
+    starts, ends = han
+    run = bisect.bisect_right(ends, start + 1)  # the first run reaching past start
+    return run < len(ends) and max(starts[run], start + 1) < end
 
 
 def ends_sentence(masked: str, i: int) -> bool:
@@ -263,28 +269,40 @@ def shape(masked: str) -> str:
     Latin–Chinese boundary like ``ITD患者``; a Roman numeral that grades (``III期``, ZH013) is
     neither Latin nor Chinese.
     """
-    chars = list(masked)
-    for pattern in SHAPES:
-        for m in pattern.finditer(masked):
-            chars[m.start():m.end()] = "a" * (m.end() - m.start())
-    for m in re.finditer(r"[*_]+", masked):
+    latin = [m.span() for pattern in SHAPES for m in pattern.finditer(masked)]
+    for m in EMPHASIS_MARKS.finditer(masked):
         around = masked[m.start() - 1:m.start()] + masked[m.end():m.end() + 1]
-        if re.search(f"[{LETTER}0-9]", around):
-            chars[m.start():m.end()] = "a" * (m.end() - m.start())
-    for m in roman_grades(masked):
-        chars[m.start(2):m.end(2)] = "Ⅰ" * (m.end(2) - m.start(2))
-    return "".join(chars)
+        if LATIN_CHAR.search(around):
+            latin.append(m.span())
+    return painted(painted(masked, latin, "a"), [m.span(2) for m in roman_grades(masked)], "Ⅰ")
 
 
+def painted(text: str, spans: list[tuple[int, int]], char: str) -> str:
+    """The text with every character inside one of the (start, end) spans (which may overlap) replaced by ``char``."""
+    pieces, done = [], 0
+    for start, end in sorted(spans):
+        if end > done:
+            start = max(start, done)
+            pieces += [text[done:start], char * (end - start)]
+            done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+# Each pattern begins with its own character and tests what stands before it after that, so the
+# engine jumps from one such character to the next instead of trying every position.
 SHAPES = (
     re.compile(r"\^[^\^\s]{1,12}\^"),
-    re.compile(f"(?=~)(?<=[{LETTER}0-9])~[^~\\s]{{1,12}}~"),
-    re.compile(f"(?=[+\\-−±])(?<![{LETTER}0-9])[+\\-−±](?=\\d)"),
-    re.compile(f"(?=[+\\-−])(?<=[{LETTER}0-9])(?:\\+(?=[ \\t]*[{CJK_CHAR}])|[-−](?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
-    re.compile(r"(?=[°'′℃])(?:(?<=\d)[°'′]|℃)"),
-    re.compile(f"(?=\\()(?<=[{LETTER}0-9])\\([^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
+    re.compile(f"~(?<=[{LETTER}0-9]~)[^~\\s]{{1,12}}~"),
+    re.compile(f"[+\\-−±](?<![{LETTER}0-9][+\\-−±])(?=\\d)"),
+    re.compile(f"(?:\\+(?<=[{LETTER}0-9]\\+)(?=[ \\t]*[{CJK_CHAR}])|-(?<=[{LETTER}0-9]-)(?=[ \\t]+[{CJK_CHAR}])"
+               f"|−(?<=[{LETTER}0-9]−)(?=[ \\t]+[{CJK_CHAR}]))"),  # CD34+细胞; CD7- 细胞, not α-干扰素
+    re.compile(r"(?:°(?<=\d°)|'(?<=\d')|′(?<=\d′)|℃)"),
+    re.compile(f"\\((?<=[{LETTER}0-9]\\()[^()\\s{CJK_CHAR}{WIDE}]{{1,20}}\\)"),
     punctuated_words(),
 )
+EMPHASIS_MARKS = re.compile(r"[*_]+")
+LATIN_CHAR = re.compile(f"[{LETTER}0-9]")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 NUMERAL = "(?:[IVX]{1,4}|[\u2160-\u216b])"
 ROMAN_GRADE = re.compile(f"(?=[ \\tIVX\u2160-\u216b])((?<=[{CJK_CHAR}])[ \\t]+)?(?<![{LETTER}\u2160-\u217f/])({NUMERAL}(?:[/／、～~-]{NUMERAL})?)([ \\t]*)"
@@ -317,16 +335,17 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
     tables = {id(b.span) for b in project.zh.blocks if is_table(b)}
     fused = fused_terms(tuple(f for t in project.glossary.terms for f in (t.zh, *t.variants.get("zh", ())) if f))
     for span, masked in language_units(project, "zh"):
-        inside = [(m.start(), m.end()) for m in fused.finditer(masked)] if fused else []
-        starts = [a for a, _ in inside]
+        inside = [m.span() for m in fused.finditer(masked)] if fused else []
+        starts, ends = [a for a, _ in inside], [b for _, b in inside]
+        in_table, text = id(span) in tables, span.text
         for m in BOUNDARY.finditer(shape(masked)):
-            if id(span) in tables and m.end() - m.start() >= 2:
-                continue
-            at = bisect.bisect_left(starts, m.start()) - 1
-            if at >= 0 and m.start() == m.end() < inside[at][1]:
-                continue
-            if span.text[m.start():m.end()] == masked[m.start():m.end()]:  # not a masked citation or comment
-                yield span, m.start(), m.end()
+            start, end = m.span()
+            if start == end:  # no space: inside a fused term, or a boundary
+                at = bisect.bisect_left(starts, start) - 1
+                if at < 0 or start >= ends[at]:
+                    yield span, start, end
+            elif not (in_table and end - start >= 2) and text[start:end] == masked[start:end]:  # not a masked citation or comment
+                yield span, start, end
 
 
 @lru_cache(maxsize=8)
@@ -453,7 +472,8 @@ def single_quote(masked: str, i: int) -> bool:
 
 
 FULL_WIDTH_MARKS = "，。、；：？！…（）【】《》〈〉“”‘’「」『』〔〕—～"
-MARK_RUN = re.compile(f"(?<![ \\t])[ \\t]*[{FULL_WIDTH_MARKS}]+[ \\t]*")
+# A run of marks with a space before or after it (a run without one has nothing to report).
+MARK_RUN = re.compile(f"(?<![ \\t])(?:[ \\t]+[{FULL_WIDTH_MARKS}]+[ \\t]*|[{FULL_WIDTH_MARKS}]+[ \\t]+)")
 
 
 def joinable(masked: str, text: str, i: int) -> bool:

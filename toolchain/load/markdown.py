@@ -31,7 +31,7 @@ KEY = r"[\w](?:[\w]|[:.#$%&+?<>~/-](?=[\w])|[:/](?=/))*|\{[^{}\s]+\}"
 CITE_GROUP = re.compile(r"\[(?:[^\[\]\\]|\\.)*?@(?:" + KEY + r")(?:[^\[\]\\]|\\.)*\]")
 CITE_IN_GROUP = re.compile(r"(?<![\w@])-?@(" + KEY + r")")
 # A key outside a group cites in the text, in a link's text or a note (``[see @a](url)``, ``^[@a]``) too.
-CITE_BARE = re.compile(r"(?<![\w@.\\])@(" + KEY + r")")
+CITE_BARE = re.compile(r"@(?<![\w@.\\]@)(" + KEY + r")")  # the @ first: the engine jumps from one @ to the next
 EXAMPLE_LABEL = re.compile(r"^[ \t]*\(@([\w-]+)\)", re.MULTILINE)
 FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)

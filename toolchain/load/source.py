@@ -131,6 +131,10 @@ class Location:
         """Render as ``file:line:column``."""
         return f"{self.file}:{self.line}:{self.column}"
 
+    def __reduce__(self) -> tuple:
+        """Pickled as its fields, rebuilt by the constructor (findings come back from the check's workers)."""
+        return Location, (self.file, self.line, self.column, self.end_line, self.end_column)
+
 
 @dataclass(frozen=True, slots=True)
 class Span:

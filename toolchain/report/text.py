@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import cache
-from itertools import groupby
+from itertools import accumulate, groupby
 from unicodedata import east_asian_width
 
 from toolchain.check import CheckResult
@@ -22,6 +23,7 @@ ELLIPSIS = "…"
 # are spelled out, or the marker would point at nothing.
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+SHOWN_OTHERWISE = re.compile(f"{CONTROL.pattern}|{INVISIBLE.pattern}")
 
 
 @cache
@@ -30,9 +32,23 @@ def cells(ch: str) -> int:
     return 2 if east_asian_width(ch) in "WF" else 1
 
 
+@cache
+def cell_table() -> str:
+    """The cells of every character of the Basic Multilingual Plane, as characters 1 and 2 (for ``str.translate``)."""
+    return "".join("\x02" if east_asian_width(chr(code)) in "WF" else "\x01" for code in range(0x10000))
+
+
+def cell_sizes(text: str) -> bytes | list[int]:
+    """The cells of each character of a text (one table look-up per text unless it leaves the BMP)."""
+    try:
+        return text.translate(cell_table()).encode("latin-1")
+    except UnicodeEncodeError:  # a character beyond the table, left as it was
+        return list(map(cells, text))
+
+
 def width(text: str) -> int:
     """Display width in terminal cells."""
-    return sum(map(cells, text))
+    return len(text) if text.isascii() else sum(cell_sizes(text))
 
 
 def visible(text: str) -> str:
@@ -48,18 +64,13 @@ def window(line: str, start: int, end: int) -> tuple[int, int]:
             return 0, len(line)
         first = max(0, start - CONTEXT)
         return first, min(len(line), first + WINDOW)
-    sizes = [2 if kind in "WF" else 1 for kind in map(east_asian_width, line)]
-    if len(line) <= WINDOW and sum(sizes) <= WINDOW:
+    if len(line) <= WINDOW and width(line) <= WINDOW:
         return 0, len(line)
-    first, used = start, 0
-    while first > 0 and used + sizes[first - 1] <= CONTEXT:
-        first -= 1
-        used += sizes[first]
-    last, used = first, 0
-    while last < len(line) and used + sizes[last] <= WINDOW:
-        used += sizes[last]
-        last += 1
-    return first, last
+    # Every character takes at least one cell: CONTEXT characters before the marker and WINDOW
+    # from the window's start are all that can be shown.
+    before = list(accumulate(cell_sizes(line[max(0, start - CONTEXT):start][::-1])))
+    first = start - bisect_right(before, CONTEXT)
+    return first, first + bisect_right(list(accumulate(cell_sizes(line[first:first + WINDOW]))), WINDOW)
 
 
 def excerpt(source: SourceFile | None, location: Location, marker: str = "^") -> list[str]:
@@ -80,9 +91,10 @@ def excerpt(source: SourceFile | None, location: Location, marker: str = "^") ->
     end = max(start + 1, min(end, len(line)))
     first, last = window(line, start, end)
     cut = min(end, last)
-    before = (ELLIPSIS if first + lo > 0 else "") + visible(line[first:start])
-    marked = visible(line[start:cut])
-    after = visible(line[cut:last]) + (ELLIPSIS if last + lo < length else "")
+    show = visible if SHOWN_OTHERWISE.search(line, first, max(last, start)) else str  # most lines need no drawing
+    before = (ELLIPSIS if first + lo > 0 else "") + show(line[first:start])
+    marked = show(line[start:cut])
+    after = show(line[cut:last]) + (ELLIPSIS if last + lo < length else "")
     return [f"    {location.line:>4} | {before}{marked}{after}", f"         | {' ' * width(before)}{marker * max(1, width(marked))}"]
 
 
@@ -109,6 +121,7 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
     sources = {s.path: s for s in project.sources} if project else {}
     paint = (lambda code, text: f"{code}{text}{RESET}") if color else (lambda code, text: text)
     out: list[str] = []
+    shown: dict[Location, list[str]] = {}  # the excerpt of each related location, made once
     for file, group in groupby(result.diagnostics, key=lambda d: d.location.file):
         out.append(paint(BOLD, file))
         for d in group:
@@ -118,7 +131,9 @@ def format_text(result: CheckResult, project: Project | None = None, color: bool
                        for line in excerpt(sources.get(file), loc))
             for related in d.related:
                 out.append(paint(DIM, f"  --> {related.file}:{related.line}:{related.column}"))
-                out.extend(paint(DIM, line) for line in excerpt(sources.get(related.file), related, "-"))
+                if related not in shown:  # many findings point at the same place (the aligned paragraph)
+                    shown[related] = [paint(DIM, line) for line in excerpt(sources.get(related.file), related, "-")]
+                out.extend(shown[related])
             if d.suggestion:
                 out.append(f"    suggestion: {d.suggestion}")
         out.append("")
