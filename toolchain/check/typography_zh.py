@@ -473,7 +473,9 @@ def single_quote(masked: str, i: int) -> bool:
 
 FULL_WIDTH_MARKS = "，。、；：？！…（）【】《》〈〉“”‘’「」『』〔〕—～"
 # A run of marks with a space before or after it (a run without one has nothing to report).
-MARK_RUN = re.compile(f"(?<![ \\t])(?:[ \\t]+[{FULL_WIDTH_MARKS}]+[ \\t]*|[{FULL_WIDTH_MARKS}]+[ \\t]+)")
+# spaces, marks and spaces; or marks and spaces from a run's first mark, so a long run of marks with no space after it
+# is read once, not again from each of its marks
+MARK_RUN = re.compile(f"(?<![ \\t])[ \\t]+[{FULL_WIDTH_MARKS}]+[ \\t]*|(?<![{FULL_WIDTH_MARKS}])[{FULL_WIDTH_MARKS}]+[ \\t]+")
 
 
 def joinable(masked: str, text: str, i: int) -> bool:
