@@ -249,18 +249,24 @@ def test_nesting_typst_cannot_lay_out_is_a_named_error(project: Path, tmp_path: 
     assert "internal error" not in printed
 
 
-BRACKETS_PANDOC_READS = {  # brackets set aside wrongly before: an escaped backslash, an escaped backtick, a dollar before a space
-    "escaped-backslash": "\\\\[a " * 20,  # \\[: Pandoc reads a backslash, then a bracket (over 20 s)
-    "escaped-backticks": "\\` [a \\` " * 20,  # no code span: over 20 s
-    "dollars-before-spaces": "$ [a $ " * 20,  # no math ($ before a space opens none): over 20 s
+BRACKETS_PANDOC_READS = {  # brackets that look set aside but are not, and the line refused
+    "escaped-backslash": ("\\\\[a " * 20, 17),  # \\[: Pandoc reads a backslash, then a bracket (over 20 s); not counted before
+    "escaped-backticks": ("\\` [a \\` " * 20, 17),  # no code span: over 20 s; not counted before
+    "dollars-before-spaces": ("$ [a $ " * 20, 17),  # no math ($ before a space opens none): over 20 s; not counted before
+    "code-never-closed": ("a `b\n" + "[a " * 20 + "\n\nc`", 18),  # a code span ends with its paragraph
+    "math-never-closed": ("$x " + "[a " * 20, 17),
+    "code-over-list-items": ("- a `\n- " + "[a " * 20 + "`", 18),  # each item is a paragraph of its own
+    "code-over-a-fence": ("~~~\n`\n~~~\n" + "[a " * 20 + "`", 20),
+    "code-over-table-rows": ("| a ` |\n|---|\n| " + "[a " * 20 + "` |", 19),
 }
 
 
 @pytest.mark.parametrize("shape", sorted(BRACKETS_PANDOC_READS))
 def test_brackets_outside_code_and_math_are_counted(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
     """Brackets that look set aside but are read by Pandoc as brackets: refused at the line like any others."""
-    for printed in refused_by_check_and_build(capsys, project, tmp_path, BRACKETS_PANDOC_READS[shape]):
-        assert "manuscript/zh.md:17: brackets [ nest more than 6 levels deep" in printed, printed
+    text, line = BRACKETS_PANDOC_READS[shape]
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, text):
+        assert f"manuscript/zh.md:{line}: brackets [ nest more than 6 levels deep" in printed, printed
 
 
 def test_brackets_in_code_math_escapes_and_locators_do_not_count(project: Path, tmp_path: Path,

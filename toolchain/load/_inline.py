@@ -1,17 +1,18 @@
 r"""What Pandoc's inline parser reads as markup in a paragraph's lines: code, math and escapes set aside, emphasis opened.
 
 The nesting bounds of the loader count brackets, tags and emphasis in the text Pandoc parses
-as inline markup. Code spans (any run of backticks closed by a run as long), math (``$…$``
-and ``$$…$$``, by Pandoc's rules for the dollars) and escaped characters (``\[``) are text to
-it: ``Verbatim`` replaces them by a placeholder, one per character, so that offsets stay valid
-and the characters around them keep their neighbours. Code and math may run on over the lines
-of a paragraph. Every line is read once, with its look-ups answered from tables built for it.
+as inline markup. Code spans (a run of backticks closed by a run as long), math (``$…$`` and
+``$$…$$``, by Pandoc's rules for the dollars) and escaped characters (``\[``) are text to it:
+``blank_verbatim`` replaces them by a placeholder, one per character, so that offsets stay valid
+and the characters around them keep their neighbours. Code and math may run on over the lines of
+a paragraph; one never closed is text, as it is to Pandoc. Each paragraph is read once, its
+closers looked up in tables built for it.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 PLACEHOLDER = "\x00"  # neither a space nor a letter: next to it, * and _ open and close as next to code
 BACKTICKS = re.compile(r"`+")
@@ -21,84 +22,86 @@ EMPHASIS_RUN = re.compile(r"\*+|_+|~+|\^+")
 UNSPACED = ("^", "~")
 
 
-class Verbatim:
-    """The lines of one paragraph with their code, math and escapes replaced (``blank``); ``reset`` at the paragraph's end."""
+# A line that starts a block of its own (a list item, a heading, a div fence, HTML, a definition, a
+# footnote) and one that is a block or a row (a table row, a rule or setext underline): code and math
+# never run over them. Any other line may go on with the paragraph above.
+STARTS_BLOCK = re.compile(r"[ \t]*(?:[-*+]|\(?(?:\d{1,9}|#|@[\w-]*|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)])(?:[ \t]|$)"
+                          r"|[ \t]*(?:#|:::|<|[:~][ \t]|\[\^)")
+IS_BLOCK = re.compile(r".*\||[ \t]*(?:=+|-+|(?:[-*_][ \t]*){3,})[ \t]*$")
+QUOTES = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")
+SPECIAL = re.compile(r"[\\`$]")
+CLOSES_MATH = re.compile(r"(?<=\S)\$(?!\d)")  # a dollar that may close inline math
+DOUBLE = re.compile(r"\$\$")
 
-    def __init__(self) -> None:
-        """No code span or math open."""
-        self.code = 0  # the backticks of a code span left open on an earlier line of the paragraph
-        self.math = ""  # "$" or "$$": math left open on an earlier line
 
-    def reset(self) -> None:
-        """A blank line: what was left open is text (Pandoc reads an unclosed code span or math as text)."""
-        self.code, self.math = 0, ""
+def blank_verbatim(lines: list[str], skipped: list[bool]) -> list[str]:
+    """``lines`` with code spans, math and escaped characters replaced by placeholders (``skipped`` lines, fenced code, as they are).
 
-    def blank(self, line: str) -> str:
-        """``line`` with code spans, math and escaped characters replaced by placeholders."""
-        if not any(mark in line for mark in "`$\\") and not (self.code or self.math):
-            return line
-        runs: dict[int, list[int]] = {}  # backtick runs by length: their starts, in order
-        for run in BACKTICKS.finditer(line):
-            runs.setdefault(len(run.group()), []).append(run.start())
-        closers = [i for i, char in enumerate(line) if char == "$" and i and not line[i - 1].isspace()
-                   and not (i + 1 < len(line) and line[i + 1].isdigit())]  # where inline math may close
-        doubles = [m.start() for m in re.finditer(r"\$\$", line)]
-        out: list[str] = []
-        i, n = 0, len(line)
-        if self.code:  # a code span opened above closes at the first run as long
-            end = self.close_code(runs, self.code, 0)
-            if end < 0:
-                return PLACEHOLDER * n
-            out.append(PLACEHOLDER * end)
-            i, self.code = end, 0
-        elif self.math:
-            end = self.close_math(0, closers, doubles)
-            if end < 0:
-                return PLACEHOLDER * n
-            out.append(PLACEHOLDER * end)
-            i, self.math = end, ""
-        while i < n:
-            char = line[i]
-            if char == "\\" and i + 1 < n and not (line[i + 1].isspace() or line[i + 1].isalnum()):  # an escaped character
-                out.append(PLACEHOLDER * 2)
-                i += 2
-            elif char == "`":
-                size = len(BACKTICKS.match(line, i).group())
-                end = self.close_code(runs, size, i + size)
-                if end < 0:  # open to a later line of the paragraph
-                    self.code = size
-                    out.append(PLACEHOLDER * (n - i))
-                    break
-                out.append(PLACEHOLDER * (end - i))
-                i = end
-            elif char == "$" and (line.startswith("$$", i) or (i + 1 < n and not line[i + 1].isspace())):
-                self.math = "$$" if line.startswith("$$", i) else "$"
-                end = self.close_math(i + len(self.math), closers, doubles)
-                if end < 0:
-                    out.append(PLACEHOLDER * (n - i))
-                    break
-                self.math = ""
-                out.append(PLACEHOLDER * (end - i))
-                i = end
-            else:
-                out.append(char)
-                i += 1
-        return "".join(out)
+    Code and math run on over the lines of a paragraph, but not over a blank line, a skipped
+    line or a line that starts or is a block of its own; one not closed there is text.
+    """
+    out = list(lines)
+    first, depth = 0, 0  # the segment's first line, the block quotes of the line before
+    for i in range(len(lines) + 1):
+        line = lines[i] if i < len(lines) else ""
+        quotes = QUOTES.match(line).group().count(">") if i < len(lines) else 0
+        rest = line[QUOTES.match(line).end():] if i < len(lines) else ""
+        ends = i == len(lines) or skipped[i] or not line.strip() or STARTS_BLOCK.match(rest) or IS_BLOCK.match(rest) \
+            or quotes > depth or (i > first and IS_BLOCK.match(lines[i - 1][QUOTES.match(lines[i - 1]).end():]))
+        if ends and i > first:
+            segment = lines[first:i]
+            if any(mark in text for text in segment for mark in "`$\\"):
+                out[first:i] = blank_text("\n".join(segment)).split("\n")
+        if ends:
+            first = i + 1 if i == len(lines) or skipped[i] or not line.strip() else i
+        depth = quotes
+    return out
 
-    @staticmethod
-    def close_code(runs: dict[int, list[int]], size: int, start: int) -> int:
-        """The end of the first run of exactly ``size`` backticks from ``start``, -1 when there is none on the line."""
-        starts = runs.get(size, [])
-        k = bisect_left(starts, start)
-        return starts[k] + size if k < len(starts) else -1
 
-    def close_math(self, start: int, closers: list[int], doubles: list[int]) -> int:
-        """The end of the math open (``self.math``) from ``start``: after its closing dollars, -1 when it stays open."""
-        if self.math == "$$":
-            k = bisect_left(doubles, start)
-            return doubles[k] + 2 if k < len(doubles) else -1
-        k = bisect_left(closers, start + 1 if start else 0)  # inline math holds one character at least
-        return closers[k] + 1 if k < len(closers) else -1
+def placeholders(text: str) -> str:
+    """As many placeholders as ``text`` has characters, its line breaks kept."""
+    if "\n" not in text:
+        return PLACEHOLDER * len(text)
+    return "\n".join(PLACEHOLDER * len(part) for part in text.split("\n"))
+
+
+def blank_text(text: str) -> str:
+    """One paragraph's text with its code spans, math and escaped characters replaced by placeholders."""
+    runs: dict[int, list[int]] = {}  # backtick runs by length: their starts, in order
+    for run in BACKTICKS.finditer(text):
+        runs.setdefault(len(run.group()), []).append(run.start())
+    closers = [m.start() for m in CLOSES_MATH.finditer(text)]
+    doubles = [m.start() for m in DOUBLE.finditer(text)]
+    out: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        found = SPECIAL.search(text, i)
+        if not found:
+            out.append(text[i:])
+            break
+        j = found.start()
+        out.append(text[i:j])
+        char, end, closed = text[j], j + 1, False  # where the mark ends, and whether it opens code or math closed here
+        if char == "\\":
+            if j + 1 < n and not (text[j + 1].isspace() or text[j + 1].isalnum()):  # an escaped character
+                end, closed = j + 2, True
+        elif char == "`":
+            size = len(BACKTICKS.match(text, j).group())
+            starts = runs.get(size, [])
+            k = bisect_right(starts, j)
+            closed = k < len(starts)
+            end = starts[k] + size if closed else j + size  # a run with no closer is text
+        elif text.startswith("$$", j):
+            k = bisect_left(doubles, j + 2)
+            closed = k < len(doubles)
+            end = doubles[k] + 2 if closed else j + 2
+        elif j + 1 < n and not text[j + 1].isspace():  # inline math holds one character at least
+            k = bisect_left(closers, j + 2)
+            closed = k < len(closers)
+            end = closers[k] + 1 if closed else j + 1
+        out.append(placeholders(text[j:end]) if closed else text[j:end])
+        i = end
+    return "".join(out)
 
 
 class Emphasis:

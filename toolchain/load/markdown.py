@@ -17,7 +17,7 @@ from typing import Any
 from toolchain.errors import InputError
 from toolchain.limits import INLINE_BUDGET, MAX_EMPHASIS_NESTING, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
 from toolchain.load._blocks import split_lines
-from toolchain.load._inline import Emphasis, Verbatim
+from toolchain.load._inline import Emphasis, blank_verbatim
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
@@ -295,7 +295,7 @@ def check_nesting(source: SourceFile) -> None:
     parentheses: list[int] = []  # the ( open in the paragraph: the line of a link's, 0 for another
     angles: list[tuple[int, int]] = []  # line and offset in the paragraph of each < opened since its last >
     read = 0  # the paragraph's characters before the line
-    verbatim, emphasis = Verbatim(), Emphasis()  # code, math and escapes set aside; emphasis left open
+    emphasis = Emphasis()  # the delimiters the paragraph leaves open
 
     def end_paragraph(number: int) -> None:
         """Refuse a paragraph with too many link destinations or tags left open."""
@@ -309,20 +309,24 @@ def check_nesting(source: SourceFile) -> None:
         parentheses.clear()
         angles.clear()
 
-    for number, line in enumerate(source.text.split("\n"), 1):
+    lines = source.text.split("\n")
+    in_code = []  # the fence lines and the code between them
+    for line in lines:
         opening = FENCE.match(line)
+        in_code.append(bool(fence or opening))
         if fence:
             fence = "" if opening and opening.group(1).startswith(fence) and not line.strip()[len(opening.group(1)):].strip() else fence
-            continue
-        if opening:
+        elif opening:
             fence = opening.group(1)
+    verbatim = blank_verbatim(lines, in_code)  # code spans, math and escapes set aside
+    for number, line in enumerate(lines, 1):
+        if in_code[number - 1]:
             continue
         if not line.strip():
             spent, depth, peak = spent + 4 ** (peak - 1) - 1 if peak else spent, 0, 0
             if spent > INLINE_BUDGET:
                 raise InputError(source.path, number - 1, TOO_MANY_NESTED)
             html["span"] = 0
-            verbatim.reset()
             emphasis.reset()
             if parentheses or angles:
                 end_paragraph(number - 1)
@@ -345,7 +349,7 @@ def check_nesting(source: SourceFile) -> None:
             divs = divs + 1 if fenced.group(1) else max(0, divs - 1)
             if divs > MAX_NESTING:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
-        line = verbatim.blank(line)
+        line = verbatim[number - 1]
         if any(mark in line for mark in "*_~^") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
             raise InputError(source.path, number, f"emphasis, strikeout, superscript or subscript delimiters (* _ ~~ ^ ~) are left open "
                                                   f"more than {MAX_EMPHASIS_NESTING} at once here (nested, or never closed, in one "
