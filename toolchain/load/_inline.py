@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 PLACEHOLDER = "\x00"  # neither a space nor a letter: next to it, * and _ open and close as next to code
 BACKTICKS = re.compile(r"`+")
 # Delimiters that open emphasis (* ** *** _ __ ___), strikeout (~~), superscript (^) or subscript (~)
-EMPHASIS_RUN = re.compile(r"\*+|_+|~+|\^+")
+EMPHASIS_RUN = re.compile(r"([*_~^])\1*")  # a run of one of them (so written, the search skips other text fast)
 # Superscript and subscript hold no space: a space ends them (Pandoc reads ^a b^ as text)
 UNSPACED = ("^", "~")
 

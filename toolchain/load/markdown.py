@@ -37,7 +37,7 @@ FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
 NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
 NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
-BRACKET = re.compile(r"[\[\]]")  # escaped ones are blanked first (Verbatim)
+BRACKET = re.compile(r"[\[\]]")  # escaped ones are blanked first (blank_verbatim)
 QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")  # the block quotes a line is in
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them: a list item
 DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
@@ -353,7 +353,8 @@ def check_nesting(source: SourceFile) -> None:
         if any(mark in line for mark in "*_~^") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
             raise InputError(source.path, number, f"emphasis, strikeout, superscript or subscript delimiters (* _ ~~ ^ ~) are left open "
                                                   f"more than {MAX_EMPHASIS_NESTING} at once here (nested, or never closed, in one "
-                                                  "paragraph): Pandoc would take minutes; close them or write \\* for a literal one")
+                                                  "paragraph: Pandoc would take minutes, the outputs cannot nest them): close them "
+                                                  "or write \\* for a literal one")
         if "<" in line or ">" in line:
             for mark in ANGLES.finditer(line):
                 if mark.group() == ">":
