@@ -25,10 +25,11 @@ MAX_NESTING = 30
 # Brackets [ (closed or not) or HTML <span> open at once in a paragraph: each level multiplies the
 # time of Pandoc's inline parser by 2 to 5 (twelve nested [ took 77 s, twenty open [ more than 20 s).
 MAX_INLINE_NESTING = 6
-# Emphasis, strikeout, superscript and subscript delimiters (* ** _ __ ~~ ^ ~) open at once in a
-# paragraph, nested or never closed: Pandoc tries each to the paragraph's end and again for each one
-# inside it, and for some mixes the time doubles with every one or two more ("_a ~~e " sixteen times
-# took 6 s, eighteen times more than 20 s; "*a **b ~~e " the same). Closed nesting is linear in
+# Emphasis, strikeout, superscript and subscript delimiters and smart quotes (* ** _ __ ~~ ^ ~ " ')
+# open at once in a paragraph, nested or never closed: Pandoc tries each to the paragraph's end and
+# again for each one inside it, and for some mixes the time doubles with every one or two more
+# ("_a ~~e " sixteen times took 6 s, eighteen times more than 20 s; "*a **b ~~e " the same;
+# "a 'b twenty-eight times 18 s). Closed nesting is linear in
 # Pandoc but too deep for the renderers past a few hundred levels.
 MAX_EMPHASIS_NESTING = 8
 # A bracket group nesting d deep costs Pandoc about 4^(d-1) times a flat one: the extra, summed over

@@ -16,8 +16,9 @@ from bisect import bisect_left, bisect_right
 
 PLACEHOLDER = "\x00"  # neither a space nor a letter: next to it, * and _ open and close as next to code
 BACKTICKS = re.compile(r"`+")
-# Delimiters that open emphasis (* ** *** _ __ ___), strikeout (~~), superscript (^) or subscript (~)
-EMPHASIS_RUN = re.compile(r"([*_~^])\1*")  # a run of one of them (so written, the search skips other text fast)
+# Delimiters that open emphasis (* ** *** _ __ ___), strikeout (~~), superscript (^), subscript (~) or,
+# with Pandoc's smart quotes, a quotation (" ')
+EMPHASIS_RUN = re.compile(r"([*_~^\"'])\1*")  # a run of one of them (so written, the search skips other text fast)
 # Superscript and subscript hold no space: a space ends them (Pandoc reads ^a b^ as text)
 UNSPACED = ("^", "~")
 
@@ -105,11 +106,11 @@ def blank_text(text: str) -> str:
 
 
 class Emphasis:
-    """The emphasis, strikeout, superscript and subscript delimiters a paragraph leaves open, innermost last.
+    """The emphasis, strikeout, superscript, subscript and quotation delimiters a paragraph leaves open, innermost last.
 
     A delimiter opens when a character other than a space follows it, closes the innermost open
-    one of its kind when such a character precedes it (``_`` neither opens nor closes inside a
-    word); one that closes anything else opens, as Pandoc's parser would try it. Pandoc tries
+    one of its kind when such a character precedes it (``_`` and ``'`` neither open nor close
+    inside a word); one that closes anything else opens, as Pandoc's parser would try it. Pandoc tries
     every open delimiter to the paragraph's end and again for each one inside it: the count
     open at once is what ``open`` bounds.
     """
@@ -133,11 +134,11 @@ class Emphasis:
                     stack.pop()
             done = end
             text = run.group()
-            kind = ("~~" if len(text) > 1 else "~") if text[0] == "~" else "^" if text[0] == "^" else text[:3]
+            kind = ("~~" if len(text) > 1 else "~") if text[0] == "~" else text[0] if text[0] in "^\"'" else text[:3]
             before = line[start - 1] if start else " "
             after = line[end] if end < len(line) else " "
             opens, closes = not after.isspace(), not before.isspace()
-            if text[0] == "_":
+            if text[0] in "_'":  # inside a word, an underscore or an apostrophe
                 opens, closes = opens and not before.isalnum(), closes and not after.isalnum()
             if closes and stack and stack[-1] == kind:
                 stack.pop()

@@ -350,8 +350,8 @@ def check_nesting(source: SourceFile) -> None:
             if divs > MAX_NESTING:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
         line = verbatim[number - 1]
-        if any(mark in line for mark in "*_~^") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
-            raise InputError(source.path, number, f"emphasis, strikeout, superscript or subscript delimiters (* _ ~~ ^ ~) are left open "
+        if any(mark in line for mark in "*_~^\"'") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
+            raise InputError(source.path, number, f"emphasis, strikeout, superscript, subscript or quotation marks (* _ ~~ ^ ~ \" ') are left open "
                                                   f"more than {MAX_EMPHASIS_NESTING} at once here (nested, or never closed, in one "
                                                   "paragraph: Pandoc would take minutes, the outputs cannot nest them): close them "
                                                   "or write \\* for a literal one")
