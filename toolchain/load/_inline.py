@@ -110,7 +110,7 @@ class Emphasis:
 
     A delimiter opens when a character other than a space follows it, closes the innermost open
     one of its kind when such a character precedes it (``_`` and ``'`` neither open nor close
-    inside a word); one that closes anything else opens, as Pandoc's parser would try it. Pandoc tries
+    inside a word, ``'`` opens only before a letter or a digit); one that closes anything else opens, as Pandoc's parser would try it. Pandoc tries
     every open delimiter to the paragraph's end and again for each one inside it: the count
     open at once is what ``open`` bounds.
     """
@@ -140,6 +140,8 @@ class Emphasis:
             opens, closes = not after.isspace(), not before.isspace()
             if text[0] in "_'":  # inside a word, an underscore or an apostrophe
                 opens, closes = opens and not before.isalnum(), closes and not after.isalnum()
+            if text[0] == "'":  # Pandoc opens a single quotation only before a letter or a digit ('(, '" are text)
+                opens = opens and after.isalnum()
             if closes and stack and stack[-1] == kind:
                 stack.pop()
             elif opens:
