@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -82,13 +83,15 @@ def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, sh
         assert "internal error" not in printed
 
 
-NESTED_RUNS = {  # a nesting run over many lines, and the line of its 101st level
-    "indented-bullets": ("\n".join("  " * i + f"- item {i}" for i in range(1000)), 117, "lists nest more than 100"),
-    "indented-numbers": ("\n".join("   " * i + f"1. item {i}" for i in range(1000)), 117, "lists nest more than 100"),
-    "quotes-by-line": ("\n".join("> " * i + f"line {i}" for i in range(1, 1000)), 117, "block quotes or lists nest more than 100"),
-    "fenced-divs": ("\n".join("::: {.d}" for _ in range(1000)) + "\nx\n" + "\n".join(":::" for _ in range(1000)), 117,
-                    "fenced divs ::: nest more than 100"),
-    "html-divs": ("<div>" * 1000 + "x" + "</div>" * 1000, 17, "HTML <div> elements nest more than 100"),
+DEEP = limits.MAX_NESTING + 1
+NESTED_RUNS = {  # a nesting run over many lines, and the line of its level past the bound (zh.md has 16 lines)
+    "indented-bullets": ("\n".join("  " * i + f"- item {i}" for i in range(1000)), 16 + DEEP, f"lists nest more than {DEEP - 1}"),
+    "indented-numbers": ("\n".join("   " * i + f"1. item {i}" for i in range(1000)), 16 + DEEP, f"lists nest more than {DEEP - 1}"),
+    "quotes-by-line": ("\n".join("> " * i + f"line {i}" for i in range(1, 1000)), 16 + DEEP,
+                       f"block quotes or lists nest more than {DEEP - 1}"),
+    "fenced-divs": ("\n".join("::: {.d}" for _ in range(1000)) + "\nx\n" + "\n".join(":::" for _ in range(1000)), 16 + DEEP,
+                    f"fenced divs ::: nest more than {DEEP - 1}"),
+    "html-divs": ("<div>" * 1000 + "x" + "</div>" * 1000, 17, f"HTML <div> elements nest more than {DEEP - 1}"),
 }
 
 
@@ -139,24 +142,154 @@ def test_inline_nesting_within_bounds_is_built(project: Path, tmp_path: Path, ca
 
 
 def test_sibling_and_shallow_nesting_is_accepted(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """1,000 sibling items, divs opened and closed in turn, and lists 100 deep are not refused."""
+    """1,000 sibling items, divs opened and closed in turn, and lists as deep as the bound are not refused."""
     siblings = "\n".join(f"- item {i}\n  - sub {i}" for i in range(1000))
     divs = "\n\n".join(f"::: {{.d}}\n<div><span>x {i}</span></div>\n:::" for i in range(200))
-    deep = "\n".join("  " * i + f"- item {i}" for i in range(100))
+    deep = "\n".join("  " * i + f"- item {i}" for i in range(limits.MAX_NESTING))
     append(project, "zh", "\n" + "\n\n".join((siblings, divs, deep)) + "\n")
     code, printed, _ = run(capsys, "check", str(project))
     assert "nest more than" not in printed and "internal error" not in printed, printed
     assert code in (0, 1)
 
 
-def test_inline_nesting_too_deep_to_render_is_exit_2(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """Emphasis inside emphasis 400 deep: check reports as usual; the build stops with exit 2 naming zh.md, not an internal error."""
+def test_inline_nesting_too_deep_to_render_is_exit_2(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """Emphasis inside emphasis 400 deep past a loader whose bound is lifted: the build stops with exit 2 naming zh.md."""
+    from toolchain.load import markdown
+
+    monkeypatch.setattr(markdown, "MAX_EMPHASIS_NESTING", 10**6)  # the tree's depth is what this test is about
     append(project, "zh", "\n" + "*_" * 400 + "x" + "_*" * 400 + "\n")
-    code, printed, _ = run(capsys, "check", str(project))
-    assert code in (0, 1) and "internal error" not in printed
     code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
     assert code == 2, printed
     assert "manuscript/zh.md: nests too deeply to render" in printed and "internal error" not in printed
+    assert seconds < 20
+
+
+EMPHASIS_RUNS = {  # delimiters left open or nested: what Pandoc did with them, and the line refused
+    "underscore-strikeout": "_a ~~e " * 18,  # Pandoc: 6 s at 16 pairs, over 20 s (or its 2 GB heap exhausted) at 18
+    "star-strong-strikeout": "*a **b ~~e " * 18,  # 7 s at 16, over 20 s at 18
+    "every-kind": "*a **b _c __d ~~e ^f ~g " * 35,  # 18 s at 16, its heap exhausted at 35
+    "closed-5000": "".join(("*" if i % 2 else "_") + f"w{i} " for i in range(5000)) + "x"
+                   + "".join("*" if i % 2 else "_" for i in reversed(range(5000))),  # parsed at once, too deep to render
+    "strikeout-closed-1000": "~~a _b " * 500 + "x" + "_~~" * 500,
+    "alternating-400": "*_" * 400 + "x" + "_*" * 400,
+    "smart-quotes": "\"a 'b " * 40,  # quotations to Pandoc: 2.5 s at 24 pairs, 18 s at 28, over 20 s at 32
+    "smart-quotes-before-punctuation": "\"( 'a " * 40,  # 3.4 s at 24, over 20 s at 28 (but '( and '" open nothing)
+}
+
+
+@pytest.mark.parametrize("shape", sorted(EMPHASIS_RUNS))
+def test_emphasis_left_open_or_nested_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Emphasis, strikeout, superscript and subscript open more than the bound at once: exit 2 at the line, in seconds.
+
+    Pandoc tries each open delimiter to the paragraph's end and again for each inside it: mixes
+    of _ and ~~, or of *, ** and ~~, double its time with every one or two more.
+    """
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, EMPHASIS_RUNS[shape]):
+        assert "manuscript/zh.md:17: emphasis, strikeout, superscript, subscript or quotation marks (* _ ~~ ^ ~ \" ') are left open " \
+               f"more than {limits.MAX_EMPHASIS_NESTING} at once" in printed, printed
+        assert "internal error" not in printed
+
+
+def test_emphasis_of_real_paragraphs_is_built(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Closed emphasis (nested as deep as the bound), formulas, approximate values, names with _, stray * and apostrophes pass."""
+    deepest = "".join(f"{mark}w " for mark in ["*", "__", "~~", "**", "_", "***", "~~", "*"][:limits.MAX_EMPHASIS_NESTING])
+    text = "\n\n".join([
+        "*a* **b** _c_ __d__ ~~e~~ ^2^ H~2~O ***f*** " * 200,
+        "*a **b _c ~~d~~ e_ f** g* " * 100,
+        deepest + "x*~~***_**~~__*",
+        "约~5毫克，~10毫克，Ca^2+^与CO~2~。" * 50,
+        "about ~5 mg and ~10 mg, file_name_x and a_b_c, 2*3*4 and p*. " * 50,
+        "*P* < 0.05 * 表示显著；** 表示极显著。" * 30,
+        "`*a _b ~~c` $x_1 * y_2 ^ z$ \\*a \\_b " * 30,
+        "the patients' outcomes in Crohn's disease, the 5'端 and 3'-UTR, \"quoted\" and 'single' words, 5' 6\" tall, "
+        "rock 'n' roll, <span class=\"x\">y</span> " * 50,
+    ])
+    append(project, "zh", "\n" + text + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert "left open" not in printed and "internal error" not in printed, printed
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 0, printed
+    assert seconds < 20
+
+
+BLOCK_RUNS = {  # each kind of block nesting ``depth`` deep
+    "quotes": lambda depth: "> " * depth + "x",
+    "bullets": lambda depth: "- " * depth + "x",
+    "numbers": lambda depth: "1. " * depth + "x",
+    "indented-bullets": lambda depth: "\n".join("  " * i + f"- item {i}" for i in range(depth)),
+    "fenced-divs": lambda depth: "\n".join("::: {.d}" for _ in range(depth)) + "\nx\n" + "\n".join(":::" for _ in range(depth)),
+    "html-divs": lambda depth: "<div>" * depth + "x" + "</div>" * depth,
+    "divs-holding-quotes": lambda depth: "\n".join("::: {.d}" for _ in range(depth // 2)) + "\n" + "> " * (depth - depth // 2)
+                                         + "x\n" + "\n".join(":::" for _ in range(depth // 2)),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BLOCK_RUNS))
+def test_block_nesting_at_the_bound_makes_a_pdf(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Block quotes, lists and divs as deep as the bound make a PDF; one level more is refused by check and build.
+
+    At 95 levels check accepted them and typst failed (“maximum show rule depth exceeded” past
+    31 quotes, lists or fenced divs in the template, “maximum layout depth” past 35 HTML divs).
+    """
+    make = BLOCK_RUNS[shape]
+    root = tmp_path / "at-bound"
+    shutil.copytree(project, root)
+    append(root, "zh", "\n" + make(limits.MAX_NESTING) + "\n")
+    code, printed, _ = run(capsys, "build", str(root), "--out", str(tmp_path / "pdf"), "--to", "pdf", "--lang", "zh", "--no-check")
+    assert code == 0, printed
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, make(limits.MAX_NESTING + 1)):
+        assert f"nest more than {limits.MAX_NESTING} levels deep" in printed, printed
+
+
+def test_nesting_typst_cannot_lay_out_is_a_named_error(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Block quotes as deep as the bound holding emphasis, links and a span: typst's depth limit is exit 2 naming the PDF."""
+    append(project, "zh", "\n" + "> " * limits.MAX_NESTING + "*a **b _c __d ~~e ^f~g^ e~~ d__ c_ b** a* [x [y [z](u)](v)](w) "
+                          "<span>s</span>\n")
+    code, printed, _ = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "pdf", "--lang", "zh", "--no-check")
+    assert code == 2, printed
+    assert "zh.pdf: the document nests block quotes, lists, divs and inline markup inside one another more deeply than typst" in printed
+    assert "internal error" not in printed
+
+
+BRACKETS_PANDOC_READS = {  # brackets that look set aside but are not, and the line refused
+    "escaped-backslash": ("\\\\[a " * 20, 17),  # \\[: Pandoc reads a backslash, then a bracket (over 20 s); not counted before
+    "escaped-backticks": ("\\` [a \\` " * 20, 17),  # no code span: over 20 s; not counted before
+    "dollars-before-spaces": ("$ [a $ " * 20, 17),  # no math ($ before a space opens none): over 20 s; not counted before
+    "code-never-closed": ("a `b\n" + "[a " * 20 + "\n\nc`", 18),  # a code span ends with its paragraph
+    "math-never-closed": ("$x " + "[a " * 20, 17),
+    "code-over-list-items": ("- a `\n- " + "[a " * 20 + "`", 18),  # each item is a paragraph of its own
+    "code-over-a-fence": ("~~~\n`\n~~~\n" + "[a " * 20 + "`", 20),
+    "code-over-table-rows": ("| a ` |\n|---|\n| " + "[a " * 20 + "` |", 19),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(BRACKETS_PANDOC_READS))
+def test_brackets_outside_code_and_math_are_counted(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Brackets that look set aside but are read by Pandoc as brackets: refused at the line like any others."""
+    text, line = BRACKETS_PANDOC_READS[shape]
+    for printed in refused_by_check_and_build(capsys, project, tmp_path, text):
+        assert f"manuscript/zh.md:{line}: brackets [ nest more than 6 levels deep" in printed, printed
+
+
+def test_brackets_in_code_math_escapes_and_locators_do_not_count(project: Path, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """Many [ in display math, in math or code over lines, in double-backtick code, escaped, in locators: the build goes through."""
+    text = "\n\n".join([
+        "$$\n" + "\\left[ [0,1) [1,2) [2,3)\n" * 4 + "$$",
+        "区间 $[0,1) \\cup [1,2)\n\\cup [2,3) \\cup [3,4) \\cup [4,5)\n\\cup [5,6) \\cup [6,7) \\cup [7,8)$ 上。",
+        "代码 `a[0][1]\n[2][3][4]\n[5][6][7]` 中。",
+        "``a ` [b [c [d [e [f [g [h`` " * 5,
+        "\\[0,1) \\[1,2) \\[2,3) \\[3,4) \\[4,5) \\[5,6) \\[6,7) \\[7,8) " * 10,
+        "[见 @xuan2020, 第 \\[4\\] 页] [@xuan2020, p. \\[iv\\]] [综述[@xuan2020, 表 \\[2\\]]](https://example.org) " * 20,
+        "US$5 and $10 [a] and $x$ [b [c]] " * 30,
+    ])
+    append(project, "zh", "\n" + text + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert "nest more than" not in printed and "internal error" not in printed, printed
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 0, printed
     assert seconds < 20
 
 

@@ -18,10 +18,20 @@ from toolchain.errors import InputError, RenderError
 MAX_FILE_BYTES = 50 * 1024 * 1024  # one source file
 MAX_YAML_NODES = 200_000  # values a YAML document expands to, aliases counted at each use
 MAX_BIB_FIELD_CHARS = 1_000_000  # one BibTeX field after @string and # expansion
-MAX_NESTING = 100  # block quotes, list levels, fenced or HTML divs in a row: Pandoc's parser is not linear beyond
+# Block quotes, list levels, fenced or HTML divs in a row. Pandoc's parser is not linear beyond 100, and
+# typst stops at its "maximum show rule depth" past 31 block quotes, lists or fenced divs in our template
+# (35 HTML divs, its "maximum layout depth").
+MAX_NESTING = 30
 # Brackets [ (closed or not) or HTML <span> open at once in a paragraph: each level multiplies the
 # time of Pandoc's inline parser by 2 to 5 (twelve nested [ took 77 s, twenty open [ more than 20 s).
 MAX_INLINE_NESTING = 6
+# Emphasis, strikeout, superscript and subscript delimiters and smart quotes (* ** _ __ ~~ ^ ~ " ')
+# open at once in a paragraph, nested or never closed: Pandoc tries each to the paragraph's end and
+# again for each one inside it, and for some mixes the time doubles with every one or two more
+# ("_a ~~e " sixteen times took 6 s, eighteen times more than 20 s; "*a **b ~~e " the same;
+# "a 'b twenty-eight times 18 s). Closed nesting is linear in
+# Pandoc but too deep for the renderers past a few hundred levels.
+MAX_EMPHASIS_NESTING = 8
 # A bracket group nesting d deep costs Pandoc about 4^(d-1) times a flat one: the extra, summed over
 # a document, is bounded too (some 100 groups 6 deep, 30,000 links holding a citation).
 INLINE_BUDGET = 100_000

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.limits import INLINE_BUDGET, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
+from toolchain.limits import INLINE_BUDGET, MAX_EMPHASIS_NESTING, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
 from toolchain.load._blocks import split_lines
+from toolchain.load._inline import Emphasis, blank_verbatim
 from toolchain.load._yaml import as_text, key_line, parse_yaml
 from toolchain.load.source import Location, SourceFile, Span
 
@@ -37,14 +38,13 @@ FOOTNOTE_DEFINITION = re.compile(r"\s*\[\^([^\]\s]+)\]:")
 FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)", re.S)
 NESTED_PREFIX = re.compile(r"[ \t]*(?:>[ \t]*|(?:[-*+]|\d{1,9}[.)])[ \t]+)+")  # > > > or - - - at a line's start
 NESTED_MARKER = re.compile(r">|[-*+]|\d{1,9}[.)]")
-BRACKET = re.compile(r"(?<!\\)[\[\]]")
+BRACKET = re.compile(r"[\[\]]")  # escaped ones are blanked first (blank_verbatim)
 QUOTE_MARKERS = re.compile(r"(?:[ \t]{0,3}>[ \t]?)*")  # the block quotes a line is in
 LIST_ITEM = re.compile(r"[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")  # after them: a list item
 DIV_FENCE = re.compile(r"[ \t]{0,3}:{3,}[ \t]*([^\s:])?")  # ::: {.class} opens a fenced div, ::: alone closes one
 TOO_MANY_NESTED = "brackets [ nest inside one another in too many places (Pandoc would take minutes); the last ends here"
 PARENTHESES = re.compile(r"(?<!\\)(?:\]\(|[()])")  # a link's destination opens with ](
 ANGLES = re.compile(r"(?<!\\)<[A-Za-z!/?]|>")  # where a tag, comment or autolink may open, and where one closes
-VERBATIM = re.compile(r"`[^`\n]*`|\$[^$\n]*\$")  # code and math on one line: Pandoc reads no bracket inside
 HTML_NESTING = re.compile(r"<(/?)(div|span)\b[^<>]*?(/?)>", re.IGNORECASE)  # Pandoc's native divs and spans
 # The reader the build gives a body to: the front matter is the loader's, a YAML block further down is not metadata.
 PANDOC_READER = "markdown-yaml_metadata_block+east_asian_line_breaks"
@@ -356,10 +356,12 @@ def check_nesting(source: SourceFile) -> None:
 
     Pandoc's Markdown reader takes time and memory that grow much faster than the depth, and
     the renderers walk its tree: such input is refused before any of them sees it. Block
-    structure may nest ``MAX_NESTING`` deep; brackets and spans, which make Pandoc's inline
-    parser backtrack, ``MAX_INLINE_NESTING`` deep within a paragraph, and their groups
-    together within ``INLINE_BUDGET``. Fenced code, code spans and math are skipped; a blank
-    line ends a bracket or span run as it ends a paragraph. A list nests by markers on one
+    structure may nest ``MAX_NESTING`` deep, each kind and all together (typst's limit);
+    brackets and spans, which make Pandoc's inline parser backtrack, ``MAX_INLINE_NESTING``
+    deep within a paragraph, and their groups together within ``INLINE_BUDGET``; emphasis
+    delimiters may be left open ``MAX_EMPHASIS_NESTING`` at once. Fenced code, code spans, math
+    and escaped characters are skipped (``_inline``); a blank line ends a bracket, span or
+    emphasis run as it ends a paragraph. A list nests by markers on one
     line (``- - -``) and by items each indented further than the last.
     """
     fence = ""
@@ -370,6 +372,7 @@ def check_nesting(source: SourceFile) -> None:
     parentheses: list[int] = []  # the ( open in the paragraph: the line of a link's, 0 for another
     angles: list[tuple[int, int]] = []  # line and offset in the paragraph of each < opened since its last >
     read = 0  # the paragraph's characters before the line
+    emphasis = Emphasis()  # the delimiters the paragraph leaves open
 
     def end_paragraph(number: int) -> None:
         """Refuse a paragraph with too many link destinations or tags left open."""
@@ -383,19 +386,25 @@ def check_nesting(source: SourceFile) -> None:
         parentheses.clear()
         angles.clear()
 
-    for number, line in enumerate(source.text.split("\n"), 1):
+    lines = source.text.split("\n")
+    in_code = []  # the fence lines and the code between them
+    for line in lines:
         opening = FENCE.match(line)
+        in_code.append(bool(fence or opening))
         if fence:
             fence = "" if opening and opening.group(1).startswith(fence) and not line.strip()[len(opening.group(1)):].strip() else fence
-            continue
-        if opening:
+        elif opening:
             fence = opening.group(1)
+    verbatim = blank_verbatim(lines, in_code)  # code spans, math and escapes set aside
+    for number, line in enumerate(lines, 1):
+        if in_code[number - 1]:
             continue
         if not line.strip():
             spent, depth, peak = spent + 4 ** (peak - 1) - 1 if peak else spent, 0, 0
             if spent > INLINE_BUDGET:
                 raise InputError(source.path, number - 1, TOO_MANY_NESTED)
             html["span"] = 0
+            emphasis.reset()
             if parentheses or angles:
                 end_paragraph(number - 1)
             read = 0
@@ -417,8 +426,12 @@ def check_nesting(source: SourceFile) -> None:
             divs = divs + 1 if fenced.group(1) else max(0, divs - 1)
             if divs > MAX_NESTING:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
-        if "`" in line or "$" in line:
-            line = VERBATIM.sub("", line)
+        line = verbatim[number - 1]
+        if any(mark in line for mark in "*_~^\"'") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
+            raise InputError(source.path, number, f"emphasis, strikeout, superscript, subscript or quotation marks (* _ ~~ ^ ~ \" ') are left open "
+                                                  f"more than {MAX_EMPHASIS_NESTING} at once here (nested, or never closed, in one "
+                                                  "paragraph: Pandoc would take minutes, the outputs cannot nest them): close them "
+                                                  "or write \\* for a literal one")
         if "<" in line or ">" in line:
             for mark in ANGLES.finditer(line):
                 if mark.group() == ">":
@@ -434,6 +447,8 @@ def check_nesting(source: SourceFile) -> None:
                 limit = MAX_NESTING if name == "div" else MAX_INLINE_NESTING
                 if html[name] > limit:
                     raise InputError(source.path, number, f"HTML <{name}> elements nest more than {limit} levels deep here")
+        if markers + max(len(items) - 1, 0) + divs + html["div"] > MAX_NESTING:  # typst's limit is on them together
+            raise InputError(source.path, number, f"block quotes, lists and divs nest more than {MAX_NESTING} levels deep here (together)")
         if "(" in line or ")" in line:
             for mark in PARENTHESES.finditer(line):
                 if mark.group() == ")":
@@ -448,7 +463,7 @@ def check_nesting(source: SourceFile) -> None:
                 peak = max(peak, depth)
                 if depth > MAX_INLINE_NESTING:
                     raise InputError(source.path, number, f"brackets [ nest more than {MAX_INLINE_NESTING} levels deep here "
-                                                          "(open or closed, in one paragraph)")
+                                                          "(open or closed, in one paragraph; write \\[ for one that opens nothing)")
             elif depth:
                 depth -= 1
                 if not depth:  # a group closed: its cost to Pandoc grows fourfold with each level

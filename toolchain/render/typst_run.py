@@ -36,6 +36,10 @@ except Exception as exc:
     sys.exit(1)
 sys.stdout.buffer.write(result)
 """
+# How typst says that elements nest deeper than it lays out (about 31 block quotes, lists or divs in the template)
+DEPTH_SIGNS = ("maximum show rule depth exceeded", "maximum layout depth exceeded")
+TOO_DEEP_FOR_TYPST = ("nests block quotes, lists, divs and inline markup inside one another more deeply than typst lays out: "
+                      "nest them less")
 OFFLINE = {"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "all_proxy": "http://127.0.0.1:9", "no_proxy": ""}
 
 
@@ -51,5 +55,8 @@ def compile_typst(main: Path, root: Path, output: str, font_paths: tuple[str, ..
                         str(HYPHENS) if hyphens else ""],
                        b"", output, "typst", cwd=root, env={**os.environ, **OFFLINE})
     if done.returncode != 0:
-        raise RenderError(output, f"typst failed: {done.stderr.decode('utf-8', 'replace').strip() or f'exit code {done.returncode}'}")
+        said = done.stderr.decode("utf-8", "replace").strip()
+        if any(sign in said for sign in DEPTH_SIGNS):
+            raise RenderError(output, f"the document {TOO_DEEP_FOR_TYPST} (typst: {said})")
+        raise RenderError(output, f"typst failed: {said or f'exit code {done.returncode}'}")
     return done.stdout
