@@ -13,6 +13,7 @@ import pytest
 from toolchain import limits
 from toolchain.cli import main
 from toolchain.errors import RenderError
+from toolchain.load import load_project
 
 TESTS = Path(__file__).resolve().parent
 BASE = TESTS / "rules" / "base_project"
@@ -158,6 +159,7 @@ def test_inline_nesting_too_deep_to_render_is_exit_2(project: Path, tmp_path: Pa
     from toolchain.load import markdown
 
     monkeypatch.setattr(markdown, "MAX_EMPHASIS_NESTING", 10**6)  # the tree's depth is what this test is about
+    monkeypatch.setattr(markdown, "MAX_EMPHASIS_OPEN", 10**6)
     append(project, "zh", "\n" + "*_" * 400 + "x" + "_*" * 400 + "\n")
     code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
     assert code == 2, printed
@@ -188,8 +190,14 @@ def test_emphasis_left_open_or_nested_is_refused_before_pandoc(project: Path, tm
     """
     for printed in refused_by_check_and_build(capsys, project, tmp_path, EMPHASIS_RUNS[shape]):
         assert "manuscript/zh.md:17: emphasis, strikeout, superscript, subscript or quotation marks (* _ ~~ ^ ~ \" ') are left open " \
-               f"more than {limits.MAX_EMPHASIS_NESTING} at once" in printed, printed
+               f"in more than {limits.MAX_EMPHASIS_NESTING} alternations (or {limits.MAX_EMPHASIS_OPEN} marks) at once" in printed, printed
         assert "internal error" not in printed
+
+
+def test_many_delimiters_of_one_kind_pass_the_loader(project: Path) -> None:
+    """A pasted script's identifiers (_a _b _c …) leave many underscores open, but of one kind: Pandoc reads them at once."""
+    append(project, "zh", "\n" + " ".join(f"_name{i}" for i in range(limits.MAX_EMPHASIS_OPEN - 1)) + " 结束。\n")
+    load_project(project)  # no InputError
 
 
 def test_emphasis_of_real_paragraphs_is_built(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -31,7 +31,8 @@ MAX_INLINE_NESTING = 6
 # ("_a ~~e " sixteen times took 6 s, eighteen times more than 20 s; "*a **b ~~e " the same;
 # "a 'b twenty-eight times 18 s). Closed nesting is linear in
 # Pandoc but too deep for the renderers past a few hundred levels.
-MAX_EMPHASIS_NESTING = 8
+MAX_EMPHASIS_NESTING = 8  # runs of one kind open at once ([*, *, _] is two)
+MAX_EMPHASIS_OPEN = 100  # delimiters open at once, of any kinds (the renderers nest no deeper)
 # A bracket group nesting d deep costs Pandoc about 4^(d-1) times a flat one: the extra, summed over
 # a document, is bounded too (some 100 groups 6 deep, 30,000 links holding a citation).
 INLINE_BUDGET = 100_000

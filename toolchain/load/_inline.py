@@ -118,20 +118,33 @@ class Emphasis:
     def __init__(self) -> None:
         """Nothing open."""
         self.open: list[str] = []
+        self.kinds = 0  # runs of one kind in ``open``: [*, *, _] is two
 
     def reset(self) -> None:
         """The paragraph ended."""
         self.open.clear()
+        self.kinds = 0
 
-    def read(self, line: str) -> int:
-        """Read one line (code and math blanked); the most delimiters open at once in it."""
-        most, done = len(self.open), 0
+    def pop(self) -> None:
+        """Close the innermost open delimiter."""
+        kind = self.open.pop()
+        if not self.open or self.open[-1] != kind:
+            self.kinds -= 1
+
+    def read(self, line: str) -> tuple[int, int]:
+        """Read one line (code and math blanked): the most delimiters open at once in it, and the most runs of one kind.
+
+        Pandoc's cost doubles with every one or two more delimiters of different kinds left
+        open ("_a ~~e " repeated); many of one kind (identifiers ``_a _b _c`` in a pasted
+        script) cost it nothing much, so the kinds are bounded tightly and the count loosely.
+        """
+        most, kinds, done = len(self.open), self.kinds, 0
         stack = self.open
         for run in EMPHASIS_RUN.finditer(line):
             start, end = run.span()
             if stack and stack[-1] in UNSPACED and any(c.isspace() for c in line[done:start]):
                 while stack and stack[-1] in UNSPACED:
-                    stack.pop()
+                    self.pop()
             done = end
             text = run.group()
             kind = ("~~" if len(text) > 1 else "~") if text[0] == "~" else text[0] if text[0] in "^\"'" else text[:3]
@@ -143,10 +156,12 @@ class Emphasis:
             if text[0] == "'":  # Pandoc opens a single quotation only before a letter or a digit ('(, '" are text)
                 opens = opens and after.isalnum()
             if closes and stack and stack[-1] == kind:
-                stack.pop()
+                self.pop()
             elif opens:
+                if not stack or stack[-1] != kind:
+                    self.kinds += 1
                 stack.append(kind)
-                most = max(most, len(stack))
+                most, kinds = max(most, len(stack)), max(kinds, self.kinds)
         while stack and stack[-1] in UNSPACED:  # the line break is a space
-            stack.pop()
-        return most
+            self.pop()
+        return most, kinds

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from toolchain.errors import InputError
-from toolchain.limits import INLINE_BUDGET, MAX_EMPHASIS_NESTING, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
+from toolchain.limits import INLINE_BUDGET, MAX_EMPHASIS_NESTING, MAX_EMPHASIS_OPEN, MAX_INLINE_NESTING, MAX_NESTING, MAX_OPEN_LINKS, OPEN_TAG_BUDGET
 from toolchain.load._blocks import split_lines
 from toolchain.load._inline import Emphasis, blank_verbatim
 from toolchain.load._yaml import as_text, key_line, parse_yaml
@@ -351,6 +351,12 @@ def parse_document(source: SourceFile, lang: str) -> Document:
     return Document(source, lang, declared, title, abstract, keywords, front_lines, blocks, front_end, data)
 
 
+def too_many(open_at_once: tuple[int, int]) -> bool:
+    """Whether the delimiters a paragraph leaves open (count, runs of one kind) are past what Pandoc reads in time."""
+    count, kinds = open_at_once
+    return kinds > MAX_EMPHASIS_NESTING or count > MAX_EMPHASIS_OPEN
+
+
 def check_nesting(source: SourceFile) -> None:
     """Raise InputError where brackets, block quotes, lists, fenced divs or HTML divs and spans nest too deeply.
 
@@ -427,9 +433,10 @@ def check_nesting(source: SourceFile) -> None:
             if divs > MAX_NESTING:
                 raise InputError(source.path, number, f"fenced divs ::: nest more than {MAX_NESTING} levels deep here")
         line = verbatim[number - 1]
-        if any(mark in line for mark in "*_~^\"'") and emphasis.read(line) > MAX_EMPHASIS_NESTING:
+        if any(mark in line for mark in "*_~^\"'") and too_many(emphasis.read(line)):
             raise InputError(source.path, number, f"emphasis, strikeout, superscript, subscript or quotation marks (* _ ~~ ^ ~ \" ') are left open "
-                                                  f"more than {MAX_EMPHASIS_NESTING} at once here (nested, or never closed, in one "
+                                                  f"in more than {MAX_EMPHASIS_NESTING} alternations (or {MAX_EMPHASIS_OPEN} marks) at once "
+                                                  "here (nested, or never closed, in one "
                                                   "paragraph: Pandoc would take minutes, the outputs cannot nest them): close them "
                                                   "or write \\* for a literal one")
         if "<" in line or ">" in line:
