@@ -14,6 +14,8 @@ from toolchain.errors import RenderError
 
 PART = re.compile(r"\..+\.(\d+)-[^.]+\.part")  # write_atomically's temporary names
 CACHE_ENTRIES = 256  # results kept per kind in the cache directory; the oldest go first
+PRUNE_EVERY = 64  # writes of a kind in one process between two prunings (at most this many more are kept a while)
+_WRITTEN: dict[str, int] = {}  # writes of each kind in this process
 
 
 def write_atomically(target: Path, produce: Callable[[Path], None], *, mode_of: Path | None = None, replace_link: bool = False) -> int:
@@ -95,9 +97,11 @@ def cached_text(kind: str, key: str, compute: Callable[[], str]) -> str:
     if value:
         try:
             write_atomically(path, lambda temporary: temporary.write_text(value, encoding="utf-8"))
-            kept = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime)
-            for old in kept[:-CACHE_ENTRIES]:
-                old.unlink(missing_ok=True)
+            _WRITTEN[kind] = _WRITTEN.get(kind, 0) + 1
+            if _WRITTEN[kind] % PRUNE_EVERY == 1:  # the oldest go now and then, not at every write (8,000 writes: 2 M stats)
+                kept = sorted(folder.glob("*.txt"), key=lambda p: p.stat().st_mtime)
+                for old in kept[:-CACHE_ENTRIES]:
+                    old.unlink(missing_ok=True)
         except (OSError, RenderError):
             pass  # an unwritable cache: computed again next time
     return value
