@@ -29,7 +29,6 @@ class Figure:
 
     target: str
     location: Location
-    end: Location
 
 
 def figures(document: Document) -> Iterator[Figure]:
@@ -38,7 +37,7 @@ def figures(document: Document) -> Iterator[Figure]:
         if block.kind == "code" or "![" not in block.text:
             continue
         for match in IMAGE.finditer(mask(block.text, COMMENT, INLINE_CODE)):
-            yield Figure(match.group(1), block.span.location(match.start(1)), block.span.location(match.end(1)))
+            yield Figure(match.group(1), block.span.location(match.start(1)))
 
 
 def figure_problem(root: Path, target: str) -> str | None:
