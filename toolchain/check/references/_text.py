@@ -129,28 +129,42 @@ class CitationGap:
 def citation_gaps(project: Project) -> Iterator[CitationGap]:
     """Keys cited on one side of an aligned zh/en unit pair but not on the other.
 
-    An unresolved key counts as the entry it names in another case: ``@Holmgren2020`` against
-    ``@holmgren2020`` is one unresolved key (REF001's, with the entry it means), not a citation lost
-    in translation. So is an unresolved key left over against a close key left over on the other
-    side (``@xuan202`` against ``@xuan2020``, when the bib also holds ``xuan2023``).
+    An unresolved key counts as the entry it means (REF001's suggestion) unless its group cites that
+    entry too: ``@Holmgren2020`` or ``@xantar2020`` against ``@antar2020`` is one unresolved key
+    (REF001's), not a citation lost in translation, but ``[@xuan2020; @xuan2023]`` cites two works.
+    So is an unresolved key left over against a close key left over on the other side (``@xuan202``
+    against ``@xuan2020``, when the bib also holds ``xuan2023``).
     """
-    meant = {key: entry for key, entry in intended_keys(project).items() if key.casefold() == entry.casefold()}
+    intended = intended_keys(project)
     keys = project.bibliography.by_key
     for kind, zh_span, en_span in aligned_units(project):
         if kind in ("title", "keyword", "heading"):
             continue
         zh_cites, en_cites = ([c for c in find_citations(span) if not is_cross_reference(c.key, project)] for span in (zh_span, en_span))
-        zh_keys, en_keys = ({meant.get(c.key, c.key).casefold() for c in cites} for cites in (zh_cites, en_cites))
+        meant = {lang: side_meanings(cites, intended) for lang, cites in (("zh", zh_cites), ("en", en_cites))}
+        zh_keys, en_keys = ({meant[lang].get(c.key, c.key).casefold() for c in cites} for lang, cites in (("zh", zh_cites), ("en", en_cites)))
         left: dict[str, dict[str, Citation]] = {"zh": {}, "en": {}}  # per side, the first citation of each key the other lacks
         for lang, cites, other_keys in (("zh", zh_cites, en_keys), ("en", en_cites, zh_keys)):
             for c in cites:
-                if meant.get(c.key, c.key).casefold() not in other_keys:
+                if meant[lang].get(c.key, c.key).casefold() not in other_keys:
                     left[lang].setdefault(c.key, c)
         typos = typo_pairs(list(left["zh"].values()), list(left["en"].values()), keys)
         for lang, other, other_lang in (("zh", en_span, "en"), ("en", zh_span, "zh")):
             for citation in left[lang].values():
                 if citation.key not in typos:
                     yield CitationGap(citation, other, other_lang)
+
+
+def side_meanings(cites: list[Citation], intended: dict[str, str]) -> dict[str, str]:
+    """The unresolved keys of one side → the entries they mean, unless a group citing the key cites that entry too."""
+    groups: dict[int, set[str]] = {}
+    for c in cites:
+        groups.setdefault(c.group_start, set()).add(c.key)
+    meant: dict[str, str] = {}
+    for c in cites:
+        if c.key in intended and (c.key in meant or intended[c.key] not in groups[c.group_start]):
+            meant[c.key] = intended[c.key]
+    return meant
 
 
 TYPO_RATIO = 0.8  # how alike an unresolved key and a key left over on the other side must be to be one citation
