@@ -372,6 +372,7 @@ def typed_citation_patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
+TYPED_LOOKUPS = 2_000  # distinct names and years matched against the bib per document; past that, no key is suggested
 MORE_AUTHORS = re.compile(r"\bet\s+al\b|&|\band\s")  # a typed citation naming more than one author
 ONE_TYPED = re.compile(rf"(?P<name>{PARTICLE}[A-Z\u00c0-\u00de][{LETTERS}'’\-]*)(?P<etal>\s+et\s+al\.?|\s+(?:and|&)\s+\S+)?,?\s+(?P<year>{YEAR})")
 
@@ -400,6 +401,7 @@ def typed_citations(project: Project, document: Document) -> Iterator[TypedCitat
         match = re.search(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
         if match:
             by_year.setdefault(match.group(), []).append(entry)
+    works: dict[tuple[str, str], list[str]] = {}
     for span in document.text_spans:
         masked = mask_non_prose(span.text)
         if not re.search(r"(?:19|20)\d\d", masked):
@@ -422,7 +424,10 @@ def typed_citations(project: Project, document: Document) -> Iterator[TypedCitat
                 keys: list[str] = []
                 named = False
                 for name, etal, year in items:
-                    matching = [e.key for e in by_year.get(year[:4], []) if matches_author(name.strip(), e)]
+                    if (name, year[:4]) not in works:  # the entries a name and year stand for, worked out once each
+                        works[name, year[:4]] = [e.key for e in by_year.get(year[:4], []) if matches_author(name.strip(), e)] \
+                            if len(works) < TYPED_LOOKUPS else []
+                    matching = works[name, year[:4]]
                     keys += matching
                     named = named or etal or bool(matching)
                 if named:
