@@ -75,6 +75,16 @@ def refused_by_check_and_build(capsys: pytest.CaptureFixture[str], project: Path
     return printed_by_command
 
 
+def passed_by_check_and_build(capsys: pytest.CaptureFixture[str], project: Path, tmp_path: Path, text: str, refusal: str) -> None:
+    """Append ``text`` to zh.md; ``check`` must not print ``refusal``, and a JATS ``build --no-check`` must succeed within 20 s."""
+    append(project, "zh", "\n" + text + "\n")
+    code, printed, _ = run(capsys, "check", str(project))
+    assert refusal not in printed and "internal error" not in printed, printed
+    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
+    assert code == 0, printed
+    assert seconds < 20
+
+
 @pytest.mark.parametrize("shape", ["[" * 20000, "> " * 10000 + "x", "- " * 10000 + "x", "1. " * 10000 + "x"],
                          ids=["brackets", "block-quotes", "bullets", "numbers"])
 def test_deep_nesting_is_refused_before_pandoc(project: Path, tmp_path: Path, shape: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -214,12 +224,7 @@ def test_emphasis_of_real_paragraphs_is_built(project: Path, tmp_path: Path, cap
         "the patients' outcomes in Crohn's disease, the 5'端 and 3'-UTR, \"quoted\" and 'single' words, 5' 6\" tall, "
         "rock 'n' roll, <span class=\"x\">y</span> " * 50,
     ])
-    append(project, "zh", "\n" + text + "\n")
-    code, printed, _ = run(capsys, "check", str(project))
-    assert "left open" not in printed and "internal error" not in printed, printed
-    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
-    assert code == 0, printed
-    assert seconds < 20
+    passed_by_check_and_build(capsys, project, tmp_path, text, "left open")
 
 
 BLOCK_RUNS = {  # each kind of block nesting ``depth`` deep
@@ -293,12 +298,7 @@ def test_brackets_in_code_math_escapes_and_locators_do_not_count(project: Path, 
         "[见 @xuan2020, 第 \\[4\\] 页] [@xuan2020, p. \\[iv\\]] [综述[@xuan2020, 表 \\[2\\]]](https://example.org) " * 20,
         "US$5 and $10 [a] and $x$ [b [c]] " * 30,
     ])
-    append(project, "zh", "\n" + text + "\n")
-    code, printed, _ = run(capsys, "check", str(project))
-    assert "nest more than" not in printed and "internal error" not in printed, printed
-    code, printed, seconds = run(capsys, "build", str(project), "--out", str(tmp_path / "out"), "--to", "jats", "--no-check")
-    assert code == 0, printed
-    assert seconds < 20
+    passed_by_check_and_build(capsys, project, tmp_path, text, "nest more than")
 
 
 def test_raw_typst_package_import_is_refused(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,6 +73,7 @@ LATIN_LETTER = re.compile(r"[A-Za-z]+")
 LANGUAGE_SAMPLE = 20_000  # characters read to tell a unit's language (a pasted text is one language throughout)
 
 
+@lru_cache(maxsize=4096)
 def written_in_other_language(text: str, lang: str) -> bool:
     """Whether a unit of en.md is Chinese prose, or one of zh.md English prose: a paragraph left untranslated.
 

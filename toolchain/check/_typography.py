@@ -80,7 +80,7 @@ def prose_units(document: Document, *, tables: bool = True) -> Iterator[tuple[Sp
             continue
         masked = opaque(span.text)
         number = typed_heading_number(span.text) if id(span) in headings else None
-        caption = typed_caption_match(span.text) if number is None and len(span.text) <= 200 else None
+        caption = typed_caption_match(span.text) if number is None else None
         if caption:  # “表1 患者基线特征”: the space after a typed caption's number is the caption's (SRC011's), no boundary
             lead = len(span.text) - len(span.text.lstrip())
             number = (lead + caption.start("mark"), lead + caption.end("mark"))

@@ -257,18 +257,7 @@ def typed_reference_list(ctx: RuleContext) -> Iterator[Finding]:
     Example: ``# 参考文献`` followed by ``[1] Xuan L, …[J]. Lancet Oncol, 2020, 21(9): 1201-1212.``
     """
     for document in ctx.project.documents:
-        typed = document.typed_references
-        runs: list[list] = []
-        previous_typed = False
-        for block in document.blocks:  # the lists in order: a new one where other blocks than comments stand between
-            if id(block) in typed:
-                if not previous_typed:
-                    runs.append([])
-                runs[-1].append(block)
-                previous_typed = True
-            elif block.kind != "comment":
-                previous_typed = False
-        for run in runs:
+        for run in document.typed_reference_lists:
             entries = [b for b in run if b.kind != "heading"]
             last = entries[-1].span
             yield Finding(run[0].span.location(0, 1),

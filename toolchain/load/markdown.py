@@ -134,11 +134,21 @@ class Document:
                      and (tables or b.kind != "table") and not (typed and id(b) in typed))
 
     @property
+    def typed_reference_lists(self) -> list[list[Block]]:
+        """Each reference list typed into the body: its blocks (its heading first, when it has one), in order."""
+        return self._typed_lists()[0]
+
+    @property
     def typed_references(self) -> dict[int, Block]:
-        """The blocks of a reference list typed into the body (its heading included), by ``id``; they are no units."""
+        """The blocks of the typed reference lists by ``id``: they are no units."""
+        return self._typed_lists()[1]
+
+    def _typed_lists(self) -> list:
+        """[the typed reference lists, their blocks by id], found on first use."""
         if not self._typed:
-            self._typed.append({id(b): b for b in typed_reference_blocks(self.blocks)})
-        return self._typed[0]
+            lists = typed_reference_blocks(self.blocks)
+            self._typed.extend([lists, {id(b): b for run in lists for b in run}])
+        return self._typed
 
     def units(self, section: int) -> tuple[Block, ...]:
         """The paragraph-like units of one section, in order; footnote definitions left out."""
@@ -221,10 +231,10 @@ def typed_entries(block: Block, numbered: bool) -> int:
     return len(items) if all(is_typed_entry(item) for item in items) else 0
 
 
-def typed_reference_blocks(blocks: tuple[Block, ...]) -> list[Block]:
+def typed_reference_blocks(blocks: tuple[Block, ...]) -> list[list[Block]]:
     """The blocks of each typed reference list: a reference-section heading with the entries under it, or two entries in a row."""
     titles = typed_reference_words()[0]
-    found: list[Block] = []
+    found: list[list[Block]] = []
     run: list[Block] = []
     entries = 0
     heading: Block | None = None
@@ -236,7 +246,7 @@ def typed_reference_blocks(blocks: tuple[Block, ...]) -> list[Block]:
         if block is not None and block.kind == "comment" and run:
             continue
         if run and (heading is not None or entries >= 2):
-            found.extend([heading, *run] if heading is not None else run)
+            found.append([heading, *run] if heading is not None else run)
         run, entries = [], 0
         heading = block if block is not None and block.kind == "heading" and HEADING_NUMBER.sub("", block.title).casefold() in titles else None
     return found

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 from functools import cache, lru_cache
 
 from toolchain.check._text import mask_non_prose
+from toolchain.check.references._bib import entry_year
 from toolchain.cite.terms import ET_AL
 from toolchain.cjk import HAN
 from toolchain.load import Project
@@ -398,9 +399,8 @@ def typed_citations(project: Project, document: Document) -> Iterator[TypedCitat
     """
     by_year: dict[str, list[Entry]] = {}
     for entry in project.bibliography.entries:
-        match = re.search(r"\d{4}", entry.fields.get("year") or entry.fields.get("date") or "")
-        if match:
-            by_year.setdefault(match.group(), []).append(entry)
+        if year := entry_year(entry):
+            by_year.setdefault(year, []).append(entry)
     works: dict[tuple[str, str], list[str]] = {}
     for span in document.text_spans:
         masked = mask_non_prose(span.text)
