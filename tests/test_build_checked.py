@@ -1,4 +1,4 @@
-"""``build`` checks first, in the same process: findings as ``check`` prints them, nothing rendered on errors; ``make all`` follows."""
+"""``build`` checks first (in a child process where forking is safe): findings as ``check`` prints them, nothing rendered on errors; ``make all`` follows."""
 
 from __future__ import annotations
 
@@ -96,3 +96,44 @@ def test_make_all_is_one_build_gated_by_the_check(base_copy: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "" and "wrote en.pdf" in done.stderr  # checked clean by make check: not checked again
     assert "rarer" in (out / "article.xml").read_text(encoding="utf-8")
+
+
+def recorded_check_pid(monkeypatch: pytest.MonkeyPatch, where: Path) -> None:
+    """Make the check write the pid of the process it runs in to ``where`` (a forked child sees the patch too)."""
+    import toolchain.check
+
+    real = toolchain.check.run_checks
+
+    def run_checks(*args: object, **kwargs: object) -> object:
+        where.write_text(str(os.getpid()), encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(toolchain.check, "run_checks", run_checks)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_the_check_runs_beside_the_build_in_its_own_process(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check runs in a child started before the build's threads; its findings still gate the build."""
+    pid = tmp_path / "pid"
+    recorded_check_pid(monkeypatch, pid)
+    spoil(base_copy)
+    code, printed, errors = run(capsys, "build", str(base_copy), "--out", str(tmp_path / "out"), "--to", "jats")
+    assert code == 1 and "EN005" in printed and "no output was written" in errors
+    assert int(pid.read_text(encoding="utf-8")) != os.getpid()
+    assert not (tmp_path / "out" / "article.xml").exists()
+
+
+def test_without_fork_the_check_runs_in_the_build_process(base_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where forking is unsafe the same check runs in the build's own process, with the same verdict and output."""
+    import toolchain.forks
+
+    pid = tmp_path / "pid"
+    recorded_check_pid(monkeypatch, pid)
+    monkeypatch.setattr(toolchain.forks, "can_fork", lambda: False)
+    spoil(base_copy)
+    check_code, check_printed, _ = run(capsys, "check", str(base_copy))
+    code, printed, errors = run(capsys, "build", str(base_copy), "--out", str(tmp_path / "out"), "--to", "jats")
+    assert (code, check_code) == (1, 1) and printed == check_printed
+    assert int(pid.read_text(encoding="utf-8")) == os.getpid()

@@ -17,6 +17,7 @@ from toolchain.errors import ContentError, InputError, RenderError
 if TYPE_CHECKING:
     from toolchain.check import CheckResult
     from toolchain.check.registry import Rule
+    from toolchain.config import Settings
     from toolchain.load import Project
 
 
@@ -234,7 +235,6 @@ def command_build(args: argparse.Namespace) -> int:
     """Check the manuscript and render the outputs when it has no errors (``--no-check``: render only)."""
     from toolchain.config import load_settings
     from toolchain.load import load_project
-    from toolchain.render import build
 
     root = Path(args.project)
     settings = load_settings(root)
@@ -255,29 +255,71 @@ def command_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
-    checked: list[CheckResult] = []
+    verdict = CheckBeside(project, settings, args.quiet, args.jobs or os.cpu_count() or 1) if not args.no_check else None
+    try:
+        from toolchain.render import build  # imported while the check starts in its own process
 
-    def gate() -> bool:
-        """The check, run while Pandoc parses: its findings printed as `check` prints them; True when it passed.
+        show_render_warnings()
+        build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1,
+              gate=verdict.passed if verdict else lambda: True)
+    finally:
+        if verdict:
+            verdict.stop()
+    return verdict.exit_code if verdict else 0
 
-        The rules are imported here, and bad rule settings stop the build (exit 2, nothing
-        written) here: Pandoc's parses, which need neither, have started by then.
-        """
-        from toolchain.check import run_checks
-        from toolchain.check.registry import configure
 
+class CheckBeside:
+    """A build's check, started in a process of its own before the build's threads, read when the build needs its verdict.
+
+    The check imports its rules and runs them on the other core while this process imports the
+    renderers and Pandoc parses; where forking is unsafe it runs when the verdict is asked for,
+    in this process (the build's threads then wait for it). Its findings are printed here, as
+    `check` prints them, and bad rule settings are exit 2.
+    """
+
+    def __init__(self, project: Project, settings: Settings, quiet: bool, jobs: int) -> None:
+        """Start the check (in a child process where that is safe)."""
+        from toolchain.forks import can_fork, fork_call
+
+        self.run = lambda: checked_output(project, settings, quiet, jobs)
+        self.child = fork_call(self.run) if can_fork() else None
+        self.exit_code = 0
+
+    def passed(self) -> bool:
+        """Wait for the check and print what it found; True when the outputs may be rendered."""
+        said = self.child.result() if self.child else None
+        if self.child:
+            self.child = None
+        code, out, err = said if said is not None else self.run()  # a child that died: the check runs here
+        if out:
+            print(out)
+        if err:
+            print(err, file=sys.stderr)
+        self.exit_code = code
+        return code == 0
+
+    def stop(self) -> None:
+        """End a check whose verdict the build no longer needs (it stopped before rendering)."""
+        if self.child:
+            self.child.stop()
+
+
+def checked_output(project: Project, settings: Settings, quiet: bool, jobs: int) -> tuple[int, str, str]:
+    """Run the check: (exit code, what `check` prints on standard output, the error line), nothing printed yet."""
+    from toolchain.check import run_checks
+    from toolchain.check.registry import configure
+    from toolchain.report import FORMATTERS
+
+    try:
         configure(settings)
-        checked.append(run_checks(project, settings))
-        if checked[0].exit_code or not args.quiet:
-            print_findings(checked[0], project)
-        if checked[0].exit_code:
-            print("error: the check found errors: no output was written (fix them, or build with --no-check)", file=sys.stderr)
-        return not checked[0].exit_code
-
-    show_render_warnings()
-    build(project, settings, formats, langs, out, progress=progress, verbose=args.verbose, jobs=args.jobs or os.cpu_count() or 1,
-          gate=(lambda: True) if args.no_check else gate)
-    return checked[0].exit_code if checked else 0
+        result = run_checks(project, settings, jobs=jobs)
+    except InputError as exc:  # bad rule settings
+        return 2, "", f"error: {exc}"
+    out = ""
+    if result.exit_code or not quiet:
+        out = FORMATTERS["text"](result, project, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    err = "error: the check found errors: no output was written (fix them, or build with --no-check)" if result.exit_code else ""
+    return result.exit_code, out, err
 
 
 def command_report(args: argparse.Namespace) -> int:

@@ -328,6 +328,38 @@ def test_line_break_hyphens_leave_no_soft_hyphen_in_the_text(built_article: Path
     assert PdfReader(built_article / name).pdf_header == "%PDF-1.7" and "/StructTreeRoot" in PdfReader(built_article / name).trailer["/Root"]
 
 
+def test_hyphens_are_unmarked_in_an_incremental_update(tmp_path: Path) -> None:
+    """The rewritten content streams follow the PDF typst wrote, byte for byte unchanged, and read back strictly.
+
+    Typst marks a line-break hyphen with an ActualText once the hyphen glyph also stands for a
+    hyphen of the text (``FLT3-ITD``).
+    """
+    import io
+    import runpy
+    import warnings
+
+    import typst
+
+    main = tmp_path / "main.typ"
+    main.write_text('#set page(width: 3cm, height: auto, margin: 2mm)\n#set text(lang: "en", hyphenate: true)\n#set par(justify: true)\n'
+                    "Well-known FLT3-ITD. Characteristically, internationalization and interdisciplinary collaborations accompany "
+                    "electrophysiological investigations of pharmacokinetics.\n", encoding="utf-8")
+    original = typst.Compiler(str(main), root=str(tmp_path)).compile()
+    unmark = runpy.run_path(str(Path(__file__).resolve().parents[2] / "toolchain" / "render" / "pdf_hyphens.py"))["unmark_hyphens"]
+    assert b"/ActualText<FEFF00AD>" not in original  # compressed: only the streams hold it
+    pdf = unmark(original)
+    assert pdf.startswith(original) and len(pdf) > len(original)
+    path = tmp_path / "out.pdf"
+    path.write_bytes(pdf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reader = PdfReader(io.BytesIO(pdf), strict=True)
+        assert len(reader.pages) == 1
+    texts = actual_texts(path)
+    assert "\u00ad" not in texts and texts.count("") >= 2
+    assert unmark(pdf) == pdf  # nothing left to unmark: the same bytes
+
+
 @pytest.mark.parametrize("name", ["zh.pdf", "en.pdf"])
 def test_type_and_carrier_marks_stay_on_one_line_in_the_pdf(built_article: Path, name: str) -> None:
     """“[EB/OL]” prints whole on its line: no line ends inside a type mark, none starts with its rest."""

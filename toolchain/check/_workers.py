@@ -13,13 +13,11 @@ system with ``os.fork`` and more than one core.
 from __future__ import annotations
 
 import os
-import pickle
-import signal
-import threading
 from collections.abc import Callable, Sequence
 
 from toolchain.check.diagnostic import Finding
 from toolchain.check.registry import Rule
+from toolchain.forks import Child, can_fork, cores, fork_call
 
 Result = tuple[list[Finding], str | None]  # a rule's findings, or the message of the crash that stopped it
 RunRule = Callable[[Rule], Result]
@@ -27,10 +25,9 @@ RunRule = Callable[[Rule], Result]
 
 def usable_jobs(jobs: int) -> int:
     """How many processes may run rules: ``jobs``, capped by the cores, and 1 where forking is unsafe."""
-    if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+    if jobs <= 1 or not can_fork():
         return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(jobs, cores))
+    return max(1, min(jobs, cores()))
 
 
 def families(rules: Sequence[Rule], first: Sequence[Sequence[str]] = ()) -> list[list[Rule]]:
@@ -66,7 +63,7 @@ def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequen
     own = [i for i, group in enumerate(groups) if prepare is not None and any(r.check.__module__ in prepared for r in group)]
     free = [i for i in range(len(groups)) if i not in own]
     queues = [queue(free), queue(own)]
-    children: list[tuple[int, int]] = []
+    children: list[Child] = []
     results: dict[str, Result] = {}
     try:
         for _ in range(jobs - 1):
@@ -81,14 +78,15 @@ def run_in_workers(rules: Sequence[Rule], run: RunRule, jobs: int, first: Sequen
         results.update(take_families(queues[1], groups, run))
         results.update(take_families(queues[0], groups, run))
     except BaseException:  # interrupted: the workers stop too
-        for pid, _pipe in children:
-            os.kill(pid, signal.SIGKILL)
+        for child in children:
+            child.stop()
         raise
     finally:
         for end in queues:
             os.close(end)
-        for pid, pipe in children:
-            results.update(collect(pid, pipe))
+        for child in children:
+            received = child.result()
+            results.update(received if isinstance(received, dict) else {})
     for rule in rules:  # a worker that died (killed, out of memory): its rules again, here
         if rule.id not in results:
             results[rule.id] = run(rule)
@@ -112,33 +110,6 @@ def take_families(queue: int, groups: list[list[Rule]], run: RunRule) -> dict[st
     return results
 
 
-def fork_worker(queue: int, groups: list[list[Rule]], run: RunRule) -> tuple[int, int]:
-    """Start a worker process on the queue; its pid and the pipe its pickled results arrive on."""
-    results_out, results_in = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the worker: never returns, never runs the parent's clean-up or flushes its buffers
-        status = 1
-        try:
-            os.close(results_out)
-            data = pickle.dumps(take_families(queue, groups, run), pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(results_in, "wb") as out:
-                out.write(data)
-            status = 0
-        except BaseException:  # the parent runs this worker's rules again
-            pass
-        finally:
-            os._exit(status)
-    os.close(results_in)
-    return pid, results_out
-
-
-def collect(pid: int, pipe: int) -> dict[str, Result]:
-    """A worker's results once it has sent them (empty when it died before)."""
-    with os.fdopen(pipe, "rb") as received:
-        data = received.read()
-    os.waitpid(pid, 0)
-    try:
-        results = pickle.loads(data)  # our own child's output
-    except Exception:
-        return {}
-    return results if isinstance(results, dict) else {}
+def fork_worker(queue: int, groups: list[list[Rule]], run: RunRule) -> Child:
+    """Start a worker process on the queue (a worker that dies sends nothing; its rules run again here)."""
+    return fork_call(lambda: take_families(queue, groups, run))

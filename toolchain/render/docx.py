@@ -25,7 +25,7 @@ from lxml import etree
 from toolchain.load import Project
 from toolchain.pandoc import ast_to_file, default_data_file
 from toolchain.render import docx_submission as submission_docx
-from toolchain.render.ast import text_of
+from toolchain.render.ast import copied, text_of
 from toolchain.render.docx_blocks import prepare_blocks
 from toolchain.render.docx_styles import restyle
 from toolchain.render.docx_xml import repair
@@ -267,7 +267,7 @@ def render_docx(project: Project, ast: dict, lang: str, target: Path, workdir: P
     if lang == "zh":  # Pandoc's caption terms (图, 表) live in translations/zh-Hans.yaml; "zh-CN" finds none
         kept["lang"] = {"t": "MetaString", "c": "zh-Hans"}
     submission = mode == "submission"
-    body = prepare_blocks(copy.deepcopy(ast["blocks"]), project.root / "manuscript", font_paths(), workdir)
+    body = prepare_blocks(copied(ast["blocks"]), project.root / "manuscript", font_paths(), workdir)
     if submission and floats == "end":
         body = submission_docx.floats_at_end(body)
     document = {**ast, "meta": kept, "blocks": front_matter(meta, lang, submission) + body}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import re
 import tempfile
@@ -13,7 +12,7 @@ from toolchain.load import Project
 from toolchain.names import CJK
 from toolchain.pandoc import ast_to
 from toolchain.render import fonts
-from toolchain.render.ast import divs, text_of
+from toolchain.render.ast import copied, divs, text_of
 from toolchain.render.files import FIGURES, copy_figures
 from toolchain.render.pdf_layout import lay_out
 from toolchain.render.typst_run import compile_typst
@@ -63,7 +62,7 @@ def typeset_references(ast: dict) -> dict:
     A list whose labels hold no number (an author-date style) calls ``refentry(label, body)`` per
     entry. The AST is shared with the other writers, hence the copy.
     """
-    ast = copy.deepcopy(ast)
+    ast = copied(ast)
     for refs in divs(ast["blocks"], "references"):
         entries = refs["c"][1]
         items = [numbered_item(entry) for entry in entries]
