@@ -255,7 +255,7 @@ def command_build(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(message, file=sys.stderr, flush=True)
 
-    verdict = CheckBeside(project, settings, args.quiet, args.jobs or os.cpu_count() or 1) if not args.no_check else None
+    verdict = CheckBeside(project, settings, args.quiet) if not args.no_check else None
     try:
         from toolchain.render import build  # imported while the check starts in its own process
 
@@ -277,11 +277,15 @@ class CheckBeside:
     `check` prints them, and bad rule settings are exit 2.
     """
 
-    def __init__(self, project: Project, settings: Settings, quiet: bool, jobs: int) -> None:
-        """Start the check (in a child process where that is safe)."""
+    def __init__(self, project: Project, settings: Settings, quiet: bool) -> None:
+        """Start the check (in a child process where that is safe).
+
+        The child runs the rules in turn: the build's parses keep the other core busy, and
+        sharing the rules out there cost more processor time than it saved.
+        """
         from toolchain.forks import can_fork, fork_call
 
-        self.run = lambda: checked_output(project, settings, quiet, jobs)
+        self.run = lambda: checked_output(project, settings, quiet, 1)
         self.child = fork_call(self.run) if can_fork() else None
         self.exit_code = 0
 

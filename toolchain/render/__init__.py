@@ -29,6 +29,9 @@ from toolchain.render.manuscript import add_translation, parse_input, prepare_as
 from toolchain.render.pdf import render_pdf
 
 OUTPUTS = {"pdf": "{lang}.pdf", "docx": "{lang}.docx", "jats": "article.xml"}
+# The order the outputs are handed to the threads: the longest first, so that the last to start
+# are the shortest (a PDF takes three times a DOCX; the JATS article's two Pandoc runs go at once).
+LONGEST_FIRST = ("pdf", "jats", "docx")
 
 
 def human_size(size: int) -> str:
@@ -80,7 +83,7 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
         if not project.en.body_is_empty or project.en.abstract:
             add_translation(zh_ast, en_ast)
         tasks: list[tuple[str, Callable[[Path], None]]] = []
-        for fmt in formats:
+        for fmt in sorted(formats, key=LONGEST_FIRST.index):
             if fmt == "jats":
                 tasks.append(("article.xml", lambda path: render_jats(project, zh_ast, en_ast, path, zh_items, en_items, settings.jats)))
                 continue
