@@ -47,6 +47,7 @@ EN_NUMBER = word_pattern(EN_WORDS)
 EN_FRACTIONS: dict[str, list[int]] = WORDS["en"]["fractions"]
 EN_FRACTION = word_pattern(EN_FRACTIONS)
 ZH_FRACTION = re.compile(f"([{DIGIT_NUMERALS}]{{1,2}})分之([{DIGIT_NUMERALS}]{{1,2}})")
+ZH_PERCENT = re.compile(f"百分之([{''.join(ZH_NUMERALS)}]{{1,3}})")  # 百分之十五 is 15 %, as a translation writes it
 # Multiples in words (data) and Roman numerals (Ⅲ期 = phase 3 = phase III, NYHA Ⅱ～Ⅳ级 = class
 # II–IV) only excuse: a translator may write either form on either side.
 EN_MULTIPLES: dict[str, int] = WORDS["en"]["multiples"]
@@ -145,6 +146,10 @@ def extract(text: str, lang: str, names: re.Pattern[str] | None) -> list[Number]
         fractions = [(m.start(), m.end()) for m in ZH_FRACTION.finditer(masked)]
         for m in ZH_FRACTION.finditer(masked):
             found += [Number(str(zh_value(m.group(i))), m.group(i), m.start(i), m.end(i), weak=True) for i in (1, 2) if zh_value(m.group(i))]
+        for m in ZH_PERCENT.finditer(masked):
+            if value := zh_value(m.group(1)):
+                found.append(Number(str(value), m.group(), m.start(), m.end()))
+                fractions.append((m.start(), m.end()))
         for m in ZH_NUMBER.finditer(masked):
             value = zh_value(m.group())
             if (value or m.group() == "零") and not any(s <= m.start() < e for s, e in fractions):

@@ -10,7 +10,7 @@ from toolchain.check.references import consistency, record  # noqa: F401  (the f
 from toolchain.check.references._bib import duplicate_pairs, field_location, literal_et_al
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
-from toolchain.check.references._text import citation_gaps, cross_references, first_citation_order, hand_numbers, identifiers, intended_keys, is_cross_reference
+from toolchain.check.references._text import citation_gaps, close_keys, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
 from toolchain.errors import RenderError
@@ -40,7 +40,7 @@ def unresolved_citation(ctx: RuleContext) -> Iterator[Finding]:
     project = ctx.project
     keys = project.bibliography.by_key
     defined = {i for d in project.documents for i in identifiers(d)}
-    meant = intended_keys(project)
+    meant = close_keys(project)
     for document in project.documents:
         for span, start, end, key in cross_references(document):
             if key not in defined and key not in keys:
@@ -49,9 +49,10 @@ def unresolved_citation(ctx: RuleContext) -> Iterator[Finding]:
             if is_cross_reference(citation.key, project):
                 continue
             if citation.key not in keys:
-                close = meant.get(citation.key)
-                hint = f"; did you mean “{close}”?" if close else ""
-                yield Finding(citation.location, f"citation “@{citation.key}” has no entry in references.bib{hint}", suggestion=close)
+                close = meant.get(citation.key, ())
+                hint = f"; did you mean {' or '.join(f'“{key}”' for key in close)}?" if close else ""
+                yield Finding(citation.location, f"citation “@{citation.key}” has no entry in references.bib{hint}",
+                              suggestion=close[0] if len(close) == 1 else None)
 
 
 @rule("REF002", "unused-entry", Severity.WARNING)

@@ -40,26 +40,33 @@ def intended_keys(project: Project) -> dict[str, str]:
 
     REF001 suggests it: ``@xuan202`` means ``xuan2020`` when no other key is as close.
     """
+    return {key: close[0] for key, close in close_keys(project).items() if len(close) == 1}
+
+
+def close_keys(project: Project) -> dict[str, tuple[str, ...]]:
+    """Each unresolved cited key → the entry key it most likely means, or the two it is equally close to."""
     keys = project.bibliography.by_key
     if _INTENDED[0] is project:
         return _INTENDED[1]
     folded = {k.casefold(): k for k in keys}
     unresolved = dict.fromkeys(c.key for d in project.documents for c in d.citations
                                if c.key not in keys and not is_cross_reference(c.key, project))
-    intended: dict[str, str] = {}
+    intended: dict[str, tuple[str, ...]] = {}
     for number, key in enumerate(unresolved):
         if key.casefold() in folded:
-            intended[key] = folded[key.casefold()]
+            intended[key] = (folded[key.casefold()],)
         elif number < SUGGESTED_KEYS:
             close = difflib.get_close_matches(key, keys, n=2, cutoff=0.85)
-            if len(close) == 1 or (len(close) == 2 and difflib.SequenceMatcher(None, key, close[0]).ratio()
-                                   > difflib.SequenceMatcher(None, key, close[1]).ratio()):
-                intended[key] = close[0]
+            ratios = [difflib.SequenceMatcher(None, key, other).ratio() for other in close]
+            if len(close) == 1 or (len(close) == 2 and ratios[0] > ratios[1]):
+                intended[key] = (close[0],)
+            elif len(close) == 2:
+                intended[key] = tuple(sorted(close))
     _INTENDED[:] = [project, intended]
     return intended
 
 
-_INTENDED: list = [None, {}]  # the last project read and its intended keys
+_INTENDED: list = [None, {}]  # the last project read and its unresolved keys' close entry keys
 
 
 def cross_references(document: Document) -> Iterator[tuple[Span, int, int, str]]:
