@@ -66,3 +66,31 @@ def test_every_rule_has_the_one_signature() -> None:
         parameters = list(inspect.signature(rule.check).parameters.values())
         assert [p.name for p in parameters] == ["ctx"] and parameters[0].annotation in ("RuleContext", RuleContext), rule.id
         assert rule.family == re.sub(r"\d+$", "", rule.id), rule.id
+
+
+def test_rule_manifest_is_current() -> None:
+    """toolchain/data/rules.json lists every registration as it is (each rule known before its module is imported)."""
+    import subprocess
+    import sys
+
+    written = subprocess.run([sys.executable, "-m", "toolchain.check.manifest", "--print"], capture_output=True, text=True, check=True,
+                             cwd=REPO, timeout=120).stdout
+    assert written == (REPO / "toolchain" / "data" / "rules.json").read_text(encoding="utf-8"), \
+        "toolchain/data/rules.json is out of date: run `python -m toolchain.check.manifest`"
+
+
+def test_a_family_is_imported_only_by_the_process_that_runs_it() -> None:
+    """The registry knows every rule without importing a family; running one rule imports its family alone."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import toolchain.check as c; from toolchain.load import load_project; from toolchain.config import Settings;"
+            "families = lambda: sorted(m for m in sys.modules if m.startswith('toolchain.check.') and m.rsplit('.', 1)[-1] in c.registry.FAMILY_MODULES);"
+            "print(len(c.RULES), families());"
+            f"r = c.run_checks(load_project({str(BASE_PROJECT)!r}), Settings(select=('EN005',)), jobs=1);"
+            "print(r.ran, families(), c.RULES['EN005'].doc.split()[0])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, timeout=120)
+    before, after = done.stdout.splitlines()
+    assert before == f"{len(RULES)} []"
+    assert after.startswith("('EN005',) ['toolchain.check.typography_en']")
+    assert after.split()[-1] == RULES["EN005"].doc.split()[0]

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from toolchain.check import (  # noqa: F401  (importing a family registers its rules)
-    abbreviations,
-    alignment,
-    claims,
-    figures,
-    hygiene,
-    metadata,
-    numbers,
-    references,
-    suppression_rules,
-    terminology,
-    typography_en,
-    typography_zh,
-)
-from toolchain.check._align import Group, Unit, body_units
-from toolchain.check._align import alignment as align_project
-from toolchain.check._glossary_forms import Matcher as GlossaryMatcher
-from toolchain.check._glossary_forms import matcher as glossary_matcher
-from toolchain.check._text import mask_non_prose
 from toolchain.check._workers import run_in_workers, usable_jobs
 from toolchain.check.diagnostic import Diagnostic, Finding, Severity
 from toolchain.check.registry import RULES, Configuration, Rule, RuleContext, configure, resolve
@@ -40,6 +22,9 @@ SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbe
                              "toolchain.check.abbreviations", "toolchain.check.references"})
 # The families that find glossary forms in the masked prose of every unit.
 SHARE_TERMS = frozenset({"toolchain.check.terminology", "toolchain.check.abbreviations"})
+# The helpers most families read: imported before the workers fork (each would import them again).
+SHARED_HELPERS = ("toolchain.check._text", "toolchain.check._align", "toolchain.check._glossary_forms", "toolchain.check._typography",
+                  "toolchain.check._numbers", "toolchain.check._pairwise", "toolchain.check.references")
 # The families that take longest on a long text, slowest first: the workers take them first. Those
 # that read the one-sided numbers and terms of each aligned pair (NUM001, TERM001, ALIGN006) go
 # to one process together, which finds the pairs' gaps once.
@@ -116,6 +101,8 @@ def outcomes(project: Project, settings: Settings, rules: list[Rule], suppressio
 
     results = None  # by rule id, when the rules ran in workers; else each rule runs here, in turn
     if len(rules) > 1 and (jobs := usable_jobs(jobs)) > 1:
+        for module in SHARED_HELPERS:  # imported once, before the workers fork, rather than by each of them
+            importlib.import_module(module)
         results = run_in_workers(rules, run, jobs, SLOWEST_FIRST, lambda: share_work(project, rules), SHARE_ALIGNMENT | SHARE_TERMS)
     for rule in rules:
         findings, crash = results[rule.id] if results is not None else run(rule)
@@ -133,6 +120,10 @@ def share_work(project: Project, rules: list[Rule]) -> None:
     after it keep the results (the helpers keep them for the project): the alignment, the masked
     text of every unit with its glossary forms, and the citations of each document.
     """
+    from toolchain.check._align import alignment as align_project
+    from toolchain.check._glossary_forms import matcher as glossary_matcher
+    from toolchain.check._text import mask_non_prose
+
     modules = {rule.check.__module__ for rule in rules}
     if modules & SHARE_ALIGNMENT:
         align_project(project)
@@ -216,6 +207,20 @@ def diagnostic(rule: Rule, finding: Finding, config: Configuration, severity: Se
     """A finding reported under its rule's id, name and effective severity (``severity``, when already known)."""
     return Diagnostic(rule.id, rule.name, severity or config.severity_of(rule), finding.location, finding.message, finding.related,
                       finding.suggestion)
+
+
+# Imported when first asked for: `check` imports the helpers of a family only in the process that runs it.
+LAZY_EXPORTS = {"Group": ("_align", "Group"), "Unit": ("_align", "Unit"), "body_units": ("_align", "body_units"),
+                "align_project": ("_align", "alignment"), "GlossaryMatcher": ("_glossary_forms", "Matcher"),
+                "glossary_matcher": ("_glossary_forms", "matcher"), "mask_non_prose": ("_text", "mask_non_prose")}
+
+
+def __getattr__(name: str) -> object:
+    """The helpers the report and the tests read from here, imported on first use."""
+    if name not in LAZY_EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = LAZY_EXPORTS[name]
+    return getattr(importlib.import_module(f"toolchain.check.{module}"), attribute)
 
 
 __all__ = ["CheckResult", "Diagnostic", "Finding", "GlossaryMatcher", "Group", "RULES", "Severity", "Unit", "align_project", "body_units",

@@ -1,10 +1,21 @@
-"""The rule registry: stable ids, names, default severities and one-line summaries."""
+"""The rule registry: stable ids, names, default severities and one-line summaries.
+
+Every rule is known before its family's module is imported: ``toolchain/data/rules.json`` lists
+them (id, name, severity, summary, options and the function that checks), and a rule's module
+is imported by the process that first runs it. `check` reads its settings and forks its workers
+before any family is imported, and each process imports only the families it runs. The list is
+written from the registrations themselves (``python -m toolchain.check.manifest``); a test keeps
+it current.
+"""
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import files
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +78,35 @@ class Option:
     choices: tuple[Any, ...] = ()
 
 
+class Deferred:
+    """A rule's check function, imported from its family's module when first called or read."""
+
+    def __init__(self, module: str, name: str) -> None:
+        """The function ``name`` of ``module``, not imported yet."""
+        self.__module__ = module
+        self.__name__ = name
+        self.imported: CheckFn | None = None
+
+    def function(self) -> CheckFn:
+        """The function itself (its module imported now if it was not)."""
+        if self.imported is None:
+            self.imported = getattr(importlib.import_module(self.__module__), self.__name__)
+        return self.imported
+
+    def __call__(self, ctx: RuleContext) -> Iterator[Finding]:
+        """Run the check."""
+        return self.function()(ctx)
+
+    @property  # type: ignore[override]
+    def __doc__(self) -> str | None:  # noqa: D105
+        return self.function().__doc__
+
+
+# The modules that define rules: importing one registers its family's rules.
+FAMILY_MODULES = ("abbreviations", "alignment", "claims", "figures", "hygiene", "metadata", "numbers", "references",
+                  "suppression_rules", "terminology", "typography_en", "typography_zh")
+MANIFEST = files("toolchain").joinpath("data", "rules.json")
+
 RULES: dict[str, Rule] = {}
 # Options that set a house convention: a rule declaring one follows its owner's setting unless set itself.
 HOUSE_OPTIONS = {"cjk-latin-spacing": "ZH002"}
@@ -88,7 +128,7 @@ def rule(id: str, name: str, severity: Severity = Severity.ERROR, *, final: bool
     choices = {name: value.choices for name, value in options.items() if isinstance(value, Option) and value.choices}
 
     def register(function: CheckFn) -> CheckFn:
-        if id in RULES:
+        if id in RULES and not isinstance(RULES[id].check, Deferred):
             raise ValueError(f"rule id {id} registered twice")
         summary = (inspect.getdoc(function) or "").strip().splitlines()[0] if function.__doc__ else ""
         RULES[id] = Rule(id, name, family_of(id), severity, summary, function, MappingProxyType(defaults), final, MappingProxyType(choices))
@@ -170,3 +210,18 @@ def check_option(rule: Rule, key: str, value: Any, line: int | None) -> None:
     allowed = rule.choices.get(key, ())
     if allowed and value not in allowed:
         raise InputError(CONFIG_FILE, line, f"{where} {key} must be one of {', '.join(map(str, allowed))}, found {value!r}")
+
+
+def load_manifest() -> None:
+    """Register every rule listed in ``rules.json``, its function deferred until it runs."""
+    def value(given: Any) -> Any:
+        return tuple(given["tuple"]) if isinstance(given, dict) else given
+
+    for entry in json.loads(MANIFEST.read_text(encoding="utf-8")):
+        RULES.setdefault(entry["id"], Rule(entry["id"], entry["name"], family_of(entry["id"]), Severity(entry["severity"]), entry["summary"],
+                                           Deferred(entry["module"], entry["function"]),
+                                           MappingProxyType({key: value(v) for key, v in entry["options"].items()}), entry["final"],
+                                           MappingProxyType({key: tuple(v) for key, v in entry["choices"].items()})))
+
+
+load_manifest()
