@@ -45,7 +45,7 @@ jats: $(OUT)/article.xml
 all: pdf docx jats
 
 # One build writes all five outputs: its check runs in a forked child while Pandoc parses both
-# languages, then it renders in parallel; it pays start-up, citeproc and pandoc's
+# languages and the outputs render in parallel (none is written unless the check passes); it pays start-up, citeproc and pandoc's
 # reference.docx once. Three builds (one per format) took 1.7 times as long (make bench).
 CHECKED_CURRENT = test -f $(OUT)/.checked && test -z "$$(find $(SOURCES) $(CODE) -newer $(OUT)/.checked 2>/dev/null | head -1)"
 $(OUT)/zh.pdf $(OUT)/en.pdf $(OUT)/zh.docx $(OUT)/en.docx $(OUT)/article.xml &: $(SOURCES) $(CODE) | $(STAMP)

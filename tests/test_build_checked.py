@@ -137,3 +137,32 @@ def test_without_fork_the_check_runs_in_the_build_process(base_copy: Path, tmp_p
     code, printed, errors = run(capsys, "build", str(base_copy), "--out", str(tmp_path / "out"), "--to", "jats")
     assert (code, check_code) == (1, 1) and printed == check_printed
     assert int(pid.read_text(encoding="utf-8")) == os.getpid()
+
+
+def test_outputs_render_while_the_check_runs_and_a_failed_check_keeps_none(base_copy: Path, tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The renderers start before the check's verdict; errors found meanwhile stop them and replace nothing."""
+    import time
+
+    import toolchain.cli
+    import toolchain.render
+
+    rendering = tmp_path / "rendering"
+    real_pdf = toolchain.render.render_pdf
+
+    def render_pdf(*args: object) -> None:
+        rendering.touch()
+        real_pdf(*args)
+
+    def slow_failing_check(*args: object) -> tuple[int, str, str]:
+        time.sleep(2)
+        return 1, "manuscript/en.md:3:1: EN005 error (a finding)", "error: the check found errors: no output was written"
+
+    monkeypatch.setattr(toolchain.render, "render_pdf", render_pdf)
+    monkeypatch.setattr(toolchain.cli, "checked_output", slow_failing_check)
+    out = tmp_path / "out"
+    code, printed, errors = run(capsys, "build", str(base_copy), "--out", str(out))
+    assert code == 1 and "EN005" in printed and "no output was written" in errors
+    assert rendering.exists()  # the PDFs had started
+    assert not out.exists() or list(out.iterdir()) == []

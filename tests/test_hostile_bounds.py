@@ -379,6 +379,33 @@ def test_child_time_limit_is_a_render_error() -> None:
     assert time.perf_counter() - started < 10
 
 
+def test_stopped_children_end_at_once_and_no_new_one_starts() -> None:
+    """A build whose check fails stops its renderers' children: a running one is killed, a later one is not started."""
+    import threading
+
+    outcome: list[BaseException] = []
+
+    def render() -> None:
+        try:
+            limits.run_limited(["sleep", "30"], b"", "x.pdf", "sleep", seconds=60)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    started = time.perf_counter()
+    with limits.stoppable() as children:
+        thread = threading.Thread(target=render)
+        thread.start()
+        while not children.running and time.perf_counter() - started < 10:
+            time.sleep(0.01)
+        children.stop()
+        thread.join(10)
+        with pytest.raises(RenderError, match="not started: the build stopped"):
+            limits.run_limited(["sleep", "30"], b"", "y.pdf", "sleep", seconds=60)
+    assert isinstance(outcome[0], RenderError) and "stopped" in str(outcome[0])
+    assert time.perf_counter() - started < 10 and not children.running
+    assert limits.run_limited(["true"], b"", "z.pdf", "true").returncode == 0  # outside the block children run again
+
+
 @pytest.mark.parametrize("unit", ["a  ", "a ; ", "abc(D"], ids=["double-spaces", "space-before-semicolon", "glued-parenthesis"])
 def test_title_punctuation_is_linear_on_a_huge_title(project: Path, capsys: pytest.CaptureFixture[str], unit: str) -> None:
     """A 2 MB title repeating one slip: REF023 reports it once, in seconds (it took 45 s on 1 MB when every slip was located)."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import logging
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -271,10 +273,11 @@ def command_build(args: argparse.Namespace) -> int:
 class CheckBeside:
     """A build's check, started in a process of its own before the build's threads, read when the build needs its verdict.
 
-    The check imports its rules and runs them on the other core while this process imports the
-    renderers and Pandoc parses; where forking is unsafe it runs when the verdict is asked for,
-    in this process (the build's threads then wait for it). Its findings are printed here, as
-    `check` prints them, and bad rule settings are exit 2.
+    The check imports its rules and runs them beside the renderers' imports, Pandoc's parses and
+    the renderers themselves, at a lower priority (the outputs it lets through are on the
+    critical path; those it stops are discarded); where forking is unsafe it runs when the verdict
+    is asked for, in this process. Its findings are printed here, as `check` prints them, and
+    bad rule settings are exit 2.
     """
 
     def __init__(self, project: Project, settings: Settings, quiet: bool) -> None:
@@ -286,7 +289,7 @@ class CheckBeside:
         from toolchain.forks import can_fork, fork_call
 
         self.run = lambda: checked_output(project, settings, quiet, 1)
-        self.child = fork_call(self.run) if can_fork() else None
+        self.child = fork_call(lambda: yielding(self.run)) if can_fork() else None
         self.exit_code = 0
 
     def passed(self) -> bool:
@@ -306,6 +309,16 @@ class CheckBeside:
         """End a check whose verdict the build no longer needs (it stopped before rendering)."""
         if self.child:
             self.child.stop()
+
+
+CHECK_NICENESS = 10  # the build's check child yields the processor to the renderers
+
+
+def yielding(run: Callable[[], object]) -> object:
+    """``run()`` at a lower scheduling priority (this process's, for the rest of its life)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(CHECK_NICENESS)
+    return run()
 
 
 def checked_output(project: Project, settings: Settings, quiet: bool, jobs: int) -> tuple[int, str, str]:

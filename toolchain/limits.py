@@ -11,6 +11,9 @@ import resource
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from toolchain.errors import InputError, RenderError
@@ -88,15 +91,63 @@ def memory_limit_code() -> str:
     return f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({CHILD_MEMORY}, {CHILD_MEMORY}))"
 
 
+class Children:
+    """The child processes started while a build renders, which a failed check stops at once."""
+
+    def __init__(self) -> None:
+        """No child yet."""
+        self.running: set[subprocess.Popen] = set()
+        self.stopped = False
+        self.lock = threading.Lock()
+
+    def stop(self) -> None:
+        """Kill every running child; any started later is refused."""
+        with self.lock:
+            self.stopped = True
+            for process in self.running:
+                process.kill()
+
+
+STOPPABLE: list[Children] = []  # the children of the build rendering now (innermost last)
+
+
+@contextmanager
+def stoppable() -> Iterator[Children]:
+    """Collect the children started inside the block, so that ``Children.stop`` can end them."""
+    children = Children()
+    STOPPABLE.append(children)
+    try:
+        yield children
+    finally:
+        STOPPABLE.remove(children)
+
+
 def run_limited(command: list[str], stdin: bytes, output: str, program: str, cwd: os.PathLike | str | None = None,
                 seconds: int | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run ``command`` with the time and memory limits, feeding ``stdin``; a limit reached is a RenderError.
 
     The limits are set after the start and before any input is written: the child cannot grow
-    on the input before it is bounded.
+    on the input before it is bounded. Inside ``stoppable`` the child is killed when the block's
+    children are stopped (a RenderError then).
     """
     seconds = seconds or CHILD_SECONDS
-    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
+    group = STOPPABLE[-1] if STOPPABLE else None
+    with group.lock if group else nullcontext():
+        if group and group.stopped:
+            raise RenderError(output, f"{program} was not started: the build stopped")
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd, env=env)
+        if group:
+            group.running.add(process)
+    try:
+        return finished(process, stdin, output, program, seconds, group)
+    finally:
+        if group:
+            with group.lock:
+                group.running.discard(process)
+
+
+def finished(process: subprocess.Popen, stdin: bytes, output: str, program: str, seconds: int, group: Children | None) -> subprocess.CompletedProcess:
+    """Feed a started child and wait for it; a limit reached, or the build stopping it, is a RenderError."""
     limit_child(process.pid)
     try:
         stdout, stderr = process.communicate(stdin, timeout=seconds)
@@ -104,9 +155,11 @@ def run_limited(command: list[str], stdin: bytes, output: str, program: str, cwd
         process.kill()
         process.communicate()
         raise RenderError(output, f"{program} took more than {seconds} s (the time limit per output)") from None
+    if group and group.stopped:
+        raise RenderError(output, f"{program} was stopped: the build stopped")
     if process.returncode < 0 and -process.returncode in (signal.SIGKILL, signal.SIGXCPU):  # a resource limit
         raise RenderError(output, f"{program} exceeded its CPU-time or memory limit")
     text = stderr.decode("utf-8", "replace")
     if process.returncode != 0 and any(sign in text for sign in MEMORY_SIGNS):
         raise RenderError(output, f"{program} exceeded its memory limit")
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.errors import RenderError
 from toolchain.files import commit, stage
-from toolchain.limits import TOO_DEEP
+from toolchain.limits import TOO_DEEP, stoppable
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
 from toolchain.render.files import (
@@ -48,8 +49,9 @@ def build(project: Project, settings: Settings, formats: tuple[str, ...], langs:
           gate: Callable[[], bool] = lambda: True) -> list[Path]:
     """Render the requested outputs into ``out``; raise RenderError naming every failed output.
 
-    ``gate`` (the check) runs while Pandoc parses both languages, which does not depend on it;
-    when it returns False nothing is rendered and nothing in ``out`` is replaced ([] is returned).
+    ``gate`` (the check) is asked for its verdict once the outputs are rendering (none depends on
+    it); when it returns False the renderers' children are stopped, nothing in ``out`` is
+    replaced and [] is returned. An output is written only when the gate passed.
     """
     refuse_source_directories(project.root, out)
     check_figures(project)  # a missing figure stops the build before any output is replaced
@@ -64,18 +66,17 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
     remove_stale_parts(out)  # left by a build killed mid-write
     remove_stale_work(out)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work:
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX, dir=out) as work, stoppable() as children:
         workdir = Path(work).resolve()
-        # Pandoc's input is made before the threads start: both parses are running before the
-        # gate (the check) takes the interpreter.
         given = {lang: parse_input(project, settings, lang, workdir) for lang in ("zh", "en")}
-        with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
-            futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir, given[lang]) for lang in ("zh", "en")}
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, min(2, jobs))) as pool:
+                futures = {lang: pool.submit(prepare_ast, project, settings, lang, workdir, given[lang]) for lang in ("zh", "en")}
+                asts = {lang: future.result() for lang, future in futures.items()}
+        except Exception:
             if not gate():  # the parse's own errors (the check reports them too) are not shown
-                for future in futures.values():
-                    future.cancel()
                 return []
-            asts = {lang: future.result() for lang, future in futures.items()}
+            raise
         if verbose:
             progress(f"  parsed zh and en with citeproc in {time.perf_counter() - started:.2f} s")
         zh_ast, zh_items = asts["zh"]
@@ -105,6 +106,14 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
         failures: list[str] = []
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [(name, pool.submit(run, name, produce)) for name, produce in tasks]
+            if not gate():  # the check found errors while the outputs rendered: stop them, keep nothing
+                children.stop()
+                for _, future in futures:
+                    future.cancel()
+                for _, future in futures:
+                    with contextlib.suppress(Exception, CancelledError):
+                        future.result()[1].unlink(missing_ok=True)
+                return []
             for name, future in futures:
                 try:
                     staged.append(future.result())
