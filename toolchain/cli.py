@@ -234,7 +234,7 @@ def show_render_warnings() -> None:
 
 
 def command_build(args: argparse.Namespace) -> int:
-    """Check the manuscript and render the outputs when it has no errors (``--no-check``: render only)."""
+    """Check the manuscript and write the outputs when it has no errors (``--no-check``: render only)."""
     from toolchain.config import load_settings
     from toolchain.load import load_project
 
@@ -293,7 +293,7 @@ class CheckBeside:
         self.exit_code = 0
 
     def passed(self) -> bool:
-        """Wait for the check and print what it found; True when the outputs may be rendered."""
+        """Wait for the check and print what it found; True when the outputs may be written."""
         said = self.child.result() if self.child else None
         if self.child:
             self.child = None
@@ -306,7 +306,7 @@ class CheckBeside:
         return code == 0
 
     def stop(self) -> None:
-        """End a check whose verdict the build no longer needs (it stopped before rendering)."""
+        """End a check whose verdict the build no longer needs (it stopped before asking for it)."""
         if self.child:
             self.child.stop()
 
