@@ -131,6 +131,14 @@ def builds(work: Path, env: dict[str, str], runs: int = 3) -> dict:
         samples = [measure([PYTHON, "-m", "toolchain", "build", ".", "--out", str(work / f"{label}-{i}"),
                             "--jobs", str(count), "--quiet", *extra], env) for i in range(runs)]
         result[label] = {"jobs": count, "seconds": median(samples), "exit": max(s.exit for s in samples)}
+    failing = multiply(REPO, work / "failing", 1)  # the article with one error: how soon a build stops on it
+    en = failing / "manuscript" / "en.md"
+    text = en.read_text(encoding="utf-8")
+    first = text.index("\n\n", text.index("\n---", 4)) + 2  # the body's first paragraph
+    en.write_text(text[:first] + text[first:].replace(". ", ".  ", 1), encoding="utf-8")  # EN005, an error
+    samples = [measure([PYTHON, "-m", "toolchain", "build", str(failing), "--out", str(work / f"failing-{i}"), "--jobs", str(jobs), "--quiet"], env)
+               for i in range(runs)]
+    result["failing"] = {"jobs": jobs, "seconds": median(samples), "exit": min(s.exit for s in samples)}
     return result
 
 
@@ -252,6 +260,7 @@ def table(results: dict) -> str:
         f"{'build, checked (--jobs ' + str(b['checked']['jobs']) + ')':<44} {b['checked']['seconds']:>9.2f}s",
         f"{'build --no-check, in parallel (--jobs ' + str(b['parallel']['jobs']) + ')':<44} {b['parallel']['seconds']:>9.2f}s",
         f"{'build --no-check, serial (--jobs 1)':<44} {b['serial']['seconds']:>9.2f}s",
+        f"{'build whose check finds an error (to exit ' + str(b['failing']['exit']) + ')':<44} {b['failing']['seconds']:>9.2f}s",
         f"{'build --no-check in parallel / floor':<44} {build_ratio:>9.2f}×",
         f"{'check article, empty cache directory':<44} {c['cold']:>9.2f}s",
         f"{'check article, warm':<44} {c['warm']:>9.2f}s  {'<= 0.3 s':<14} {verdict(c['warm'] <= TARGETS['check_seconds'])}",
