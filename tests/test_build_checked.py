@@ -166,3 +166,22 @@ def test_outputs_render_while_the_check_runs_and_a_failed_check_keeps_none(base_
     assert code == 1 and "EN005" in printed and "no output was written" in errors
     assert rendering.exists()  # the PDFs had started
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_check_that_fails_to_run_stops_the_renderers_and_leaves_no_part_file(base_copy: Path, tmp_path: Path,
+                                                                               capsys: pytest.CaptureFixture[str],
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check that raises (in its child, then again here): exit 2 naming the bug, renderers stopped, nothing left in out."""
+    import time
+
+    import toolchain.cli
+
+    def broken_check(*args: object) -> tuple[int, str, str]:
+        time.sleep(1)
+        raise RuntimeError("a bug in a rule's setup")
+
+    monkeypatch.setattr(toolchain.cli, "checked_output", broken_check)
+    out = tmp_path / "out"
+    code, _, errors = run(capsys, "build", str(base_copy), "--out", str(out))
+    assert code == 2 and "internal error" in errors and "a bug in a rule's setup" in errors
+    assert not out.exists() or list(out.iterdir()) == []

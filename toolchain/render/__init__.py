@@ -106,13 +106,18 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
         failures: list[str] = []
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             futures = [(name, pool.submit(run, name, produce)) for name, produce in tasks]
-            if not gate():  # the check found errors while the outputs rendered: stop them, keep nothing
-                children.stop()
-                for _, future in futures:
-                    future.cancel()
-                for _, future in futures:
-                    with contextlib.suppress(Exception, CancelledError):
-                        future.result()[1].unlink(missing_ok=True)
+            passed = False
+            try:
+                passed = gate()
+            finally:
+                if not passed:  # the check found errors (or failed) while the outputs rendered: stop them, keep nothing
+                    children.stop()
+                    for _, future in futures:
+                        future.cancel()
+                    for _, future in futures:
+                        with contextlib.suppress(Exception, CancelledError):
+                            future.result()[1].unlink(missing_ok=True)
+            if not passed:
                 return []
             for name, future in futures:
                 try:
