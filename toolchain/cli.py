@@ -145,10 +145,15 @@ def command_check(args: argparse.Namespace) -> int:
 
 
 def print_findings(result: CheckResult, project: Project, fmt: str = "text") -> None:
-    """Print a check's findings in ``fmt`` (text in colour on a terminal unless NO_COLOR is set)."""
+    """Print a check's findings in ``fmt``."""
+    print(findings_text(result, project, fmt))
+
+
+def findings_text(result: CheckResult, project: Project, fmt: str = "text") -> str:
+    """A check's findings in ``fmt`` (text in colour on a terminal unless NO_COLOR is set)."""
     from toolchain.report import FORMATTERS
 
-    print(FORMATTERS[fmt](result, project, color=fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")))
+    return FORMATTERS[fmt](result, project, color=fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
 
 
 class CurrentStderr(logging.StreamHandler):
@@ -294,9 +299,8 @@ class CheckBeside:
 
     def passed(self) -> bool:
         """Wait for the check and print what it found; True when the outputs may be written."""
-        said = self.child.result() if self.child else None
-        if self.child:
-            self.child = None
+        child, self.child = self.child, None
+        said = child.result() if child else None
         code, out, err = said if said is not None else self.run()  # a child that died: the check runs here
         if out:
             print(out)
@@ -328,16 +332,13 @@ def checked_output(project: Project, settings: Settings, quiet: bool, jobs: int)
     """Run the check: (exit code, what `check` prints on standard output, the error line), nothing printed yet."""
     from toolchain.check import run_checks
     from toolchain.check.registry import configure
-    from toolchain.report import FORMATTERS
 
     try:
         configure(settings)
         result = run_checks(project, settings, jobs=jobs)
     except InputError as exc:  # bad rule settings
         return 2, "", f"error: {exc}"
-    out = ""
-    if result.exit_code or not quiet:
-        out = FORMATTERS["text"](result, project, color=sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    out = findings_text(result, project) if result.exit_code or not quiet else ""
     err = "error: the check found errors: no output was written (fix them, or build with --no-check)" if result.exit_code else ""
     return result.exit_code, out, err
 

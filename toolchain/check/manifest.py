@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from toolchain.check.registry import FAMILY_MODULES, RULES, Deferred
+from toolchain.check.registry import FAMILY_MODULES, RULES
 
 
 def manifest_entries() -> list[dict[str, Any]]:
@@ -23,8 +23,7 @@ def manifest_entries() -> list[dict[str, Any]]:
     return [{"id": r.id, "name": r.name, "severity": r.severity.value, "summary": r.summary, "module": r.check.__module__,
              "function": r.check.__name__, "options": {key: plain(value) for key, value in r.options.items()}, "final": r.final,
              "choices": {key: list(values) for key, values in r.choices.items()}}
-            for r in RULES.values() if not isinstance(r.check, Deferred)]
-
+            for r in RULES.values()]
 
 
 def main() -> None:

@@ -6,13 +6,13 @@ import contextlib
 import tempfile
 import time
 from collections.abc import Callable
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from pathlib import Path
 
 from toolchain.config import Settings
 from toolchain.errors import RenderError
 from toolchain.files import commit, stage
-from toolchain.limits import TOO_DEEP, stoppable
+from toolchain.limits import TOO_DEEP, Children, stoppable
 from toolchain.load import Project
 from toolchain.render.docx import render_docx
 from toolchain.render.files import (
@@ -42,6 +42,16 @@ def human_size(size: int) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"
+
+
+def discard(futures: list[Future], children: Children) -> None:
+    """Stop the renderers: their children killed, those not started cancelled, what the others staged removed."""
+    children.stop()
+    for future in futures:
+        future.cancel()
+    for future in futures:
+        with contextlib.suppress(Exception, CancelledError):
+            future.result()[1].unlink(missing_ok=True)
 
 
 def build(project: Project, settings: Settings, formats: tuple[str, ...], langs: tuple[str, ...], out: Path,
@@ -110,13 +120,8 @@ def build_locked(project: Project, settings: Settings, formats: tuple[str, ...],
             try:
                 passed = gate()
             finally:
-                if not passed:  # the check found errors (or failed) while the outputs rendered: stop them, keep nothing
-                    children.stop()
-                    for _, future in futures:
-                        future.cancel()
-                    for _, future in futures:
-                        with contextlib.suppress(Exception, CancelledError):
-                            future.result()[1].unlink(missing_ok=True)
+                if not passed:  # the check found errors (or failed) while the outputs rendered
+                    discard([future for _, future in futures], children)
             if not passed:
                 return []
             for name, future in futures:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from collections.abc import Iterable, Iterator
 
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, IndirectObject, NameObject, NumberObject
 
 SOFT_HYPHEN_TEXT = b"/ActualText<FEFF00AD>"
@@ -32,25 +33,28 @@ def unmark_hyphens(pdf: bytes) -> bytes:
     extraction and copying leave inside the words; the hyphen is layout, as a line break is.
     """
     reader = PdfReader(io.BytesIO(pdf))
-    changed: dict[tuple[int, int], tuple[DictionaryObject, bytes]] = {}
-    for page in reader.pages:
+    marked = list(marked_streams(reader.pages))
+    if not marked:
+        return pdf
+    previous = START_XREF.search(pdf[-64:])
+    if (previous is None or not pdf[int(previous.group(1)):].startswith(b"xref")  # a cross-reference stream
+            or not all(isinstance(ref, IndirectObject) for ref, _, _ in marked)):  # a direct stream cannot be replaced on its own
+        return rewritten(reader)
+    return updated(pdf, reader.trailer, int(previous.group(1)), {(ref.idnum, ref.generation): (stream, data) for ref, stream, data in marked})
+
+
+def marked_streams(pages: Iterable[PageObject]) -> Iterator[tuple[object, DictionaryObject, bytes]]:
+    """Each content stream of ``pages`` marking a hyphen as a soft hyphen: (its reference, the stream, its data unmarked)."""
+    for page in pages:
         contents = page.get("/Contents")
         if contents is None:
             continue
         listed = contents.get_object()
         for ref in listed if isinstance(listed, list) else [contents]:
-            if not isinstance(ref, IndirectObject):  # a direct stream cannot be replaced on its own
-                return rewritten(pdf)
             stream = ref.get_object()
             data = stream.get_data()
             if SOFT_HYPHEN_TEXT in data:
-                changed[(ref.idnum, ref.generation)] = (stream, data.replace(SOFT_HYPHEN_TEXT, NO_TEXT))
-    if not changed:
-        return pdf
-    previous = START_XREF.search(pdf[-64:])
-    if previous is None or not pdf[int(previous.group(1)):].startswith(b"xref"):  # a cross-reference stream: rewrite
-        return rewritten(pdf)
-    return updated(pdf, reader.trailer, int(previous.group(1)), changed)
+                yield ref, stream, data.replace(SOFT_HYPHEN_TEXT, NO_TEXT)
 
 
 def updated(pdf: bytes, trailer: DictionaryObject, previous: int, changed: dict[tuple[int, int], tuple[DictionaryObject, bytes]]) -> bytes:
@@ -80,18 +84,11 @@ def updated(pdf: bytes, trailer: DictionaryObject, previous: int, changed: dict[
     return out.getvalue()
 
 
-def rewritten(pdf: bytes) -> bytes:
+def rewritten(reader: PdfReader) -> bytes:
     """The whole PDF rewritten by pypdf with the hyphens unmarked (a file the incremental update does not fit)."""
-    reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
-    for page in writer.pages:
-        contents = page.get("/Contents")
-        streams = contents.get_object() if contents is not None else []
-        for stream in streams if isinstance(streams, list) else [streams]:
-            stream = stream.get_object()
-            data = stream.get_data()
-            if SOFT_HYPHEN_TEXT in data:
-                stream.set_data(data.replace(SOFT_HYPHEN_TEXT, NO_TEXT))
+    for _, stream, data in marked_streams(writer.pages):
+        stream.set_data(data)
     writer.pdf_header = reader.pdf_header
     buffer = io.BytesIO()
     writer.write(buffer)
