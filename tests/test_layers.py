@@ -1,7 +1,7 @@
 """The stages import in one direction only: load ← cite / verify ← check / render ← report ← cli.
 
 Every import in the package is read (module level and inside functions), so a lazy import
-cannot hide a dependency. Shared infrastructure (errors, limits, forks, config, names, segment, pandoc)
+cannot hide a dependency. Shared infrastructure (errors, files, patterns, limits, forks, config, names, segment, pandoc)
 sits below every stage; a module with a leading underscore is private to its own stage.
 """
 
@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "toolchain"
 LAYERS = {
     "": 0, "errors": 0, "cjk": 0,
-    "files": 0.25, "limits": 0.25, "forks": 0.25,
+    "files": 0.2, "patterns": 0.22, "limits": 0.25, "forks": 0.25,
     "config": 0.5, "names": 0.5, "segment": 0.5, "pandoc": 0.5,
     "load": 1,
     "cite": 2, "verify": 2,  # verify: the lookups and the entry-against-record comparison check reads

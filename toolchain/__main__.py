@@ -2,6 +2,11 @@
 
 import sys
 
-from toolchain.cli import main
+from toolchain import patterns
+from toolchain.files import cache_dir
+
+patterns.install(cache_dir())
+
+from toolchain.cli import main  # noqa: E402  (imported after the pattern cache is in place: its modules compile from it)
 
 sys.exit(main())

@@ -3,7 +3,8 @@
 Forking is used only where it is safe: on a system with ``os.fork``, from a process with one
 thread (no lock can be held by a thread the child does not have). The child never returns
 into the caller's code: it sends its result and ends with ``os._exit``, running none of the
-parent's clean-up and flushing none of its buffers.
+parent's clean-up and flushing none of its buffers (it only adds the patterns it compiled to the
+pattern cache, see toolchain.patterns).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from toolchain import patterns
 
 
 def can_fork() -> bool:
@@ -79,6 +82,9 @@ def fork_call(call: Callable[[], Any]) -> Child:
         except BaseException:  # the parent gets None and does the work itself
             pass
         finally:
-            os._exit(status)
+            try:
+                patterns.save()
+            finally:
+                os._exit(status)
     os.close(results_in)
     return Child(pid, results_out)

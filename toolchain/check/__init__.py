@@ -19,7 +19,7 @@ from toolchain.load.source import Location
 
 # The families whose rules compare aligned zh/en pairs: the parent makes the alignment once, for them.
 SHARE_ALIGNMENT = frozenset({"toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology",
-                             "toolchain.check.abbreviations", "toolchain.check.references"})
+                             "toolchain.check.abbreviations", "toolchain.check.references.aligned"})
 # The families that find glossary forms in the masked prose of every unit.
 SHARE_TERMS = frozenset({"toolchain.check.terminology", "toolchain.check.abbreviations"})
 # The helpers most families read: imported before the workers fork (each would import them again).
@@ -29,7 +29,7 @@ SHARED_HELPERS = ("toolchain.check._text", "toolchain.check._align", "toolchain.
 # that read the one-sided numbers and terms of each aligned pair (NUM001, TERM001, ALIGN006) go
 # to one process together, which finds the pairs' gaps once.
 SLOWEST_FIRST = (("toolchain.check.typography_zh",),
-                 ("toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology"),
+                 ("toolchain.check.alignment", "toolchain.check.numbers", "toolchain.check.terminology", "toolchain.check.references.aligned"),
                  ("toolchain.check.claims",), ("toolchain.check.abbreviations",), ("toolchain.check.references",))
 
 

@@ -202,7 +202,7 @@ class Matcher:
                 self.by_word.setdefault(latin.words[0].casefold(), []).append(latin)
             else:
                 self.by_char.setdefault(form.text[0], []).append(form)
-        self.first_chars = re.compile("[" + re.escape("".join(self.by_char)) + "]") if self.by_char else None
+        self.first_chars = re.compile("[" + re.escape("".join(sorted(self.by_char))) + "]") if self.by_char else None
         self.spaced = {f.text: re.compile(spaced_form(f.text)) for forms in self.by_char.values() for f in forms
                        if CJK_LATIN_EDGE.search(f.text)}
         self.user_words = tuple(sorted({f.text for f in self.forms if f.lang == "zh"}))

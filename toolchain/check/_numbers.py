@@ -103,7 +103,7 @@ def glossary_names(glossary: Glossary) -> re.Pattern[str] | None:
         for lang in ("zh", "en"):
             forms.update(term.accepted(lang))
             forms.update(term.avoid.get(lang, ()))
-    named = sorted((f for f in forms if re.search(r"[0-9一二两三四五六七八九十]", f)), key=len, reverse=True)
+    named = sorted((f for f in forms if re.search(r"[0-9一二两三四五六七八九十]", f)), key=lambda f: (-len(f), f))
     if not named:
         return None
     # the lookahead of first characters lets the engine skip the positions where no form can start

@@ -351,7 +351,7 @@ def boundaries(project: Project) -> Iterator[tuple[Span, int, int]]:
 @lru_cache(maxsize=8)
 def fused_terms(forms: tuple[str, ...]) -> re.Pattern[str] | None:
     """One pattern for the Chinese glossary forms that join Chinese to a Latin letter or digit without a space."""
-    fused = sorted({f for f in forms if BOUNDARY.search(f) and not re.search(r"\s", f)}, key=len, reverse=True)
+    fused = sorted({f for f in forms if BOUNDARY.search(f) and not re.search(r"\s", f)}, key=lambda f: (-len(f), f))  # one pattern text per glossary
     return re.compile("|".join(map(re.escape, fused))) if fused else None
 
 

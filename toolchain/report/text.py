@@ -32,18 +32,9 @@ def cells(ch: str) -> int:
     return 2 if east_asian_width(ch) in "WF" else 1
 
 
-@cache
-def cell_table() -> str:
-    """The cells of every character of the Basic Multilingual Plane, as characters 1 and 2 (for ``str.translate``)."""
-    return "".join("\x02" if east_asian_width(chr(code)) in "WF" else "\x01" for code in range(0x10000))
-
-
-def cell_sizes(text: str) -> bytes | list[int]:
-    """The cells of each character of a text (one table look-up per text unless it leaves the BMP)."""
-    try:
-        return text.translate(cell_table()).encode("latin-1")
-    except UnicodeEncodeError:  # a character beyond the table, left as it was
-        return list(map(cells, text))
+def cell_sizes(text: str) -> list[int]:
+    """The cells of each character of a text (callers pass a window of a line, never a whole paragraph)."""
+    return list(map(cells, text))
 
 
 def width(text: str) -> int:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from toolchain.check.diagnostic import Finding, Severity
 from toolchain.check.references import _names as names
-from toolchain.check.references import consistency, record  # noqa: F401  (the family's modules register their rules)
+from toolchain.check.references import aligned, consistency, record  # noqa: F401  (the family's modules register their rules)
 from toolchain.check.references._bib import duplicate_pairs, field_location, literal_et_al
 from toolchain.check.references._data import EDITIONS, identifier_rules, reference_table
 from toolchain.check.references._render import rendering_gaps, rendering_losses
-from toolchain.check.references._text import citation_gaps, close_keys, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
+from toolchain.check.references._text import close_keys, cross_references, first_citation_order, hand_numbers, identifiers, is_cross_reference
 from toolchain.check.registry import Option, RuleContext, rule
 from toolchain.cite.text import style_edition
 from toolchain.errors import RenderError
@@ -158,21 +158,6 @@ def malformed_identifier(ctx: RuleContext) -> Iterator[Finding]:
                 fixed = failing.forbid.sub("", value) if failing.forbid is not None else None
                 yield Finding(field_location(project, entry, field, value), f"“{entry.key}”: {field} “{value}”: {failing.message}",
                               suggestion=fixed)
-
-
-@rule("REF007", "citations-differ-between-languages")
-def citations_differ_between_languages(ctx: RuleContext) -> Iterator[Finding]:
-    """Aligned zh and en paragraphs cite different works.
-
-    Why: a translation cites what the original cites; a key on one side only is a lost or
-    misplaced citation. Example: zh ``……长期获益[@xuan2020; @xuan2023]`` but en ``… [@xuan2020]``.
-    """
-    project = ctx.project
-    for gap in citation_gaps(project):
-        lang = "en" if gap.other_lang == "zh" else "zh"
-        yield Finding(gap.citation.location,
-                      f"“@{gap.citation.key}” is cited in this {lang} paragraph but not in the aligned "
-                      f"{gap.other_lang} paragraph ({gap.other.start})", related=(gap.other.start,))
 
 
 @rule("REF008", "missing-english-version", Severity.WARNING, **{"require-english": True})

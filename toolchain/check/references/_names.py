@@ -126,7 +126,7 @@ def bib_names(project: Project) -> tuple[frozenset[str], tuple[str, ...]]:
                 chinese.add(name.family + name.given)
             elif name.family:
                 latin.add(squeeze(name.family))
-    return frozenset(latin), tuple(sorted(chinese, key=len, reverse=True))
+    return frozenset(latin), tuple(sorted(chinese, key=lambda n: (-len(n), n)))
 
 
 def named_citations(project: Project, document: Document) -> Iterator[NamedCitation]:
