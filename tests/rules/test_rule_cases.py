@@ -34,6 +34,9 @@ def test_rule_case(case: RuleCase, tmp_path: Path) -> None:
     contains = case.data.get("message_contains")
     if contains:
         assert any(str(contains) in d.message for d in result.diagnostics), [d.message for d in result.diagnostics]
+    every = case.data.get("every_message_contains")
+    if every:
+        assert all(str(every) in d.message for d in result.diagnostics), [d.message for d in result.diagnostics]
     fixed = case.data.get("fixed") or {}
     if fixed:
         apply_fixes(load_project(root), settings)

@@ -34,6 +34,7 @@ FORWARD_ZH = re.compile(r"[（(]([^（）()]*?)\s*[，,]\s*$")
 ZH_NAME_END = re.compile(r"[^，。；：、（）()《》“”,;:\s]+$")
 PARENTHESIS = re.compile(r"\s*[（(]([^（）()]+)[）)]")
 WINDOW = 300  # characters read on either side of a mention
+MANY_REDEFINITIONS = 3  # redefinitions of one abbreviation in a unit reported one by one; the rest are one finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,14 +285,24 @@ def abbreviation_redefined(ctx: RuleContext) -> Iterator[Finding]:
 
     Why: once defined, an abbreviation is simply used; a second definition suggests the text
     was assembled from pieces. Example: zh.md body defines AML in the introduction and again
-    in a later section.
+    in a later section. Past three redefinitions in a unit (a text pasted more than once), the
+    rest (two or more) are one finding at the first of them.
     """
     project = ctx.project
     for unit, term, items in mentions(project):
         definitions = [m for m in items if m.defines]
-        for again in definitions[1:]:
-            first = definitions[0].location
+        if len(definitions) < 2:
+            continue
+        first = definitions[0].location
+        shown = len(definitions) if len(definitions) <= MANY_REDEFINITIONS + 2 else MANY_REDEFINITIONS + 1
+        for again in definitions[1:shown]:
             yield Finding(again.location, f"“{term.abbr}” is defined again in the {unit} (first at line {first.line})", (first,))
+        rest = definitions[shown:]
+        if rest:  # two or more
+            lines = f"line {rest[0].location.line}" if rest[0].location.line == rest[-1].location.line else \
+                f"lines {rest[0].location.line}–{rest[-1].location.line}"
+            yield Finding(rest[0].location, f"“{term.abbr}” is defined {len(rest):,} more times in the {unit} from here ({lines}; "
+                          f"first at line {first.line}): a text pasted more than once?", (first,))
 
 
 @rule("ABBR003", "abbreviation-expansion-mismatch")
