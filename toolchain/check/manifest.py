@@ -5,10 +5,10 @@ from __future__ import annotations
 import importlib
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
-from toolchain.check.registry import FAMILY_MODULES, RULES
+from toolchain.check.registry import FAMILY_MODULES, MANIFEST, RULES
+from toolchain.files import write_atomically
 
 
 def manifest_entries() -> list[dict[str, Any]]:
@@ -32,9 +32,8 @@ def main() -> None:
     if "--print" in sys.argv:
         sys.stdout.write(listed)
         return
-    target = Path(__file__).resolve().parent.parent / "data" / "rules.json"
-    target.write_text(listed, encoding="utf-8")
-    print(f"wrote {len(RULES)} rules to {target}", file=sys.stderr)
+    write_atomically(MANIFEST, lambda part: part.write_text(listed, encoding="utf-8"))
+    print(f"wrote {len(RULES)} rules to {MANIFEST}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import inspect
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from importlib.resources import files
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +105,7 @@ class Deferred:
 # The modules that define rules: importing one registers its family's rules.
 FAMILY_MODULES = ("abbreviations", "alignment", "claims", "figures", "hygiene", "metadata", "numbers", "references",
                   "suppression_rules", "terminology", "typography_en", "typography_zh")
-MANIFEST = files("toolchain").joinpath("data", "rules.json")
+MANIFEST = Path(__file__).resolve().parent.parent / "data" / "rules.json"
 
 RULES: dict[str, Rule] = {}
 # Options that set a house convention: a rule declaring one follows its owner's setting unless set itself.
